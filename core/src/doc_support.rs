@@ -1,0 +1,92 @@
+//! A hand-written schema used by this crate's documentation examples (the derive
+//! lives in `quarry-macros`, which depends on the facade's paths).
+
+use crate::{Column, Error, FieldDef, FieldRole, FieldValue, Meta, Row, Schema, Value, ValueType};
+
+/// A product, as in the tutorial.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Product {
+    /// Metadata.
+    pub meta: Meta,
+    /// Primary key.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Price.
+    pub price: f64,
+    /// Description.
+    pub description: Option<String>,
+}
+
+const fn def(name: &'static str, ty: ValueType, nullable: bool, pk: bool) -> FieldDef {
+    FieldDef {
+        name,
+        column: name,
+        ty,
+        nullable,
+        primary_key: pk,
+        autogenerate: pk,
+        role: FieldRole::Normal,
+    }
+}
+
+#[allow(non_upper_case_globals)]
+impl Product {
+    /// `id` column.
+    pub const id: Column<Product, i64> = Column::new(0);
+    /// `name` column.
+    pub const name: Column<Product, String> = Column::new(1);
+    /// `price` column.
+    pub const price: Column<Product, f64> = Column::new(2);
+    /// `description` column.
+    pub const description: Column<Product, Option<String>> = Column::new(3);
+}
+
+impl Schema for Product {
+    const TABLE: &'static str = "products";
+    const NAME: &'static str = "Product";
+    const FIELDS: &'static [FieldDef] = &[
+        def("id", ValueType::I64, false, true),
+        def("name", ValueType::String, false, false),
+        def("price", ValueType::F64, false, false),
+        def("description", ValueType::String, true, false),
+    ];
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+    fn get_value(&self, index: usize) -> Option<Value> {
+        Some(match index {
+            0 => self.id.to_value(),
+            1 => self.name.to_value(),
+            2 => self.price.to_value(),
+            3 => self.description.to_value(),
+            _ => return None,
+        })
+    }
+    fn set_value(&mut self, index: usize, value: Value) -> Result<(), Error> {
+        let bad = |e: crate::ValueError| Error::InvalidValue {
+            field: Self::FIELDS[index].name.to_string(),
+            message: e.to_string(),
+        };
+        match index {
+            0 => self.id = FieldValue::from_value(value).map_err(bad)?,
+            1 => self.name = FieldValue::from_value(value).unwrap_or_default(),
+            2 => self.price = FieldValue::from_value(value).unwrap_or_default(),
+            3 => self.description = FieldValue::from_value(value).map_err(bad)?,
+            _ => {}
+        }
+        Ok(())
+    }
+    fn from_row(row: &dyn Row, offset: usize) -> Result<Self, Error> {
+        Ok(Product {
+            meta: Meta::new(crate::State::Loaded),
+            id: row.get(offset)?,
+            name: row.get(offset + 1)?,
+            price: row.get(offset + 2)?,
+            description: row.get(offset + 3)?,
+        })
+    }
+}

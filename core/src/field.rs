@@ -1,0 +1,178 @@
+//! Rust types that can be schema fields: how each converts to and from a [`Value`].
+
+use crate::value::{Value, ValueType};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+/// A value could not be converted to the Rust type of a field.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("expected {expected}, found {found}")]
+pub struct ValueError {
+    /// The type the field holds.
+    pub expected: ValueType,
+    /// What was found instead (a type name, or `NULL`).
+    pub found: String,
+}
+
+/// A Rust type that a schema field can have.
+///
+/// Implemented for `bool`, `i16`, `i32`, `i64`, `f32`, `f64`, `String`, `Vec<u8>`,
+/// `serde_json::Value`, `chrono::NaiveDate`, `chrono::NaiveDateTime`,
+/// `chrono::DateTime<Utc>`, and `Option<T>` of each.
+///
+/// ```
+/// use quarry_core::{FieldValue, Value};
+/// assert_eq!(42i64.to_value(), Value::I64(42));
+/// assert_eq!(Option::<i64>::from_value(Value::Null(quarry_core::ValueType::I64)), Ok(None));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a schema field",
+    label = "quarry fields are bool, i16, i32, i64, f32, f64, String, Vec<u8>, serde_json::Value, NaiveDate, NaiveDateTime, DateTime<Utc>, or an Option of one"
+)]
+pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
+    /// The value type of the field.
+    const TYPE: ValueType;
+    /// Whether the field accepts NULL (true for `Option<T>`).
+    const NULLABLE: bool = false;
+    /// Converts to a value.
+    fn to_value(&self) -> Value;
+    /// Converts from a value (numeric values widen where lossless).
+    fn from_value(value: Value) -> Result<Self, ValueError>;
+}
+
+/// A non-optional field type; `Option<T>` is a field type for each of these.
+pub trait ScalarValue: FieldValue {}
+
+fn mismatch(expected: ValueType, found: ValueType, null: bool) -> ValueError {
+    ValueError {
+        expected,
+        found: if null {
+            "NULL".to_string()
+        } else {
+            found.to_string()
+        },
+    }
+}
+
+macro_rules! scalar {
+    ($t:ty, $vt:ident, |$v:ident| $conv:expr) => {
+        impl FieldValue for $t {
+            const TYPE: ValueType = ValueType::$vt;
+            fn to_value(&self) -> Value {
+                Value::$vt(self.clone())
+            }
+            fn from_value(value: Value) -> Result<Self, ValueError> {
+                let (found, null) = (value.value_type(), value.is_null());
+                let $v = value;
+                $conv.ok_or_else(|| mismatch(ValueType::$vt, found, null))
+            }
+        }
+        impl ScalarValue for $t {}
+    };
+}
+
+scalar!(bool, Bool, |v| match v {
+    Value::Bool(b) => Some(b),
+    Value::I16(i) => Some(i != 0),
+    Value::I32(i) => Some(i != 0),
+    Value::I64(i) => Some(i != 0),
+    _ => None,
+});
+scalar!(i16, I16, |v| match v {
+    Value::I16(i) => Some(i),
+    Value::I32(i) => i16::try_from(i).ok(),
+    Value::I64(i) => i16::try_from(i).ok(),
+    _ => None,
+});
+scalar!(i32, I32, |v| match v {
+    Value::I16(i) => Some(i32::from(i)),
+    Value::I32(i) => Some(i),
+    Value::I64(i) => i32::try_from(i).ok(),
+    _ => None,
+});
+scalar!(i64, I64, |v| v.as_i64());
+scalar!(f32, F32, |v| match v {
+    Value::F32(f) => Some(f),
+    Value::F64(f) => Some(f as f32),
+    Value::I16(i) => Some(f32::from(i)),
+    Value::I32(i) => Some(i as f32),
+    Value::I64(i) => Some(i as f32),
+    _ => None,
+});
+scalar!(f64, F64, |v| v.as_f64());
+scalar!(String, String, |v| match v {
+    Value::String(s) => Some(s),
+    _ => None,
+});
+scalar!(Vec<u8>, Bytes, |v| match v {
+    Value::Bytes(b) => Some(b),
+    Value::String(s) => Some(s.into_bytes()),
+    _ => None,
+});
+scalar!(serde_json::Value, Json, |v| match v {
+    Value::Json(j) => Some(j),
+    Value::String(s) => serde_json::from_str(&s).ok(),
+    _ => None,
+});
+scalar!(NaiveDate, Date, |v| match v {
+    Value::Date(d) => Some(d),
+    _ => None,
+});
+scalar!(NaiveDateTime, DateTime, |v| match v {
+    Value::DateTime(d) => Some(d),
+    Value::DateTimeUtc(d) => Some(d.naive_utc()),
+    _ => None,
+});
+scalar!(DateTime<Utc>, DateTimeUtc, |v| match v {
+    Value::DateTimeUtc(d) => Some(d),
+    Value::DateTime(d) => Some(d.and_utc()),
+    _ => None,
+});
+
+impl<T: ScalarValue> FieldValue for Option<T> {
+    const TYPE: ValueType = T::TYPE;
+    const NULLABLE: bool = true;
+    fn to_value(&self) -> Value {
+        match self {
+            Some(v) => v.to_value(),
+            None => Value::Null(T::TYPE),
+        }
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Null(_) => Ok(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+
+impl<T: FieldValue> From<T> for Value
+where
+    T: ScalarValue,
+{
+    fn from(v: T) -> Self {
+        v.to_value()
+    }
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::String(v.to_string())
+    }
+}
+
+/// Converts a value into the Rust type `T`, as a field would hold it.
+pub fn from_value<T: FieldValue>(value: Value) -> Result<T, ValueError> {
+    T::from_value(value)
+}
+
+/// Field types that can hold a library-managed timestamp (`inserted_at`,
+/// `updated_at`): `NaiveDateTime`, `DateTime<Utc>` and their `Option`s.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold a timestamp",
+    label = "timestamps must be `NaiveDateTime` or `DateTime<Utc>` (or an Option of one)"
+)]
+pub trait TimestampValue: FieldValue {}
+impl TimestampValue for NaiveDateTime {}
+impl TimestampValue for DateTime<Utc> {}
+impl TimestampValue for Option<NaiveDateTime> {}
+impl TimestampValue for Option<DateTime<Utc>> {}

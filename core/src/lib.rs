@@ -1,0 +1,31 @@
+//! quarry-core: the data side of quarry — values, schemas, typed columns, rows,
+//! changesets and errors. Nothing here talks to a database.
+//!
+//! Most users reach these through the `quarry` facade crate.
+#![warn(missing_docs)]
+
+pub mod changeset;
+pub mod column;
+pub mod error;
+pub mod field;
+pub mod row;
+pub mod schema;
+pub mod timestamp;
+pub mod value;
+
+#[doc(hidden)]
+pub mod doc_support;
+
+pub use changeset::{
+    traverse_errors, Action, Changeset, Constraint, ConstraintOptions, FieldError, Length,
+    LengthCount, NameMatch, Num, Number, Params,
+};
+pub use column::{Column, Field, FieldList};
+pub use error::{ConstraintKind, ConstraintViolation, DatabaseError, Error, InvalidChangeset, Result};
+pub use field::{FieldValue, ScalarValue, TimestampValue, ValueError};
+pub use row::{Row, ValueRow};
+pub use schema::{FieldDef, FieldRole, Meta, Schema, State};
+pub use value::{Value, ValueType};
+
+/// Re-exported so validators can take a compiled pattern.
+pub use regex::Regex;

@@ -1,0 +1,79 @@
+//! Parsing of `#[quarry(...)]` attributes.
+
+use syn::{Attribute, Expr, LitStr, Result};
+
+/// Struct-level options.
+#[derive(Default)]
+pub struct StructAttrs {
+    pub table: Option<String>,
+    pub timestamps: bool,
+    pub no_default: bool,
+}
+
+/// Field-level options.
+#[derive(Default)]
+pub struct FieldAttrs {
+    pub primary_key: bool,
+    pub no_autogenerate: bool,
+    pub column: Option<String>,
+    pub is_virtual: bool,
+    pub default: Option<Expr>,
+    pub inserted_at: bool,
+    pub updated_at: bool,
+}
+
+pub fn struct_attrs(attrs: &[Attribute]) -> Result<StructAttrs> {
+    let mut out = StructAttrs::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("quarry")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("table") {
+                let lit: LitStr = meta.value()?.parse()?;
+                if lit.value().is_empty() {
+                    return Err(syn::Error::new(lit.span(), "table name cannot be empty"));
+                }
+                out.table = Some(lit.value());
+            } else if meta.path.is_ident("timestamps") {
+                out.timestamps = true;
+            } else if meta.path.is_ident("no_default") {
+                out.no_default = true;
+            } else {
+                return Err(meta.error(
+                    "unknown quarry struct attribute; expected `table = \"...\"`, `timestamps` or `no_default`",
+                ));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}
+
+pub fn field_attrs(attrs: &[Attribute]) -> Result<FieldAttrs> {
+    let mut out = FieldAttrs::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("quarry")) {
+        attr.parse_nested_meta(|meta| {
+            let p = &meta.path;
+            if p.is_ident("primary_key") {
+                out.primary_key = true;
+            } else if p.is_ident("no_autogenerate") {
+                out.no_autogenerate = true;
+            } else if p.is_ident("column") {
+                let lit: LitStr = meta.value()?.parse()?;
+                out.column = Some(lit.value());
+            } else if p.is_ident("virtual") {
+                out.is_virtual = true;
+            } else if p.is_ident("default") {
+                out.default = Some(meta.value()?.parse()?);
+            } else if p.is_ident("inserted_at") {
+                out.inserted_at = true;
+            } else if p.is_ident("updated_at") {
+                out.updated_at = true;
+            } else {
+                return Err(meta.error(
+                    "unknown quarry field attribute; expected `primary_key`, `no_autogenerate`, `column = \"...\"`, `virtual`, `default = ...`, `inserted_at` or `updated_at`",
+                ));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}

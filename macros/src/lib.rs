@@ -1,0 +1,24 @@
+//! Derive macros for quarry. Use them through the `quarry` crate:
+//! `use quarry::Schema; #[derive(Schema)]`.
+
+mod attrs;
+mod schema;
+
+use proc_macro::TokenStream;
+
+/// Derives `quarry::Schema` for a struct with named fields, plus one typed column
+/// token per field (`Product::price: Column<Product, f64>`) and, unless
+/// `#[quarry(no_default)]`, a `Default` impl honouring field defaults.
+///
+/// Struct attributes: `#[quarry(table = "products")]` (required), `timestamps`
+/// (fields `inserted_at` and `updated_at` are managed by the library),
+/// `no_default`. Field attributes: `primary_key`, `no_autogenerate`,
+/// `column = "name"`, `virtual`, `default = <expr>`, `inserted_at`, `updated_at`.
+/// The struct must hold one field of type `quarry::Meta`.
+#[proc_macro_derive(Schema, attributes(quarry))]
+pub fn derive_schema(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    schema::expand(input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

@@ -1,0 +1,227 @@
+//! Expansion of `#[derive(Schema)]`.
+
+use crate::attrs::{field_attrs, struct_attrs, FieldAttrs};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Ident, Result, Type};
+
+struct FieldInfo {
+    ident: Ident,
+    ty: Type,
+    attrs: FieldAttrs,
+    role: TokenStream,
+}
+
+fn is_meta(ty: &Type) -> bool {
+    matches!(ty, Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().map(|s| s.ident == "Meta").unwrap_or(false))
+}
+
+pub fn expand(input: DeriveInput) -> Result<TokenStream> {
+    let name = &input.ident;
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new(input.generics.span(), "#[derive(Schema)] does not support generic structs"));
+    }
+    let sattrs = struct_attrs(&input.attrs)?;
+    let Some(table) = sattrs.table.clone() else {
+        return Err(syn::Error::new(
+            name.span(),
+            "#[derive(Schema)] needs the table name: add #[quarry(table = \"...\")]",
+        ));
+    };
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new(name.span(), "#[derive(Schema)] only works on structs"));
+    };
+    let Fields::Named(named) = &data.fields else {
+        return Err(syn::Error::new(name.span(), "#[derive(Schema)] needs a struct with named fields"));
+    };
+
+    let mut meta_field: Option<Ident> = None;
+    let mut fields: Vec<FieldInfo> = Vec::new();
+    for f in &named.named {
+        let ident = f.ident.clone().ok_or_else(|| syn::Error::new(f.span(), "unnamed field"))?;
+        if is_meta(&f.ty) {
+            if meta_field.is_some() {
+                return Err(syn::Error::new(f.span(), "a schema has exactly one `Meta` field"));
+            }
+            meta_field = Some(ident);
+            continue;
+        }
+        let attrs = field_attrs(&f.attrs)?;
+        let fname = ident.to_string();
+        let inserted = attrs.inserted_at || (sattrs.timestamps && fname == "inserted_at");
+        let updated = attrs.updated_at || (sattrs.timestamps && fname == "updated_at");
+        if attrs.is_virtual && (attrs.primary_key || inserted || updated || attrs.column.is_some()) {
+            return Err(syn::Error::new(
+                f.span(),
+                "a virtual field cannot be a primary key, a timestamp or have a column name",
+            ));
+        }
+        let role = if attrs.is_virtual {
+            quote!(::quarry::FieldRole::Virtual)
+        } else if inserted {
+            quote!(::quarry::FieldRole::InsertedAt)
+        } else if updated {
+            quote!(::quarry::FieldRole::UpdatedAt)
+        } else {
+            quote!(::quarry::FieldRole::Normal)
+        };
+        fields.push(FieldInfo {
+            ident,
+            ty: f.ty.clone(),
+            attrs,
+            role,
+        });
+    }
+    let Some(meta_field) = meta_field else {
+        return Err(syn::Error::new(
+            name.span(),
+            "#[derive(Schema)] needs a field of type `quarry::Meta` (for example `pub meta: Meta`) to track whether the struct is built, loaded or deleted",
+        ));
+    };
+    if sattrs.timestamps {
+        for ts in ["inserted_at", "updated_at"] {
+            if !fields.iter().any(|f| f.ident == ts) {
+                return Err(syn::Error::new(
+                    name.span(),
+                    format!("#[quarry(timestamps)] needs a field `{ts}` of type NaiveDateTime or DateTime<Utc>"),
+                ));
+            }
+        }
+    }
+    let explicit_pk = fields.iter().any(|f| f.attrs.primary_key);
+    let is_pk = |f: &FieldInfo| f.attrs.primary_key || (!explicit_pk && f.ident == "id" && !f.attrs.is_virtual);
+
+    let mut defs = Vec::new();
+    let mut consts = Vec::new();
+    let mut getters = Vec::new();
+    let mut setters = Vec::new();
+    let mut decoders = Vec::new();
+    let mut defaults = Vec::new();
+    let mut checks = Vec::new();
+    let mut persisted = 0usize;
+    for (i, f) in fields.iter().enumerate() {
+        let ident = &f.ident;
+        let ty = &f.ty;
+        let fname = ident.to_string();
+        let column = f.attrs.column.clone().unwrap_or_else(|| fname.clone());
+        let pk = is_pk(f);
+        let autogen = pk && !f.attrs.no_autogenerate;
+        let role = &f.role;
+        checks.push(quote_spanned! {ty.span()=>
+            const _: () = { fn __quarry_field<T: ::quarry::FieldValue>() {} fn __check() { __quarry_field::<#ty>(); } };
+        });
+        if matches!(fname.as_str(), "inserted_at" | "updated_at") && (sattrs.timestamps || f.attrs.inserted_at || f.attrs.updated_at)
+            || f.attrs.inserted_at
+            || f.attrs.updated_at
+        {
+            checks.push(quote_spanned! {ty.span()=>
+                const _: () = { fn __quarry_ts<T: ::quarry::TimestampValue>() {} fn __check() { __quarry_ts::<#ty>(); } };
+            });
+        }
+        defs.push(quote! {
+            ::quarry::FieldDef {
+                name: #fname,
+                column: #column,
+                ty: <#ty as ::quarry::FieldValue>::TYPE,
+                nullable: <#ty as ::quarry::FieldValue>::NULLABLE,
+                primary_key: #pk,
+                autogenerate: #autogen && <#ty as ::quarry::FieldValue>::TYPE.is_integer(),
+                role: #role,
+            }
+        });
+        let doc = format!("Column token for `{name}.{fname}` (column `{table}.{column}`).");
+        consts.push(quote! {
+            #[doc = #doc]
+            pub const #ident: ::quarry::Column<#name, #ty> = ::quarry::Column::new(#i);
+        });
+        getters.push(quote! { #i => ::quarry::FieldValue::to_value(&self.#ident), });
+        setters.push(quote! {
+            #i => {
+                self.#ident = if value.is_null() && !<#ty as ::quarry::FieldValue>::NULLABLE {
+                    ::core::default::Default::default()
+                } else {
+                    <#ty as ::quarry::FieldValue>::from_value(value).map_err(|e| ::quarry::Error::InvalidValue {
+                        field: #fname.to_string(),
+                        message: e.to_string(),
+                    })?
+                };
+            }
+        });
+        let default_expr = match &f.attrs.default {
+            Some(e) => quote!(::core::convert::Into::into(#e)),
+            None => quote!(::core::default::Default::default()),
+        };
+        if f.attrs.is_virtual {
+            decoders.push(quote! { #ident: #default_expr, });
+        } else {
+            decoders.push(quote! { #ident: row.get::<#ty>(offset + #persisted)?, });
+            persisted += 1;
+        }
+        defaults.push(quote! { #ident: #default_expr, });
+    }
+
+    let struct_name = name.to_string();
+    let consts_impl = quote! {
+        #[allow(non_upper_case_globals)]
+        impl #name {
+            #(#consts)*
+
+            /// A query over all rows of this schema (Ecto's `from p in Schema`).
+            pub fn query() -> ::quarry::Query<#name> {
+                ::quarry::Query::new()
+            }
+        }
+    };
+    let default_impl = if sattrs.no_default {
+        quote!()
+    } else {
+        quote! {
+            impl ::core::default::Default for #name {
+                fn default() -> Self {
+                    #name {
+                        #meta_field: ::quarry::Meta::default(),
+                        #(#defaults)*
+                    }
+                }
+            }
+        }
+    };
+    Ok(quote! {
+        #(#checks)*
+        #consts_impl
+        #default_impl
+        impl ::quarry::Schema for #name {
+            const TABLE: &'static str = #table;
+            const NAME: &'static str = #struct_name;
+            const FIELDS: &'static [::quarry::FieldDef] = &[#(#defs),*];
+
+            fn meta(&self) -> &::quarry::Meta {
+                &self.#meta_field
+            }
+            fn meta_mut(&mut self) -> &mut ::quarry::Meta {
+                &mut self.#meta_field
+            }
+            fn get_value(&self, index: usize) -> ::core::option::Option<::quarry::Value> {
+                ::core::option::Option::Some(match index {
+                    #(#getters)*
+                    _ => return ::core::option::Option::None,
+                })
+            }
+            fn set_value(&mut self, index: usize, value: ::quarry::Value) -> ::core::result::Result<(), ::quarry::Error> {
+                match index {
+                    #(#setters)*
+                    _ => {}
+                }
+                ::core::result::Result::Ok(())
+            }
+            fn from_row(row: &dyn ::quarry::Row, offset: usize) -> ::core::result::Result<Self, ::quarry::Error> {
+                ::core::result::Result::Ok(#name {
+                    #meta_field: ::quarry::Meta::new(::quarry::State::Loaded),
+                    #(#decoders)*
+                })
+            }
+        }
+    })
+}

@@ -1,0 +1,112 @@
+//! The adapter boundary. An adapter implements [`Driver`] (and [`TxDriver`] for its
+//! transactions); everything else — every Repo operation — is shared.
+//!
+//! Nothing here names a driver crate: a statement goes in as SQL and
+//! sea-query values, rows come back through quarry's [`Row`] trait.
+
+use crate::dialect::Dialect;
+use crate::statement::Statement;
+use async_trait::async_trait;
+use quarry_core::{Result, Row, Value};
+
+/// What a database can do, detected when the adapter connects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    /// `INSERT ... RETURNING`.
+    pub insert_returning: bool,
+    /// `UPDATE ... RETURNING`.
+    pub update_returning: bool,
+    /// `DELETE ... RETURNING`.
+    pub delete_returning: bool,
+    /// DDL inside transactions.
+    pub transactional_ddl: bool,
+    /// `FOR UPDATE` / `FOR SHARE`.
+    pub row_locks: bool,
+    /// Native `ILIKE`.
+    pub ilike: bool,
+    /// Window functions.
+    pub window_functions: bool,
+    /// One array parameter for IN lists (`= ANY($1)`).
+    pub array_params: bool,
+    /// The most bind parameters one statement may carry.
+    pub max_params: usize,
+}
+
+/// The database behind a driver: its dialect, name, version and capabilities.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backend {
+    /// The SQL dialect.
+    pub dialect: Dialect,
+    /// A display name (`SQLite`, `PostgreSQL`, `MariaDB`, `MySQL`).
+    pub name: &'static str,
+    /// The server version string.
+    pub version: String,
+    /// What it can do.
+    pub capabilities: Capabilities,
+}
+
+/// The result of a statement that returns no rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExecResult {
+    /// Rows inserted, updated or deleted.
+    pub rows_affected: u64,
+    /// The last generated id (MySQL/MariaDB, SQLite), if any.
+    pub last_insert_id: Option<i64>,
+}
+
+/// Receives rows one at a time while the adapter reads them.
+pub type RowSink<'a> = dyn FnMut(&dyn Row) -> Result<()> + Send + 'a;
+
+/// A connection pool or transaction of one database, as the shared layer sees it.
+#[async_trait]
+pub trait Driver: Send + Sync {
+    /// The database and its capabilities.
+    fn backend(&self) -> &Backend;
+
+    /// Runs a statement that returns no rows.
+    async fn execute(&self, stmt: &Statement) -> Result<ExecResult>;
+
+    /// Runs a statement and feeds each row to `sink`, in order. Stops at the first
+    /// error from the sink.
+    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()>;
+
+    /// Starts a transaction on a connection of its own.
+    async fn begin(&self) -> Result<Box<dyn TxDriver>>;
+
+    /// For databases that do not name a violated foreign key (SQLite): the name of
+    /// the foreign key of `table` that `columns` (column, value) violate. The
+    /// default knows nothing.
+    async fn resolve_foreign_key(&self, _table: &str, _columns: &[(&str, Value)]) -> Result<Option<String>> {
+        Ok(None)
+    }
+}
+
+/// An open transaction. Dropping it without commit rolls it back.
+#[async_trait]
+pub trait TxDriver: Driver {
+    /// Commits.
+    async fn commit(&self) -> Result<()>;
+    /// Rolls back.
+    async fn rollback(&self) -> Result<()>;
+}
+
+/// Pool settings every adapter accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolOptions {
+    /// The most connections the pool opens (in-memory SQLite always uses one).
+    pub max_connections: u32,
+    /// How long to wait for a free connection (and SQLite's busy timeout).
+    pub acquire_timeout: std::time::Duration,
+    /// Prepared statements cached per connection (`None`: the driver's default).
+    pub statement_cache: Option<usize>,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            max_connections: 10,
+            acquire_timeout: std::time::Duration::from_secs(30),
+            statement_cache: None,
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! Every statement the shared layer runs goes through here, so each one emits a
+//! `tracing` event (target `quarry::sql`) with its SQL, table, duration and row
+//! count; parameters are logged at trace level only.
+
+use crate::driver::{Driver, ExecResult, RowSink};
+use crate::statement::Statement;
+use quarry_core::Result;
+use std::time::Instant;
+
+/// The tracing target of statement events.
+pub const TARGET: &str = "quarry::sql";
+
+fn emit(stmt: &Statement, started: Instant, rows: u64, ok: bool) {
+    let micros = started.elapsed().as_micros() as u64;
+    tracing::debug!(target: TARGET, sql = %stmt.sql, table = stmt.table, duration_us = micros, rows, ok, "statement");
+    tracing::trace!(target: TARGET, params = ?stmt.values, "statement parameters");
+}
+
+/// Runs `stmt` on `driver` without rows, logging it.
+pub async fn execute(driver: &dyn Driver, stmt: &Statement) -> Result<ExecResult> {
+    let started = Instant::now();
+    let result = driver.execute(stmt).await;
+    emit(stmt, started, result.as_ref().map(|r| r.rows_affected).unwrap_or(0), result.is_ok());
+    result
+}
+
+/// Runs `stmt` on `driver`, feeding rows to `sink`, logging it.
+pub async fn fetch(driver: &dyn Driver, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+    let started = Instant::now();
+    let mut rows = 0u64;
+    let result = {
+        let mut counting = |row: &dyn quarry_core::Row| {
+            rows += 1;
+            sink(row)
+        };
+        driver.fetch(stmt, &mut counting).await
+    };
+    emit(stmt, started, rows, result.is_ok());
+    result
+}

@@ -1,0 +1,117 @@
+//! Aggregates: count, count distinct, sum, avg, min, max.
+
+use crate::dialect::Dialect;
+use crate::expr::col_expr;
+use crate::query::Query;
+use quarry_core::{Column, FieldValue, Schema, ValueType};
+use sea_query::{Expr, ExprTrait, Func, SelectStatement};
+use std::marker::PhantomData;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Count,
+    CountDistinct,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+/// An aggregate over schema `S`, for [`super::Repo::aggregate`].
+///
+/// Results: count is an `I64`; sum is an `I64` for integer columns and an `F64`
+/// for floats; avg is an `F64`; min and max have the column's type. Over no rows,
+/// all but count are NULL.
+pub struct Aggregate<S> {
+    kind: Kind,
+    field: Option<usize>,
+    _marker: PhantomData<fn() -> S>,
+}
+
+impl<S: Schema> Aggregate<S> {
+    fn of(kind: Kind, field: Option<usize>) -> Self {
+        Aggregate {
+            kind,
+            field,
+            _marker: PhantomData,
+        }
+    }
+    /// `count(*)`.
+    pub fn count() -> Self {
+        Self::of(Kind::Count, None)
+    }
+    /// `count(DISTINCT col)`.
+    pub fn count_distinct<T: FieldValue>(col: Column<S, T>) -> Self {
+        Self::of(Kind::CountDistinct, Some(col.index()))
+    }
+    /// `sum(col)`.
+    pub fn sum<T: quarry_core::changeset::Numeric>(col: Column<S, T>) -> Self {
+        Self::of(Kind::Sum, Some(col.index()))
+    }
+    /// `avg(col)`.
+    pub fn avg<T: quarry_core::changeset::Numeric>(col: Column<S, T>) -> Self {
+        Self::of(Kind::Avg, Some(col.index()))
+    }
+    /// `min(col)`.
+    pub fn min<T: FieldValue>(col: Column<S, T>) -> Self {
+        Self::of(Kind::Min, Some(col.index()))
+    }
+    /// `max(col)`.
+    pub fn max<T: FieldValue>(col: Column<S, T>) -> Self {
+        Self::of(Kind::Max, Some(col.index()))
+    }
+
+    /// The result type.
+    pub fn result_type(&self) -> ValueType {
+        let col_ty = self.field.map(|i| S::FIELDS[i].ty);
+        match self.kind {
+            Kind::Count | Kind::CountDistinct => ValueType::I64,
+            Kind::Avg => ValueType::F64,
+            Kind::Sum if col_ty.map(ValueType::is_integer).unwrap_or(false) => ValueType::I64,
+            Kind::Sum => ValueType::F64,
+            Kind::Min | Kind::Max => col_ty.unwrap_or(ValueType::I64),
+        }
+    }
+
+    /// The SELECT computing this aggregate over `query`, and the result type.
+    pub(crate) fn statement(&self, query: &Query<S>, dialect: Dialect) -> (SelectStatement, ValueType) {
+        let ty = self.result_type();
+        let wrap = query.is_windowed();
+        let arg = |i: usize| -> Expr {
+            if wrap {
+                Expr::col(("quarry_sub", S::FIELDS[i].column))
+            } else {
+                col_expr::<S>(i)
+            }
+        };
+        let call: Expr = match (self.kind, self.field) {
+            (Kind::Count, _) | (_, None) => Func::count(Expr::cust("*")).into(),
+            (Kind::CountDistinct, Some(i)) => Func::count_distinct(arg(i)).into(),
+            (Kind::Sum, Some(i)) => Func::sum(arg(i)).into(),
+            (Kind::Avg, Some(i)) => Func::avg(arg(i)).into(),
+            (Kind::Min, Some(i)) => Func::min(arg(i)).into(),
+            (Kind::Max, Some(i)) => Func::max(arg(i)).into(),
+        };
+        // Postgres and MySQL return DECIMAL/NUMERIC for sums and averages; cast to
+        // the documented result type so every database decodes the same.
+        let call = match (self.kind, dialect, ty) {
+            (Kind::Sum | Kind::Avg | Kind::Count | Kind::CountDistinct, Dialect::Postgres, ValueType::I64) => call.cast_as("BIGINT"),
+            (Kind::Sum | Kind::Avg, Dialect::Postgres, ValueType::F64) => call.cast_as("DOUBLE PRECISION"),
+            (Kind::Sum | Kind::Count | Kind::CountDistinct, Dialect::MySql, ValueType::I64) => call.cast_as("SIGNED"),
+            (Kind::Sum | Kind::Avg, Dialect::MySql, ValueType::F64) => call.cast_as("DOUBLE"),
+            (Kind::Avg | Kind::Sum, Dialect::Sqlite, ValueType::F64) => call.cast_as("REAL"),
+            _ => call,
+        };
+        let mut q = sea_query::Query::select();
+        q.expr(call);
+        if wrap {
+            q.from_subquery(query.select_statement(), "quarry_sub");
+        } else {
+            q.from(S::TABLE);
+            if let Some(c) = query.condition() {
+                q.and_where(c.clone());
+            }
+        }
+        (q, ty)
+    }
+}

@@ -1,0 +1,490 @@
+//! The one Repo trait. Adapters implement [`Repo::driver`]; every operation below is
+//! written once, here, for all databases.
+
+mod aggregate;
+mod transaction;
+mod updates;
+
+pub use aggregate::Aggregate;
+pub use transaction::Transaction;
+pub use updates::Updates;
+
+use crate::driver::{Driver, ExecResult};
+use crate::log;
+use crate::query::Query;
+use crate::statement::Statement;
+use crate::write;
+use async_trait::async_trait;
+use quarry_core::{
+    Action, Changeset, ConstraintKind, Error, FieldRole, Result, Schema, State, Value, ValueRow,
+};
+use sea_query::{Expr, ExprTrait};
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed future, as [`Repo::transaction`] closures return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Maps a failed write: a constraint violation becomes the changeset's declared
+/// error or [`Error::Constraint`]; anything else passes through.
+async fn map_write_error<S: Schema>(
+    driver: &dyn Driver,
+    cs: Changeset<S>,
+    err: Error,
+    written: &[(usize, Value)],
+) -> Error {
+    let Some(v) = err.constraint_violation() else {
+        return err;
+    };
+    let mut v = v.clone();
+    if v.kind == ConstraintKind::ForeignKey && v.name.is_none() && !written.is_empty() {
+        let cols: Vec<(&str, Value)> = written
+            .iter()
+            .map(|(i, val)| (S::FIELDS[*i].column, val.clone()))
+            .collect();
+        if let Ok(Some(name)) = driver.resolve_foreign_key(S::TABLE, &cols).await {
+            v.name = Some(name);
+        }
+    }
+    cs.constraint_error(&v)
+}
+
+/// Reads all rows of `stmt` as `S`.
+async fn fetch_all<S: Schema>(driver: &dyn Driver, stmt: &Statement) -> Result<Vec<S>> {
+    let mut out = Vec::new();
+    log::fetch(driver, stmt, &mut |row| {
+        out.push(S::from_row(row, 0)?);
+        Ok(())
+    })
+    .await?;
+    Ok(out)
+}
+
+/// Copies virtual fields (which never reach the database) from `from` to `to`.
+fn keep_virtual<S: Schema>(from: &S, to: &mut S) {
+    for (i, f) in S::FIELDS.iter().enumerate() {
+        if f.role == FieldRole::Virtual {
+            if let Some(v) = from.get_value(i) {
+                let _ = to.set_value(i, v);
+            }
+        }
+    }
+}
+
+/// The repository: all database access goes through it.
+///
+/// Implemented by each adapter's pool handle and by [`Transaction`], so the same
+/// code runs inside and outside a transaction.
+#[async_trait]
+pub trait Repo: Send + Sync {
+    /// The driver this repo runs statements on.
+    fn driver(&self) -> &dyn Driver;
+
+    /// Inserts a struct or a changeset. An invalid changeset sends no query and
+    /// comes back in [`Error::Invalid`]. Returns the stored struct, with generated
+    /// id, defaults and timestamps, in state `Loaded`.
+    async fn insert<S: Schema, C: Into<Changeset<S>> + Send>(&self, changeset: C) -> Result<S> {
+        let mut cs: Changeset<S> = changeset.into();
+        cs.set_action(Action::Insert);
+        if !cs.is_valid() {
+            return Err(cs.into_error());
+        }
+        let driver = self.driver();
+        let backend = driver.backend();
+        let values = write::insert_values(&cs);
+        let returning = backend.capabilities.insert_returning;
+        let stmt = backend.dialect.build(&write::insert_one::<S>(&values, returning), S::TABLE);
+        let applied = cs.apply_changes();
+        if returning {
+            let mut rows: Vec<S> = match fetch_all(driver, &stmt).await {
+                Ok(rows) => rows,
+                Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
+            };
+            let mut stored = rows.pop().ok_or(Error::NoResults { table: S::TABLE })?;
+            keep_virtual(&applied, &mut stored);
+            return Ok(stored);
+        }
+        let result = match log::execute(driver, &stmt).await {
+            Ok(r) => r,
+            Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
+        };
+        let mut key_source = applied.clone();
+        if let (Some(id), Some((i, f))) = (
+            result.last_insert_id,
+            S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
+        ) {
+            let id_value = match f.ty {
+                quarry_core::ValueType::I16 => Value::I16(id as i16),
+                quarry_core::ValueType::I32 => Value::I32(id as i32),
+                _ => Value::I64(id),
+            };
+            key_source.set_value(i, id_value)?;
+        }
+        let mut stored = self.reload(&key_source).await?.ok_or(Error::NoResults { table: S::TABLE })?;
+        keep_virtual(&applied, &mut stored);
+        Ok(stored)
+    }
+
+    /// Updates the changed columns of a changeset, by primary key. No changes: no
+    /// query, the struct comes back as it was (with virtual changes applied).
+    /// Zero rows matched: [`Error::Stale`] (or the stale field error if asked).
+    async fn update<S: Schema>(&self, changeset: Changeset<S>) -> Result<S> {
+        let mut cs = changeset;
+        cs.set_action(Action::Update);
+        if !cs.is_valid() {
+            return Err(cs.into_error());
+        }
+        let values = write::update_values(&cs);
+        if values.is_empty() {
+            let mut s = cs.apply_changes();
+            s.meta_mut().set_state(State::Loaded);
+            return Ok(s);
+        }
+        let driver = self.driver();
+        let lock = cs.lock().map(|l| (l.field, l.expected.clone()));
+        let cond = write::key_condition(cs.data(), lock.as_ref().map(|(i, v)| (*i, v)))?;
+        let mut q = sea_query::Query::update();
+        q.table(S::TABLE);
+        for (i, v) in &values {
+            q.value(S::FIELDS[*i].column, Expr::val(crate::sql_value::to_sea(v.clone())));
+        }
+        q.and_where(cond);
+        let stmt = driver.backend().dialect.build(&q, S::TABLE);
+        let result = match log::execute(driver, &stmt).await {
+            Ok(r) => r,
+            Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
+        };
+        if result.rows_affected == 0 {
+            return Err(cs.stale_error("update"));
+        }
+        let mut s = cs.apply_changes();
+        for (i, v) in values {
+            s.set_value(i, v)?;
+        }
+        s.meta_mut().set_state(State::Loaded);
+        Ok(s)
+    }
+
+    /// Deletes a struct (or a changeset's data) by primary key. Zero rows matched:
+    /// [`Error::Stale`]. Returns the struct in state `Deleted`.
+    async fn delete<S: Schema, C: Into<Changeset<S>> + Send>(&self, changeset: C) -> Result<S> {
+        let mut cs: Changeset<S> = changeset.into();
+        cs.set_action(Action::Delete);
+        if !cs.is_valid() {
+            return Err(cs.into_error());
+        }
+        let driver = self.driver();
+        let lock = cs.lock().map(|l| (l.field, l.expected.clone()));
+        let cond = write::key_condition(cs.data(), lock.as_ref().map(|(i, v)| (*i, v)))?;
+        let mut q = sea_query::Query::delete();
+        q.from_table(S::TABLE).and_where(cond);
+        let stmt = driver.backend().dialect.build(&q, S::TABLE);
+        let result = match log::execute(driver, &stmt).await {
+            Ok(r) => r,
+            Err(e) => return Err(map_write_error(driver, cs, e, &[]).await),
+        };
+        if result.rows_affected == 0 {
+            return Err(cs.stale_error("delete"));
+        }
+        let mut s = cs.data().clone();
+        s.meta_mut().set_state(State::Deleted);
+        Ok(s)
+    }
+
+    /// The row of `S` with primary key `id`, if any.
+    async fn get<S: Schema, K: Into<Value> + Send>(&self, id: K) -> Result<Option<S>> {
+        let pk = S::primary_key();
+        let [index] = pk.as_slice() else {
+            return Err(Error::Query(format!("get needs a schema with exactly one primary key field; {} has {}", S::NAME, pk.len())));
+        };
+        let col = Expr::col((S::TABLE, S::FIELDS[*index].column));
+        let mut q = Query::<S>::new().select_statement();
+        q.and_where(col.eq(Expr::val(crate::sql_value::to_sea(id.into()))));
+        let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
+        Ok(fetch_all(self.driver(), &stmt).await?.into_iter().next())
+    }
+
+    /// Like [`Repo::get`], but a missing row is [`Error::NoResults`] (Ecto's `get!`).
+    async fn must_get<S: Schema, K: Into<Value> + Send>(&self, id: K) -> Result<S> {
+        self.get(id).await?.ok_or(Error::NoResults { table: S::TABLE })
+    }
+
+    /// The one row matching `query` (for example `Product::name.eq("Tulip")`), if
+    /// any; more than one is [`Error::MultipleResults`].
+    async fn get_by<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<Option<S>> {
+        self.one(query).await
+    }
+
+    /// Like [`Repo::get_by`], but a missing row is [`Error::NoResults`].
+    async fn must_get_by<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<S> {
+        self.one(query).await?.ok_or(Error::NoResults { table: S::TABLE })
+    }
+
+    /// All rows matching `query`.
+    async fn all<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<Vec<S>> {
+        let stmt = query.into().to_statement(self.driver().backend().dialect);
+        fetch_all(self.driver(), &stmt).await
+    }
+
+    /// At most one row: `None` when there is none, [`Error::MultipleResults`] when
+    /// there are more.
+    async fn one<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<Option<S>> {
+        let mut rows: Vec<S> = self.all(query).await?;
+        match rows.len() {
+            0 | 1 => Ok(rows.pop()),
+            count => Err(Error::MultipleResults { table: S::TABLE, count }),
+        }
+    }
+
+    /// True when `query` matches at least one row.
+    async fn exists<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<bool> {
+        let query: Query<S> = query.into();
+        let mut q = sea_query::Query::select();
+        q.expr(Expr::val(1)).from(S::TABLE);
+        query.apply(&mut q);
+        q.limit(1);
+        let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
+        let mut found = false;
+        log::fetch(self.driver(), &stmt, &mut |_| {
+            found = true;
+            Ok(())
+        })
+        .await?;
+        Ok(found)
+    }
+
+    /// The stored version of `data`, read again by primary key (`None` if gone).
+    async fn reload<S: Schema>(&self, data: &S) -> Result<Option<S>> {
+        let cond = write::key_condition(data, None)?;
+        let mut q = Query::<S>::new().select_statement();
+        q.and_where(cond);
+        let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
+        let mut rows: Vec<S> = fetch_all(self.driver(), &stmt).await?;
+        let mut fresh = rows.pop();
+        if let Some(f) = fresh.as_mut() {
+            keep_virtual(data, f);
+        }
+        Ok(fresh)
+    }
+
+    /// Reloads many structs in one query; the result keeps their order and has
+    /// `None` for rows that are gone.
+    async fn reload_all<S: Schema>(&self, data: &[S]) -> Result<Vec<Option<S>>> {
+        let pk = S::primary_key();
+        let [index] = pk.as_slice() else {
+            let mut out = Vec::with_capacity(data.len());
+            for d in data {
+                out.push(self.reload(d).await?);
+            }
+            return Ok(out);
+        };
+        if data.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<Value> = data.iter().filter_map(|d| d.get_value(*index)).collect();
+        let mut q = Query::<S>::new().select_statement();
+        q.and_where(
+            Expr::col((S::TABLE, S::FIELDS[*index].column))
+                .is_in(keys.iter().map(|k| Expr::val(crate::sql_value::to_sea(k.clone())))),
+        );
+        let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
+        let rows: Vec<S> = fetch_all(self.driver(), &stmt).await?;
+        Ok(data
+            .iter()
+            .map(|d| {
+                let key = d.get_value(*index);
+                rows.iter().find(|r| r.get_value(*index) == key).cloned().map(|mut r| {
+                    keep_virtual(d, &mut r);
+                    r
+                })
+            })
+            .collect())
+    }
+
+    /// Counts the rows matching `query`.
+    async fn count<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<i64> {
+        let v = self.aggregate(query, Aggregate::<S>::count()).await?;
+        Ok(v.as_i64().unwrap_or(0))
+    }
+
+    /// Runs an aggregate over `query`. Sum/avg/min/max of no rows is NULL. A query
+    /// with limit, offset or DISTINCT is wrapped in a subquery first.
+    async fn aggregate<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q, aggregate: Aggregate<S>) -> Result<Value> {
+        let dialect = self.driver().backend().dialect;
+        let (q, ty) = aggregate.statement(&query.into(), dialect);
+        let stmt = dialect.build(&q, S::TABLE);
+        let mut out = Value::Null(ty);
+        log::fetch(self.driver(), &stmt, &mut |row| {
+            out = row.value(0, ty)?;
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Inserts many structs or changesets in one statement, with timestamps
+    /// filled (unlike Ecto). Returns the count and, where the database has
+    /// RETURNING, the stored rows (otherwise an empty Vec). Any invalid changeset
+    /// fails the whole call before a query is sent.
+    async fn insert_all<S: Schema, C: Into<Changeset<S>> + Send>(&self, rows: Vec<C>) -> Result<(u64, Vec<S>)> {
+        let mut sets: Vec<Changeset<S>> = Vec::with_capacity(rows.len());
+        for r in rows {
+            let cs: Changeset<S> = r.into();
+            if !cs.is_valid() {
+                return Err(cs.into_error());
+            }
+            sets.push(cs);
+        }
+        if sets.is_empty() {
+            return Ok((0, Vec::new()));
+        }
+        let driver = self.driver();
+        let backend = driver.backend();
+        let per_row: Vec<Vec<(usize, Value)>> = sets.iter().map(write::insert_values).collect();
+        // One column list for all rows: every column any row writes.
+        let mut columns: Vec<usize> = per_row.iter().flatten().map(|(i, _)| *i).collect();
+        columns.sort_unstable();
+        columns.dedup();
+        let per_stmt = (backend.capabilities.max_params / columns.len().max(1)).max(1);
+        let returning = backend.capabilities.insert_returning;
+        let mut count = 0u64;
+        let mut stored = Vec::new();
+        for chunk in per_row.chunks(per_stmt) {
+            let mut q = sea_query::Query::insert();
+            q.into_table(S::TABLE);
+            if columns.is_empty() {
+                q.or_default_values_many(chunk.len() as u32);
+            } else {
+                q.columns(columns.iter().map(|i| S::FIELDS[*i].column));
+                for row in chunk {
+                    q.values_panic(columns.iter().map(|c| {
+                        let v = row
+                            .iter()
+                            .find(|(i, _)| i == c)
+                            .map(|(_, v)| v.clone())
+                            .unwrap_or(Value::Null(S::FIELDS[*c].ty));
+                        Expr::val(crate::sql_value::to_sea(v))
+                    }));
+                }
+            }
+            if returning {
+                q.returning(write::returning_all::<S>());
+                let stmt = backend.dialect.build(&q, S::TABLE);
+                let rows: Vec<S> = fetch_all(driver, &stmt).await?;
+                count += rows.len() as u64;
+                stored.extend(rows);
+            } else {
+                let stmt = backend.dialect.build(&q, S::TABLE);
+                count += log::execute(driver, &stmt).await?.rows_affected;
+            }
+        }
+        Ok((count, stored))
+    }
+
+    /// Updates every row matching `query` (Ecto's `update_all`); returns the count.
+    /// Timestamps are not touched, as in Ecto.
+    async fn update_all<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q, updates: Updates<S>) -> Result<u64> {
+        let query: Query<S> = query.into();
+        if query.is_windowed() {
+            return Err(Error::Query("update_all does not take limit, offset or distinct".into()));
+        }
+        if updates.is_empty() {
+            return Ok(0);
+        }
+        let mut q = sea_query::Query::update();
+        q.table(S::TABLE);
+        updates.apply(&mut q);
+        if let Some(c) = query.condition() {
+            q.and_where(c.clone());
+        }
+        let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
+        Ok(log::execute(self.driver(), &stmt).await?.rows_affected)
+    }
+
+    /// Deletes every row matching `query` (Ecto's `delete_all`); returns the count.
+    async fn delete_all<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<u64> {
+        let query: Query<S> = query.into();
+        if query.is_windowed() {
+            return Err(Error::Query("delete_all does not take limit, offset or distinct".into()));
+        }
+        let mut q = sea_query::Query::delete();
+        q.from_table(S::TABLE);
+        if let Some(c) = query.condition() {
+            q.and_where(c.clone());
+        }
+        let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
+        Ok(log::execute(self.driver(), &stmt).await?.rows_affected)
+    }
+
+    /// Runs raw SQL with bound values (placeholders in the database's own syntax:
+    /// `$1` on Postgres, `?` elsewhere); returns the rows affected.
+    async fn execute_raw(&self, sql: &str, values: Vec<Value>) -> Result<ExecResult> {
+        let stmt = Statement::raw(sql, values);
+        log::execute(self.driver(), &stmt).await
+    }
+
+    /// Runs a raw query with bound values and decodes each row into `S`
+    /// (columns in `S::FIELDS` order).
+    async fn query_as<S: Schema>(&self, sql: &str, values: Vec<Value>) -> Result<Vec<S>> {
+        let stmt = Statement::raw(sql, values);
+        fetch_all(self.driver(), &stmt).await
+    }
+
+    /// Runs a raw query with bound values; each row's columns are decoded by
+    /// `types`, in order.
+    async fn query_raw(&self, sql: &str, values: Vec<Value>, types: &[quarry_core::ValueType]) -> Result<Vec<ValueRow>> {
+        let stmt = Statement::raw(sql, values);
+        let mut out = Vec::new();
+        log::fetch(self.driver(), &stmt, &mut |row| {
+            let mut r = ValueRow::default();
+            for (i, ty) in types.iter().enumerate().take(row.len()) {
+                r.columns.push(row.column_name(i).to_string());
+                r.values.push(row.value(i, *ty)?);
+            }
+            out.push(r);
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Starts a transaction (inside a transaction: a savepoint). Commit it with
+    /// [`Transaction::commit`]; dropping it rolls it back.
+    async fn begin(&self) -> Result<Transaction> {
+        Ok(Transaction::new(self.driver().begin().await?))
+    }
+
+    /// Runs `f` in a transaction: committed when `f` returns `Ok`, rolled back when
+    /// it returns `Err` or panics. Inside a transaction this uses a savepoint, so a
+    /// failing inner block does not poison the outer one.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// let id = repo
+    ///     .transaction(|tx| Box::pin(async move {
+    ///         let p = tx.insert(Product { name: "Tulip".into(), ..Default::default() }).await?;
+    ///         Ok::<_, quarry_core::Error>(p.id)
+    ///     }))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    async fn transaction<T, E, F>(&self, f: F) -> std::result::Result<T, E>
+    where
+        T: Send,
+        E: From<Error> + Send,
+        F: for<'t> FnOnce(&'t Transaction) -> BoxFuture<'t, std::result::Result<T, E>> + Send,
+    {
+        let tx = self.begin().await?;
+        match f(&tx).await {
+            Ok(v) => {
+                tx.commit().await?;
+                Ok(v)
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                Err(e)
+            }
+        }
+    }
+}

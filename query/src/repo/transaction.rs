@@ -1,0 +1,177 @@
+//! Transactions and savepoints, the same for every database: the adapter gives a
+//! [`TxDriver`] (a connection inside BEGIN); nesting is done here with savepoints.
+
+use super::Repo;
+use crate::driver::{Backend, Driver, ExecResult, RowSink, TxDriver};
+use crate::statement::Statement;
+use async_trait::async_trait;
+use quarry_core::{Error, Result, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// The connection shared by a transaction and its savepoints, with the savepoint
+/// rollbacks still owed by savepoints dropped without commit.
+struct Shared {
+    driver: Box<dyn TxDriver>,
+    owed: Mutex<Vec<String>>,
+    done: AtomicBool,
+}
+
+impl Shared {
+    async fn settle(&self) -> Result<()> {
+        if self.done.load(Ordering::Acquire) {
+            return Err(Error::TransactionDone);
+        }
+        let owed: Vec<String> = match self.owed.lock() {
+            Ok(mut g) => std::mem::take(&mut *g),
+            Err(p) => std::mem::take(&mut *p.into_inner()),
+        };
+        for sql in owed {
+            self.driver.execute(&Statement::raw(sql, [])).await?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Driver for Shared {
+    fn backend(&self) -> &Backend {
+        self.driver.backend()
+    }
+    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
+        self.settle().await?;
+        self.driver.execute(stmt).await
+    }
+    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        self.settle().await?;
+        self.driver.fetch(stmt, sink).await
+    }
+    async fn begin(&self) -> Result<Box<dyn TxDriver>> {
+        Err(Error::Query("nested transactions are savepoints: call begin on the Transaction".into()))
+    }
+    async fn resolve_foreign_key(&self, table: &str, columns: &[(&str, Value)]) -> Result<Option<String>> {
+        self.driver.resolve_foreign_key(table, columns).await
+    }
+}
+
+/// An open transaction (or savepoint). It is a [`Repo`]: run any operation on it.
+/// [`Transaction::commit`] makes the work durable; dropping it without commit
+/// rolls it back.
+pub struct Transaction {
+    shared: Arc<Shared>,
+    depth: u32,
+    finished: bool,
+}
+
+impl Transaction {
+    /// Wraps a freshly begun adapter transaction.
+    pub fn new(driver: Box<dyn TxDriver>) -> Self {
+        Transaction {
+            shared: Arc::new(Shared {
+                driver,
+                owed: Mutex::new(Vec::new()),
+                done: AtomicBool::new(false),
+            }),
+            depth: 0,
+            finished: false,
+        }
+    }
+
+    fn savepoint(&self) -> String {
+        format!("quarry_sp_{}", self.depth)
+    }
+
+    /// How deep this transaction is nested (0 for the outermost).
+    pub fn depth(&self) -> u32 {
+        self.depth
+    }
+
+    /// Commits (a savepoint is released into its parent).
+    pub async fn commit(mut self) -> Result<()> {
+        self.finished = true;
+        if self.depth == 0 {
+            self.shared.settle().await?;
+            self.shared.done.store(true, Ordering::Release);
+            crate::log::execute(&NoteOnly(&self.shared), &Statement::raw("COMMIT", [])).await?;
+            self.shared.driver.commit().await
+        } else {
+            let sql = format!("RELEASE SAVEPOINT {}", self.savepoint());
+            crate::log::execute(&*self.shared, &Statement::raw(sql, [])).await.map(drop)
+        }
+    }
+
+    /// Rolls back (a savepoint rolls back to where it began).
+    pub async fn rollback(mut self) -> Result<()> {
+        self.finished = true;
+        if self.depth == 0 {
+            self.shared.done.store(true, Ordering::Release);
+            crate::log::execute(&NoteOnly(&self.shared), &Statement::raw("ROLLBACK", [])).await?;
+            self.shared.driver.rollback().await
+        } else {
+            let sp = self.savepoint();
+            crate::log::execute(&*self.shared, &Statement::raw(format!("ROLLBACK TO SAVEPOINT {sp}"), [])).await?;
+            crate::log::execute(&*self.shared, &Statement::raw(format!("RELEASE SAVEPOINT {sp}"), []))
+                .await
+                .map(drop)
+        }
+    }
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        if self.finished || self.depth == 0 {
+            // The outermost transaction rolls back when the adapter's connection
+            // handle is dropped with the last reference.
+            return;
+        }
+        let sp = self.savepoint();
+        let mut owed = match self.shared.owed.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        owed.push(format!("ROLLBACK TO SAVEPOINT {sp}"));
+        owed.push(format!("RELEASE SAVEPOINT {sp}"));
+    }
+}
+
+/// Logs COMMIT / ROLLBACK as statements without running them (the adapter's
+/// commit/rollback does the work), so statement logs show transaction bounds.
+struct NoteOnly<'a>(&'a Shared);
+
+#[async_trait]
+impl Driver for NoteOnly<'_> {
+    fn backend(&self) -> &Backend {
+        self.0.backend()
+    }
+    async fn execute(&self, _stmt: &Statement) -> Result<ExecResult> {
+        Ok(ExecResult::default())
+    }
+    async fn fetch(&self, _stmt: &Statement, _sink: &mut RowSink<'_>) -> Result<()> {
+        Ok(())
+    }
+    async fn begin(&self) -> Result<Box<dyn TxDriver>> {
+        Err(Error::TransactionDone)
+    }
+}
+
+#[async_trait]
+impl Repo for Transaction {
+    fn driver(&self) -> &dyn Driver {
+        &*self.shared
+    }
+
+    async fn begin(&self) -> Result<Transaction> {
+        let nested = Transaction {
+            shared: Arc::clone(&self.shared),
+            depth: self.depth + 1,
+            finished: false,
+        };
+        let sql = format!("SAVEPOINT {}", nested.savepoint());
+        if let Err(e) = crate::log::execute(&*self.shared, &Statement::raw(sql, [])).await {
+            let mut nested = nested;
+            nested.finished = true;
+            return Err(e);
+        }
+        Ok(nested)
+    }
+}

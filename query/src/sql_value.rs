@@ -1,0 +1,41 @@
+//! Conversion of quarry values to sea-query values (typed NULLs included).
+
+use quarry_core::{Value, ValueType};
+use sea_query::Value as Sv;
+
+/// Converts a quarry value to the sea-query value bound for it.
+pub fn to_sea(value: Value) -> Sv {
+    match value {
+        Value::Null(t) => null_of(t),
+        Value::Bool(v) => Sv::Bool(Some(v)),
+        Value::I16(v) => Sv::SmallInt(Some(v)),
+        Value::I32(v) => Sv::Int(Some(v)),
+        Value::I64(v) => Sv::BigInt(Some(v)),
+        Value::F32(v) => Sv::Float(Some(v)),
+        Value::F64(v) => Sv::Double(Some(v)),
+        Value::String(v) => Sv::String(Some(v)),
+        Value::Bytes(v) => Sv::Bytes(Some(v)),
+        Value::Json(v) => Sv::Json(Some(Box::new(v))),
+        Value::Date(v) => Sv::ChronoDate(Some(v)),
+        Value::DateTime(v) => Sv::ChronoDateTime(Some(v)),
+        Value::DateTimeUtc(v) => Sv::ChronoDateTimeUtc(Some(v)),
+    }
+}
+
+/// A typed NULL.
+pub fn null_of(t: ValueType) -> Sv {
+    match t {
+        ValueType::Bool => Sv::Bool(None),
+        ValueType::I16 => Sv::SmallInt(None),
+        ValueType::I32 => Sv::Int(None),
+        ValueType::I64 => Sv::BigInt(None),
+        ValueType::F32 => Sv::Float(None),
+        ValueType::F64 => Sv::Double(None),
+        ValueType::String => Sv::String(None),
+        ValueType::Bytes => Sv::Bytes(None),
+        ValueType::Json => Sv::Json(None),
+        ValueType::Date => Sv::ChronoDate(None),
+        ValueType::DateTime => Sv::ChronoDateTime(None),
+        ValueType::DateTimeUtc => Sv::ChronoDateTimeUtc(None),
+    }
+}

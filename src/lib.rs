@@ -1,0 +1,71 @@
+//! # quarry
+//!
+//! An Ecto-style data layer for Rust: a [`Repo`] that owns all database access,
+//! [`Schema`]s that map tables to structs, composable [`Query`] values, and
+//! [`Changeset`]s that cast and validate outside data before it touches the
+//! database — over SQLite (feature `sqlite`, the default), PostgreSQL (`postgres`)
+//! and MySQL/MariaDB (`mysql`).
+//!
+//! ```
+//! use quarry::prelude::*;
+//!
+//! #[derive(Schema, Clone, Debug, PartialEq)]
+//! #[quarry(table = "products", timestamps)]
+//! pub struct Product {
+//!     pub meta: Meta,
+//!     pub id: i64,
+//!     pub name: String,
+//!     pub price: f64,
+//!     pub inserted_at: chrono::NaiveDateTime,
+//!     pub updated_at: chrono::NaiveDateTime,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> quarry::Result<()> {
+//! let repo = quarry::connect("sqlite::memory:").await?;
+//! repo.execute_raw(
+//!     "CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT NOT NULL, price REAL NOT NULL,
+//!      inserted_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+//!     vec![],
+//! ).await?;
+//! let cs = Changeset::cast(Product::default(), serde_json::json!({"name": "Tulip", "price": "1.5"}),
+//!                          (Product::name, Product::price))
+//!     .validate_required((Product::name, Product::price));
+//! let tulip = repo.insert(cs).await?;
+//! assert_eq!(tulip.meta.state(), State::Loaded);
+//! let cheap = repo.all(Product::query().filter(Product::price.lt(2.0))).await?;
+//! assert_eq!(cheap, vec![tulip]);
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+pub use quarry_core::{
+    changeset, traverse_errors, Action, Changeset, Column, Constraint, ConstraintKind,
+    ConstraintOptions, ConstraintViolation, DatabaseError, Error, Field, FieldDef, FieldError,
+    FieldList, FieldRole, FieldValue, InvalidChangeset, Length, LengthCount, Meta, NameMatch, Num,
+    Number, Params, Regex, Result, Row, Schema, ScalarValue, State, TimestampValue, Value,
+    ValueError, ValueRow, ValueType,
+};
+pub use quarry_macros::Schema;
+pub use quarry_query::driver::PoolOptions;
+pub use quarry_query::{
+    from, repo::BoxFuture, sea_query, Aggregate, Backend, Bind, Capabilities, ColumnExt, Cond,
+    Dialect, Driver, ExecResult, Query, Repo, SortOrder, Statement, Transaction, Updates,
+};
+
+mod connect;
+pub use connect::{connect, connect_with, AnyRepo};
+
+/// The adapters compiled into this build.
+pub mod adapters {
+    #[cfg(feature = "sqlite")]
+    pub use quarry_sqlite as sqlite;
+}
+
+/// Everything a typical module needs: `use quarry::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        from, Aggregate, Changeset, ColumnExt, FieldError, Length, Meta, Number, Params, Query,
+        Repo, Schema, State, Updates,
+    };
+}
