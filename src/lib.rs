@@ -65,7 +65,7 @@ pub mod adapters {
 /// Everything a typical module needs: `use quarry::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        from, Aggregate, Changeset, ColumnExt, FieldError, Length, Meta, Number, Params, Query,
+        from, Action, Aggregate, Changeset, ColumnExt, FieldError, Length, Meta, Number, Params, Query,
         Repo, Schema, State, Updates,
     };
 }

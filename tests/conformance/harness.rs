@@ -1,0 +1,252 @@
+//! A small test runner: runs each scenario once per enabled backend, each on its own
+//! thread and runtime against an isolated database, counts the statements each
+//! scenario sends (through quarry's `tracing` events), and prints a summary per
+//! backend and a closing `N passed, N failed` line.
+
+use quarry::{AnyRepo, Repo};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use tracing::field::{Field, Visit};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::Layer;
+
+/// What a scenario returns.
+pub type R = Result<(), Box<dyn std::error::Error>>;
+type Fut<'a> = Pin<Box<dyn Future<Output = R> + 'a>>;
+
+/// One scenario: a name and the function that runs it against a database.
+pub struct Scenario {
+    pub name: String,
+    pub run: for<'a> fn(&'a Db) -> Fut<'a>,
+}
+
+/// Registers scenario functions by path.
+#[macro_export]
+macro_rules! scenarios {
+    ($($path:path),* $(,)?) => {
+        vec![$(
+            $crate::harness::Scenario {
+                name: stringify!($path).replace(' ', ""),
+                run: |db| Box::pin($path(db)),
+            }
+        ),*]
+    };
+}
+
+/// The database kinds the suite knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    #[allow(dead_code)]
+    Postgres,
+    #[allow(dead_code)]
+    MySql,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Sqlite => "sqlite",
+            Kind::Postgres => "postgres",
+            Kind::MySql => "mysql",
+        }
+    }
+}
+
+/// An isolated database for one scenario, with the test tables created.
+pub struct Db {
+    pub repo: AnyRepo,
+    pub kind: Kind,
+    statements: Arc<Mutex<Vec<String>>>,
+}
+
+impl Db {
+    /// The SQL of every statement sent since the last reset.
+    pub fn statements(&self) -> Vec<String> {
+        self.statements.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+    /// How many statements were sent since the last reset.
+    pub fn statement_count(&self) -> usize {
+        self.statements().len()
+    }
+    /// Forgets the statements seen so far.
+    pub fn reset_statements(&self) {
+        if let Ok(mut s) = self.statements.lock() {
+            s.clear();
+        }
+    }
+    /// Runs raw SQL (test setup).
+    pub async fn exec(&self, sql: &str) -> quarry::Result<u64> {
+        Ok(self.repo.execute_raw(sql, vec![]).await?.rows_affected)
+    }
+    /// A placeholder for bind parameter `n` (1-based) in this database's syntax.
+    pub fn placeholder(&self, n: usize) -> String {
+        match self.kind {
+            Kind::Postgres => format!("${n}"),
+            _ => "?".to_string(),
+        }
+    }
+}
+
+/// Collects the SQL of quarry's statement events.
+struct Capture(Arc<Mutex<Vec<String>>>);
+
+struct SqlVisitor(Option<String>);
+impl Visit for SqlVisitor {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "sql" {
+            self.0 = Some(format!("{value:?}"));
+        }
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "sql" {
+            self.0 = Some(value.to_string());
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> Layer<S> for Capture {
+    fn on_event(&self, event: &tracing::Event<'_>, _ctx: Context<'_, S>) {
+        let meta = event.metadata();
+        if meta.target() == quarry_query_target() && *meta.level() == tracing::Level::DEBUG {
+            let mut v = SqlVisitor(None);
+            event.record(&mut v);
+            if let (Some(sql), Ok(mut all)) = (v.0, self.0.lock()) {
+                all.push(sql);
+            }
+        }
+    }
+}
+
+fn quarry_query_target() -> &'static str {
+    "quarry::sql"
+}
+
+/// Where each backend's server is.
+struct Target {
+    kind: Kind,
+    url: String,
+}
+
+fn targets() -> Vec<Target> {
+    let mut out = Vec::new();
+    #[cfg(feature = "sqlite")]
+    out.push(Target {
+        kind: Kind::Sqlite,
+        url: "sqlite::memory:".to_string(),
+    });
+    out
+}
+
+async fn open(target: &Target, statements: Arc<Mutex<Vec<String>>>) -> quarry::Result<Db> {
+    let repo = quarry::connect(&target.url).await?;
+    let db = Db {
+        repo,
+        kind: target.kind,
+        statements,
+    };
+    for ddl in crate::schemas::ddl(target.kind) {
+        db.exec(&ddl).await?;
+    }
+    db.reset_statements();
+    Ok(db)
+}
+
+async fn close(_db: Db) {}
+
+fn run_one(target: &Target, scenario: &Scenario) -> Result<(), String> {
+    let statements = Arc::new(Mutex::new(Vec::new()));
+    let subscriber = tracing_subscriber::registry().with(Capture(statements.clone()));
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        rt.block_on(async {
+            let db = open(target, statements).await.map_err(|e| format!("setup failed: {e}"))?;
+            let result = (scenario.run)(&db).await.map_err(|e| e.to_string());
+            close(db).await;
+            result
+        })
+    }));
+    match outcome {
+        Ok(r) => r,
+        Err(panic) => Err(panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "panicked".to_string())),
+    }
+}
+
+pub fn main(scenarios: Vec<Scenario>) {
+    // Scenario panics are reported in the summary; print them as one line, not a
+    // backtrace (one scenario panics on purpose to test rollback).
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("panic in {}: {info}", std::thread::current().name().unwrap_or("scenario"));
+    }));
+    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let targets = targets();
+    let scenarios = Arc::new(scenarios);
+    let mut jobs = VecDeque::new();
+    for (t, target) in targets.iter().enumerate() {
+        for (s, scenario) in scenarios.iter().enumerate() {
+            let full = format!("{}::{}", target.kind.name(), scenario.name);
+            if filters.is_empty() || filters.iter().any(|f| full.contains(f.as_str())) {
+                jobs.push_back((t, s));
+            }
+        }
+    }
+    let total = jobs.len();
+    println!("\nrunning {total} conformance scenarios on {} backend(s)", targets.len());
+    let jobs = Arc::new(Mutex::new(jobs));
+    let results: Arc<Mutex<Vec<(usize, usize, Result<(), String>)>>> = Arc::new(Mutex::new(Vec::new()));
+    let targets = Arc::new(targets);
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(2, 4);
+    let handles: Vec<_> = (0..workers)
+        .map(|_| {
+            let (jobs, results, targets, scenarios) = (jobs.clone(), results.clone(), targets.clone(), scenarios.clone());
+            std::thread::spawn(move || loop {
+                let job = jobs.lock().ok().and_then(|mut j| j.pop_front());
+                let Some((t, s)) = job else { break };
+                let outcome = run_one(&targets[t], &scenarios[s]);
+                let status = if outcome.is_ok() { "ok" } else { "FAILED" };
+                println!("test {}::{} ... {status}", targets[t].kind.name(), scenarios[s].name);
+                if let Ok(mut r) = results.lock() {
+                    r.push((t, s, outcome));
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        let _ = h.join();
+    }
+    let results = results.lock().map(|r| r.clone()).unwrap_or_default();
+    let mut failed = 0;
+    for (t, s, r) in &results {
+        if let Err(e) = r {
+            failed += 1;
+            println!("\n---- {}::{} ----\n{e}", targets[*t].kind.name(), scenarios[*s].name);
+        }
+    }
+    println!();
+    for (t, target) in targets.iter().enumerate() {
+        let mine: Vec<_> = results.iter().filter(|(i, _, _)| *i == t).collect();
+        let bad = mine.iter().filter(|(_, _, r)| r.is_err()).count();
+        println!(
+            "conformance {}: {} scenarios ran, {} passed, {} failed",
+            target.kind.name(),
+            mine.len(),
+            mine.len() - bad,
+            bad
+        );
+    }
+    println!("conformance: {} passed, {} failed", results.len() - failed, failed);
+    if failed > 0 || results.len() != total {
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,57 @@
+//! Every conformance scenario, registered once.
+
+mod bulk;
+mod constraint;
+mod insert;
+mod read;
+mod transaction;
+mod types;
+mod update;
+
+use crate::harness::Scenario;
+
+pub fn all() -> Vec<Scenario> {
+    crate::scenarios![
+        insert::struct_comes_back_loaded_with_id_and_timestamps,
+        insert::changeset_gets_database_defaults,
+        insert::invalid_changeset_sends_no_query,
+        insert::virtual_fields_are_kept_but_not_written,
+        insert::caller_timestamps_are_kept,
+        insert::explicit_key_and_renamed_column,
+        update::sends_only_changed_columns,
+        update::no_changes_sends_no_query,
+        update::refreshes_updated_at,
+        update::missing_row_is_stale,
+        update::invalid_changeset_sends_no_query,
+        update::delete_marks_deleted_and_missing_is_stale,
+        update::optimistic_lock_bumps_and_detects_stale,
+        update::optimistic_lock_stale_field_error,
+        read::get_and_must_get,
+        read::get_by_one_and_multiple_results,
+        read::all_filters_orders_and_limits,
+        read::exists_and_count,
+        read::reload_and_reload_all_keep_order,
+        read::in_empty_list_and_null_comparisons,
+        read::runtime_field_names_are_checked,
+        bulk::aggregates,
+        bulk::aggregate_wraps_windowed_queries,
+        bulk::insert_all_fills_timestamps,
+        bulk::update_all_and_delete_all,
+        transaction::commits_on_ok,
+        transaction::rolls_back_on_err,
+        transaction::rolls_back_on_panic,
+        transaction::nested_failure_rolls_back_to_savepoint,
+        transaction::begin_commit_and_drop,
+        constraint::declared_unique_becomes_changeset_error,
+        constraint::undeclared_unique_is_typed_error,
+        constraint::foreign_key_error_on_the_right_field,
+        constraint::check_constraint_by_name,
+        constraint::not_null_is_typed_error,
+        types::every_type_round_trips,
+        types::nulls_round_trip,
+        types::decode_mismatch_names_the_column,
+        types::raw_sql_binds_values,
+        types::hostile_params_stay_data,
+        types::statements_are_traced,
+    ]
+}

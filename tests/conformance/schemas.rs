@@ -1,0 +1,171 @@
+//! The schemas the scenarios use, and their tables in each database's DDL.
+
+use crate::harness::Kind;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use quarry::prelude::*;
+
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "users", timestamps)]
+pub struct User {
+    pub meta: Meta,
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub age: Option<i32>,
+    pub inserted_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "stores", timestamps)]
+pub struct Store {
+    pub meta: Meta,
+    pub id: i64,
+    pub name: String,
+    pub user_id: Option<i64>,
+    pub inserted_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "products", timestamps)]
+pub struct Product {
+    pub meta: Meta,
+    pub id: i64,
+    pub name: String,
+    pub description: Option<String>,
+    pub price: Option<f64>,
+    pub status: Option<String>,
+    pub stock: i32,
+    pub store_id: Option<i64>,
+    #[quarry(default = 1)]
+    pub lock_version: i32,
+    #[quarry(virtual)]
+    pub note: Option<String>,
+    pub inserted_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Every field type, for round trips.
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "samples")]
+pub struct Sample {
+    pub meta: Meta,
+    pub id: i64,
+    pub small: i16,
+    pub int: i32,
+    pub big: i64,
+    pub real: f32,
+    pub double: f64,
+    pub flag: bool,
+    pub text: String,
+    pub bytes: Vec<u8>,
+    pub doc: serde_json::Value,
+    pub day: NaiveDate,
+    pub at: NaiveDateTime,
+    pub at_utc: DateTime<Utc>,
+    pub maybe_int: Option<i64>,
+    pub maybe_text: Option<String>,
+    pub maybe_at: Option<NaiveDateTime>,
+}
+
+/// A schema whose field name differs from its column name, and whose key is not
+/// database-generated.
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "labels")]
+pub struct Label {
+    pub meta: Meta,
+    #[quarry(primary_key, no_autogenerate)]
+    pub code: String,
+    #[quarry(column = "label_text")]
+    pub text: String,
+}
+
+/// The DDL template; `{pk}`, `{text}`, `{key}` (an indexable string), `{float}`,
+/// `{real}`, `{bool}`, `{ts}`, `{tsz}`, `{date}`, `{bytes}`, `{json}` are replaced
+/// per database.
+const TEMPLATE: &[&str] = &[
+    "CREATE TABLE users (id {pk}, name {key} NOT NULL, email {key}, age INTEGER, inserted_at {ts} NOT NULL, updated_at {ts} NOT NULL)",
+    "CREATE UNIQUE INDEX users_email_index ON users (email)",
+    "CREATE TABLE stores (id {pk}, name {key} NOT NULL, user_id BIGINT, inserted_at {ts} NOT NULL, updated_at {ts} NOT NULL,
+        CONSTRAINT stores_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id))",
+    "CREATE TABLE products (id {pk}, name {key} NOT NULL, description {text}, price {float}, status {key} DEFAULT 'draft',
+        stock INTEGER NOT NULL DEFAULT 0, store_id BIGINT, lock_version INTEGER NOT NULL DEFAULT 1,
+        inserted_at {ts} NOT NULL, updated_at {ts} NOT NULL,
+        CONSTRAINT products_store_id_fkey FOREIGN KEY (store_id) REFERENCES stores (id),
+        CONSTRAINT stock_not_negative CHECK (stock >= 0))",
+    "CREATE UNIQUE INDEX products_name_store_id_index ON products (name, store_id)",
+    "CREATE TABLE samples (id {pk}, small SMALLINT NOT NULL, `int` INTEGER NOT NULL, big BIGINT NOT NULL,
+        `real` {real} NOT NULL, `double` {float} NOT NULL, flag {bool} NOT NULL, `text` {text} NOT NULL,
+        bytes {bytes} NOT NULL, doc {json} NOT NULL, day {date} NOT NULL, at {ts} NOT NULL, at_utc {tsz} NOT NULL,
+        maybe_int BIGINT, maybe_text {text}, maybe_at {ts})",
+    "CREATE TABLE labels (code {key} PRIMARY KEY, label_text {text} NOT NULL)",
+];
+
+/// The test tables for `kind`.
+pub fn ddl(kind: Kind) -> Vec<String> {
+    let subs: &[(&str, &str)] = match kind {
+        Kind::Sqlite => &[
+            ("{pk}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+            ("{text}", "TEXT"),
+            ("{key}", "TEXT"),
+            ("{float}", "REAL"),
+            ("{real}", "REAL"),
+            ("{bool}", "BOOLEAN"),
+            ("{ts}", "TEXT"),
+            ("{tsz}", "TEXT"),
+            ("{date}", "TEXT"),
+            ("{bytes}", "BLOB"),
+            ("{json}", "TEXT"),
+            ("`", "\""),
+        ],
+        Kind::Postgres => &[
+            ("{pk}", "BIGSERIAL PRIMARY KEY"),
+            ("{text}", "TEXT"),
+            ("{key}", "TEXT"),
+            ("{float}", "DOUBLE PRECISION"),
+            ("{real}", "REAL"),
+            ("{bool}", "BOOLEAN"),
+            ("{ts}", "TIMESTAMP"),
+            ("{tsz}", "TIMESTAMPTZ"),
+            ("{date}", "DATE"),
+            ("{bytes}", "BYTEA"),
+            ("{json}", "JSONB"),
+            ("`", "\""),
+        ],
+        Kind::MySql => &[
+            ("{pk}", "BIGINT AUTO_INCREMENT PRIMARY KEY"),
+            ("{text}", "TEXT"),
+            ("{key}", "VARCHAR(191)"),
+            ("{float}", "DOUBLE"),
+            ("{real}", "FLOAT"),
+            ("{bool}", "BOOLEAN"),
+            ("{ts}", "DATETIME(6)"),
+            ("{tsz}", "DATETIME(6)"),
+            ("{date}", "DATE"),
+            ("{bytes}", "LONGBLOB"),
+            ("{json}", "JSON"),
+        ],
+    };
+    TEMPLATE
+        .iter()
+        .map(|t| subs.iter().fold(t.to_string(), |acc, (k, v)| acc.replace(k, v)))
+        .collect()
+}
+
+/// A user built in memory.
+pub fn user(name: &str) -> User {
+    User {
+        name: name.to_string(),
+        ..Default::default()
+    }
+}
+
+/// A product built in memory.
+pub fn product(name: &str, price: f64) -> Product {
+    Product {
+        name: name.to_string(),
+        price: Some(price),
+        ..Default::default()
+    }
+}
