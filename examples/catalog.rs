@@ -76,7 +76,10 @@ async fn main() -> quarry::Result<()> {
 
     step(r#"{:ok, new_store} = Repo.insert(%Store{name: "Logan Spark Store"})"#);
     let new_store = repo
-        .insert(Store { name: "Logan Spark Store".into(), ..Default::default() })
+        .insert(Store {
+            name: "Logan Spark Store".into(),
+            ..Default::default()
+        })
         .await?;
     println!("{new_store:#?}");
 
@@ -99,7 +102,9 @@ async fn main() -> quarry::Result<()> {
     let product: Option<Product> = repo.get(new_product.id).await?;
     println!("{product:#?}");
 
-    step(r#"Product.changeset(%Product{}, %{name: "Mcatty tulip", description: "Tulips from the Mcatty gardens", price: 100.00})"#);
+    step(
+        r#"Product.changeset(%Product{}, %{name: "Mcatty tulip", description: "Tulips from the Mcatty gardens", price: 100.00})"#,
+    );
     let changeset = Product::changeset(
         Product::default(),
         serde_json::json!({"name": "Mcatty tulip", "description": "Tulips from the Mcatty gardens", "price": 100.00}),
@@ -113,7 +118,9 @@ async fn main() -> quarry::Result<()> {
     );
     println!("{changeset:#?}");
 
-    step(r#"changeset = Product.changeset(%Product{}, %{name: "Mcatty tulip", description: "Tulips from the Mcatty gardens"})"#);
+    step(
+        r#"changeset = Product.changeset(%Product{}, %{name: "Mcatty tulip", description: "Tulips from the Mcatty gardens"})"#,
+    );
     let changeset = Product::changeset(
         Product::default(),
         serde_json::json!({"name": "Mcatty tulip", "description": "Tulips from the Mcatty gardens"}),
@@ -129,7 +136,15 @@ async fn main() -> quarry::Result<()> {
     match repo.insert(changeset).await {
         Err(quarry::Error::Invalid(invalid)) => {
             println!("{{:error, {invalid}}}");
-            println!("as JSON: {}", serde_json::to_string(&invalid.changeset::<Changeset<Product>>().map(|c| c.error_messages())).unwrap_or_default());
+            println!(
+                "as JSON: {}",
+                serde_json::to_string(
+                    &invalid
+                        .changeset::<Changeset<Product>>()
+                        .map(|c| c.error_messages())
+                )
+                .unwrap_or_default()
+            );
         }
         other => println!("unexpected: {other:?}"),
     }

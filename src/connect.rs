@@ -14,7 +14,9 @@ pub struct AnyRepo {
 
 impl std::fmt::Debug for AnyRepo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AnyRepo").field("backend", self.driver.backend()).finish()
+        f.debug_struct("AnyRepo")
+            .field("backend", self.driver.backend())
+            .finish()
     }
 }
 
@@ -53,16 +55,25 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<AnyRepo> {
             #[cfg(not(feature = "sqlite"))]
             {
                 let _ = options;
-                Err(Error::AdapterNotEnabled { scheme, feature: "sqlite" })
+                Err(Error::AdapterNotEnabled {
+                    scheme,
+                    feature: "sqlite",
+                })
             }
         }
         "postgres" | "postgresql" => {
             let _ = options;
-            Err(Error::AdapterNotEnabled { scheme, feature: "postgres" })
+            Err(Error::AdapterNotEnabled {
+                scheme,
+                feature: "postgres",
+            })
         }
         "mysql" | "mariadb" => {
             let _ = options;
-            Err(Error::AdapterNotEnabled { scheme, feature: "mysql" })
+            Err(Error::AdapterNotEnabled {
+                scheme,
+                feature: "mysql",
+            })
         }
         _ => Err(Error::UnsupportedUrl(url.to_string())),
     }

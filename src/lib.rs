@@ -43,7 +43,7 @@ pub use quarry_core::{
     changeset, traverse_errors, Action, Changeset, Column, Constraint, ConstraintKind,
     ConstraintOptions, ConstraintViolation, DatabaseError, Error, Field, FieldDef, FieldError,
     FieldList, FieldRole, FieldValue, InvalidChangeset, Length, LengthCount, Meta, NameMatch, Num,
-    Number, Params, Regex, Result, Row, Schema, ScalarValue, State, TimestampValue, Value,
+    Number, Params, Regex, Result, Row, ScalarValue, Schema, State, TimestampValue, Value,
     ValueError, ValueRow, ValueType,
 };
 pub use quarry_macros::Schema;
@@ -65,7 +65,7 @@ pub mod adapters {
 /// Everything a typical module needs: `use quarry::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        from, Action, Aggregate, Changeset, ColumnExt, FieldError, Length, Meta, Number, Params, Query,
-        Repo, Schema, State, Updates,
+        from, Action, Aggregate, Changeset, ColumnExt, FieldError, Length, Meta, Number, Params,
+        Query, Repo, Schema, State, Updates,
     };
 }

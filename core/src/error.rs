@@ -96,11 +96,14 @@ impl InvalidChangeset {
             errors,
             changeset,
         } = self;
-        changeset.downcast::<C>().map(|b| *b).map_err(|changeset| InvalidChangeset {
-            table,
-            errors,
-            changeset,
-        })
+        changeset
+            .downcast::<C>()
+            .map(|b| *b)
+            .map_err(|changeset| InvalidChangeset {
+                table,
+                errors,
+                changeset,
+            })
     }
 }
 
@@ -207,7 +210,9 @@ pub enum Error {
         feature: &'static str,
     },
     /// The URL's scheme is not one quarry knows.
-    #[error("unsupported database URL `{0}`: expected sqlite:, postgres://, mysql:// or mariadb://")]
+    #[error(
+        "unsupported database URL `{0}`: expected sqlite:, postgres://, mysql:// or mariadb://"
+    )]
     UnsupportedUrl(String),
     /// The operation is not available on this database.
     #[error("{feature} is not supported by {backend}")]

@@ -21,7 +21,9 @@ pub use changeset::{
     LengthCount, NameMatch, Num, Number, Params,
 };
 pub use column::{Column, Field, FieldList};
-pub use error::{ConstraintKind, ConstraintViolation, DatabaseError, Error, InvalidChangeset, Result};
+pub use error::{
+    ConstraintKind, ConstraintViolation, DatabaseError, Error, InvalidChangeset, Result,
+};
 pub use field::{FieldValue, ScalarValue, TimestampValue, ValueError};
 pub use row::{Row, ValueRow};
 pub use schema::{FieldDef, FieldRole, Meta, Schema, State};

@@ -11,6 +11,7 @@ struct FieldInfo {
     ty: Type,
     attrs: FieldAttrs,
     role: TokenStream,
+    is_timestamp: bool,
 }
 
 fn is_meta(ty: &Type) -> bool {
@@ -21,7 +22,10 @@ fn is_meta(ty: &Type) -> bool {
 pub fn expand(input: DeriveInput) -> Result<TokenStream> {
     let name = &input.ident;
     if !input.generics.params.is_empty() {
-        return Err(syn::Error::new(input.generics.span(), "#[derive(Schema)] does not support generic structs"));
+        return Err(syn::Error::new(
+            input.generics.span(),
+            "#[derive(Schema)] does not support generic structs",
+        ));
     }
     let sattrs = struct_attrs(&input.attrs)?;
     let Some(table) = sattrs.table.clone() else {
@@ -31,19 +35,31 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
         ));
     };
     let Data::Struct(data) = &input.data else {
-        return Err(syn::Error::new(name.span(), "#[derive(Schema)] only works on structs"));
+        return Err(syn::Error::new(
+            name.span(),
+            "#[derive(Schema)] only works on structs",
+        ));
     };
     let Fields::Named(named) = &data.fields else {
-        return Err(syn::Error::new(name.span(), "#[derive(Schema)] needs a struct with named fields"));
+        return Err(syn::Error::new(
+            name.span(),
+            "#[derive(Schema)] needs a struct with named fields",
+        ));
     };
 
     let mut meta_field: Option<Ident> = None;
     let mut fields: Vec<FieldInfo> = Vec::new();
     for f in &named.named {
-        let ident = f.ident.clone().ok_or_else(|| syn::Error::new(f.span(), "unnamed field"))?;
+        let ident = f
+            .ident
+            .clone()
+            .ok_or_else(|| syn::Error::new(f.span(), "unnamed field"))?;
         if is_meta(&f.ty) {
             if meta_field.is_some() {
-                return Err(syn::Error::new(f.span(), "a schema has exactly one `Meta` field"));
+                return Err(syn::Error::new(
+                    f.span(),
+                    "a schema has exactly one `Meta` field",
+                ));
             }
             meta_field = Some(ident);
             continue;
@@ -52,7 +68,8 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
         let fname = ident.to_string();
         let inserted = attrs.inserted_at || (sattrs.timestamps && fname == "inserted_at");
         let updated = attrs.updated_at || (sattrs.timestamps && fname == "updated_at");
-        if attrs.is_virtual && (attrs.primary_key || inserted || updated || attrs.column.is_some()) {
+        if attrs.is_virtual && (attrs.primary_key || inserted || updated || attrs.column.is_some())
+        {
             return Err(syn::Error::new(
                 f.span(),
                 "a virtual field cannot be a primary key, a timestamp or have a column name",
@@ -72,6 +89,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             ty: f.ty.clone(),
             attrs,
             role,
+            is_timestamp: inserted || updated,
         });
     }
     let Some(meta_field) = meta_field else {
@@ -91,7 +109,9 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
         }
     }
     let explicit_pk = fields.iter().any(|f| f.attrs.primary_key);
-    let is_pk = |f: &FieldInfo| f.attrs.primary_key || (!explicit_pk && f.ident == "id" && !f.attrs.is_virtual);
+    let is_pk = |f: &FieldInfo| {
+        f.attrs.primary_key || (!explicit_pk && f.ident == "id" && !f.attrs.is_virtual)
+    };
 
     let mut defs = Vec::new();
     let mut consts = Vec::new();
@@ -112,10 +132,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
         checks.push(quote_spanned! {ty.span()=>
             const _: () = { fn __quarry_field<T: ::quarry::FieldValue>() {} fn __check() { __quarry_field::<#ty>(); } };
         });
-        if matches!(fname.as_str(), "inserted_at" | "updated_at") && (sattrs.timestamps || f.attrs.inserted_at || f.attrs.updated_at)
-            || f.attrs.inserted_at
-            || f.attrs.updated_at
-        {
+        if f.is_timestamp {
             checks.push(quote_spanned! {ty.span()=>
                 const _: () = { fn __quarry_ts<T: ::quarry::TimestampValue>() {} fn __check() { __quarry_ts::<#ty>(); } };
             });

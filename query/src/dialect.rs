@@ -1,7 +1,9 @@
 //! The three SQL dialects and how a sea-query statement is built for each.
 
 use crate::statement::Statement;
-use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, QueryStatementBuilder, SqliteQueryBuilder};
+use sea_query::{
+    MysqlQueryBuilder, PostgresQueryBuilder, QueryStatementBuilder, SqliteQueryBuilder,
+};
 
 /// A SQL dialect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -21,9 +23,9 @@ impl Dialect {
     /// use quarry_query::{Dialect, sea_query::{Query, ExprTrait, Expr}};
     /// let mut q = Query::select();
     /// q.column("id").from("users").and_where(Expr::col("id").eq(1));
-    /// assert_eq!(Dialect::Postgres.build(&q, "users").sql, r#"SELECT "id" FROM "users" WHERE "id" = $1"#);
-    /// assert_eq!(Dialect::MySql.build(&q, "users").sql, "SELECT `id` FROM `users` WHERE `id` = ?");
-    /// assert_eq!(Dialect::Sqlite.build(&q, "users").sql, r#"SELECT "id" FROM "users" WHERE "id" = ?"#);
+    /// assert_eq!(&*Dialect::Postgres.build(&q, "users").sql, r#"SELECT "id" FROM "users" WHERE "id" = $1"#);
+    /// assert_eq!(&*Dialect::MySql.build(&q, "users").sql, "SELECT `id` FROM `users` WHERE `id` = ?");
+    /// assert_eq!(&*Dialect::Sqlite.build(&q, "users").sql, r#"SELECT "id" FROM "users" WHERE "id" = ?"#);
     /// ```
     pub fn build<Q: QueryStatementBuilder>(self, stmt: &Q, table: &'static str) -> Statement {
         let (sql, values) = match self {

@@ -76,7 +76,11 @@ pub trait Driver: Send + Sync {
     /// For databases that do not name a violated foreign key (SQLite): the name of
     /// the foreign key of `table` that `columns` (column, value) violate. The
     /// default knows nothing.
-    async fn resolve_foreign_key(&self, _table: &str, _columns: &[(&str, Value)]) -> Result<Option<String>> {
+    async fn resolve_foreign_key(
+        &self,
+        _table: &str,
+        _columns: &[(&str, Value)],
+    ) -> Result<Option<String>> {
         Ok(None)
     }
 }

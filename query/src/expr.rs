@@ -1,7 +1,7 @@
 //! Typed conditions on columns: `Product::price.gt(10.0)` compiles only when the
 //! value has the column's type.
 
-use quarry_core::{Column, FieldValue, Schema, ScalarValue, Value};
+use quarry_core::{Column, FieldValue, ScalarValue, Schema, Value};
 use sea_query::{Expr, ExprTrait};
 use std::marker::PhantomData;
 
@@ -95,6 +95,10 @@ fn val(v: Value) -> Expr {
 }
 
 /// Conditions and orderings on a typed column. In scope through `quarry::prelude`.
+///
+/// `is_null` / `is_not_null` build conditions (they read like SQL), so they take
+/// the column by value.
+#[allow(clippy::wrong_self_convention)]
 pub trait ColumnExt<S, T> {
     /// `col = v`; comparing with `None` compiles to `IS NULL`, never `= NULL`.
     fn eq(self, v: impl Bind<T>) -> Cond<S>;
@@ -153,12 +157,20 @@ impl<S: Schema, T: FieldValue> ColumnExt<S, T> for Column<S, T> {
     fn eq(self, v: impl Bind<T>) -> Cond<S> {
         let v = v.bind();
         let c = col_expr::<S>(self.index());
-        Cond::new(if v.is_null() { c.is_null() } else { c.eq(val(v)) })
+        Cond::new(if v.is_null() {
+            c.is_null()
+        } else {
+            c.eq(val(v))
+        })
     }
     fn ne(self, v: impl Bind<T>) -> Cond<S> {
         let v = v.bind();
         let c = col_expr::<S>(self.index());
-        Cond::new(if v.is_null() { c.is_not_null() } else { c.ne(val(v)) })
+        Cond::new(if v.is_null() {
+            c.is_not_null()
+        } else {
+            c.ne(val(v))
+        })
     }
     fn gt(self, v: impl Bind<T>) -> Cond<S> {
         Cond::new(col_expr::<S>(self.index()).gt(val(v.bind())))

@@ -20,7 +20,12 @@ fn emit(stmt: &Statement, started: Instant, rows: u64, ok: bool) {
 pub async fn execute(driver: &dyn Driver, stmt: &Statement) -> Result<ExecResult> {
     let started = Instant::now();
     let result = driver.execute(stmt).await;
-    emit(stmt, started, result.as_ref().map(|r| r.rows_affected).unwrap_or(0), result.is_ok());
+    emit(
+        stmt,
+        started,
+        result.as_ref().map(|r| r.rows_affected).unwrap_or(0),
+        result.is_ok(),
+    );
     result
 }
 

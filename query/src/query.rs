@@ -2,8 +2,8 @@
 //! a refined one, so filters compose.
 
 use crate::dialect::Dialect;
-use crate::expr::{col_expr, Cond};
 pub use crate::expr::SortOrder;
+use crate::expr::{col_expr, Cond};
 use crate::statement::Statement;
 use quarry_core::{Field, Schema};
 use sea_query::{Expr, ExprTrait, SelectStatement};
@@ -20,7 +20,7 @@ use std::marker::PhantomData;
 /// let q = cheap(from::<Product>()).order_by(Product::name.asc()).limit(5);
 /// let stmt = q.to_statement(Dialect::Postgres);
 /// assert_eq!(
-///     stmt.sql,
+///     &*stmt.sql,
 ///     r#"SELECT "products"."id", "products"."name", "products"."price", "products"."description" FROM "products" WHERE "products"."price" < $1 ORDER BY "products"."name" ASC LIMIT $2"#
 /// );
 /// ```

@@ -66,7 +66,10 @@ pub struct Db {
 impl Db {
     /// The SQL of every statement sent since the last reset.
     pub fn statements(&self) -> Vec<String> {
-        self.statements.lock().map(|s| s.clone()).unwrap_or_default()
+        self.statements
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default()
     }
     /// How many statements were sent since the last reset.
     pub fn statement_count(&self) -> usize {
@@ -125,6 +128,9 @@ fn quarry_query_target() -> &'static str {
     "quarry::sql"
 }
 
+/// (backend index, scenario index, result).
+type Outcome = (usize, usize, Result<(), String>);
+
 /// Where each backend's server is.
 struct Target {
     kind: Kind,
@@ -132,13 +138,10 @@ struct Target {
 }
 
 fn targets() -> Vec<Target> {
-    let mut out = Vec::new();
-    #[cfg(feature = "sqlite")]
-    out.push(Target {
+    vec![Target {
         kind: Kind::Sqlite,
         url: "sqlite::memory:".to_string(),
-    });
-    out
+    }]
 }
 
 async fn open(target: &Target, statements: Arc<Mutex<Vec<String>>>) -> quarry::Result<Db> {
@@ -167,7 +170,9 @@ fn run_one(target: &Target, scenario: &Scenario) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         rt.block_on(async {
-            let db = open(target, statements).await.map_err(|e| format!("setup failed: {e}"))?;
+            let db = open(target, statements)
+                .await
+                .map_err(|e| format!("setup failed: {e}"))?;
             let result = (scenario.run)(&db).await.map_err(|e| e.to_string());
             close(db).await;
             result
@@ -187,9 +192,15 @@ pub fn main(scenarios: Vec<Scenario>) {
     // Scenario panics are reported in the summary; print them as one line, not a
     // backtrace (one scenario panics on purpose to test rollback).
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("panic in {}: {info}", std::thread::current().name().unwrap_or("scenario"));
+        eprintln!(
+            "panic in {}: {info}",
+            std::thread::current().name().unwrap_or("scenario")
+        );
     }));
-    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     let targets = targets();
     let scenarios = Arc::new(scenarios);
     let mut jobs = VecDeque::new();
@@ -202,20 +213,35 @@ pub fn main(scenarios: Vec<Scenario>) {
         }
     }
     let total = jobs.len();
-    println!("\nrunning {total} conformance scenarios on {} backend(s)", targets.len());
+    println!(
+        "\nrunning {total} conformance scenarios on {} backend(s)",
+        targets.len()
+    );
     let jobs = Arc::new(Mutex::new(jobs));
-    let results: Arc<Mutex<Vec<(usize, usize, Result<(), String>)>>> = Arc::new(Mutex::new(Vec::new()));
+    let results: Arc<Mutex<Vec<Outcome>>> = Arc::new(Mutex::new(Vec::new()));
     let targets = Arc::new(targets);
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(2, 4);
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(2, 4);
     let handles: Vec<_> = (0..workers)
         .map(|_| {
-            let (jobs, results, targets, scenarios) = (jobs.clone(), results.clone(), targets.clone(), scenarios.clone());
+            let (jobs, results, targets, scenarios) = (
+                jobs.clone(),
+                results.clone(),
+                targets.clone(),
+                scenarios.clone(),
+            );
             std::thread::spawn(move || loop {
                 let job = jobs.lock().ok().and_then(|mut j| j.pop_front());
                 let Some((t, s)) = job else { break };
                 let outcome = run_one(&targets[t], &scenarios[s]);
                 let status = if outcome.is_ok() { "ok" } else { "FAILED" };
-                println!("test {}::{} ... {status}", targets[t].kind.name(), scenarios[s].name);
+                println!(
+                    "test {}::{} ... {status}",
+                    targets[t].kind.name(),
+                    scenarios[s].name
+                );
                 if let Ok(mut r) = results.lock() {
                     r.push((t, s, outcome));
                 }
@@ -230,7 +256,11 @@ pub fn main(scenarios: Vec<Scenario>) {
     for (t, s, r) in &results {
         if let Err(e) = r {
             failed += 1;
-            println!("\n---- {}::{} ----\n{e}", targets[*t].kind.name(), scenarios[*s].name);
+            println!(
+                "\n---- {}::{} ----\n{e}",
+                targets[*t].kind.name(),
+                scenarios[*s].name
+            );
         }
     }
     println!();
@@ -245,7 +275,11 @@ pub fn main(scenarios: Vec<Scenario>) {
             bad
         );
     }
-    println!("conformance: {} passed, {} failed", results.len() - failed, failed);
+    println!(
+        "conformance: {} passed, {} failed",
+        results.len() - failed,
+        failed
+    );
     if failed > 0 || results.len() != total {
         std::process::exit(1);
     }

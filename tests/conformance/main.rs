@@ -3,8 +3,8 @@
 //! MySQL/MariaDB with their features). See `harness.rs` for how servers are found.
 
 mod harness;
-mod schemas;
 mod scenarios;
+mod schemas;
 
 fn main() {
     harness::main(scenarios::all());

@@ -149,7 +149,10 @@ pub fn ddl(kind: Kind) -> Vec<String> {
     };
     TEMPLATE
         .iter()
-        .map(|t| subs.iter().fold(t.to_string(), |acc, (k, v)| acc.replace(k, v)))
+        .map(|t| {
+            subs.iter()
+                .fold(t.to_string(), |acc, (k, v)| acc.replace(k, v))
+        })
         .collect()
 }
 

@@ -17,7 +17,9 @@ pub struct SqliteRepo {
 
 impl std::fmt::Debug for SqliteRepo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteRepo").field("backend", self.driver.backend()).finish()
+        f.debug_struct("SqliteRepo")
+            .field("backend", self.driver.backend())
+            .finish()
     }
 }
 
@@ -63,7 +65,10 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<SqliteRepo>
     }
     let mut pool = SqlitePoolOptions::new().acquire_timeout(options.acquire_timeout);
     pool = if memory {
-        pool.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None)
+        pool.max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
     } else {
         pool.max_connections(options.max_connections)
     };

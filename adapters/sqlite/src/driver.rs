@@ -15,7 +15,10 @@ async fn execute_on<'e, E>(ex: E, stmt: &Statement) -> Result<ExecResult>
 where
     E: sqlx::Executor<'e, Database = Sqlite>,
 {
-    let q = sqlx::query_with(sqlx::AssertSqlSafe(stmt.sql.clone()), SqlxValues(sea_query::Values(stmt.values.clone())));
+    let q = sqlx::query_with(
+        sqlx::AssertSqlSafe(stmt.sql.clone()),
+        SqlxValues(sea_query::Values(stmt.values.clone())),
+    );
     let done = q.execute(ex).await.map_err(map_error)?;
     Ok(ExecResult {
         rows_affected: done.rows_affected(),
@@ -28,7 +31,10 @@ async fn fetch_on<'e, E>(ex: E, stmt: &Statement, sink: &mut RowSink<'_>) -> Res
 where
     E: sqlx::Executor<'e, Database = Sqlite>,
 {
-    let q = sqlx::query_with(sqlx::AssertSqlSafe(stmt.sql.clone()), SqlxValues(sea_query::Values(stmt.values.clone())));
+    let q = sqlx::query_with(
+        sqlx::AssertSqlSafe(stmt.sql.clone()),
+        SqlxValues(sea_query::Values(stmt.values.clone())),
+    );
     let mut rows = q.fetch(ex);
     while let Some(row) = rows.try_next().await.map_err(map_error)? {
         sink(&SqliteRowRef(&row))?;
@@ -66,7 +72,11 @@ impl Driver for SqliteDriver {
             backend: self.backend.clone(),
         }))
     }
-    async fn resolve_foreign_key(&self, table: &str, columns: &[(&str, Value)]) -> Result<Option<String>> {
+    async fn resolve_foreign_key(
+        &self,
+        table: &str,
+        columns: &[(&str, Value)],
+    ) -> Result<Option<String>> {
         crate::foreign_key::resolve(self, table, columns).await
     }
 }
@@ -94,9 +104,15 @@ impl Driver for SqliteTx {
         fetch_on(&mut **tx, stmt, sink).await
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
-        Err(Error::Query("nested transactions are savepoints: call begin on the Transaction".into()))
+        Err(Error::Query(
+            "nested transactions are savepoints: call begin on the Transaction".into(),
+        ))
     }
-    async fn resolve_foreign_key(&self, table: &str, columns: &[(&str, Value)]) -> Result<Option<String>> {
+    async fn resolve_foreign_key(
+        &self,
+        table: &str,
+        columns: &[(&str, Value)],
+    ) -> Result<Option<String>> {
         crate::foreign_key::resolve(self, table, columns).await
     }
 }

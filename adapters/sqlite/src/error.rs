@@ -37,7 +37,13 @@ fn columns(message: &str) -> Vec<String> {
         .split_once(": ")
         .map(|(_, rest)| {
             rest.split(", ")
-                .map(|c| c.rsplit_once('.').map(|(_, col)| col).unwrap_or(c).trim().to_string())
+                .map(|c| {
+                    c.rsplit_once('.')
+                        .map(|(_, col)| col)
+                        .unwrap_or(c)
+                        .trim()
+                        .to_string()
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -55,7 +61,11 @@ fn classify(code: &str, message: &str) -> Option<ConstraintViolation> {
         NOT_NULL => (ConstraintKind::NotNull, None, columns(message)),
         _ => return None,
     };
-    Some(ConstraintViolation { kind, name, columns })
+    Some(ConstraintViolation {
+        kind,
+        name,
+        columns,
+    })
 }
 
 #[cfg(test)]
@@ -64,7 +74,11 @@ mod tests {
 
     #[test]
     fn reads_unique_columns() {
-        let v = classify(UNIQUE, "UNIQUE constraint failed: products.sku, products.store_id").unwrap();
+        let v = classify(
+            UNIQUE,
+            "UNIQUE constraint failed: products.sku, products.store_id",
+        )
+        .unwrap();
         assert_eq!(v.kind, ConstraintKind::Unique);
         assert_eq!(v.columns, vec!["sku", "store_id"]);
     }

@@ -17,9 +17,19 @@ fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
-pub(crate) async fn resolve(driver: &dyn Driver, table: &str, columns: &[(&str, Value)]) -> Result<Option<String>> {
+pub(crate) async fn resolve(
+    driver: &dyn Driver,
+    table: &str,
+    columns: &[(&str, Value)],
+) -> Result<Option<String>> {
     let mut keys = Vec::new();
-    let list = Statement::raw(format!("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list({})", sql_string(table)), []);
+    let list = Statement::raw(
+        format!(
+            "SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list({})",
+            sql_string(table)
+        ),
+        [],
+    );
     driver
         .fetch(&list, &mut |row| {
             let parent = row.get::<String>(0)?;
@@ -43,7 +53,10 @@ pub(crate) async fn resolve(driver: &dyn Driver, table: &str, columns: &[(&str, 
         let mut q = sea_query::Query::select();
         q.expr(Expr::val(1))
             .from(sea_query::Alias::new(key.parent.clone()))
-            .and_where(Expr::col(sea_query::Alias::new(target)).eq(Expr::val(quarry_query::sql_value::to_sea(value.clone()))))
+            .and_where(
+                Expr::col(sea_query::Alias::new(target))
+                    .eq(Expr::val(quarry_query::sql_value::to_sea(value.clone()))),
+            )
             .limit(1);
         let stmt = quarry_query::Dialect::Sqlite.build(&q, "");
         let mut found = false;
@@ -67,13 +80,21 @@ fn sql_string(s: &str) -> String {
 
 async fn primary_key_of(driver: &dyn Driver, table: &str) -> Result<Option<String>> {
     let stmt = Statement::raw(
-        format!("SELECT \"name\" FROM pragma_table_info({}) WHERE \"pk\" = 1", sql_string(table)),
+        format!(
+            "SELECT \"name\" FROM pragma_table_info({}) WHERE \"pk\" = 1",
+            sql_string(table)
+        ),
         [],
     );
     let mut pk = None;
     driver
         .fetch(&stmt, &mut |row| {
-            pk = Some(row.value(0, ValueType::String)?.as_str().unwrap_or_default().to_string());
+            pk = Some(
+                row.value(0, ValueType::String)?
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            );
             Ok(())
         })
         .await?;

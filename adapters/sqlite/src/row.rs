@@ -12,11 +12,13 @@ impl SqliteRowRef<'_> {
     where
         T: sqlx::Decode<'a, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
     {
-        self.0.try_get::<Option<T>, _>(index).map_err(|e| Error::Decode {
-            column: self.column_name(index).to_string(),
-            expected: ty,
-            found: e.to_string(),
-        })
+        self.0
+            .try_get::<Option<T>, _>(index)
+            .map_err(|e| Error::Decode {
+                column: self.column_name(index).to_string(),
+                expected: ty,
+                found: e.to_string(),
+            })
     }
 }
 
@@ -46,7 +48,11 @@ impl Row for SqliteRowRef<'_> {
             ValueType::Bytes => wrap(self.get::<Vec<u8>>(index, ty)?, ty, Value::Bytes),
             ValueType::Json => wrap(self.get::<serde_json::Value>(index, ty)?, ty, Value::Json),
             ValueType::Date => wrap(self.get::<chrono::NaiveDate>(index, ty)?, ty, Value::Date),
-            ValueType::DateTime => wrap(self.get::<chrono::NaiveDateTime>(index, ty)?, ty, Value::DateTime),
+            ValueType::DateTime => wrap(
+                self.get::<chrono::NaiveDateTime>(index, ty)?,
+                ty,
+                Value::DateTime,
+            ),
             ValueType::DateTimeUtc => wrap(
                 self.get::<chrono::DateTime<chrono::Utc>>(index, ty)?,
                 ty,

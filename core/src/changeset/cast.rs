@@ -20,8 +20,16 @@ pub(crate) fn cast_value(ty: ValueType, input: &Json) -> Result<Value, ()> {
             _ => Err(()),
         },
         Json::Number(n) => match ty {
-            ValueType::I16 => n.as_i64().and_then(|i| i16::try_from(i).ok()).map(Value::I16).ok_or(()),
-            ValueType::I32 => n.as_i64().and_then(|i| i32::try_from(i).ok()).map(Value::I32).ok_or(()),
+            ValueType::I16 => n
+                .as_i64()
+                .and_then(|i| i16::try_from(i).ok())
+                .map(Value::I16)
+                .ok_or(()),
+            ValueType::I32 => n
+                .as_i64()
+                .and_then(|i| i32::try_from(i).ok())
+                .map(Value::I32)
+                .ok_or(()),
             ValueType::I64 => n.as_i64().map(Value::I64).ok_or(()),
             ValueType::F32 => n.as_f64().map(|f| Value::F32(f as f32)).ok_or(()),
             ValueType::F64 => n.as_f64().map(Value::F64).ok_or(()),
@@ -74,7 +82,9 @@ fn parse_float(s: &str) -> Result<f64, ()> {
     if lower.contains("inf") || lower.contains("nan") {
         return Err(());
     }
-    s.parse::<f64>().map_err(drop).and_then(|f| if f.is_finite() { Ok(f) } else { Err(()) })
+    s.parse::<f64>()
+        .map_err(drop)
+        .and_then(|f| if f.is_finite() { Ok(f) } else { Err(()) })
 }
 
 /// ISO-8601 naive datetime: `T` or space separator, optional fraction, an offset
@@ -83,7 +93,12 @@ fn parse_naive(s: &str) -> Result<NaiveDateTime, ()> {
     if let Ok(d) = DateTime::parse_from_rfc3339(&s.replacen(' ', "T", 1)) {
         return Ok(d.naive_local());
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(s, fmt) {
             return Ok(d);
         }
@@ -117,7 +132,10 @@ mod tests {
     fn integer_rules() {
         assert_eq!(cast_value(ValueType::I64, &json!(13)), Ok(Value::I64(13)));
         assert_eq!(cast_value(ValueType::I64, &json!("13")), Ok(Value::I64(13)));
-        assert_eq!(cast_value(ValueType::I64, &json!(" 13 ")), Ok(Value::I64(13)));
+        assert_eq!(
+            cast_value(ValueType::I64, &json!(" 13 ")),
+            Ok(Value::I64(13))
+        );
         assert_eq!(cast_value(ValueType::I64, &json!("13.5")), Err(()));
         assert_eq!(cast_value(ValueType::I64, &json!("1a")), Err(()));
         assert_eq!(cast_value(ValueType::I64, &json!(13.5)), Err(()));
@@ -127,18 +145,36 @@ mod tests {
     #[test]
     fn float_and_bool_rules() {
         assert_eq!(cast_value(ValueType::F64, &json!(2)), Ok(Value::F64(2.0)));
-        assert_eq!(cast_value(ValueType::F64, &json!("2.5")), Ok(Value::F64(2.5)));
+        assert_eq!(
+            cast_value(ValueType::F64, &json!("2.5")),
+            Ok(Value::F64(2.5))
+        );
         assert_eq!(cast_value(ValueType::F64, &json!("NaN")), Err(()));
-        assert_eq!(cast_value(ValueType::Bool, &json!("1")), Ok(Value::Bool(true)));
-        assert_eq!(cast_value(ValueType::Bool, &json!("false")), Ok(Value::Bool(false)));
+        assert_eq!(
+            cast_value(ValueType::Bool, &json!("1")),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            cast_value(ValueType::Bool, &json!("false")),
+            Ok(Value::Bool(false))
+        );
         assert_eq!(cast_value(ValueType::Bool, &json!("yes")), Err(()));
     }
 
     #[test]
     fn strings_trim_and_empty_is_null() {
-        assert_eq!(cast_value(ValueType::String, &json!("  a ")), Ok(Value::String("a".into())));
-        assert_eq!(cast_value(ValueType::String, &json!("   ")), Ok(Value::Null(ValueType::String)));
-        assert_eq!(cast_value(ValueType::Bytes, &json!(" a ")), Ok(Value::Bytes(b" a ".to_vec())));
+        assert_eq!(
+            cast_value(ValueType::String, &json!("  a ")),
+            Ok(Value::String("a".into()))
+        );
+        assert_eq!(
+            cast_value(ValueType::String, &json!("   ")),
+            Ok(Value::Null(ValueType::String))
+        );
+        assert_eq!(
+            cast_value(ValueType::Bytes, &json!(" a ")),
+            Ok(Value::Bytes(b" a ".to_vec()))
+        );
         assert_eq!(cast_value(ValueType::String, &json!(1)), Err(()));
     }
 

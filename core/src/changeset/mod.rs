@@ -94,7 +94,11 @@ impl<S: Schema> Changeset<S> {
 
     /// Like [`Changeset::cast`] with field names chosen at run time: a name that is
     /// not a field of `S` is [`Error::UnknownField`].
-    pub fn cast_names(data: S, params: impl Into<Params>, permitted: &[&str]) -> Result<Self, Error> {
+    pub fn cast_names(
+        data: S,
+        params: impl Into<Params>,
+        permitted: &[&str],
+    ) -> Result<Self, Error> {
         let fields = permitted
             .iter()
             .map(|n| Field::<S>::named(n))
@@ -113,7 +117,9 @@ impl<S: Schema> Changeset<S> {
         if params.is_malformed() {
             self.errors.push((
                 "params".to_string(),
-                FieldError::new("is invalid").with("type", "map").with("validation", "cast"),
+                FieldError::new("is invalid")
+                    .with("type", "map")
+                    .with("validation", "cast"),
             ));
         }
         for index in permitted.indices() {
@@ -246,7 +252,11 @@ impl<S: Schema> Changeset<S> {
 
     /// The errors of one field.
     pub fn errors_on(&self, field: &str) -> Vec<&FieldError> {
-        self.errors.iter().filter(|(f, _)| f == field).map(|(_, e)| e).collect()
+        self.errors
+            .iter()
+            .filter(|(f, _)| f == field)
+            .map(|(_, e)| e)
+            .collect()
     }
 
     /// Adds an error to `field` (any key: a field name or a virtual key like
@@ -300,7 +310,11 @@ impl<S: Schema> Changeset<S> {
 
     /// Wraps this changeset in [`Error::Invalid`].
     pub fn into_error(self) -> Error {
-        Error::Invalid(Box::new(InvalidChangeset::new(S::TABLE, self.errors.clone(), self)))
+        Error::Invalid(Box::new(InvalidChangeset::new(
+            S::TABLE,
+            self.errors.clone(),
+            self,
+        )))
     }
 
     /// Errors grouped by field with the messages rendered, ready to serialise as a
@@ -317,7 +331,10 @@ impl<S: Schema> Changeset<S> {
     /// Declares an optimistic lock on `field`: the write applies only while the
     /// stored row still holds the current value, and the field is incremented.
     pub fn optimistic_lock<T: FieldValue>(mut self, field: Column<S, T>) -> Self {
-        let current = self.data.get_value(field.index()).unwrap_or(Value::Null(T::TYPE));
+        let current = self
+            .data
+            .get_value(field.index())
+            .unwrap_or(Value::Null(T::TYPE));
         let next = match &current {
             Value::I16(v) => Value::I16(v.saturating_add(1)),
             Value::I32(v) => Value::I32(v.saturating_add(1)),
@@ -349,7 +366,10 @@ impl<S: Schema> Changeset<S> {
     pub fn stale_error(mut self, action: &'static str) -> Error {
         match self.stale_error_field {
             Some(field) => {
-                self.errors.push((field.to_string(), FieldError::new("is stale").with("stale", true)));
+                self.errors.push((
+                    field.to_string(),
+                    FieldError::new("is stale").with("stale", true),
+                ));
                 self.into_error()
             }
             None => Error::Stale {
@@ -363,7 +383,12 @@ impl<S: Schema> Changeset<S> {
     /// the constraint's error, as [`Error::Invalid`]; otherwise
     /// [`Error::Constraint`] naming the constraint.
     pub fn constraint_error(mut self, violation: &ConstraintViolation) -> Error {
-        if let Some(c) = self.constraints.iter().find(|c| c.matches(violation)).cloned() {
+        if let Some(c) = self
+            .constraints
+            .iter()
+            .find(|c| c.matches(violation))
+            .cloned()
+        {
             self.errors.push((
                 c.field.clone(),
                 FieldError::new(c.message.clone())
@@ -374,7 +399,10 @@ impl<S: Schema> Changeset<S> {
         }
         Error::Constraint {
             table: S::TABLE.to_string(),
-            name: violation.name.clone().unwrap_or_else(|| default_name::<S>(violation)),
+            name: violation
+                .name
+                .clone()
+                .unwrap_or_else(|| default_name::<S>(violation)),
             kind: violation.kind,
         }
     }
@@ -391,9 +419,16 @@ impl<S: Schema> Changeset<S> {
     }
 
     /// [`Changeset::unique_constraint`] with options.
-    pub fn unique_constraint_with(self, fields: impl FieldList<S>, opts: ConstraintOptions) -> Self {
+    pub fn unique_constraint_with(
+        self,
+        fields: impl FieldList<S>,
+        opts: ConstraintOptions,
+    ) -> Self {
         let idx = fields.indices();
-        let columns: Vec<String> = idx.iter().map(|i| S::FIELDS[*i].column.to_string()).collect();
+        let columns: Vec<String> = idx
+            .iter()
+            .map(|i| S::FIELDS[*i].column.to_string())
+            .collect();
         let field = idx.first().map(|i| S::FIELDS[*i].name).unwrap_or("base");
         let name = opts
             .name
@@ -404,7 +439,9 @@ impl<S: Schema> Changeset<S> {
             matching: opts.matching,
             field: field.to_string(),
             columns,
-            message: opts.message.unwrap_or_else(|| "has already been taken".to_string()),
+            message: opts
+                .message
+                .unwrap_or_else(|| "has already been taken".to_string()),
             tag: "unique",
         })
     }
@@ -416,9 +453,16 @@ impl<S: Schema> Changeset<S> {
     }
 
     /// [`Changeset::foreign_key_constraint`] with options.
-    pub fn foreign_key_constraint_with(self, field: impl FieldList<S>, opts: ConstraintOptions) -> Self {
+    pub fn foreign_key_constraint_with(
+        self,
+        field: impl FieldList<S>,
+        opts: ConstraintOptions,
+    ) -> Self {
         let idx = field.indices();
-        let columns: Vec<String> = idx.iter().map(|i| S::FIELDS[*i].column.to_string()).collect();
+        let columns: Vec<String> = idx
+            .iter()
+            .map(|i| S::FIELDS[*i].column.to_string())
+            .collect();
         let name_field = idx.first().map(|i| S::FIELDS[*i].name).unwrap_or("base");
         let name = opts
             .name
@@ -443,7 +487,10 @@ impl<S: Schema> Changeset<S> {
     /// [`Changeset::check_constraint`] with options (the name is required).
     pub fn check_constraint_with(self, field: impl FieldList<S>, opts: ConstraintOptions) -> Self {
         let idx = field.indices();
-        let columns: Vec<String> = idx.iter().map(|i| S::FIELDS[*i].column.to_string()).collect();
+        let columns: Vec<String> = idx
+            .iter()
+            .map(|i| S::FIELDS[*i].column.to_string())
+            .collect();
         let name_field = idx.first().map(|i| S::FIELDS[*i].name).unwrap_or("base");
         self.push_constraint(Constraint {
             kind: crate::ConstraintKind::Check,

@@ -437,7 +437,11 @@ impl<S: Schema> Changeset<S> {
     /// `"does not match confirmation"` on `<field>_confirmation`
     /// (`validation: confirmation`). With `required`, a missing confirmation is
     /// `"can't be blank"`.
-    pub fn validate_confirmation<T: FieldValue>(mut self, field: Column<S, T>, required: bool) -> Self {
+    pub fn validate_confirmation<T: FieldValue>(
+        mut self,
+        field: Column<S, T>,
+        required: bool,
+    ) -> Self {
         let Some(change) = self.changes.get(&field.index()).cloned() else {
             return self;
         };
@@ -454,7 +458,8 @@ impl<S: Schema> Changeset<S> {
                 if cast.as_ref() != Ok(&change) {
                     self.errors.push((
                         key,
-                        FieldError::new("does not match confirmation").with("validation", "confirmation"),
+                        FieldError::new("does not match confirmation")
+                            .with("validation", "confirmation"),
                     ));
                 }
             }

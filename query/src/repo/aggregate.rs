@@ -74,7 +74,11 @@ impl<S: Schema> Aggregate<S> {
     }
 
     /// The SELECT computing this aggregate over `query`, and the result type.
-    pub(crate) fn statement(&self, query: &Query<S>, dialect: Dialect) -> (SelectStatement, ValueType) {
+    pub(crate) fn statement(
+        &self,
+        query: &Query<S>,
+        dialect: Dialect,
+    ) -> (SelectStatement, ValueType) {
         let ty = self.result_type();
         let wrap = query.is_windowed();
         let arg = |i: usize| -> Expr {
@@ -95,9 +99,17 @@ impl<S: Schema> Aggregate<S> {
         // Postgres and MySQL return DECIMAL/NUMERIC for sums and averages; cast to
         // the documented result type so every database decodes the same.
         let call = match (self.kind, dialect, ty) {
-            (Kind::Sum | Kind::Avg | Kind::Count | Kind::CountDistinct, Dialect::Postgres, ValueType::I64) => call.cast_as("BIGINT"),
-            (Kind::Sum | Kind::Avg, Dialect::Postgres, ValueType::F64) => call.cast_as("DOUBLE PRECISION"),
-            (Kind::Sum | Kind::Count | Kind::CountDistinct, Dialect::MySql, ValueType::I64) => call.cast_as("SIGNED"),
+            (
+                Kind::Sum | Kind::Avg | Kind::Count | Kind::CountDistinct,
+                Dialect::Postgres,
+                ValueType::I64,
+            ) => call.cast_as("BIGINT"),
+            (Kind::Sum | Kind::Avg, Dialect::Postgres, ValueType::F64) => {
+                call.cast_as("DOUBLE PRECISION")
+            }
+            (Kind::Sum | Kind::Count | Kind::CountDistinct, Dialect::MySql, ValueType::I64) => {
+                call.cast_as("SIGNED")
+            }
             (Kind::Sum | Kind::Avg, Dialect::MySql, ValueType::F64) => call.cast_as("DOUBLE"),
             (Kind::Avg | Kind::Sum, Dialect::Sqlite, ValueType::F64) => call.cast_as("REAL"),
             _ => call,

@@ -93,7 +93,9 @@ pub trait Repo: Send + Sync {
         let backend = driver.backend();
         let values = write::insert_values(&cs);
         let returning = backend.capabilities.insert_returning;
-        let stmt = backend.dialect.build(&write::insert_one::<S>(&values, returning), S::TABLE);
+        let stmt = backend
+            .dialect
+            .build(&write::insert_one::<S>(&values, returning), S::TABLE);
         let applied = cs.apply_changes();
         if returning {
             let mut rows: Vec<S> = match fetch_all(driver, &stmt).await {
@@ -120,7 +122,10 @@ pub trait Repo: Send + Sync {
             };
             key_source.set_value(i, id_value)?;
         }
-        let mut stored = self.reload(&key_source).await?.ok_or(Error::NoResults { table: S::TABLE })?;
+        let mut stored = self
+            .reload(&key_source)
+            .await?
+            .ok_or(Error::NoResults { table: S::TABLE })?;
         keep_virtual(&applied, &mut stored);
         Ok(stored)
     }
@@ -146,7 +151,10 @@ pub trait Repo: Send + Sync {
         let mut q = sea_query::Query::update();
         q.table(S::TABLE);
         for (i, v) in &values {
-            q.value(S::FIELDS[*i].column, Expr::val(crate::sql_value::to_sea(v.clone())));
+            q.value(
+                S::FIELDS[*i].column,
+                Expr::val(crate::sql_value::to_sea(v.clone())),
+            );
         }
         q.and_where(cond);
         let stmt = driver.backend().dialect.build(&q, S::TABLE);
@@ -195,7 +203,11 @@ pub trait Repo: Send + Sync {
     async fn get<S: Schema, K: Into<Value> + Send>(&self, id: K) -> Result<Option<S>> {
         let pk = S::primary_key();
         let [index] = pk.as_slice() else {
-            return Err(Error::Query(format!("get needs a schema with exactly one primary key field; {} has {}", S::NAME, pk.len())));
+            return Err(Error::Query(format!(
+                "get needs a schema with exactly one primary key field; {} has {}",
+                S::NAME,
+                pk.len()
+            )));
         };
         let col = Expr::col((S::TABLE, S::FIELDS[*index].column));
         let mut q = Query::<S>::new().select_statement();
@@ -206,7 +218,9 @@ pub trait Repo: Send + Sync {
 
     /// Like [`Repo::get`], but a missing row is [`Error::NoResults`] (Ecto's `get!`).
     async fn must_get<S: Schema, K: Into<Value> + Send>(&self, id: K) -> Result<S> {
-        self.get(id).await?.ok_or(Error::NoResults { table: S::TABLE })
+        self.get(id)
+            .await?
+            .ok_or(Error::NoResults { table: S::TABLE })
     }
 
     /// The one row matching `query` (for example `Product::name.eq("Tulip")`), if
@@ -217,7 +231,9 @@ pub trait Repo: Send + Sync {
 
     /// Like [`Repo::get_by`], but a missing row is [`Error::NoResults`].
     async fn must_get_by<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<S> {
-        self.one(query).await?.ok_or(Error::NoResults { table: S::TABLE })
+        self.one(query)
+            .await?
+            .ok_or(Error::NoResults { table: S::TABLE })
     }
 
     /// All rows matching `query`.
@@ -232,7 +248,10 @@ pub trait Repo: Send + Sync {
         let mut rows: Vec<S> = self.all(query).await?;
         match rows.len() {
             0 | 1 => Ok(rows.pop()),
-            count => Err(Error::MultipleResults { table: S::TABLE, count }),
+            count => Err(Error::MultipleResults {
+                table: S::TABLE,
+                count,
+            }),
         }
     }
 
@@ -284,8 +303,10 @@ pub trait Repo: Send + Sync {
         let keys: Vec<Value> = data.iter().filter_map(|d| d.get_value(*index)).collect();
         let mut q = Query::<S>::new().select_statement();
         q.and_where(
-            Expr::col((S::TABLE, S::FIELDS[*index].column))
-                .is_in(keys.iter().map(|k| Expr::val(crate::sql_value::to_sea(k.clone())))),
+            Expr::col((S::TABLE, S::FIELDS[*index].column)).is_in(
+                keys.iter()
+                    .map(|k| Expr::val(crate::sql_value::to_sea(k.clone()))),
+            ),
         );
         let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
         let rows: Vec<S> = fetch_all(self.driver(), &stmt).await?;
@@ -293,10 +314,13 @@ pub trait Repo: Send + Sync {
             .iter()
             .map(|d| {
                 let key = d.get_value(*index);
-                rows.iter().find(|r| r.get_value(*index) == key).cloned().map(|mut r| {
-                    keep_virtual(d, &mut r);
-                    r
-                })
+                rows.iter()
+                    .find(|r| r.get_value(*index) == key)
+                    .cloned()
+                    .map(|mut r| {
+                        keep_virtual(d, &mut r);
+                        r
+                    })
             })
             .collect())
     }
@@ -309,7 +333,11 @@ pub trait Repo: Send + Sync {
 
     /// Runs an aggregate over `query`. Sum/avg/min/max of no rows is NULL. A query
     /// with limit, offset or DISTINCT is wrapped in a subquery first.
-    async fn aggregate<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q, aggregate: Aggregate<S>) -> Result<Value> {
+    async fn aggregate<S: Schema, Q: Into<Query<S>> + Send>(
+        &self,
+        query: Q,
+        aggregate: Aggregate<S>,
+    ) -> Result<Value> {
         let dialect = self.driver().backend().dialect;
         let (q, ty) = aggregate.statement(&query.into(), dialect);
         let stmt = dialect.build(&q, S::TABLE);
@@ -326,7 +354,10 @@ pub trait Repo: Send + Sync {
     /// filled (unlike Ecto). Returns the count and, where the database has
     /// RETURNING, the stored rows (otherwise an empty Vec). Any invalid changeset
     /// fails the whole call before a query is sent.
-    async fn insert_all<S: Schema, C: Into<Changeset<S>> + Send>(&self, rows: Vec<C>) -> Result<(u64, Vec<S>)> {
+    async fn insert_all<S: Schema, C: Into<Changeset<S>> + Send>(
+        &self,
+        rows: Vec<C>,
+    ) -> Result<(u64, Vec<S>)> {
         let mut sets: Vec<Changeset<S>> = Vec::with_capacity(rows.len());
         for r in rows {
             let cs: Changeset<S> = r.into();
@@ -383,10 +414,16 @@ pub trait Repo: Send + Sync {
 
     /// Updates every row matching `query` (Ecto's `update_all`); returns the count.
     /// Timestamps are not touched, as in Ecto.
-    async fn update_all<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q, updates: Updates<S>) -> Result<u64> {
+    async fn update_all<S: Schema, Q: Into<Query<S>> + Send>(
+        &self,
+        query: Q,
+        updates: Updates<S>,
+    ) -> Result<u64> {
         let query: Query<S> = query.into();
         if query.is_windowed() {
-            return Err(Error::Query("update_all does not take limit, offset or distinct".into()));
+            return Err(Error::Query(
+                "update_all does not take limit, offset or distinct".into(),
+            ));
         }
         if updates.is_empty() {
             return Ok(0);
@@ -405,7 +442,9 @@ pub trait Repo: Send + Sync {
     async fn delete_all<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<u64> {
         let query: Query<S> = query.into();
         if query.is_windowed() {
-            return Err(Error::Query("delete_all does not take limit, offset or distinct".into()));
+            return Err(Error::Query(
+                "delete_all does not take limit, offset or distinct".into(),
+            ));
         }
         let mut q = sea_query::Query::delete();
         q.from_table(S::TABLE);
@@ -432,7 +471,12 @@ pub trait Repo: Send + Sync {
 
     /// Runs a raw query with bound values; each row's columns are decoded by
     /// `types`, in order.
-    async fn query_raw(&self, sql: &str, values: Vec<Value>, types: &[quarry_core::ValueType]) -> Result<Vec<ValueRow>> {
+    async fn query_raw(
+        &self,
+        sql: &str,
+        values: Vec<Value>,
+        types: &[quarry_core::ValueType],
+    ) -> Result<Vec<ValueRow>> {
         let stmt = Statement::raw(sql, values);
         let mut out = Vec::new();
         log::fetch(self.driver(), &stmt, &mut |row| {
@@ -461,6 +505,7 @@ pub trait Repo: Send + Sync {
     /// ```no_run
     /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
     /// # use quarry_core::doc_support::Product;
+    /// # use quarry_query::Repo;
     /// let id = repo
     ///     .transaction(|tx| Box::pin(async move {
     ///         let p = tx.insert(Product { name: "Tulip".into(), ..Default::default() }).await?;

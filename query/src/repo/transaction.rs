@@ -47,9 +47,15 @@ impl Driver for Shared {
         self.driver.fetch(stmt, sink).await
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
-        Err(Error::Query("nested transactions are savepoints: call begin on the Transaction".into()))
+        Err(Error::Query(
+            "nested transactions are savepoints: call begin on the Transaction".into(),
+        ))
     }
-    async fn resolve_foreign_key(&self, table: &str, columns: &[(&str, Value)]) -> Result<Option<String>> {
+    async fn resolve_foreign_key(
+        &self,
+        table: &str,
+        columns: &[(&str, Value)],
+    ) -> Result<Option<String>> {
         self.driver.resolve_foreign_key(table, columns).await
     }
 }
@@ -96,7 +102,9 @@ impl Transaction {
             self.shared.driver.commit().await
         } else {
             let sql = format!("RELEASE SAVEPOINT {}", self.savepoint());
-            crate::log::execute(&*self.shared, &Statement::raw(sql, [])).await.map(drop)
+            crate::log::execute(&*self.shared, &Statement::raw(sql, []))
+                .await
+                .map(drop)
         }
     }
 
@@ -109,10 +117,17 @@ impl Transaction {
             self.shared.driver.rollback().await
         } else {
             let sp = self.savepoint();
-            crate::log::execute(&*self.shared, &Statement::raw(format!("ROLLBACK TO SAVEPOINT {sp}"), [])).await?;
-            crate::log::execute(&*self.shared, &Statement::raw(format!("RELEASE SAVEPOINT {sp}"), []))
-                .await
-                .map(drop)
+            crate::log::execute(
+                &*self.shared,
+                &Statement::raw(format!("ROLLBACK TO SAVEPOINT {sp}"), []),
+            )
+            .await?;
+            crate::log::execute(
+                &*self.shared,
+                &Statement::raw(format!("RELEASE SAVEPOINT {sp}"), []),
+            )
+            .await
+            .map(drop)
         }
     }
 }

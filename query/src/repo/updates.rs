@@ -41,7 +41,11 @@ impl<S: Schema> Updates<S> {
     }
 
     /// `SET col = col + by`.
-    pub fn inc<T: FieldValue + quarry_core::changeset::Numeric>(mut self, col: Column<S, T>, by: impl Bind<T>) -> Self {
+    pub fn inc<T: FieldValue + quarry_core::changeset::Numeric>(
+        mut self,
+        col: Column<S, T>,
+        by: impl Bind<T>,
+    ) -> Self {
         let e = Expr::col(col.column()).add(Expr::val(crate::sql_value::to_sea(by.bind())));
         self.sets.push((col.column(), e));
         self

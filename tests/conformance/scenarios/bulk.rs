@@ -4,23 +4,67 @@ use quarry::prelude::*;
 use quarry::Value;
 
 pub async fn aggregates(db: &Db) -> R {
-    let sum = db.repo.aggregate(Product::query(), Aggregate::sum(Product::price)).await?;
+    let sum = db
+        .repo
+        .aggregate(Product::query(), Aggregate::sum(Product::price))
+        .await?;
     assert!(sum.is_null(), "sum of nothing is NULL: {sum:?}");
-    assert!(db.repo.aggregate(Product::query(), Aggregate::max(Product::name)).await?.is_null());
+    assert!(db
+        .repo
+        .aggregate(Product::query(), Aggregate::max(Product::name))
+        .await?
+        .is_null());
     for (name, price, stock) in [("A", 1.0, 1), ("B", 2.0, 2), ("C", 4.0, 2)] {
         let mut p = product(name, price);
         p.stock = stock;
         db.repo.insert(p).await?;
     }
     let q = Product::query;
-    assert_eq!(db.repo.aggregate(q(), Aggregate::count()).await?, Value::I64(3));
-    assert_eq!(db.repo.aggregate(q(), Aggregate::sum(Product::price)).await?, Value::F64(7.0));
-    assert_eq!(db.repo.aggregate(q(), Aggregate::sum(Product::stock)).await?, Value::I64(5));
-    assert_eq!(db.repo.aggregate(q(), Aggregate::avg(Product::stock)).await?.as_f64(), Some(5.0 / 3.0));
-    assert_eq!(db.repo.aggregate(q(), Aggregate::min(Product::price)).await?, Value::F64(1.0));
-    assert_eq!(db.repo.aggregate(q(), Aggregate::max(Product::name)).await?, Value::String("C".into()));
-    assert_eq!(db.repo.aggregate(q(), Aggregate::count_distinct(Product::stock)).await?, Value::I64(2));
-    let filtered = db.repo.aggregate(Product::price.gt(Some(1.5)), Aggregate::sum(Product::price)).await?;
+    assert_eq!(
+        db.repo.aggregate(q(), Aggregate::count()).await?,
+        Value::I64(3)
+    );
+    assert_eq!(
+        db.repo
+            .aggregate(q(), Aggregate::sum(Product::price))
+            .await?,
+        Value::F64(7.0)
+    );
+    assert_eq!(
+        db.repo
+            .aggregate(q(), Aggregate::sum(Product::stock))
+            .await?,
+        Value::I64(5)
+    );
+    assert_eq!(
+        db.repo
+            .aggregate(q(), Aggregate::avg(Product::stock))
+            .await?
+            .as_f64(),
+        Some(5.0 / 3.0)
+    );
+    assert_eq!(
+        db.repo
+            .aggregate(q(), Aggregate::min(Product::price))
+            .await?,
+        Value::F64(1.0)
+    );
+    assert_eq!(
+        db.repo
+            .aggregate(q(), Aggregate::max(Product::name))
+            .await?,
+        Value::String("C".into())
+    );
+    assert_eq!(
+        db.repo
+            .aggregate(q(), Aggregate::count_distinct(Product::stock))
+            .await?,
+        Value::I64(2)
+    );
+    let filtered = db
+        .repo
+        .aggregate(Product::price.gt(Some(1.5)), Aggregate::sum(Product::price))
+        .await?;
     assert_eq!(filtered, Value::F64(6.0));
     Ok(())
 }
@@ -30,7 +74,12 @@ pub async fn aggregate_wraps_windowed_queries(db: &Db) -> R {
         db.repo.insert(product(name, price)).await?;
     }
     let top2 = Product::query().order_by(Product::price.desc()).limit(2);
-    assert_eq!(db.repo.aggregate(top2.clone(), Aggregate::sum(Product::price)).await?, Value::F64(6.0));
+    assert_eq!(
+        db.repo
+            .aggregate(top2.clone(), Aggregate::sum(Product::price))
+            .await?,
+        Value::F64(6.0)
+    );
     assert_eq!(db.repo.count(top2).await?, 2);
     Ok(())
 }
@@ -41,14 +90,21 @@ pub async fn insert_all_fills_timestamps(db: &Db) -> R {
     assert_eq!(count, 25);
     let all = db.repo.all(User::query().order_by(User::id.asc())).await?;
     assert_eq!(all.len(), 25);
-    assert!(all.iter().all(|u| u.inserted_at.and_utc().timestamp() > 0 && u.inserted_at == u.updated_at));
+    assert!(all
+        .iter()
+        .all(|u| u.inserted_at.and_utc().timestamp() > 0 && u.inserted_at == u.updated_at));
     if !stored.is_empty() {
         assert_eq!(stored.len(), 25);
-        assert!(stored.iter().all(|u| u.id > 0 && u.meta.state() == State::Loaded));
+        assert!(stored
+            .iter()
+            .all(|u| u.id > 0 && u.meta.state() == State::Loaded));
     }
     let invalid = Changeset::cast(user("x"), serde_json::json!({"age": "x"}), User::age);
     db.reset_statements();
-    let err = db.repo.insert_all(vec![Changeset::new(user("ok")), invalid]).await;
+    let err = db
+        .repo
+        .insert_all(vec![Changeset::new(user("ok")), invalid])
+        .await;
     assert!(err.is_err());
     assert_eq!(db.statement_count(), 0, "an invalid row sends nothing");
     assert_eq!(db.repo.insert_all(Vec::<User>::new()).await?.0, 0);
@@ -61,11 +117,21 @@ pub async fn update_all_and_delete_all(db: &Db) -> R {
     }
     let n = db
         .repo
-        .update_all(Product::price.ge(Some(2.0)), Updates::new().set(Product::status, "sale").inc(Product::stock, 3))
+        .update_all(
+            Product::price.ge(Some(2.0)),
+            Updates::new()
+                .set(Product::status, "sale")
+                .inc(Product::stock, 3),
+        )
         .await?;
     assert_eq!(n, 2);
     assert_eq!(db.repo.count(Product::status.eq("sale")).await?, 2);
-    assert_eq!(db.repo.aggregate(Product::query(), Aggregate::sum(Product::stock)).await?, Value::I64(6));
+    assert_eq!(
+        db.repo
+            .aggregate(Product::query(), Aggregate::sum(Product::stock))
+            .await?,
+        Value::I64(6)
+    );
     let gone = db.repo.delete_all(Product::status.eq("sale")).await?;
     assert_eq!(gone, 2);
     assert_eq!(db.repo.count(Product::query()).await?, 1);

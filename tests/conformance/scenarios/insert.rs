@@ -10,8 +10,16 @@ pub async fn struct_comes_back_loaded_with_id_and_timestamps(db: &Db) -> R {
     assert_eq!(u.name, "Alex");
     assert_eq!(u.inserted_at, u.updated_at);
     let age = chrono::Utc::now().naive_utc() - u.inserted_at;
-    assert!(age.num_seconds().abs() < 60, "timestamps are now: {:?}", u.inserted_at);
-    assert_eq!(u.inserted_at.and_utc().timestamp_subsec_nanos(), 0, "second precision");
+    assert!(
+        age.num_seconds().abs() < 60,
+        "timestamps are now: {:?}",
+        u.inserted_at
+    );
+    assert_eq!(
+        u.inserted_at.and_utc().timestamp_subsec_nanos(),
+        0,
+        "second precision"
+    );
     let second = db.repo.insert(user("Sam")).await?;
     assert!(second.id > u.id);
     let stored: User = db.repo.must_get(u.id).await?;
@@ -20,9 +28,17 @@ pub async fn struct_comes_back_loaded_with_id_and_timestamps(db: &Db) -> R {
 }
 
 pub async fn changeset_gets_database_defaults(db: &Db) -> R {
-    let cs = Changeset::cast(Product::default(), serde_json::json!({"name": "Tulip"}), Product::name);
+    let cs = Changeset::cast(
+        Product::default(),
+        serde_json::json!({"name": "Tulip"}),
+        Product::name,
+    );
     let p = db.repo.insert(cs).await?;
-    assert_eq!(p.status.as_deref(), Some("draft"), "the column default comes back");
+    assert_eq!(
+        p.status.as_deref(),
+        Some("draft"),
+        "the column default comes back"
+    );
     assert_eq!(p.stock, 0);
     assert_eq!(p.lock_version, 1);
     assert_eq!(p.price, None);
@@ -30,12 +46,18 @@ pub async fn changeset_gets_database_defaults(db: &Db) -> R {
 }
 
 pub async fn invalid_changeset_sends_no_query(db: &Db) -> R {
-    let cs = Changeset::cast(Product::default(), serde_json::json!({"name": ""}), Product::name)
-        .validate_required((Product::name, Product::price));
+    let cs = Changeset::cast(
+        Product::default(),
+        serde_json::json!({"name": ""}),
+        Product::name,
+    )
+    .validate_required((Product::name, Product::price));
     db.reset_statements();
     let err = db.repo.insert(cs).await.expect_err("invalid");
     assert_eq!(db.statement_count(), 0);
-    let cs = err.changeset::<Changeset<Product>>().expect("the changeset comes back");
+    let cs = err
+        .changeset::<Changeset<Product>>()
+        .expect("the changeset comes back");
     assert_eq!(cs.action(), Some(Action::Insert));
     assert_eq!(cs.error_messages()["price"], vec!["can't be blank"]);
     assert_eq!(db.repo.count(Product::query()).await?, 0);
@@ -53,7 +75,9 @@ pub async fn virtual_fields_are_kept_but_not_written(db: &Db) -> R {
 }
 
 pub async fn caller_timestamps_are_kept(db: &Db) -> R {
-    let at = chrono::NaiveDate::from_ymd_opt(2020, 1, 2).and_then(|d| d.and_hms_opt(3, 4, 5)).expect("date");
+    let at = chrono::NaiveDate::from_ymd_opt(2020, 1, 2)
+        .and_then(|d| d.and_hms_opt(3, 4, 5))
+        .expect("date");
     let cs = Changeset::new(user("Old")).put_change(User::inserted_at, at);
     let u = db.repo.insert(cs).await?;
     assert_eq!(u.inserted_at, at);
@@ -64,7 +88,11 @@ pub async fn caller_timestamps_are_kept(db: &Db) -> R {
 pub async fn explicit_key_and_renamed_column(db: &Db) -> R {
     let l = db
         .repo
-        .insert(Label { code: "red".into(), text: "Red".into(), ..Default::default() })
+        .insert(Label {
+            code: "red".into(),
+            text: "Red".into(),
+            ..Default::default()
+        })
         .await?;
     assert_eq!(l.code, "red");
     let got: Option<Label> = db.repo.get("red").await?;
@@ -72,9 +100,19 @@ pub async fn explicit_key_and_renamed_column(db: &Db) -> R {
     assert!(db.statements().iter().any(|s| s.contains("label_text")));
     let by_text = db.repo.get_by(Label::text.eq("Red")).await?;
     assert!(by_text.is_some());
-    let updated = db.repo.update(Changeset::new(l).put_change(Label::text, "Crimson".to_string())).await?;
+    let updated = db
+        .repo
+        .update(Changeset::new(l).put_change(Label::text, "Crimson".to_string()))
+        .await?;
     assert_eq!(updated.text, "Crimson");
-    let err = db.repo.insert(Label { code: "red".into(), text: "Again".into(), ..Default::default() }).await;
+    let err = db
+        .repo
+        .insert(Label {
+            code: "red".into(),
+            text: "Again".into(),
+            ..Default::default()
+        })
+        .await;
     assert!(matches!(err, Err(Error::Constraint { .. })), "{err:?}");
     Ok(())
 }

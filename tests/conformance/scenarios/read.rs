@@ -5,7 +5,12 @@ use quarry::{Error, Field};
 
 async fn seed(db: &Db) -> quarry::Result<Vec<Product>> {
     let mut out = Vec::new();
-    for (name, price) in [("Apple", 1.5), ("Banana", 0.5), ("Cherry", 4.0), ("Date", 4.0)] {
+    for (name, price) in [
+        ("Apple", 1.5),
+        ("Banana", 0.5),
+        ("Cherry", 4.0),
+        ("Date", 4.0),
+    ] {
         out.push(db.repo.insert(product(name, price)).await?);
     }
     Ok(out)
@@ -16,19 +21,29 @@ pub async fn get_and_must_get(db: &Db) -> R {
     assert_eq!(db.repo.get::<User, _>(u.id).await?, Some(u.clone()));
     assert_eq!(db.repo.get::<User, _>(u.id + 1000).await?, None);
     let err = db.repo.must_get::<User, _>(u.id + 1000).await;
-    assert!(matches!(err, Err(Error::NoResults { table: "users" })), "{err:?}");
+    assert!(
+        matches!(err, Err(Error::NoResults { table: "users" })),
+        "{err:?}"
+    );
     Ok(())
 }
 
 pub async fn get_by_one_and_multiple_results(db: &Db) -> R {
     seed(db).await?;
-    let apple = db.repo.get_by(Product::name.eq("Apple")).await?.expect("apple");
+    let apple = db
+        .repo
+        .get_by(Product::name.eq("Apple"))
+        .await?
+        .expect("apple");
     assert_eq!(apple.price, Some(1.5));
     assert!(db.repo.get_by(Product::name.eq("Kiwi")).await?.is_none());
     let err = db.repo.must_get_by(Product::name.eq("Kiwi")).await;
     assert!(matches!(err, Err(Error::NoResults { .. })));
     let multi = db.repo.one(Product::price.eq(Some(4.0))).await;
-    assert!(matches!(multi, Err(Error::MultipleResults { count: 2, .. })), "{multi:?}");
+    assert!(
+        matches!(multi, Err(Error::MultipleResults { count: 2, .. })),
+        "{multi:?}"
+    );
     let both = db
         .repo
         .get_by(Product::name.eq("Cherry").and(Product::price.eq(Some(4.0))))
@@ -40,7 +55,10 @@ pub async fn get_by_one_and_multiple_results(db: &Db) -> R {
 pub async fn all_filters_orders_and_limits(db: &Db) -> R {
     seed(db).await?;
     let names = |ps: Vec<Product>| ps.into_iter().map(|p| p.name).collect::<Vec<_>>();
-    let all = db.repo.all(Product::query().order_by(Product::name.asc())).await?;
+    let all = db
+        .repo
+        .all(Product::query().order_by(Product::name.asc()))
+        .await?;
     assert_eq!(names(all), ["Apple", "Banana", "Cherry", "Date"]);
     let cheap = |q: Query<Product>| q.filter(Product::price.lt(Some(2.0)));
     let q = cheap(Product::query()).order_by(Product::price.desc());
@@ -52,9 +70,15 @@ pub async fn all_filters_orders_and_limits(db: &Db) -> R {
         .limit(2)
         .offset(1);
     assert_eq!(names(db.repo.all(q).await?), ["Cherry", "Banana"]);
-    let none = db.repo.all(Product::query().filter(Product::price.gt(Some(100.0)))).await?;
+    let none = db
+        .repo
+        .all(Product::query().filter(Product::price.gt(Some(100.0))))
+        .await?;
     assert!(none.is_empty());
-    let not = db.repo.all(Product::query().filter(Product::name.eq("Apple").not())).await?;
+    let not = db
+        .repo
+        .all(Product::query().filter(Product::name.eq("Apple").not()))
+        .await?;
     assert_eq!(not.len(), 3);
     Ok(())
 }
@@ -71,28 +95,61 @@ pub async fn exists_and_count(db: &Db) -> R {
 
 pub async fn reload_and_reload_all_keep_order(db: &Db) -> R {
     let ps = seed(db).await?;
-    db.repo.update_all(Product::name.eq("Cherry"), Updates::new().set(Product::stock, 9)).await?;
+    db.repo
+        .update_all(
+            Product::name.eq("Cherry"),
+            Updates::new().set(Product::stock, 9),
+        )
+        .await?;
     let fresh = db.repo.reload(&ps[2]).await?.expect("cherry");
     assert_eq!(fresh.stock, 9);
     db.repo.delete(ps[1].clone()).await?;
     let order = vec![ps[3].clone(), ps[1].clone(), ps[0].clone()];
     let got = db.repo.reload_all(&order).await?;
     let names: Vec<Option<String>> = got.into_iter().map(|p| p.map(|p| p.name)).collect();
-    assert_eq!(names, [Some("Date".to_string()), None, Some("Apple".to_string())]);
+    assert_eq!(
+        names,
+        [Some("Date".to_string()), None, Some("Apple".to_string())]
+    );
     assert!(db.repo.reload(&ps[1]).await?.is_none());
     Ok(())
 }
 
 pub async fn in_empty_list_and_null_comparisons(db: &Db) -> R {
     seed(db).await?;
-    db.repo.insert(Product { name: "Nameless price".into(), ..Default::default() }).await?;
+    db.repo
+        .insert(Product {
+            name: "Nameless price".into(),
+            ..Default::default()
+        })
+        .await?;
     let none: Vec<f64> = vec![];
-    assert_eq!(db.repo.count(Product::price.in_list(none.clone())).await?, 0, "IN () matches nothing");
-    assert_eq!(db.repo.count(Product::price.not_in(none)).await?, 5, "NOT IN () matches everything");
+    assert_eq!(
+        db.repo.count(Product::price.in_list(none.clone())).await?,
+        0,
+        "IN () matches nothing"
+    );
+    assert_eq!(
+        db.repo.count(Product::price.not_in(none)).await?,
+        5,
+        "NOT IN () matches everything"
+    );
     assert_eq!(db.repo.count(Product::price.in_list([1.5, 0.5])).await?, 2);
-    assert_eq!(db.repo.count(Product::price.not_in([1.5, 0.5])).await?, 2, "NULL is in neither");
-    assert_eq!(db.repo.count(Product::price.eq(None)).await?, 1, "eq(None) is IS NULL");
-    assert_eq!(db.repo.count(Product::price.ne(None)).await?, 4, "ne(None) is IS NOT NULL");
+    assert_eq!(
+        db.repo.count(Product::price.not_in([1.5, 0.5])).await?,
+        2,
+        "NULL is in neither"
+    );
+    assert_eq!(
+        db.repo.count(Product::price.eq(None)).await?,
+        1,
+        "eq(None) is IS NULL"
+    );
+    assert_eq!(
+        db.repo.count(Product::price.ne(None)).await?,
+        4,
+        "ne(None) is IS NOT NULL"
+    );
     assert_eq!(db.repo.count(Product::price.is_null()).await?, 1);
     assert!(!db.statements().iter().any(|s| s.contains("= NULL")));
     Ok(())
@@ -101,7 +158,9 @@ pub async fn in_empty_list_and_null_comparisons(db: &Db) -> R {
 pub async fn runtime_field_names_are_checked(db: &Db) -> R {
     seed(db).await?;
     let sort = Field::<Product>::named("price")?;
-    let q = Product::query().order_by_field(sort, true).order_by(Product::name.asc());
+    let q = Product::query()
+        .order_by_field(sort, true)
+        .order_by(Product::name.asc());
     let first = db.repo.all(q).await?.remove(0);
     assert_eq!(first.name, "Cherry");
     let bad = Field::<Product>::named("price; DROP TABLE products");

@@ -4,7 +4,13 @@ use quarry::prelude::*;
 use quarry::Error;
 
 async fn names(db: &Db) -> quarry::Result<Vec<String>> {
-    Ok(db.repo.all(User::query().order_by(User::name.asc())).await?.into_iter().map(|u| u.name).collect())
+    Ok(db
+        .repo
+        .all(User::query().order_by(User::name.asc()))
+        .await?
+        .into_iter()
+        .map(|u| u.name)
+        .collect())
 }
 
 pub async fn commits_on_ok(db: &Db) -> R {
@@ -45,7 +51,10 @@ pub async fn rolls_back_on_err(db: &Db) -> R {
             })
         })
         .await;
-    assert!(matches!(result, Err(AppError::Business("out of stock"))), "{result:?}");
+    assert!(
+        matches!(result, Err(AppError::Business("out of stock"))),
+        "{result:?}"
+    );
     assert!(names(db).await?.is_empty());
     Ok(())
 }
@@ -63,7 +72,10 @@ pub async fn rolls_back_on_panic(db: &Db) -> R {
             .await;
     });
     let joined = task.await;
-    assert!(joined.map_err(|e| e.is_panic()).err().unwrap_or(false), "the task panicked");
+    assert!(
+        joined.map_err(|e| e.is_panic()).err().unwrap_or(false),
+        "the task panicked"
+    );
     assert!(names(db).await?.is_empty(), "the insert was rolled back");
     db.repo.insert(user("After")).await?;
     assert_eq!(names(db).await?, ["After"]);
@@ -100,7 +112,10 @@ pub async fn nested_failure_rolls_back_to_savepoint(db: &Db) -> R {
         .await?;
     assert_eq!(names(db).await?, ["Inner kept", "Outer 1", "Outer 2"]);
     assert!(db.statements().iter().any(|s| s.starts_with("SAVEPOINT")));
-    assert!(db.statements().iter().any(|s| s.starts_with("ROLLBACK TO SAVEPOINT")));
+    assert!(db
+        .statements()
+        .iter()
+        .any(|s| s.starts_with("ROLLBACK TO SAVEPOINT")));
     Ok(())
 }
 

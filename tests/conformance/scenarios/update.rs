@@ -8,15 +8,25 @@ pub async fn sends_only_changed_columns(db: &Db) -> R {
     // Someone else changes the description meanwhile; our update of the price
     // must not overwrite it.
     db.repo
-        .update_all(Product::id.eq(p.id), Updates::new().set(Product::description, "Oak"))
+        .update_all(
+            Product::id.eq(p.id),
+            Updates::new().set(Product::description, "Oak"),
+        )
         .await?;
     db.reset_statements();
-    let cs = Changeset::cast(p.clone(), serde_json::json!({"price": "35.5"}), Product::price);
+    let cs = Changeset::cast(
+        p.clone(),
+        serde_json::json!({"price": "35.5"}),
+        Product::price,
+    );
     let updated = db.repo.update(cs).await?;
     assert_eq!(updated.price, Some(35.5));
     assert_eq!(db.statement_count(), 1);
     let sql = &db.statements()[0];
-    assert!(sql.contains("price") && !sql.contains("description") && !sql.contains("name"), "{sql}");
+    assert!(
+        sql.contains("price") && !sql.contains("description") && !sql.contains("name"),
+        "{sql}"
+    );
     let stored: Product = db.repo.must_get(p.id).await?;
     assert_eq!(stored.description.as_deref(), Some("Oak"));
     assert_eq!(stored.price, Some(35.5));
@@ -37,12 +47,22 @@ pub async fn no_changes_sends_no_query(db: &Db) -> R {
 
 pub async fn refreshes_updated_at(db: &Db) -> R {
     let u = db.repo.insert(user("Lee")).await?;
-    let old = chrono::NaiveDate::from_ymd_opt(2001, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).expect("date");
+    let old = chrono::NaiveDate::from_ymd_opt(2001, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .expect("date");
     db.repo
-        .update_all(User::id.eq(u.id), Updates::new().set(User::updated_at, old).set(User::inserted_at, old))
+        .update_all(
+            User::id.eq(u.id),
+            Updates::new()
+                .set(User::updated_at, old)
+                .set(User::inserted_at, old),
+        )
         .await?;
     let stale: User = db.repo.must_get(u.id).await?;
-    let updated = db.repo.update(Changeset::new(stale).put_change(User::age, Some(40))).await?;
+    let updated = db
+        .repo
+        .update(Changeset::new(stale).put_change(User::age, Some(40)))
+        .await?;
     assert!(updated.updated_at > old);
     assert_eq!(updated.inserted_at, old, "inserted_at is not touched");
     let stored: User = db.repo.must_get(u.id).await?;
@@ -54,8 +74,20 @@ pub async fn refreshes_updated_at(db: &Db) -> R {
 pub async fn missing_row_is_stale(db: &Db) -> R {
     let u = db.repo.insert(user("Gone")).await?;
     db.repo.delete(u.clone()).await?;
-    let err = db.repo.update(Changeset::new(u).put_change(User::name, "X".to_string())).await;
-    assert!(matches!(err, Err(Error::Stale { action: "update", .. })), "{err:?}");
+    let err = db
+        .repo
+        .update(Changeset::new(u).put_change(User::name, "X".to_string()))
+        .await;
+    assert!(
+        matches!(
+            err,
+            Err(Error::Stale {
+                action: "update",
+                ..
+            })
+        ),
+        "{err:?}"
+    );
     Ok(())
 }
 
@@ -77,29 +109,51 @@ pub async fn delete_marks_deleted_and_missing_is_stale(db: &Db) -> R {
     assert_eq!(deleted.meta.state(), State::Deleted);
     assert!(db.repo.get::<User, _>(u.id).await?.is_none());
     let again = db.repo.delete(u).await;
-    assert!(matches!(again, Err(Error::Stale { action: "delete", .. })), "{again:?}");
+    assert!(
+        matches!(
+            again,
+            Err(Error::Stale {
+                action: "delete",
+                ..
+            })
+        ),
+        "{again:?}"
+    );
     Ok(())
 }
 
 pub async fn optimistic_lock_bumps_and_detects_stale(db: &Db) -> R {
     let p = db.repo.insert(product("Desk", 100.0)).await?;
     assert_eq!(p.lock_version, 1);
-    let first = Changeset::new(p.clone()).put_change(Product::price, Some(90.0)).optimistic_lock(Product::lock_version);
+    let first = Changeset::new(p.clone())
+        .put_change(Product::price, Some(90.0))
+        .optimistic_lock(Product::lock_version);
     let updated = db.repo.update(first).await?;
     assert_eq!(updated.lock_version, 2);
-    let stale = Changeset::new(p.clone()).put_change(Product::price, Some(80.0)).optimistic_lock(Product::lock_version);
+    let stale = Changeset::new(p.clone())
+        .put_change(Product::price, Some(80.0))
+        .optimistic_lock(Product::lock_version);
     let err = db.repo.update(stale).await;
     assert!(matches!(err, Err(Error::Stale { .. })), "{err:?}");
     let stored: Product = db.repo.must_get(p.id).await?;
     assert_eq!((stored.price, stored.lock_version), (Some(90.0), 2));
-    let stale_delete = db.repo.delete(Changeset::new(p).optimistic_lock(Product::lock_version)).await;
+    let stale_delete = db
+        .repo
+        .delete(Changeset::new(p).optimistic_lock(Product::lock_version))
+        .await;
     assert!(matches!(stale_delete, Err(Error::Stale { .. })));
     Ok(())
 }
 
 pub async fn optimistic_lock_stale_field_error(db: &Db) -> R {
     let p = db.repo.insert(product("Shelf", 20.0)).await?;
-    db.repo.update(Changeset::new(p.clone()).put_change(Product::stock, 5).optimistic_lock(Product::lock_version)).await?;
+    db.repo
+        .update(
+            Changeset::new(p.clone())
+                .put_change(Product::stock, 5)
+                .optimistic_lock(Product::lock_version),
+        )
+        .await?;
     let cs = Changeset::new(p)
         .put_change(Product::stock, 6)
         .optimistic_lock(Product::lock_version)
