@@ -62,18 +62,28 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<AnyRepo> {
             }
         }
         "postgres" | "postgresql" => {
-            let _ = options;
-            Err(Error::AdapterNotEnabled {
-                scheme,
-                feature: "postgres",
-            })
+            #[cfg(feature = "postgres")]
+            {
+                let repo = quarry_postgres::connect_with(url, options).await?;
+                Ok(AnyRepo::from_driver(repo.into_driver()))
+            }
+            #[cfg(not(feature = "postgres"))]
+            {
+                let _ = options;
+                Err(Error::AdapterNotEnabled { scheme, feature: "postgres" })
+            }
         }
         "mysql" | "mariadb" => {
-            let _ = options;
-            Err(Error::AdapterNotEnabled {
-                scheme,
-                feature: "mysql",
-            })
+            #[cfg(feature = "mysql")]
+            {
+                let repo = quarry_mysql::connect_with(url, options).await?;
+                Ok(AnyRepo::from_driver(repo.into_driver()))
+            }
+            #[cfg(not(feature = "mysql"))]
+            {
+                let _ = options;
+                Err(Error::AdapterNotEnabled { scheme, feature: "mysql" })
+            }
         }
         _ => Err(Error::UnsupportedUrl(url.to_string())),
     }

@@ -58,6 +58,10 @@ pub use connect::{connect, connect_with, AnyRepo};
 
 /// The adapters compiled into this build.
 pub mod adapters {
+    #[cfg(feature = "mysql")]
+    pub use quarry_mysql as mysql;
+    #[cfg(feature = "postgres")]
+    pub use quarry_postgres as postgres;
     #[cfg(feature = "sqlite")]
     pub use quarry_sqlite as sqlite;
 }

@@ -123,15 +123,16 @@ impl<S: Schema> Query<S> {
         self
     }
 
-    /// At most `n` rows.
+    /// At most `n` rows (values above `i64::MAX` mean no practical limit and are
+    /// clamped, since databases take a signed 64-bit limit).
     pub fn limit(mut self, n: u64) -> Self {
-        self.limit = Some(n);
+        self.limit = Some(std::cmp::min(n, i64::MAX as u64));
         self
     }
 
-    /// Skips `n` rows.
+    /// Skips `n` rows (clamped to `i64::MAX`).
     pub fn offset(mut self, n: u64) -> Self {
-        self.offset = Some(n);
+        self.offset = Some(std::cmp::min(n, i64::MAX as u64));
         self
     }
 

@@ -40,9 +40,7 @@ macro_rules! scenarios {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Sqlite,
-    #[allow(dead_code)]
     Postgres,
-    #[allow(dead_code)]
     MySql,
 }
 
@@ -132,20 +130,103 @@ fn quarry_query_target() -> &'static str {
 type Outcome = (usize, usize, Result<(), String>);
 
 /// Where each backend's server is.
-struct Target {
+pub struct Target {
     kind: Kind,
     url: String,
 }
 
-fn targets() -> Vec<Target> {
-    vec![Target {
-        kind: Kind::Sqlite,
-        url: "sqlite::memory:".to_string(),
-    }]
+/// The enabled backends and their servers. Order of resolution for a server:
+/// the `QUARRY_TEST_*_URL` variable; otherwise a testcontainers container when a
+/// Docker engine answers; otherwise the run fails (a backend whose feature is
+/// enabled is never skipped).
+fn targets(containers: &mut crate::containers::Containers) -> Result<Vec<Target>, String> {
+    let mut out = Vec::new();
+    if cfg!(feature = "sqlite") {
+        out.push(Target {
+            kind: Kind::Sqlite,
+            url: "sqlite::memory:".to_string(),
+        });
+    }
+    if cfg!(feature = "postgres") {
+        let url = server_url(Kind::Postgres, "QUARRY_TEST_POSTGRES_URL", containers)?;
+        out.push(Target { kind: Kind::Postgres, url });
+    }
+    if cfg!(feature = "mysql") {
+        let url = server_url(Kind::MySql, "QUARRY_TEST_MYSQL_URL", containers)?;
+        out.push(Target { kind: Kind::MySql, url });
+    }
+    Ok(out)
 }
 
-async fn open(target: &Target, statements: Arc<Mutex<Vec<String>>>) -> quarry::Result<Db> {
-    let repo = quarry::connect(&target.url).await?;
+fn server_url(kind: Kind, var: &str, containers: &mut crate::containers::Containers) -> Result<String, String> {
+    if let Ok(url) = std::env::var(var) {
+        if !url.trim().is_empty() {
+            return Ok(url);
+        }
+    }
+    if crate::containers::docker_answers() {
+        return containers.start(kind);
+    }
+    Err(format!(
+        "the `{}` feature is enabled but no {} server is available: set {var} (for example {}) or make a Docker engine available for testcontainers",
+        kind.name(),
+        kind.name(),
+        match kind {
+            Kind::Postgres => "postgres://postgres@127.0.0.1:5432/test",
+            _ => "mysql://root@127.0.0.1:3306/test",
+        }
+    ))
+}
+
+/// `url` with its database (path) replaced by `db`.
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let host_start = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_end = base[host_start..].find('/').map(|i| host_start + i).unwrap_or(base.len());
+    let mut out = format!("{}/{db}", &base[..host_end]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+fn with_param(url: &str, param: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}{param}")
+}
+
+static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A fresh isolated database for one scenario: a new in-memory SQLite database, a
+/// schema of its own on Postgres, a database of its own on MySQL/MariaDB.
+async fn isolate(target: &Target) -> quarry::Result<(String, Option<(AnyRepo, String)>)> {
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("quarry_t{}_{n}", std::process::id());
+    match target.kind {
+        Kind::Sqlite => Ok((target.url.clone(), None)),
+        Kind::Postgres => {
+            let admin = quarry::connect(&target.url).await?;
+            admin.execute_raw(&format!("CREATE SCHEMA {name}"), vec![]).await?;
+            let url = with_param(&target.url, &format!("options=-c%20search_path%3D{name}"));
+            Ok((url, Some((admin, format!("DROP SCHEMA {name} CASCADE")))))
+        }
+        Kind::MySql => {
+            let admin = quarry::connect(&target.url).await?;
+            admin
+                .execute_raw(&format!("CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"), vec![])
+                .await?;
+            Ok((with_database(&target.url, &name), Some((admin, format!("DROP DATABASE {name}")))))
+        }
+    }
+}
+
+async fn open(target: &Target, statements: Arc<Mutex<Vec<String>>>) -> quarry::Result<(Db, Option<(AnyRepo, String)>)> {
+    let (url, cleanup) = isolate(target).await?;
+    let repo = quarry::connect(&url).await?;
     let db = Db {
         repo,
         kind: target.kind,
@@ -155,10 +236,17 @@ async fn open(target: &Target, statements: Arc<Mutex<Vec<String>>>) -> quarry::R
         db.exec(&ddl).await?;
     }
     db.reset_statements();
-    Ok(db)
+    Ok((db, cleanup))
 }
 
-async fn close(_db: Db) {}
+async fn close(db: Db, cleanup: Option<(AnyRepo, String)>) {
+    drop(db);
+    if let Some((admin, sql)) = cleanup {
+        if let Err(e) = admin.execute_raw(&sql, vec![]).await {
+            eprintln!("cleanup failed ({sql}): {e}");
+        }
+    }
+}
 
 fn run_one(target: &Target, scenario: &Scenario) -> Result<(), String> {
     let statements = Arc::new(Mutex::new(Vec::new()));
@@ -170,11 +258,11 @@ fn run_one(target: &Target, scenario: &Scenario) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         rt.block_on(async {
-            let db = open(target, statements)
+            let (db, cleanup) = open(target, statements)
                 .await
                 .map_err(|e| format!("setup failed: {e}"))?;
             let result = (scenario.run)(&db).await.map_err(|e| e.to_string());
-            close(db).await;
+            close(db, cleanup).await;
             result
         })
     }));
@@ -201,7 +289,15 @@ pub fn main(scenarios: Vec<Scenario>) {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let targets = targets();
+    let mut containers = crate::containers::Containers::default();
+    let targets = match targets(&mut containers) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            println!("conformance: 0 passed, 1 failed");
+            std::process::exit(1);
+        }
+    };
     let scenarios = Arc::new(scenarios);
     let mut jobs = VecDeque::new();
     for (t, target) in targets.iter().enumerate() {
@@ -280,6 +376,7 @@ pub fn main(scenarios: Vec<Scenario>) {
         results.len() - failed,
         failed
     );
+    drop(containers);
     if failed > 0 || results.len() != total {
         std::process::exit(1);
     }

@@ -2,6 +2,7 @@
 //! enabled backend (SQLite always with the default feature; Postgres and
 //! MySQL/MariaDB with their features). See `harness.rs` for how servers are found.
 
+mod containers;
 mod harness;
 mod scenarios;
 mod schemas;

@@ -31,7 +31,7 @@ pub(crate) fn cast_value(ty: ValueType, input: &Json) -> Result<Value, ()> {
                 .map(Value::I32)
                 .ok_or(()),
             ValueType::I64 => n.as_i64().map(Value::I64).ok_or(()),
-            ValueType::F32 => n.as_f64().map(|f| Value::F32(f as f32)).ok_or(()),
+            ValueType::F32 => n.as_f64().ok_or(()).and_then(to_f32).map(Value::F32),
             ValueType::F64 => n.as_f64().map(Value::F64).ok_or(()),
             ValueType::Json => Ok(Value::Json(input.clone())),
             _ => Err(()),
@@ -65,7 +65,7 @@ fn cast_string(ty: ValueType, raw: &str) -> Result<Value, ()> {
         ValueType::I16 => s.parse().map(Value::I16).map_err(drop),
         ValueType::I32 => s.parse().map(Value::I32).map_err(drop),
         ValueType::I64 => s.parse().map(Value::I64).map_err(drop),
-        ValueType::F32 => parse_float(s).map(|f| Value::F32(f as f32)),
+        ValueType::F32 => parse_float(s).and_then(to_f32).map(Value::F32),
         ValueType::F64 => parse_float(s).map(Value::F64),
         ValueType::Json => Ok(Value::Json(Json::String(s.to_string()))),
         ValueType::Date => NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -85,6 +85,16 @@ fn parse_float(s: &str) -> Result<f64, ()> {
     s.parse::<f64>()
         .map_err(drop)
         .and_then(|f| if f.is_finite() { Ok(f) } else { Err(()) })
+}
+
+/// Narrows to `f32`; a value beyond its range (which would become infinite) is invalid.
+fn to_f32(f: f64) -> Result<f32, ()> {
+    let narrowed = f as f32;
+    if narrowed.is_finite() {
+        Ok(narrowed)
+    } else {
+        Err(())
+    }
 }
 
 /// ISO-8601 naive datetime: `T` or space separator, optional fraction, an offset

@@ -8,6 +8,7 @@ use crate::schema::Schema;
 use crate::value::{Value, ValueType};
 use regex::Regex;
 use serde_json::Value as Json;
+use std::cmp::Ordering;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// How [`Length`] counts a string.
@@ -288,18 +289,27 @@ impl<S: Schema> Changeset<S> {
     /// `"must be greater than %{number}"` and so on (`validation: number`, `kind`,
     /// `number`).
     pub fn validate_number<T: Numeric>(mut self, field: Column<S, T>, opts: Number) -> Self {
-        let Some(v) = self.present_change(field.index()).and_then(Value::as_f64) else {
+        let Some(change) = self.present_change(field.index()) else {
             return self;
         };
+        let Some(v) = change.as_f64() else {
+            return self;
+        };
+        let int = change.as_i64();
         for (kind, bound) in &opts.checks {
-            let b = bound.as_f64();
-            let ok = match *kind {
-                "less_than" => v < b,
-                "greater_than" => v > b,
-                "less_than_or_equal_to" => v <= b,
-                "greater_than_or_equal_to" => v >= b,
-                "equal_to" => v == b,
-                _ => v != b,
+            // Integers are compared exactly: beyond 2^53 an f64 cannot tell them apart.
+            let ord = match (int, bound) {
+                (Some(i), Num::Int(b)) => Some(i.cmp(b)),
+                _ => v.partial_cmp(&bound.as_f64()),
+            };
+            let ok = match (*kind, ord) {
+                ("not_equal_to", ord) => ord != Some(Ordering::Equal),
+                (_, None) => false,
+                ("less_than", Some(o)) => o == Ordering::Less,
+                ("greater_than", Some(o)) => o == Ordering::Greater,
+                ("less_than_or_equal_to", Some(o)) => o != Ordering::Greater,
+                ("greater_than_or_equal_to", Some(o)) => o != Ordering::Less,
+                (_, Some(o)) => o == Ordering::Equal,
             };
             if !ok {
                 let message = opts.message.clone().unwrap_or_else(|| {

@@ -93,9 +93,12 @@ pub trait Repo: Send + Sync {
         let backend = driver.backend();
         let values = write::insert_values(&cs);
         let returning = backend.capabilities.insert_returning;
-        let stmt = backend
-            .dialect
-            .build(&write::insert_one::<S>(&values, returning), S::TABLE);
+        let columns = write::persisted_columns::<S>();
+        let stmt = backend.dialect.build_insert(
+            &write::insert_one::<S>(&values),
+            returning.then_some(columns.as_slice()),
+            S::TABLE,
+        );
         let applied = cs.apply_changes();
         if returning {
             let mut rows: Vec<S> = match fetch_all(driver, &stmt).await {
@@ -378,6 +381,7 @@ pub trait Repo: Send + Sync {
         columns.dedup();
         let per_stmt = (backend.capabilities.max_params / columns.len().max(1)).max(1);
         let returning = backend.capabilities.insert_returning;
+        let returned = write::persisted_columns::<S>();
         let mut count = 0u64;
         let mut stored = Vec::new();
         for chunk in per_row.chunks(per_stmt) {
@@ -399,8 +403,7 @@ pub trait Repo: Send + Sync {
                 }
             }
             if returning {
-                q.returning(write::returning_all::<S>());
-                let stmt = backend.dialect.build(&q, S::TABLE);
+                let stmt = backend.dialect.build_insert(&q, Some(&returned), S::TABLE);
                 let rows: Vec<S> = fetch_all(driver, &stmt).await?;
                 count += rows.len() as u64;
                 stored.extend(rows);
