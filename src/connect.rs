@@ -70,7 +70,10 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<AnyRepo> {
             #[cfg(not(feature = "postgres"))]
             {
                 let _ = options;
-                Err(Error::AdapterNotEnabled { scheme, feature: "postgres" })
+                Err(Error::AdapterNotEnabled {
+                    scheme,
+                    feature: "postgres",
+                })
             }
         }
         "mysql" | "mariadb" => {
@@ -82,7 +85,10 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<AnyRepo> {
             #[cfg(not(feature = "mysql"))]
             {
                 let _ = options;
-                Err(Error::AdapterNotEnabled { scheme, feature: "mysql" })
+                Err(Error::AdapterNotEnabled {
+                    scheme,
+                    feature: "mysql",
+                })
             }
         }
         _ => Err(Error::UnsupportedUrl(url.to_string())),

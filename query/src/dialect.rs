@@ -33,7 +33,10 @@ impl Dialect {
     }
 
     /// Builds `stmt` into SQL text and sea-query values.
-    pub fn build_parts<Q: QueryStatementBuilder>(self, stmt: &Q) -> (String, Vec<sea_query::Value>) {
+    pub fn build_parts<Q: QueryStatementBuilder>(
+        self,
+        stmt: &Q,
+    ) -> (String, Vec<sea_query::Value>) {
         let (sql, values) = match self {
             Dialect::Postgres => stmt.build_any(&PostgresQueryBuilder),
             Dialect::MySql => stmt.build_any(&MysqlQueryBuilder),

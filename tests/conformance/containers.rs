@@ -31,13 +31,19 @@ pub struct Containers {
 impl Containers {
     /// Starts a server for `kind` and returns its URL.
     pub fn start(&mut self, kind: Kind) -> Result<String, String> {
-        let fail = |e: &dyn std::fmt::Display| format!("could not start a {} container: {e}", kind.name());
+        let fail =
+            |e: &dyn std::fmt::Display| format!("could not start a {} container: {e}", kind.name());
         match kind {
             Kind::Postgres => {
-                let c = Postgres::default().with_tag("16-alpine").start().map_err(|e| fail(&e))?;
+                let c = Postgres::default()
+                    .with_tag("16-alpine")
+                    .start()
+                    .map_err(|e| fail(&e))?;
                 let port = c.get_host_port_ipv4(5432).map_err(|e| fail(&e))?;
                 self.postgres = Some(c);
-                Ok(format!("postgres://postgres:postgres@127.0.0.1:{port}/postgres"))
+                Ok(format!(
+                    "postgres://postgres:postgres@127.0.0.1:{port}/postgres"
+                ))
             }
             Kind::MySql => {
                 let c = Mariadb::default().start().map_err(|e| fail(&e))?;

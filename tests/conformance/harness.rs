@@ -149,16 +149,26 @@ fn targets(containers: &mut crate::containers::Containers) -> Result<Vec<Target>
     }
     if cfg!(feature = "postgres") {
         let url = server_url(Kind::Postgres, "QUARRY_TEST_POSTGRES_URL", containers)?;
-        out.push(Target { kind: Kind::Postgres, url });
+        out.push(Target {
+            kind: Kind::Postgres,
+            url,
+        });
     }
     if cfg!(feature = "mysql") {
         let url = server_url(Kind::MySql, "QUARRY_TEST_MYSQL_URL", containers)?;
-        out.push(Target { kind: Kind::MySql, url });
+        out.push(Target {
+            kind: Kind::MySql,
+            url,
+        });
     }
     Ok(out)
 }
 
-fn server_url(kind: Kind, var: &str, containers: &mut crate::containers::Containers) -> Result<String, String> {
+fn server_url(
+    kind: Kind,
+    var: &str,
+    containers: &mut crate::containers::Containers,
+) -> Result<String, String> {
     if let Ok(url) = std::env::var(var) {
         if !url.trim().is_empty() {
             return Ok(url);
@@ -185,7 +195,10 @@ fn with_database(url: &str, db: &str) -> String {
         None => (url, None),
     };
     let host_start = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let host_end = base[host_start..].find('/').map(|i| host_start + i).unwrap_or(base.len());
+    let host_end = base[host_start..]
+        .find('/')
+        .map(|i| host_start + i)
+        .unwrap_or(base.len());
     let mut out = format!("{}/{db}", &base[..host_end]);
     if let Some(q) = query {
         out.push('?');
@@ -210,21 +223,32 @@ async fn isolate(target: &Target) -> quarry::Result<(String, Option<(AnyRepo, St
         Kind::Sqlite => Ok((target.url.clone(), None)),
         Kind::Postgres => {
             let admin = quarry::connect(&target.url).await?;
-            admin.execute_raw(&format!("CREATE SCHEMA {name}"), vec![]).await?;
+            admin
+                .execute_raw(&format!("CREATE SCHEMA {name}"), vec![])
+                .await?;
             let url = with_param(&target.url, &format!("options=-c%20search_path%3D{name}"));
             Ok((url, Some((admin, format!("DROP SCHEMA {name} CASCADE")))))
         }
         Kind::MySql => {
             let admin = quarry::connect(&target.url).await?;
             admin
-                .execute_raw(&format!("CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"), vec![])
+                .execute_raw(
+                    &format!("CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"),
+                    vec![],
+                )
                 .await?;
-            Ok((with_database(&target.url, &name), Some((admin, format!("DROP DATABASE {name}")))))
+            Ok((
+                with_database(&target.url, &name),
+                Some((admin, format!("DROP DATABASE {name}"))),
+            ))
         }
     }
 }
 
-async fn open(target: &Target, statements: Arc<Mutex<Vec<String>>>) -> quarry::Result<(Db, Option<(AnyRepo, String)>)> {
+async fn open(
+    target: &Target,
+    statements: Arc<Mutex<Vec<String>>>,
+) -> quarry::Result<(Db, Option<(AnyRepo, String)>)> {
     let (url, cleanup) = isolate(target).await?;
     let repo = quarry::connect(&url).await?;
     let db = Db {

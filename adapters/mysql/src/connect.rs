@@ -17,7 +17,9 @@ pub struct MySqlRepo {
 
 impl std::fmt::Debug for MySqlRepo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MySqlRepo").field("backend", self.driver.backend()).finish()
+        f.debug_struct("MySqlRepo")
+            .field("backend", self.driver.backend())
+            .finish()
     }
 }
 

@@ -7,18 +7,23 @@ use futures_util::TryStreamExt;
 use quarry_core::{Error, Result};
 use quarry_query::{Backend, Driver, ExecResult, RowSink, Statement, TxDriver};
 use sea_query_sqlx::SqlxValues;
-use sqlx::{MySqlPool, MySql, Transaction};
+use sqlx::{MySql, MySqlPool, Transaction};
 use tokio::sync::Mutex;
 
 async fn execute_on<'e, E>(ex: E, stmt: &Statement) -> Result<ExecResult>
 where
     E: sqlx::Executor<'e, Database = MySql>,
 {
-    let q = sqlx::query_with(sqlx::AssertSqlSafe(stmt.sql.clone()), SqlxValues(sea_query::Values(stmt.values.clone())));
+    let q = sqlx::query_with(
+        sqlx::AssertSqlSafe(stmt.sql.clone()),
+        SqlxValues(sea_query::Values(stmt.values.clone())),
+    );
     let done = q.execute(ex).await.map_err(map_error)?;
     Ok(ExecResult {
         rows_affected: done.rows_affected(),
-        last_insert_id: i64::try_from(done.last_insert_id()).ok().filter(|id| *id > 0),
+        last_insert_id: i64::try_from(done.last_insert_id())
+            .ok()
+            .filter(|id| *id > 0),
     })
 }
 
@@ -26,7 +31,10 @@ async fn fetch_on<'e, E>(ex: E, stmt: &Statement, sink: &mut RowSink<'_>) -> Res
 where
     E: sqlx::Executor<'e, Database = MySql>,
 {
-    let q = sqlx::query_with(sqlx::AssertSqlSafe(stmt.sql.clone()), SqlxValues(sea_query::Values(stmt.values.clone())));
+    let q = sqlx::query_with(
+        sqlx::AssertSqlSafe(stmt.sql.clone()),
+        SqlxValues(sea_query::Values(stmt.values.clone())),
+    );
     let mut rows = q.fetch(ex);
     while let Some(row) = rows.try_next().await.map_err(map_error)? {
         sink(&MySqlRowRef(&row))?;
@@ -88,7 +96,9 @@ impl Driver for MySqlTx {
         fetch_on(&mut **tx, stmt, sink).await
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
-        Err(Error::Query("nested transactions are savepoints: call begin on the Transaction".into()))
+        Err(Error::Query(
+            "nested transactions are savepoints: call begin on the Transaction".into(),
+        ))
     }
 }
 

@@ -55,11 +55,15 @@ impl Row for MySqlRowRef<'_> {
             }
             "BIGINT UNSIGNED" => {
                 let v: u64 = self.get(index, ty)?;
-                Value::I64(i64::try_from(v).map_err(|_| self.decode_err(index, ty, format!("{v} out of range")))?)
+                Value::I64(
+                    i64::try_from(v)
+                        .map_err(|_| self.decode_err(index, ty, format!("{v} out of range")))?,
+                )
             }
             "FLOAT" => Value::F32(self.get(index, ty)?),
             "DOUBLE" => Value::F64(self.get(index, ty)?),
-            "VARCHAR" | "CHAR" | "TEXT" | "TINYTEXT" | "MEDIUMTEXT" | "LONGTEXT" | "ENUM" | "SET" => {
+            "VARCHAR" | "CHAR" | "TEXT" | "TINYTEXT" | "MEDIUMTEXT" | "LONGTEXT" | "ENUM"
+            | "SET" => {
                 let s: String = self.get(index, ty)?;
                 Value::String(s)
             }
@@ -67,14 +71,19 @@ impl Row for MySqlRowRef<'_> {
                 let b: Vec<u8> = self.get(index, ty)?;
                 match ty {
                     ValueType::Bytes => Value::Bytes(b),
-                    _ => Value::String(String::from_utf8(b).map_err(|e| self.decode_err(index, ty, e.to_string()))?),
+                    _ => Value::String(
+                        String::from_utf8(b)
+                            .map_err(|e| self.decode_err(index, ty, e.to_string()))?,
+                    ),
                 }
             }
             "JSON" => Value::Json(self.get(index, ty)?),
             "DATE" => Value::Date(self.get(index, ty)?),
             "DATETIME" => Value::DateTime(self.get(index, ty)?),
             "TIMESTAMP" => Value::DateTimeUtc(self.get(index, ty)?),
-            other => return Err(self.decode_err(index, ty, format!("unsupported column type {other}"))),
+            other => {
+                return Err(self.decode_err(index, ty, format!("unsupported column type {other}")))
+            }
         };
         value
             .coerce(ty)

@@ -17,7 +17,9 @@ pub struct PostgresRepo {
 
 impl std::fmt::Debug for PostgresRepo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PostgresRepo").field("backend", self.driver.backend()).finish()
+        f.debug_struct("PostgresRepo")
+            .field("backend", self.driver.backend())
+            .finish()
     }
 }
 

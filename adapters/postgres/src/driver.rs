@@ -14,7 +14,10 @@ async fn execute_on<'e, E>(ex: E, stmt: &Statement) -> Result<ExecResult>
 where
     E: sqlx::Executor<'e, Database = Postgres>,
 {
-    let q = sqlx::query_with(sqlx::AssertSqlSafe(stmt.sql.clone()), SqlxValues(sea_query::Values(stmt.values.clone())));
+    let q = sqlx::query_with(
+        sqlx::AssertSqlSafe(stmt.sql.clone()),
+        SqlxValues(sea_query::Values(stmt.values.clone())),
+    );
     let done = q.execute(ex).await.map_err(map_error)?;
     Ok(ExecResult {
         rows_affected: done.rows_affected(),
@@ -26,7 +29,10 @@ async fn fetch_on<'e, E>(ex: E, stmt: &Statement, sink: &mut RowSink<'_>) -> Res
 where
     E: sqlx::Executor<'e, Database = Postgres>,
 {
-    let q = sqlx::query_with(sqlx::AssertSqlSafe(stmt.sql.clone()), SqlxValues(sea_query::Values(stmt.values.clone())));
+    let q = sqlx::query_with(
+        sqlx::AssertSqlSafe(stmt.sql.clone()),
+        SqlxValues(sea_query::Values(stmt.values.clone())),
+    );
     let mut rows = q.fetch(ex);
     while let Some(row) = rows.try_next().await.map_err(map_error)? {
         sink(&PgRowRef(&row))?;
@@ -88,7 +94,9 @@ impl Driver for PgTx {
         fetch_on(&mut **tx, stmt, sink).await
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
-        Err(Error::Query("nested transactions are savepoints: call begin on the Transaction".into()))
+        Err(Error::Query(
+            "nested transactions are savepoints: call begin on the Transaction".into(),
+        ))
     }
 }
 

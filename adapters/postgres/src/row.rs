@@ -50,13 +50,17 @@ impl Row for PgRowRef<'_> {
             "INT8" => Value::I64(self.get(index, ty)?),
             "FLOAT4" => Value::F32(self.get(index, ty)?),
             "FLOAT8" => Value::F64(self.get(index, ty)?),
-            "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "CHAR" | "CITEXT" => Value::String(self.get(index, ty)?),
+            "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "CHAR" | "CITEXT" => {
+                Value::String(self.get(index, ty)?)
+            }
             "BYTEA" => Value::Bytes(self.get(index, ty)?),
             "JSON" | "JSONB" => Value::Json(self.get(index, ty)?),
             "DATE" => Value::Date(self.get(index, ty)?),
             "TIMESTAMP" => Value::DateTime(self.get(index, ty)?),
             "TIMESTAMPTZ" => Value::DateTimeUtc(self.get(index, ty)?),
-            other => return Err(self.decode_err(index, ty, format!("unsupported column type {other}"))),
+            other => {
+                return Err(self.decode_err(index, ty, format!("unsupported column type {other}")))
+            }
         };
         value
             .coerce(ty)
