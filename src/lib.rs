@@ -49,8 +49,11 @@ pub use quarry_core::{
 pub use quarry_macros::Schema;
 pub use quarry_query::driver::PoolOptions;
 pub use quarry_query::{
-    from, repo::BoxFuture, sea_query, Aggregate, Backend, Bind, Capabilities, ColumnExt, Cond,
-    Dialect, Driver, ExecResult, Query, Repo, SortOrder, Statement, Transaction, Updates,
+    avg, count, count_distinct, exists, from, max, maybe_row, min, not_exists, repo::BoxFuture,
+    row, sea_query, sum, table, Agg, Aggregate, Alias, AliasColumn, Backend, Bind, Capabilities,
+    ColumnExt, ColumnRef, Comparable, Cond, Dialect, Driver, ExecResult, Fetch, IntoQuery,
+    JoinKind, LockStrength, LockWait, Projection, Query, Repo, Select, SortOrder, Statement,
+    TextExt, Transaction, Updates,
 };
 
 mod connect;
@@ -69,7 +72,7 @@ pub mod adapters {
 /// Everything a typical module needs: `use quarry::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        from, Action, Aggregate, Changeset, ColumnExt, FieldError, Length, Meta, Number, Params,
-        Query, Repo, Schema, State, Updates,
+        from, table, Action, Aggregate, Alias, Changeset, ColumnExt, FieldError, Length, Meta,
+        Number, Params, Query, Repo, Schema, State, TextExt, Updates,
     };
 }

@@ -176,3 +176,16 @@ impl TimestampValue for NaiveDateTime {}
 impl TimestampValue for DateTime<Utc> {}
 impl TimestampValue for Option<NaiveDateTime> {}
 impl TimestampValue for Option<DateTime<Utc>> {}
+
+/// The field type of a value that may be NULL: `Option<T>` for `T` and for
+/// `Option<T>` alike (what `min`/`max` of a column return over no rows).
+pub trait Nullable: FieldValue {
+    /// `Option` of the scalar type.
+    type Opt: FieldValue;
+}
+impl<T: ScalarValue> Nullable for T {
+    type Opt = Option<T>;
+}
+impl<T: ScalarValue> Nullable for Option<T> {
+    type Opt = Option<T>;
+}

@@ -24,7 +24,7 @@ pub use column::{Column, Field, FieldList};
 pub use error::{
     ConstraintKind, ConstraintViolation, DatabaseError, Error, InvalidChangeset, Result,
 };
-pub use field::{FieldValue, ScalarValue, TimestampValue, ValueError};
+pub use field::{FieldValue, Nullable, ScalarValue, TimestampValue, ValueError};
 pub use row::{Row, ValueRow};
 pub use schema::{FieldDef, FieldRole, Meta, Schema, State};
 pub use value::{Value, ValueType};

@@ -30,6 +30,10 @@ pub struct Capabilities {
     pub array_params: bool,
     /// The most bind parameters one statement may carry.
     pub max_params: usize,
+    /// `RIGHT JOIN`.
+    pub right_join: bool,
+    /// `FULL OUTER JOIN`.
+    pub full_join: bool,
 }
 
 /// The database behind a driver: its dialect, name, version and capabilities.

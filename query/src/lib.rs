@@ -11,18 +11,27 @@
 pub mod dialect;
 pub mod driver;
 pub mod expr;
+pub mod into_query;
 pub mod log;
 pub mod query;
 pub mod repo;
+pub mod scope;
+pub mod select;
+pub mod source;
 pub mod sql_value;
 pub mod statement;
 mod write;
 
 pub use dialect::Dialect;
 pub use driver::{Backend, Capabilities, Driver, ExecResult, RowSink, TxDriver};
-pub use expr::{Bind, ColumnExt, Cond};
-pub use query::{from, Query, SortOrder};
+pub use expr::{Bind, ColumnExt, Comparable, Cond, TextExt};
+pub use into_query::{Fetch, IntoQuery, RootOf};
+pub use query::{exists, from, not_exists, JoinKind, LockStrength, LockWait, Query, SortOrder};
 pub use repo::{Aggregate, Repo, Transaction, Updates};
+pub use select::{
+    avg, count, count_distinct, max, maybe_row, min, row, sum, Agg, Projection, Select,
+};
+pub use source::{table, Alias, AliasColumn, ColumnRef, Source, SourceArg, TableRef};
 pub use statement::Statement;
 
 /// Re-exported so adapters and advanced users build statements with the same version.

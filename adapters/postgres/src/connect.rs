@@ -73,6 +73,8 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<PostgresRep
             window_functions: true,
             array_params: true,
             max_params: 65_535,
+            right_join: true,
+            full_join: true,
         },
         version,
     };

@@ -105,5 +105,7 @@ fn capabilities(version: &str) -> Capabilities {
         window_functions: v >= (3, 25),
         array_params: false,
         max_params: if v >= (3, 32) { 32_766 } else { 999 },
+        right_join: v >= (3, 39),
+        full_join: v >= (3, 39),
     }
 }

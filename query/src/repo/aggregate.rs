@@ -1,8 +1,7 @@
 //! Aggregates: count, count distinct, sum, avg, min, max.
 
 use crate::dialect::Dialect;
-use crate::expr::col_expr;
-use crate::query::Query;
+use crate::query::{root_columns, Parts};
 use quarry_core::{Column, FieldValue, Schema, ValueType};
 use sea_query::{Expr, ExprTrait, Func, SelectStatement};
 use std::marker::PhantomData;
@@ -73,19 +72,20 @@ impl<S: Schema> Aggregate<S> {
         }
     }
 
-    /// The SELECT computing this aggregate over `query`, and the result type.
+    /// The SELECT computing this aggregate over a query's parts, and the result
+    /// type.
     pub(crate) fn statement(
         &self,
-        query: &Query<S>,
+        parts: &Parts,
         dialect: Dialect,
     ) -> (SelectStatement, ValueType) {
         let ty = self.result_type();
-        let wrap = query.is_windowed();
+        let wrap = parts.is_windowed();
         let arg = |i: usize| -> Expr {
             if wrap {
                 Expr::col(("quarry_sub", S::FIELDS[i].column))
             } else {
-                col_expr::<S>(i)
+                Expr::col((S::TABLE, S::FIELDS[i].column))
             }
         };
         let call: Expr = match (self.kind, self.field) {
@@ -99,31 +99,22 @@ impl<S: Schema> Aggregate<S> {
         // Postgres and MySQL return DECIMAL/NUMERIC for sums and averages; cast to
         // the documented result type so every database decodes the same.
         let call = match (self.kind, dialect, ty) {
-            (
-                Kind::Sum | Kind::Avg | Kind::Count | Kind::CountDistinct,
-                Dialect::Postgres,
-                ValueType::I64,
-            ) => call.cast_as("BIGINT"),
+            (Kind::Sum | Kind::Avg, Dialect::Postgres, ValueType::I64) => call.cast_as("BIGINT"),
             (Kind::Sum | Kind::Avg, Dialect::Postgres, ValueType::F64) => {
                 call.cast_as("DOUBLE PRECISION")
             }
-            (Kind::Sum | Kind::Count | Kind::CountDistinct, Dialect::MySql, ValueType::I64) => {
-                call.cast_as("SIGNED")
-            }
+            (Kind::Sum, Dialect::MySql, ValueType::I64) => call.cast_as("SIGNED"),
             (Kind::Sum | Kind::Avg, Dialect::MySql, ValueType::F64) => call.cast_as("DOUBLE"),
             (Kind::Avg | Kind::Sum, Dialect::Sqlite, ValueType::F64) => call.cast_as("REAL"),
             _ => call,
         };
-        let mut q = sea_query::Query::select();
-        q.expr(call);
         if wrap {
-            q.from_subquery(query.select_statement(), "quarry_sub");
+            let mut q = sea_query::Query::select();
+            q.expr(call);
+            q.from_subquery(parts.build(root_columns::<S>()), "quarry_sub");
+            (q, ty)
         } else {
-            q.from(S::TABLE);
-            if let Some(c) = query.condition() {
-                q.and_where(c.clone());
-            }
+            (parts.build(vec![call]), ty)
         }
-        (q, ty)
     }
 }

@@ -10,6 +10,7 @@ pub use transaction::Transaction;
 pub use updates::Updates;
 
 use crate::driver::{Driver, ExecResult};
+use crate::into_query::{Fetch, IntoQuery};
 use crate::log;
 use crate::query::Query;
 use crate::statement::Statement;
@@ -54,6 +55,18 @@ async fn fetch_all<S: Schema>(driver: &dyn Driver, stmt: &Statement) -> Result<V
     let mut out = Vec::new();
     log::fetch(driver, stmt, &mut |row| {
         out.push(S::from_row(row, 0)?);
+        Ok(())
+    })
+    .await?;
+    Ok(out)
+}
+
+/// Reads all rows of a fetchable.
+async fn fetch_rows<F: Fetch<I>, I>(driver: &dyn Driver, f: &F) -> Result<Vec<F::Row>> {
+    let stmt = f.compile(driver.backend())?;
+    let mut out = Vec::new();
+    log::fetch(driver, &stmt, &mut |row| {
+        out.push(f.decode(row)?);
         Ok(())
     })
     .await?;
@@ -228,44 +241,42 @@ pub trait Repo: Send + Sync {
 
     /// The one row matching `query` (for example `Product::name.eq("Tulip")`), if
     /// any; more than one is [`Error::MultipleResults`].
-    async fn get_by<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<Option<S>> {
+    async fn get_by<F: Fetch<I>, I>(&self, query: F) -> Result<Option<F::Row>> {
         self.one(query).await
     }
 
     /// Like [`Repo::get_by`], but a missing row is [`Error::NoResults`].
-    async fn must_get_by<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<S> {
-        self.one(query)
-            .await?
-            .ok_or(Error::NoResults { table: S::TABLE })
+    async fn must_get_by<F: Fetch<I>, I>(&self, query: F) -> Result<F::Row> {
+        let table = query.table();
+        self.one(query).await?.ok_or(Error::NoResults { table })
     }
 
-    /// All rows matching `query`.
-    async fn all<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<Vec<S>> {
-        let stmt = query.into().to_statement(self.driver().backend().dialect);
-        fetch_all(self.driver(), &stmt).await
+    /// All rows of a query (whole rows of its schema), a select (its projection),
+    /// or a condition (`repo.all(Product::price.lt(10.0))`).
+    async fn all<F: Fetch<I>, I>(&self, query: F) -> Result<Vec<F::Row>> {
+        fetch_rows(self.driver(), &query).await
     }
 
     /// At most one row: `None` when there is none, [`Error::MultipleResults`] when
     /// there are more.
-    async fn one<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<Option<S>> {
-        let mut rows: Vec<S> = self.all(query).await?;
+    async fn one<F: Fetch<I>, I>(&self, query: F) -> Result<Option<F::Row>> {
+        let mut rows = fetch_rows(self.driver(), &query).await?;
         match rows.len() {
             0 | 1 => Ok(rows.pop()),
             count => Err(Error::MultipleResults {
-                table: S::TABLE,
+                table: query.table(),
                 count,
             }),
         }
     }
 
     /// True when `query` matches at least one row.
-    async fn exists<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<bool> {
-        let query: Query<S> = query.into();
-        let mut q = sea_query::Query::select();
-        q.expr(Expr::val(1)).from(S::TABLE);
-        query.apply(&mut q);
+    async fn exists<Q: IntoQuery<I>, I>(&self, query: Q) -> Result<bool> {
+        let query = query.into_query();
+        query.check(self.driver().backend())?;
+        let mut q = query.parts.build(vec![Expr::val(1)]);
         q.limit(1);
-        let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
+        let stmt = self.driver().backend().dialect.build(&q, Q::Schema::TABLE);
         let mut found = false;
         log::fetch(self.driver(), &stmt, &mut |_| {
             found = true;
@@ -329,21 +340,23 @@ pub trait Repo: Send + Sync {
     }
 
     /// Counts the rows matching `query`.
-    async fn count<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<i64> {
-        let v = self.aggregate(query, Aggregate::<S>::count()).await?;
+    async fn count<Q: IntoQuery<I>, I>(&self, query: Q) -> Result<i64> {
+        let v = self.aggregate(query, Aggregate::count()).await?;
         Ok(v.as_i64().unwrap_or(0))
     }
 
     /// Runs an aggregate over `query`. Sum/avg/min/max of no rows is NULL. A query
     /// with limit, offset or DISTINCT is wrapped in a subquery first.
-    async fn aggregate<S: Schema, Q: Into<Query<S>> + Send>(
+    async fn aggregate<Q: IntoQuery<I>, I>(
         &self,
         query: Q,
-        aggregate: Aggregate<S>,
+        aggregate: Aggregate<Q::Schema>,
     ) -> Result<Value> {
+        let query = query.into_query();
+        query.check(self.driver().backend())?;
         let dialect = self.driver().backend().dialect;
-        let (q, ty) = aggregate.statement(&query.into(), dialect);
-        let stmt = dialect.build(&q, S::TABLE);
+        let (q, ty) = aggregate.statement(&query.parts, dialect);
+        let stmt = dialect.build(&q, Q::Schema::TABLE);
         let mut out = Value::Null(ty);
         log::fetch(self.driver(), &stmt, &mut |row| {
             out = row.value(0, ty)?;
@@ -417,44 +430,45 @@ pub trait Repo: Send + Sync {
 
     /// Updates every row matching `query` (Ecto's `update_all`); returns the count.
     /// Timestamps are not touched, as in Ecto.
-    async fn update_all<S: Schema, Q: Into<Query<S>> + Send>(
+    async fn update_all<Q: IntoQuery<I>, I>(
         &self,
         query: Q,
-        updates: Updates<S>,
+        updates: Updates<Q::Schema>,
     ) -> Result<u64> {
-        let query: Query<S> = query.into();
-        if query.is_windowed() {
+        type S<Q, I> = <Q as IntoQuery<I>>::Schema;
+        let query = query.into_query();
+        if query.is_windowed() || query.has_joins() {
             return Err(Error::Query(
-                "update_all does not take limit, offset or distinct".into(),
+                "update_all takes filters only (no joins, limit, offset or distinct)".into(),
             ));
         }
         if updates.is_empty() {
             return Ok(0);
         }
         let mut q = sea_query::Query::update();
-        q.table(S::TABLE);
+        q.table(S::<Q, I>::TABLE);
         updates.apply(&mut q);
         if let Some(c) = query.condition() {
             q.and_where(c.clone());
         }
-        let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
+        let stmt = self.driver().backend().dialect.build(&q, S::<Q, I>::TABLE);
         Ok(log::execute(self.driver(), &stmt).await?.rows_affected)
     }
 
     /// Deletes every row matching `query` (Ecto's `delete_all`); returns the count.
-    async fn delete_all<S: Schema, Q: Into<Query<S>> + Send>(&self, query: Q) -> Result<u64> {
-        let query: Query<S> = query.into();
-        if query.is_windowed() {
+    async fn delete_all<Q: IntoQuery<I>, I>(&self, query: Q) -> Result<u64> {
+        let query = query.into_query();
+        if query.is_windowed() || query.has_joins() {
             return Err(Error::Query(
-                "delete_all does not take limit, offset or distinct".into(),
+                "delete_all takes filters only (no joins, limit, offset or distinct)".into(),
             ));
         }
         let mut q = sea_query::Query::delete();
-        q.from_table(S::TABLE);
+        q.from_table(Q::Schema::TABLE);
         if let Some(c) = query.condition() {
             q.and_where(c.clone());
         }
-        let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
+        let stmt = self.driver().backend().dialect.build(&q, Q::Schema::TABLE);
         Ok(log::execute(self.driver(), &stmt).await?.rows_affected)
     }
 

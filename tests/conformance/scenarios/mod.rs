@@ -3,6 +3,8 @@
 mod bulk;
 mod constraint;
 mod insert;
+mod migration;
+mod query;
 mod read;
 mod transaction;
 mod types;
@@ -11,7 +13,7 @@ mod update;
 use crate::harness::Scenario;
 
 pub fn all() -> Vec<Scenario> {
-    crate::scenarios![
+    let mut all = crate::scenarios![
         insert::struct_comes_back_loaded_with_id_and_timestamps,
         insert::changeset_gets_database_defaults,
         insert::invalid_changeset_sends_no_query,
@@ -53,5 +55,8 @@ pub fn all() -> Vec<Scenario> {
         types::raw_sql_binds_values,
         types::hostile_params_stay_data,
         types::statements_are_traced,
-    ]
+    ];
+    all.extend(query::all());
+    all.extend(migration::all());
+    all
 }

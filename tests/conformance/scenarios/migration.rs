@@ -1,0 +1,7 @@
+//! Migration scenarios (owned by the migrations work).
+
+use crate::harness::Scenario;
+
+pub fn all() -> Vec<Scenario> {
+    Vec::new()
+}
