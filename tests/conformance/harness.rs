@@ -23,13 +23,23 @@ pub struct Scenario {
     pub run: for<'a> fn(&'a Db) -> Fut<'a>,
 }
 
+/// A scenario's display name: `module::function`.
+pub fn scenario_name(module: &str, path: &str) -> String {
+    let path = path.replace(' ', "");
+    if path.contains("::") {
+        path
+    } else {
+        format!("{}::{path}", module.rsplit("::").next().unwrap_or(module))
+    }
+}
+
 /// Registers scenario functions by path.
 #[macro_export]
 macro_rules! scenarios {
     ($($path:path),* $(,)?) => {
         vec![$(
             $crate::harness::Scenario {
-                name: stringify!($path).replace(' ', ""),
+                name: $crate::harness::scenario_name(module_path!(), stringify!($path)),
                 run: |db| Box::pin($path(db)),
             }
         ),*]

@@ -1,7 +1,415 @@
-//! Query scenarios: composition, joins, selects, aggregates, locks.
+//! Query scenarios: composition, joins, selects, aggregates, subqueries, locks.
 
-use crate::harness::Scenario;
+use crate::harness::{Db, Kind, Scenario, R};
+use crate::schemas::{product, user, Product, Store, User};
+use quarry::prelude::*;
+use quarry::{count, exists, maybe_row, not_exists, row, sum, Error};
 
 pub fn all() -> Vec<Scenario> {
-    Vec::new()
+    crate::scenarios![
+        like_ilike_between,
+        dynamic_filters_compose,
+        inner_and_left_joins,
+        same_table_joined_twice_under_aliases,
+        select_columns_and_tuples,
+        group_by_and_having,
+        subqueries_in_where,
+        first_last_and_distinct,
+        nulls_ordering,
+        row_locks,
+        outer_join_capabilities,
+        bulk_operations_refuse_joins,
+    ]
+}
+
+/// Users Ann (owner of Shop A with Apple, Banana) and Bob (owner of Shop B with
+/// Cherry), plus Pear in no store.
+async fn seed(db: &Db) -> quarry::Result<(Vec<User>, Vec<Store>)> {
+    let ann = db.repo.insert(user("Ann")).await?;
+    let bob = db.repo.insert(user("Bob")).await?;
+    let a = db
+        .repo
+        .insert(Store {
+            name: "Shop A".into(),
+            user_id: Some(ann.id),
+            ..Default::default()
+        })
+        .await?;
+    let b = db
+        .repo
+        .insert(Store {
+            name: "Shop B".into(),
+            user_id: Some(bob.id),
+            ..Default::default()
+        })
+        .await?;
+    for (name, price, store) in [
+        ("Apple", 1.5, Some(a.id)),
+        ("Banana", 0.5, Some(a.id)),
+        ("Cherry", 4.0, Some(b.id)),
+        ("Pear", 2.0, None),
+    ] {
+        let mut p = product(name, price);
+        p.store_id = store;
+        db.repo.insert(p).await?;
+    }
+    Ok((vec![ann, bob], vec![a, b]))
+}
+
+fn names(ps: Vec<Product>) -> Vec<String> {
+    ps.into_iter().map(|p| p.name).collect()
+}
+
+pub async fn like_ilike_between(db: &Db) -> R {
+    seed(db).await?;
+    let q = Product::query()
+        .filter(Product::name.like("%an%"))
+        .order_by(Product::name.asc());
+    assert_eq!(names(db.repo.all(q).await?), ["Banana"]);
+    let q = Product::query()
+        .filter(Product::name.ilike("A%"))
+        .order_by(Product::name.asc());
+    assert_eq!(
+        names(db.repo.all(q).await?),
+        ["Apple"],
+        "ilike ignores case everywhere"
+    );
+    let q = Product::query()
+        .filter(Product::name.ilike("%E%"))
+        .order_by(Product::name.asc());
+    assert_eq!(names(db.repo.all(q).await?), ["Apple", "Cherry", "Pear"]);
+    let q = Product::query()
+        .filter(Product::price.between(1.0, 2.0))
+        .order_by(Product::name.asc());
+    assert_eq!(names(db.repo.all(q).await?), ["Apple", "Pear"]);
+    let q = Product::query()
+        .filter(Product::name.not_like("%e%"))
+        .order_by(Product::name.asc());
+    assert_eq!(names(db.repo.all(q).await?), ["Banana"]);
+    Ok(())
+}
+
+/// A search form: each optional input adds a filter.
+pub async fn dynamic_filters_compose(db: &Db) -> R {
+    seed(db).await?;
+    struct Search {
+        name: Option<&'static str>,
+        max_price: Option<f64>,
+        sort: &'static str,
+    }
+    async fn search(db: &Db, s: Search) -> quarry::Result<Vec<String>> {
+        let field = quarry::Field::<Product>::named(s.sort)?;
+        let q = Product::query()
+            .filter_opt(s.name.map(|n| Product::name.ilike(format!("%{n}%"))))
+            .filter_opt(s.max_price.map(|p| Product::price.le(p)))
+            .order_by_field(field, false);
+        Ok(names(db.repo.all(q).await?))
+    }
+    let all = search(
+        db,
+        Search {
+            name: None,
+            max_price: None,
+            sort: "name",
+        },
+    )
+    .await?;
+    assert_eq!(all, ["Apple", "Banana", "Cherry", "Pear"]);
+    let some = search(
+        db,
+        Search {
+            name: Some("a"),
+            max_price: Some(1.6),
+            sort: "price",
+        },
+    )
+    .await?;
+    assert_eq!(some, ["Banana", "Apple"]);
+    let bad = search(
+        db,
+        Search {
+            name: None,
+            max_price: None,
+            sort: "price desc; --",
+        },
+    )
+    .await;
+    assert!(matches!(bad, Err(Error::UnknownField { .. })), "{bad:?}");
+    Ok(())
+}
+
+pub async fn inner_and_left_joins(db: &Db) -> R {
+    seed(db).await?;
+    // Products of Ann's store: filter on a joined table.
+    let q = Product::query()
+        .join(table::<Store>(), Product::store_id.eq_col(Store::id))
+        .join(table::<User>(), Store::user_id.eq_col(User::id))
+        .filter(User::name.eq("Ann"))
+        .order_by(Product::name.asc());
+    assert_eq!(names(db.repo.all(q).await?), ["Apple", "Banana"]);
+    // Whole rows of both sides; a left join without a match gives None.
+    let q = Product::query()
+        .left_join(table::<Store>(), Product::store_id.eq_col(Store::id))
+        .order_by(Product::name.asc())
+        .select((row::<Product>(), maybe_row::<Store>()));
+    let rows: Vec<(Product, Option<Store>)> = db.repo.all(q).await?;
+    let pairs: Vec<(String, Option<String>)> = rows
+        .into_iter()
+        .map(|(p, s)| (p.name, s.map(|s| s.name)))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("Apple".to_string(), Some("Shop A".to_string())),
+            ("Banana".to_string(), Some("Shop A".to_string())),
+            ("Cherry".to_string(), Some("Shop B".to_string())),
+            ("Pear".to_string(), None),
+        ]
+    );
+    Ok(())
+}
+
+pub async fn same_table_joined_twice_under_aliases(db: &Db) -> R {
+    let (users, _) = seed(db).await?;
+    // Stores with their owner (alias 1) and, for each, every other user (alias 2).
+    const OWNER: Alias<User, 1> = Alias::new();
+    const OTHER: Alias<User, 2> = Alias::new();
+    let q = Store::query()
+        .join(OWNER, Store::user_id.eq_col(OWNER.col(User::id)))
+        .join(OTHER, OTHER.col(User::id).ne_col(OWNER.col(User::id)))
+        .order_by(Store::name.asc())
+        .select((Store::name, OWNER.col(User::name), OTHER.col(User::name)));
+    let rows: Vec<(String, String, String)> = db.repo.all(q).await?;
+    assert_eq!(
+        rows,
+        [
+            ("Shop A".to_string(), "Ann".to_string(), "Bob".to_string()),
+            ("Shop B".to_string(), "Bob".to_string(), "Ann".to_string()),
+        ]
+    );
+    assert_eq!(users.len(), 2);
+    let sql = db.statements().last().cloned().unwrap_or_default();
+    assert!(sql.contains("users_1") && sql.contains("users_2"), "{sql}");
+    Ok(())
+}
+
+pub async fn select_columns_and_tuples(db: &Db) -> R {
+    seed(db).await?;
+    let names: Vec<String> = db
+        .repo
+        .all(
+            Product::query()
+                .order_by(Product::name.desc())
+                .select(Product::name),
+        )
+        .await?;
+    assert_eq!(names, ["Pear", "Cherry", "Banana", "Apple"]);
+    let pairs: Vec<(String, Option<f64>)> = db
+        .repo
+        .all(
+            Product::query()
+                .filter(Product::price.gt(1.0))
+                .order_by(Product::price.asc())
+                .select((Product::name, Product::price)),
+        )
+        .await?;
+    assert_eq!(
+        pairs,
+        [
+            ("Apple".to_string(), Some(1.5)),
+            ("Pear".to_string(), Some(2.0)),
+            ("Cherry".to_string(), Some(4.0))
+        ]
+    );
+    let one: Option<String> = db
+        .repo
+        .one(
+            Product::query()
+                .filter(Product::name.eq("Pear"))
+                .select(Product::name),
+        )
+        .await?;
+    assert_eq!(one.as_deref(), Some("Pear"));
+    let total: Option<Option<f64>> = db
+        .repo
+        .one(Product::query().select(sum(Product::price)))
+        .await?;
+    assert_eq!(total, Some(Some(8.0)));
+    Ok(())
+}
+
+pub async fn group_by_and_having(db: &Db) -> R {
+    seed(db).await?;
+    let q = Product::query()
+        .join(table::<Store>(), Product::store_id.eq_col(Store::id))
+        .group_by(Store::name)
+        .having(count().gt(1))
+        .select((Store::name, count(), sum(Product::price)));
+    let rows: Vec<(String, i64, Option<f64>)> = db.repo.all(q).await?;
+    assert_eq!(rows, [("Shop A".to_string(), 2, Some(2.0))]);
+    let q = Product::query()
+        .group_by(Product::store_id)
+        .order_by(count().desc())
+        .order_by(Product::store_id.asc())
+        .select((Product::store_id, count(), sum(Product::stock)));
+    let rows: Vec<(Option<i64>, i64, Option<i64>)> = db.repo.all(q).await?;
+    assert_eq!(rows.len(), 3);
+    assert_eq!((rows[0].1, rows[0].2), (2, Some(0)));
+    Ok(())
+}
+
+pub async fn subqueries_in_where(db: &Db) -> R {
+    seed(db).await?;
+    // Products whose store belongs to Bob.
+    let bobs_stores = Store::query()
+        .join(table::<User>(), Store::user_id.eq_col(User::id))
+        .filter(User::name.eq("Bob"))
+        .select(Store::id);
+    let q = Product::query().filter(Product::store_id.in_subquery(bobs_stores));
+    assert_eq!(names(db.repo.all(q).await?), ["Cherry"]);
+    let shops = Store::query().select(Store::id);
+    let q = Product::query()
+        .filter(Product::store_id.not_in_subquery(shops))
+        .filter(Product::store_id.is_not_null());
+    assert!(db.repo.all(q).await?.is_empty());
+    let any_expensive = exists(
+        Product::query()
+            .filter(Product::price.gt(3.0))
+            .select(Product::id),
+    );
+    assert_eq!(db.repo.count(User::query().filter(any_expensive)).await?, 2);
+    let none_free = not_exists(
+        Product::query()
+            .filter(Product::price.eq(Some(0.0)))
+            .select(Product::id),
+    );
+    assert_eq!(db.repo.count(User::query().filter(none_free)).await?, 2);
+    Ok(())
+}
+
+pub async fn first_last_and_distinct(db: &Db) -> R {
+    seed(db).await?;
+    let first = db.repo.one(Product::query().first()).await?.map(|p| p.name);
+    assert_eq!(first.as_deref(), Some("Apple"), "first by primary key");
+    let last = db.repo.one(Product::query().last()).await?.map(|p| p.name);
+    assert_eq!(last.as_deref(), Some("Pear"), "last by primary key");
+    let cheapest = db
+        .repo
+        .one(Product::query().order_by(Product::price.desc()).last())
+        .await?
+        .map(|p| p.name);
+    assert_eq!(
+        cheapest.as_deref(),
+        Some("Banana"),
+        "last reverses the order"
+    );
+    let stores: Vec<Option<i64>> = db
+        .repo
+        .all(
+            Product::query()
+                .distinct()
+                .order_by(Product::store_id.asc())
+                .select(Product::store_id),
+        )
+        .await?;
+    assert_eq!(stores.len(), 3);
+    Ok(())
+}
+
+pub async fn nulls_ordering(db: &Db) -> R {
+    seed(db).await?;
+    let q = Product::query()
+        .order_by(Product::store_id.asc().nulls_first())
+        .order_by(Product::name.asc())
+        .select(Product::name);
+    let got: Vec<String> = db.repo.all(q).await?;
+    assert_eq!(got[0], "Pear");
+    let q = Product::query()
+        .order_by(Product::store_id.desc().nulls_last())
+        .order_by(Product::name.asc())
+        .select(Product::name);
+    let got: Vec<String> = db.repo.all(q).await?;
+    assert_eq!(got.last().map(String::as_str), Some("Pear"));
+    Ok(())
+}
+
+pub async fn row_locks(db: &Db) -> R {
+    seed(db).await?;
+    let tx = db.repo.begin().await?;
+    let locked = tx
+        .all(
+            Product::query()
+                .filter(Product::name.eq("Apple"))
+                .for_update(),
+        )
+        .await;
+    let skip = tx.all(Product::query().for_update().skip_locked()).await;
+    let share = tx.all(Product::query().for_share()).await;
+    tx.rollback().await?;
+    if db.kind == Kind::Sqlite {
+        assert!(
+            matches!(locked, Err(Error::Unsupported { .. })),
+            "{locked:?}"
+        );
+        assert!(matches!(skip, Err(Error::Unsupported { .. })));
+        assert!(matches!(share, Err(Error::Unsupported { .. })));
+    } else {
+        assert_eq!(locked?.len(), 1);
+        assert_eq!(skip?.len(), 4);
+        assert_eq!(share?.len(), 4);
+        let sql = db.statements().join("\n");
+        assert!(
+            sql.contains("FOR UPDATE") && sql.contains("SKIP LOCKED"),
+            "{sql}"
+        );
+    }
+    Ok(())
+}
+
+pub async fn outer_join_capabilities(db: &Db) -> R {
+    seed(db).await?;
+    let right = Product::query()
+        .right_join(table::<Store>(), Product::store_id.eq_col(Store::id))
+        .select(Store::name);
+    let full = Product::query()
+        .full_join(table::<Store>(), Product::store_id.eq_col(Store::id))
+        .select(Product::name);
+    let caps = db.repo.driver().backend().capabilities.clone();
+    let right = db.repo.all(right).await;
+    match caps.right_join {
+        true => assert_eq!(right?.len(), 3),
+        false => assert!(matches!(right, Err(Error::Unsupported { .. }))),
+    }
+    let full = db.repo.all(full).await;
+    match caps.full_join {
+        true => assert_eq!(full?.len(), 4),
+        false => assert!(
+            matches!(
+                full,
+                Err(Error::Unsupported {
+                    feature: "FULL JOIN",
+                    ..
+                })
+            ),
+            "{full:?}"
+        ),
+    }
+    assert_eq!(db.kind == Kind::MySql, !caps.full_join);
+    Ok(())
+}
+
+pub async fn bulk_operations_refuse_joins(db: &Db) -> R {
+    seed(db).await?;
+    let joined = Product::query().join(table::<Store>(), Product::store_id.eq_col(Store::id));
+    db.reset_statements();
+    let err = db.repo.delete_all(joined.clone()).await;
+    assert!(matches!(err, Err(Error::Query(_))), "{err:?}");
+    let err = db
+        .repo
+        .update_all(joined.limit(1), Updates::new().set(Product::stock, 1))
+        .await;
+    assert!(matches!(err, Err(Error::Query(_))), "{err:?}");
+    assert_eq!(db.statement_count(), 0);
+    assert_eq!(db.repo.count(Product::query()).await?, 4);
+    Ok(())
 }
