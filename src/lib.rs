@@ -47,7 +47,7 @@ pub use quarry_core::{
     ValueError, ValueRow, ValueType,
 };
 pub use quarry_macros::Schema;
-pub use quarry_query::driver::PoolOptions;
+pub use quarry_query::driver::{self, PoolOptions};
 pub use quarry_query::{
     avg, count, count_distinct, exists, from, max, maybe_row, min, not_exists, repo::BoxFuture,
     row, sea_query, sum, table, Agg, Aggregate, Alias, AliasColumn, Backend, Bind, Capabilities,
@@ -58,6 +58,13 @@ pub use quarry_query::{
 
 mod connect;
 pub use connect::{connect, connect_with, AnyRepo};
+
+/// Migrations (Ecto's `Ecto.Migration` and `mix ecto.migrate`): a migration
+/// file starts with `use quarry::migration::prelude::*;` and implements
+/// [`migration::Migration`]; [`migration::Migrator`] runs migrations over any
+/// [`Repo`]; [`migration::cli`] is the entry point of a project's `migrate`
+/// binary, which the `quarry` command (crate quarry-cli) runs.
+pub use quarry_migrate as migration;
 
 /// The adapters compiled into this build.
 pub mod adapters {

@@ -922,6 +922,9 @@ fn number_template(kind: &str) -> &'static str {
     }
 }
 
+/// A value, the bounds, and the expected failure: kind, `number`, rendered message.
+type NumberCase<T> = (T, Number, Option<(&'static str, Json, &'static str)>);
+
 fn number_meta(kind: &str, number: Json) -> Vec<(&'static str, Json)> {
     vec![
         ("validation", json!("number")),
@@ -938,7 +941,7 @@ fn validate_number_all_kinds_on_integers() {
     };
     let n = Number::new;
     #[rustfmt::skip]
-    let cases: Vec<(i32, Number, Option<(&str, Json, &str)>)> = vec![
+    let cases: Vec<NumberCase<i32>> = vec![
         (1, n().greater_than(0), None),
         (0, n().greater_than(0), Some(("greater_than", json!(0), "must be greater than 0"))),
         (9, n().less_than(10), None),
@@ -987,7 +990,7 @@ fn validate_number_all_kinds_on_floats() {
     };
     let n = Number::new;
     #[rustfmt::skip]
-    let cases: Vec<(f64, Number, Option<(&str, Json, &str)>)> = vec![
+    let cases: Vec<NumberCase<f64>> = vec![
         // A float bound renders as a float, an integer bound as an integer.
         (0.0, n().greater_than(0.0), Some(("greater_than", json!(0.0), "must be greater than 0.0"))),
         (0.0, n().greater_than(0), Some(("greater_than", json!(0), "must be greater than 0"))),

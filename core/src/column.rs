@@ -124,6 +124,11 @@ impl<S: Schema> Field<S> {
 
 /// Something that names one or more fields of `S`: a column, a tuple of columns, or
 /// a slice/array/Vec of [`Field`]s.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a list of fields of `{S}`",
+    label = "every column here must belong to `{S}`",
+    note = "pass a column (`{S}::name`), a tuple of columns of `{S}`, or a slice of `Field<{S}>`"
+)]
 pub trait FieldList<S> {
     /// The field indices, in order.
     fn indices(&self) -> Vec<usize>;

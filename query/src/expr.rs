@@ -123,7 +123,7 @@ impl<L> Clone for SortOrder<L> {
         SortOrder {
             expr: self.expr.clone(),
             order: self.order.clone(),
-            nulls: self.nulls.clone(),
+            nulls: self.nulls,
             _marker: PhantomData,
         }
     }

@@ -115,13 +115,11 @@ impl<Src: Source> Projection for MaybeWhole<Src> {
     fn decode(&self, row: &dyn Row, at: &mut usize) -> Result<Option<Src::Schema>, Error> {
         let fields = <Src::Schema as Schema>::FIELDS;
         let width = <Src::Schema as Schema>::persisted_count();
-        let mut position = *at;
         let mut missing = false;
-        for f in fields.iter().filter(|f| f.is_persisted()) {
-            if f.primary_key && row.value(position, f.ty)?.is_null() {
+        for (offset, f) in fields.iter().filter(|f| f.is_persisted()).enumerate() {
+            if f.primary_key && row.value(*at + offset, f.ty)?.is_null() {
                 missing = true;
             }
-            position += 1;
         }
         let out = if missing {
             None

@@ -167,6 +167,10 @@ impl Number {
 }
 
 /// Field types [`Changeset::validate_length`] applies to: strings, bytes, JSON arrays.
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` field has no length",
+    label = "validate_length applies to String, Vec<u8> and serde_json::Value fields (or an Option of one)"
+)]
 pub trait HasLength: FieldValue {}
 impl HasLength for String {}
 impl HasLength for Option<String> {}
@@ -176,6 +180,10 @@ impl HasLength for serde_json::Value {}
 impl HasLength for Option<serde_json::Value> {}
 
 /// Numeric field types, for [`Changeset::validate_number`].
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` field is not a number",
+    label = "this applies to integer and float fields (or an Option of one)"
+)]
 pub trait Numeric: FieldValue {}
 macro_rules! numeric {
     ($($t:ty),*) => {$( impl Numeric for $t {} impl Numeric for Option<$t> {} )*};
@@ -183,6 +191,10 @@ macro_rules! numeric {
 numeric!(i16, i32, i64, f32, f64);
 
 /// String field types, for [`Changeset::validate_format`].
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` field is not a string",
+    label = "this applies to String fields (or Option<String>)"
+)]
 pub trait Text: FieldValue {}
 impl Text for String {}
 impl Text for Option<String> {}

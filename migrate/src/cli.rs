@@ -1,0 +1,193 @@
+//! The entry point of a project's `migrate` binary, which the `quarry`
+//! command runs for `quarry migrate`, `quarry rollback` and `quarry migrations`.
+//!
+//! A project keeps its migrations in `migrations/` (one file each, listed by
+//! `migrations/mod.rs`, whose `all()` returns them), and a two-line
+//! `src/bin/migrate.rs` that `quarry gen migration` writes on first use:
+//!
+//! ```ignore
+//! // src/bin/migrate.rs
+//! #[path = "../../migrations/mod.rs"]
+//! mod migrations;
+//!
+//! fn main() -> std::process::ExitCode {
+//!     quarry_migrate::cli::main(migrations::all(), |url| async move { quarry::connect(&url).await })
+//! }
+//! ```
+//!
+//! Arguments (what `quarry migrate ...` passes on):
+//!
+//! - `migrate [--all | --step N | --to VERSION]` (default `--all`)
+//! - `rollback [--all | --step N | --to VERSION]` (default `--step 1`)
+//! - `migrations` (status)
+//! - `--database-url URL` (default: the `DATABASE_URL` environment variable)
+//!
+//! Progress is printed one line per step; an error is one line on stderr and
+//! the exit code is 1.
+
+use crate::error::MigrateError;
+use crate::migration::Migration;
+use crate::runner::{Migrator, Target};
+use quarry_query::Repo;
+use std::future::Future;
+use std::process::ExitCode;
+
+/// What to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Apply pending migrations.
+    Migrate,
+    /// Revert applied migrations.
+    Rollback,
+    /// List migrations and their state.
+    Status,
+}
+
+/// Parsed arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Args {
+    /// What to do.
+    pub action: Action,
+    /// How far (`None`: the action's default).
+    pub target: Option<Target>,
+    /// `--database-url`, if given.
+    pub database_url: Option<String>,
+}
+
+const USAGE: &str = "usage: migrate (migrate | rollback | migrations) [--all | --step N | --to VERSION] [--database-url URL]";
+
+/// Parses `args` (without the program name).
+///
+/// ```
+/// use quarry_migrate::cli::{parse, Action};
+/// use quarry_migrate::Target;
+/// let a = parse(["rollback", "--step", "2"].map(String::from)).unwrap();
+/// assert_eq!((a.action, a.target), (Action::Rollback, Some(Target::Step(2))));
+/// assert!(parse(["migrate", "--step", "x"].map(String::from)).is_err());
+/// ```
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
+    let mut args = args.into_iter();
+    let action = match args.next().as_deref() {
+        Some("migrate") => Action::Migrate,
+        Some("rollback") => Action::Rollback,
+        Some("migrations" | "status") => Action::Status,
+        Some(other) => return Err(format!("unknown command `{other}`; {USAGE}")),
+        None => return Err(USAGE.to_string()),
+    };
+    let mut out = Args {
+        action,
+        target: None,
+        database_url: None,
+    };
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f.to_string(), Some(v.to_string())),
+            None => (arg.clone(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        let target = match flag.as_str() {
+            "--all" => Some(Target::All),
+            "--step" | "-n" => {
+                let v = value("--step")?;
+                Some(Target::Step(v.parse().map_err(|_| {
+                    format!("--step takes a number of migrations, not `{v}`")
+                })?))
+            }
+            "--to" => {
+                let v = value("--to")?;
+                Some(Target::To(v.parse().map_err(|_| {
+                    format!("--to takes a migration version, not `{v}`")
+                })?))
+            }
+            "--database-url" => {
+                out.database_url = Some(value("--database-url")?);
+                None
+            }
+            other => return Err(format!("unknown option `{other}`; {USAGE}")),
+        };
+        if let Some(t) = target {
+            if out.target.is_some() {
+                return Err("give only one of --all, --step and --to".to_string());
+            }
+            out.target = Some(t);
+        }
+    }
+    if out.action == Action::Status && out.target.is_some() {
+        return Err("migrations (status) takes no --all, --step or --to".to_string());
+    }
+    Ok(out)
+}
+
+/// Runs `args` against the database `connect` opens, printing progress and the
+/// result to stdout. Returns the error as one line.
+pub async fn run<C, Fut, R>(
+    args: Args,
+    migrations: Vec<Box<dyn Migration>>,
+    connect: C,
+) -> Result<(), String>
+where
+    C: FnOnce(String) -> Fut,
+    Fut: Future<Output = quarry_core::Result<R>>,
+    R: Repo,
+{
+    let url = match args.database_url {
+        Some(u) => u,
+        None => std::env::var("DATABASE_URL")
+            .map_err(|_| "no database URL: pass --database-url or set DATABASE_URL".to_string())?,
+    };
+    let repo = connect(url).await.map_err(|e| e.to_string())?;
+    let migrator = Migrator::new(&repo, migrations)
+        .map_err(|e| e.to_string())?
+        .on_event(|e| println!("{e}"));
+    let one_line = |e: MigrateError| e.to_string();
+    match args.action {
+        Action::Migrate => {
+            let report = migrator
+                .migrate(args.target.unwrap_or(Target::All))
+                .await
+                .map_err(one_line)?;
+            println!("{report}");
+        }
+        Action::Rollback => {
+            let report = migrator
+                .rollback(args.target.unwrap_or(Target::Step(1)))
+                .await
+                .map_err(one_line)?;
+            println!("{report}");
+        }
+        Action::Status => {
+            let status = migrator.status().await.map_err(one_line)?;
+            println!("{status}");
+        }
+    }
+    Ok(())
+}
+
+/// The whole `migrate` binary: parses the process arguments, runs them on a
+/// runtime of its own, prints an error as one line and returns the exit code.
+pub fn main<C, Fut, R>(migrations: Vec<Box<dyn Migration>>, connect: C) -> ExitCode
+where
+    C: FnOnce(String) -> Fut,
+    Fut: Future<Output = quarry_core::Result<R>>,
+    R: Repo,
+{
+    let result = parse(std::env::args().skip(1)).and_then(|args| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the async runtime: {e}"))?
+            .block_on(run(args, migrations, connect))
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! The `schema_migrations` table: which versions are applied.
+
+use crate::command::{table, Column, Command};
+use crate::compile::{compile, quote, CompileError, Db};
+use crate::types::Type;
+use quarry_core::{Error, Result, Value, ValueType};
+use quarry_query::{log, Dialect, Repo};
+use std::collections::BTreeSet;
+
+/// The table recording applied versions.
+pub const TABLE: &str = "schema_migrations";
+
+/// Creates `schema_migrations(version bigint primary key, inserted_at)` unless
+/// it exists.
+pub(crate) async fn ensure<R: Repo>(repo: &R) -> Result<()> {
+    let backend = repo.driver().backend();
+    let mut version = Column::new("version", Type::BigInt);
+    version.primary_key();
+    let cmd = Command::CreateTable {
+        table: table(TABLE).no_primary_key(),
+        columns: vec![version, Column::new("inserted_at", Type::NaiveDateTime)],
+        checks: Vec::new(),
+        if_not_exists: true,
+    };
+    let sql = compile(&cmd, &Db::of(backend)).map_err(|e| match e {
+        CompileError::Unsupported { hint, .. } | CompileError::Invalid(hint) => Error::Query(hint),
+    })?;
+    for s in sql {
+        repo.execute_raw(&s, vec![]).await?;
+    }
+    Ok(())
+}
+
+/// The applied versions.
+pub(crate) async fn applied<R: Repo>(repo: &R) -> Result<BTreeSet<i64>> {
+    let d = repo.driver().backend().dialect;
+    let sql = format!(
+        "SELECT {} FROM {} ORDER BY {}",
+        quote(d, "version"),
+        quote(d, TABLE),
+        quote(d, "version")
+    );
+    let rows = repo.query_raw(&sql, vec![], &[ValueType::I64]).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| r.values.first().and_then(|v| v.as_i64()))
+        .collect())
+}
+
+/// Records `version` as applied.
+pub(crate) async fn insert<R: Repo>(repo: &R, version: i64) -> Result<()> {
+    let d = repo.driver().backend().dialect;
+    let now = chrono::Utc::now().naive_utc();
+    let now = chrono::SubsecRound::trunc_subsecs(now, 0);
+    let mut q = sea_query::Query::insert();
+    q.into_table(TABLE)
+        .columns(["version", "inserted_at"])
+        .values([
+            quarry_query::sql_value::to_sea(Value::I64(version)).into(),
+            quarry_query::sql_value::to_sea(Value::DateTime(now)).into(),
+        ])
+        .map_err(|e| Error::Query(e.to_string()))?;
+    let stmt = d.build(&q, TABLE);
+    log::execute(repo.driver(), &stmt).await.map(drop)
+}
+
+/// Forgets `version`.
+pub(crate) async fn delete<R: Repo>(repo: &R, version: i64) -> Result<()> {
+    let d: Dialect = repo.driver().backend().dialect;
+    let mut q = sea_query::Query::delete();
+    q.from_table(TABLE).and_where(sea_query::ExprTrait::eq(
+        sea_query::Expr::col("version"),
+        sea_query::Expr::val(version),
+    ));
+    let stmt = d.build(&q, TABLE);
+    log::execute(repo.driver(), &stmt).await.map(drop)
+}

@@ -1,0 +1,4 @@
+include!("common/schemas.rs");
+fn main() {
+    let _ = Product::query().group_by(Store::name);
+}

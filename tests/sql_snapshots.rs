@@ -1,0 +1,518 @@
+//! SQL snapshots: the exact SQL (and bound values) every query construct compiles
+//! to on Postgres, MySQL/MariaDB and SQLite, pinned in
+//! `tests/snapshots/sql.txt` so a change to emitted SQL is a visible diff.
+//! Run with `UPDATE_SNAPSHOTS=1` to rewrite the file after an intended change.
+//!
+//! Repo operations (insert, update, delete, bulk) are captured through a driver
+//! that records statements instead of sending them: only the SQL text is checked
+//! here; what databases do with it is the conformance suite's job.
+
+use async_trait::async_trait;
+use chrono::NaiveDateTime;
+use quarry::prelude::*;
+use quarry::{
+    count, exists, max, maybe_row, row, sum, Backend, Capabilities, Dialect, Driver, ExecResult,
+    Fetch, Statement,
+};
+use std::fmt::Write as _;
+use std::sync::Mutex;
+
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "users", timestamps)]
+pub struct User {
+    pub meta: Meta,
+    pub id: i64,
+    pub name: String,
+    pub hair_color: Option<String>,
+    pub inserted_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "posts")]
+pub struct Post {
+    pub meta: Meta,
+    pub id: i64,
+    pub user_id: i64,
+    pub title: String,
+    pub body: Option<String>,
+    #[quarry(default = 1)]
+    pub version: i32,
+}
+
+struct Recorder {
+    backend: Backend,
+    seen: Mutex<Vec<Statement>>,
+}
+
+#[async_trait]
+impl Driver for Recorder {
+    fn backend(&self) -> &Backend {
+        &self.backend
+    }
+    async fn execute(&self, stmt: &Statement) -> quarry::Result<ExecResult> {
+        self.seen
+            .lock()
+            .map_err(|_| quarry::Error::TransactionDone)?
+            .push(stmt.clone());
+        Ok(ExecResult {
+            rows_affected: 1,
+            last_insert_id: Some(1),
+        })
+    }
+    async fn fetch(
+        &self,
+        stmt: &Statement,
+        _sink: &mut quarry::driver::RowSink<'_>,
+    ) -> quarry::Result<()> {
+        self.seen
+            .lock()
+            .map_err(|_| quarry::Error::TransactionDone)?
+            .push(stmt.clone());
+        Ok(())
+    }
+    async fn begin(&self) -> quarry::Result<Box<dyn quarry::driver::TxDriver>> {
+        Err(quarry::Error::TransactionDone)
+    }
+}
+
+#[async_trait]
+impl Repo for Recorder {
+    fn driver(&self) -> &dyn Driver {
+        self
+    }
+}
+
+fn backends() -> Vec<(&'static str, Backend)> {
+    let caps = |returning: bool, update_returning: bool, locks: bool, full: bool| Capabilities {
+        insert_returning: returning,
+        update_returning,
+        delete_returning: returning,
+        transactional_ddl: true,
+        row_locks: locks,
+        ilike: false,
+        window_functions: true,
+        array_params: false,
+        max_params: 65_535,
+        right_join: true,
+        full_join: full,
+    };
+    vec![
+        (
+            "postgres",
+            Backend {
+                dialect: Dialect::Postgres,
+                name: "PostgreSQL",
+                version: "16".into(),
+                capabilities: caps(true, true, true, true),
+            },
+        ),
+        (
+            "mariadb",
+            Backend {
+                dialect: Dialect::MySql,
+                name: "MariaDB",
+                version: "10.11".into(),
+                capabilities: caps(true, false, true, false),
+            },
+        ),
+        (
+            "mysql",
+            Backend {
+                dialect: Dialect::MySql,
+                name: "MySQL",
+                version: "8.0".into(),
+                capabilities: caps(false, false, true, false),
+            },
+        ),
+        (
+            "sqlite",
+            Backend {
+                dialect: Dialect::Sqlite,
+                name: "SQLite",
+                version: "3.46".into(),
+                capabilities: caps(true, true, false, true),
+            },
+        ),
+    ]
+}
+
+/// Values as text, with the timestamps the library fills from the clock shown
+/// as `<now>` so the snapshot does not change from run to run.
+fn values(vals: &[quarry::sea_query::Value]) -> String {
+    let now = chrono::Utc::now().naive_utc();
+    let shown: Vec<String> = vals
+        .iter()
+        .map(|v| match v {
+            quarry::sea_query::Value::ChronoDateTime(Some(t))
+                if (now - *t).num_hours().abs() < 24 =>
+            {
+                "<now>".to_string()
+            }
+            other => format!("{other:?}"),
+        })
+        .collect();
+    format!("[{}]", shown.join(", "))
+}
+
+fn render(out: &mut String, name: &str, backend: &str, stmt: Result<Statement, quarry::Error>) {
+    match stmt {
+        Ok(s) => {
+            let _ = writeln!(
+                out,
+                "{name} [{backend}]\n  {}\n  {}",
+                s.sql,
+                values(&s.values)
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(out, "{name} [{backend}]\n  error: {e}");
+        }
+    }
+}
+
+fn query<F: Fetch<I>, I>(out: &mut String, name: &str, q: F) {
+    for (label, backend) in backends() {
+        render(out, name, label, q.compile(&backend));
+    }
+}
+
+async fn repo_op<Fut, T>(out: &mut String, name: &str, op: impl Fn(Recorder) -> Fut)
+where
+    Fut: std::future::Future<Output = (Recorder, quarry::Result<T>)>,
+{
+    for (label, backend) in backends() {
+        let rec = Recorder {
+            backend,
+            seen: Mutex::new(Vec::new()),
+        };
+        let (rec, _result) = op(rec).await;
+        let seen = rec.seen.into_inner().unwrap_or_default();
+        for s in seen {
+            render(out, name, label, Ok(s));
+        }
+    }
+}
+
+fn a_user() -> User {
+    let at = chrono::NaiveDate::from_ymd_opt(2024, 1, 2)
+        .and_then(|d| d.and_hms_opt(3, 4, 5))
+        .unwrap_or_default();
+    User {
+        id: 7,
+        name: "Ann".into(),
+        inserted_at: at,
+        updated_at: at,
+        meta: Meta::new(State::Loaded),
+        ..Default::default()
+    }
+}
+
+async fn all_snapshots() -> String {
+    let mut out = String::new();
+    let o = &mut out;
+    // The six shapes of the compilation benchmark.
+    query(o, "trivial", User::query());
+    query(
+        o,
+        "filter_order",
+        User::query()
+            .filter(User::name.like("%a%"))
+            .filter(User::hair_color.eq("black"))
+            .filter(User::id.gt(5))
+            .order_by(User::name.desc())
+            .limit(10)
+            .offset(20),
+    );
+    query(
+        o,
+        "medium_join",
+        User::query()
+            .left_join(table::<Post>(), User::id.eq_col(Post::user_id))
+            .filter(User::hair_color.eq("black"))
+            .select((row::<User>(), maybe_row::<Post>())),
+    );
+    query(
+        o,
+        "preload_in",
+        Post::query().filter(Post::user_id.in_list([1i64, 2, 3])),
+    );
+    // Filters.
+    query(
+        o,
+        "ne_ge_le",
+        User::query()
+            .filter(User::id.ne(1))
+            .filter(User::id.ge(2))
+            .filter(User::id.le(9)),
+    );
+    query(o, "between", User::query().filter(User::id.between(1, 9)));
+    query(o, "ilike", User::query().filter(User::name.ilike("AN%")));
+    query(
+        o,
+        "not_like",
+        User::query().filter(User::name.not_like("x%")),
+    );
+    query(
+        o,
+        "in_empty",
+        User::query().filter(User::id.in_list(Vec::<i64>::new())),
+    );
+    query(
+        o,
+        "not_in_empty",
+        User::query().filter(User::id.not_in(Vec::<i64>::new())),
+    );
+    query(
+        o,
+        "not_in",
+        User::query().filter(User::id.not_in([4i64, 5])),
+    );
+    query(
+        o,
+        "eq_none",
+        User::query().filter(User::hair_color.eq(None)),
+    );
+    query(
+        o,
+        "ne_none",
+        User::query().filter(User::hair_color.ne(None)),
+    );
+    query(
+        o,
+        "and_or_not",
+        User::query().filter(
+            User::id
+                .eq(1)
+                .or(User::name.eq("x"))
+                .and(User::hair_color.is_null().not()),
+        ),
+    );
+    query(
+        o,
+        "or_filter",
+        User::query()
+            .filter(User::id.eq(1))
+            .or_filter(User::id.eq(2)),
+    );
+    query(
+        o,
+        "in_subquery",
+        User::query().filter(
+            User::id.in_subquery(
+                Post::query()
+                    .filter(Post::title.eq("t"))
+                    .select(Post::user_id),
+            ),
+        ),
+    );
+    query(
+        o,
+        "exists",
+        User::query().filter(exists(Post::query().select(Post::id))),
+    );
+    // Order, limit, distinct, first/last.
+    query(
+        o,
+        "nulls_first",
+        User::query().order_by(User::hair_color.asc().nulls_first()),
+    );
+    query(
+        o,
+        "nulls_last",
+        User::query().order_by(User::hair_color.desc().nulls_last()),
+    );
+    query(
+        o,
+        "distinct",
+        User::query().distinct().select(User::hair_color),
+    );
+    query(o, "first", User::query().first());
+    query(
+        o,
+        "last_ordered",
+        User::query().order_by(User::name.asc()).last(),
+    );
+    // Selects and aggregates.
+    query(
+        o,
+        "select_tuple",
+        User::query().select((User::id, User::name)),
+    );
+    query(
+        o,
+        "group_having",
+        Post::query()
+            .group_by(Post::user_id)
+            .having(count().gt(2))
+            .select((Post::user_id, count(), sum(Post::version), max(Post::title))),
+    );
+    // Joins.
+    query(
+        o,
+        "inner_join",
+        Post::query()
+            .join(table::<User>(), Post::user_id.eq_col(User::id))
+            .filter(User::name.eq("Ann")),
+    );
+    query(
+        o,
+        "right_join",
+        Post::query()
+            .right_join(table::<User>(), Post::user_id.eq_col(User::id))
+            .select(User::name),
+    );
+    query(
+        o,
+        "full_join",
+        Post::query()
+            .full_join(table::<User>(), Post::user_id.eq_col(User::id))
+            .select(User::name),
+    );
+    const AUTHOR: Alias<User, 1> = Alias::new();
+    const READER: Alias<User, 2> = Alias::new();
+    query(
+        o,
+        "alias_join",
+        Post::query()
+            .join(AUTHOR, Post::user_id.eq_col(AUTHOR.col(User::id)))
+            .join(READER, READER.col(User::id).ne_col(AUTHOR.col(User::id)))
+            .select((Post::title, AUTHOR.col(User::name), READER.col(User::name))),
+    );
+    // Locks.
+    query(
+        o,
+        "for_update",
+        User::query().filter(User::id.eq(1)).for_update(),
+    );
+    query(
+        o,
+        "for_share_skip_locked",
+        User::query().for_share().skip_locked(),
+    );
+    query(o, "for_update_nowait", User::query().for_update().no_wait());
+    // Repo operations.
+    repo_op(o, "insert", |r| async move {
+        let x = r
+            .insert(User {
+                name: "Ann".into(),
+                ..Default::default()
+            })
+            .await;
+        (r, x)
+    })
+    .await;
+    repo_op(o, "update_changes", |r| async move {
+        let cs = Changeset::new(a_user())
+            .put_change(User::name, "Bea".to_string())
+            .put_change(User::hair_color, Some("red".into()));
+        let x = r.update(cs).await;
+        (r, x)
+    })
+    .await;
+    repo_op(o, "update_with_lock", |r| async move {
+        let p = Post {
+            id: 3,
+            version: 4,
+            meta: Meta::new(State::Loaded),
+            ..Default::default()
+        };
+        let x = r
+            .update(
+                Changeset::new(p)
+                    .put_change(Post::title, "t".to_string())
+                    .optimistic_lock(Post::version),
+            )
+            .await;
+        (r, x)
+    })
+    .await;
+    repo_op(o, "delete", |r| async move {
+        let x = r.delete(a_user()).await;
+        (r, x)
+    })
+    .await;
+    repo_op(o, "get", |r| async move {
+        let x = r.get::<User, _>(7).await;
+        (r, x)
+    })
+    .await;
+    repo_op(o, "exists", |r| async move {
+        let x = r.exists(User::name.eq("Ann")).await;
+        (r, x)
+    })
+    .await;
+    repo_op(o, "aggregate_windowed", |r| async move {
+        let x = r
+            .aggregate(User::query().limit(5), Aggregate::max(User::id))
+            .await;
+        (r, x)
+    })
+    .await;
+    repo_op(o, "insert_all", |r| async move {
+        let x = r
+            .insert_all(vec![
+                Post {
+                    user_id: 1,
+                    title: "a".into(),
+                    ..Default::default()
+                },
+                Post {
+                    user_id: 2,
+                    title: "b".into(),
+                    ..Default::default()
+                },
+            ])
+            .await;
+        (r, x)
+    })
+    .await;
+    repo_op(o, "update_all", |r| async move {
+        let x = r
+            .update_all(
+                Post::user_id.eq(1),
+                Updates::new().set(Post::title, "x").inc(Post::version, 1),
+            )
+            .await;
+        (r, x)
+    })
+    .await;
+    repo_op(o, "delete_all", |r| async move {
+        let x = r.delete_all(Post::title.like("old%")).await;
+        (r, x)
+    })
+    .await;
+    out
+}
+
+#[tokio::test]
+async fn sql_matches_snapshots() {
+    let actual = all_snapshots().await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/sql.txt");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &actual).expect("write snapshots");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .expect("tests/snapshots/sql.txt exists (run with UPDATE_SNAPSHOTS=1 to create it)");
+    if actual != expected {
+        let first = actual
+            .lines()
+            .zip(expected.lines())
+            .position(|(a, e)| a != e)
+            .unwrap_or(0);
+        let show = |s: &str| {
+            s.lines()
+                .skip(first.saturating_sub(2))
+                .take(6)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        panic!(
+            "emitted SQL changed at line {}:\n--- expected\n{}\n--- actual\n{}\n(run with UPDATE_SNAPSHOTS=1 if intended)",
+            first + 1,
+            show(&expected),
+            show(&actual)
+        );
+    }
+}
