@@ -55,12 +55,11 @@ impl Product {
     }
 }
 
-/// The tutorial's tables (the migrations issue replaces this with migrations).
-const SCHEMA: &[&str] = &[
-    "CREATE TABLE stores (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, inserted_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
-    "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, inserted_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
-    "CREATE TABLE products (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, price REAL, description TEXT, inserted_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
-];
+/// The tutorial's five migrations (`create_store`, `create_user`,
+/// `create_product`, `add_store_product_association`,
+/// `add_user_store_association`), laid out as `quarry gen migration` writes them.
+#[path = "catalog/migrations/mod.rs"]
+mod migrations;
 
 fn step(prompt: &str) {
     println!("\niex> {prompt}");
@@ -68,11 +67,16 @@ fn step(prompt: &str) {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> quarry::Result<()> {
-    let repo = quarry::connect("sqlite::memory:").await?;
-    for ddl in SCHEMA {
-        repo.execute_raw(ddl, vec![]).await?;
-    }
-    println!("Connected to embedded SQLite; created stores, users and products.");
+    // `mix ecto.migrate`: embedded SQLite unless DATABASE_URL names another
+    // database (build with `--features postgres` or `--features mysql` for those).
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite::memory:".to_string());
+    let repo = quarry::connect(&url).await?;
+    let migrator = quarry::migration::Migrator::new(&repo, migrations::all())?
+        .on_event(|event| println!("{event}"));
+    println!(
+        "{}",
+        migrator.migrate(quarry::migration::Target::All).await?
+    );
 
     step(r#"{:ok, new_store} = Repo.insert(%Store{name: "Logan Spark Store"})"#);
     let new_store = repo

@@ -46,14 +46,14 @@ pub use quarry_core::{
     Number, Params, Regex, Result, Row, ScalarValue, Schema, State, TimestampValue, Value,
     ValueError, ValueRow, ValueType,
 };
-pub use quarry_macros::Schema;
+pub use quarry_macros::{FromRow, Schema};
 pub use quarry_query::driver::{self, PoolOptions};
 pub use quarry_query::{
     avg, count, count_distinct, exists, from, max, maybe_row, min, not_exists, repo::BoxFuture,
     row, sea_query, sum, table, Agg, Aggregate, Alias, AliasColumn, Backend, Bind, Capabilities,
     ColumnExt, ColumnRef, Comparable, Cond, Dialect, Driver, ExecResult, Fetch, IntoQuery,
-    JoinKind, LockStrength, LockWait, Projection, Query, Repo, Select, SortOrder, Statement,
-    TextExt, Transaction, Updates,
+    JoinKind, LockStrength, LockWait, Projection, Query, Repo, Select, SelectAs, SortOrder,
+    Statement, TextExt, Transaction, Updates,
 };
 
 mod connect;
@@ -79,7 +79,7 @@ pub mod adapters {
 /// Everything a typical module needs: `use quarry::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        from, table, Action, Aggregate, Alias, Changeset, ColumnExt, FieldError, Length, Meta,
-        Number, Params, Query, Repo, Schema, State, TextExt, Updates,
+        from, table, Action, Aggregate, Alias, Changeset, ColumnExt, FieldError, FromRow, Length,
+        Meta, Number, Params, Query, Repo, Schema, State, TextExt, Updates,
     };
 }

@@ -2,6 +2,7 @@
 //! `use quarry::Schema; #[derive(Schema)]`.
 
 mod attrs;
+mod from_row;
 mod schema;
 
 use proc_macro::TokenStream;
@@ -19,6 +20,18 @@ use proc_macro::TokenStream;
 pub fn derive_schema(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     schema::expand(input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives `From<(T1, T2, ...)>` for a struct with fields of types `T1, T2, ...`
+/// in declaration order, so a query projection decodes straight into it:
+/// `repo.all(query.select((Product::name, Product::price)).as_struct::<NamePrice>())`.
+/// A projection whose types differ from the fields does not compile.
+#[proc_macro_derive(FromRow)]
+pub fn derive_from_row(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    from_row::expand(input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

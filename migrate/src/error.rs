@@ -48,7 +48,7 @@ pub enum MigrateError {
         /// The failing statement's SQL.
         statement: String,
         /// The database's error.
-        source: quarry_core::Error,
+        source: Box<quarry_core::Error>,
         /// What was left behind: rolled back, or (without transactional DDL)
         /// which statements stayed applied.
         outcome: String,
@@ -82,8 +82,26 @@ pub enum MigrateError {
     /// A database error outside any migration (connecting, the lock, the
     /// `schema_migrations` table).
     #[error(transparent)]
-    Database(#[from] quarry_core::Error),
+    Database(Box<quarry_core::Error>),
+}
+
+impl From<quarry_core::Error> for MigrateError {
+    fn from(e: quarry_core::Error) -> Self {
+        MigrateError::Database(Box::new(e))
+    }
 }
 
 /// Results of this crate.
 pub type Result<T, E = MigrateError> = std::result::Result<T, E>;
+
+/// So `?` works in functions returning `quarry::Result` (the catalog example's
+/// `main`): a database error comes back as it was, any other migration error as
+/// [`quarry_core::Error::Query`] with this error's message.
+impl From<MigrateError> for quarry_core::Error {
+    fn from(e: MigrateError) -> Self {
+        match e {
+            MigrateError::Database(inner) => *inner,
+            other => quarry_core::Error::Query(other.to_string()),
+        }
+    }
+}

@@ -70,9 +70,11 @@ pub use runner::{
 pub use types::{references, DefaultValue, OnDelete, OnUpdate, References, Type};
 
 /// What a migration file needs: `use quarry::migration::prelude::*;`.
+/// ([`table`] is left out, as `quarry::prelude` has a `table` of its own: write
+/// `quarry::migration::table("tags").no_primary_key()`.)
 pub mod prelude {
     pub use crate::{
-        check_constraint, constraint, index, references, table, unique_index, Commands, Migration,
+        check_constraint, constraint, index, references, unique_index, Commands, Migration,
         OnDelete, OnUpdate, Type,
     };
 }

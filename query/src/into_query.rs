@@ -5,7 +5,7 @@ use crate::driver::Backend;
 use crate::expr::Cond;
 use crate::query::{root_columns, Query};
 use crate::scope::{AllIn, Here, One};
-use crate::select::{Projection, Select};
+use crate::select::{Projection, Select, SelectAs};
 use crate::statement::Statement;
 use quarry_core::{Error, Row, Schema};
 
@@ -48,59 +48,110 @@ impl<L: RootOf<I>, I> IntoQuery<(I,)> for Cond<L> {
     }
 }
 
+/// Decodes one row of a fetched statement.
+pub trait Decode: Send + Sync {
+    /// The decoded row.
+    type Row: Send;
+    /// Decodes `row`.
+    fn decode(&self, row: &dyn Row) -> Result<Self::Row, Error>;
+}
+
+/// Decodes whole rows of `S`.
+pub struct RootDecoder<S>(std::marker::PhantomData<fn() -> S>);
+
+impl<S: Schema> Decode for RootDecoder<S> {
+    type Row = S;
+    fn decode(&self, row: &dyn Row) -> Result<S, Error> {
+        S::from_row(row, 0)
+    }
+}
+
+/// Decodes a projection.
+pub struct ProjectionDecoder<P>(P);
+
+impl<P: Projection> Decode for ProjectionDecoder<P> {
+    type Row = P::Output;
+    fn decode(&self, row: &dyn Row) -> Result<P::Output, Error> {
+        let mut at = 0;
+        self.0.decode(row, &mut at)
+    }
+}
+
+/// Decodes a projection into a struct.
+pub struct StructDecoder<P, R>(P, std::marker::PhantomData<fn() -> R>);
+
+impl<P: Projection, R: From<P::Output> + Send> Decode for StructDecoder<P, R> {
+    type Row = R;
+    fn decode(&self, row: &dyn Row) -> Result<R, Error> {
+        let mut at = 0;
+        self.0.decode(row, &mut at).map(R::from)
+    }
+}
+
 /// Something the Repo can fetch rows of: a query (rows of its schema), a select
-/// (rows of its projection), or a condition (rows of its schema).
-pub trait Fetch<I>: Send + Sync {
+/// (rows of its projection), or a condition (rows of its schema). Preparing
+/// consumes it: nothing is copied on the way to SQL.
+pub trait Fetch<I>: Send {
     /// One decoded row.
     type Row: Send;
-    /// The statement for `backend`, or a typed error if it cannot run there.
-    fn compile(&self, backend: &Backend) -> Result<Statement, Error>;
-    /// Decodes one row.
-    fn decode(&self, row: &dyn Row) -> Result<Self::Row, Error>;
+    /// What decodes the rows.
+    type Decoder: Decode<Row = Self::Row>;
     /// The main table (for errors and logs).
     fn table(&self) -> &'static str;
+    /// The statement for `backend` and its decoder, or a typed error if it cannot
+    /// run there.
+    fn prepare(self, backend: &Backend) -> Result<(Statement, Self::Decoder), Error>;
 }
 
 impl<S: Schema, J> Fetch<()> for Query<S, J> {
     type Row = S;
-    fn compile(&self, backend: &Backend) -> Result<Statement, Error> {
-        self.check(backend)?;
-        Ok(backend
-            .dialect
-            .build(&self.parts.build(root_columns::<S>()), S::TABLE))
-    }
-    fn decode(&self, row: &dyn Row) -> Result<S, Error> {
-        S::from_row(row, 0)
-    }
+    type Decoder = RootDecoder<S>;
     fn table(&self) -> &'static str {
         S::TABLE
+    }
+    fn prepare(self, backend: &Backend) -> Result<(Statement, RootDecoder<S>), Error> {
+        self.check(backend)?;
+        let stmt = backend
+            .dialect
+            .build(&self.parts.into_statement(root_columns::<S>()), S::TABLE);
+        Ok((stmt, RootDecoder(std::marker::PhantomData)))
     }
 }
 
 impl<P: Projection> Fetch<()> for Select<P> {
     type Row = P::Output;
-    fn compile(&self, backend: &Backend) -> Result<Statement, Error> {
-        self.check(backend)?;
-        Ok(self.to_statement(backend.dialect))
-    }
-    fn decode(&self, row: &dyn Row) -> Result<P::Output, Error> {
-        Select::decode(self, row)
-    }
+    type Decoder = ProjectionDecoder<P>;
     fn table(&self) -> &'static str {
         self.from_table()
     }
+    fn prepare(self, backend: &Backend) -> Result<(Statement, ProjectionDecoder<P>), Error> {
+        self.check(backend)?;
+        let (stmt, projection) = self.into_parts(backend.dialect);
+        Ok((stmt, ProjectionDecoder(projection)))
+    }
 }
 
-impl<L: RootOf<I> + 'static, I: 'static> Fetch<(I,)> for Cond<L> {
+impl<P: Projection, R: From<P::Output> + Send> Fetch<()> for SelectAs<P, R> {
+    type Row = R;
+    type Decoder = StructDecoder<P, R>;
+    fn table(&self) -> &'static str {
+        self.select.from_table()
+    }
+    fn prepare(self, backend: &Backend) -> Result<(Statement, StructDecoder<P, R>), Error> {
+        self.select.check(backend)?;
+        let (stmt, projection) = self.select.into_parts(backend.dialect);
+        Ok((stmt, StructDecoder(projection, std::marker::PhantomData)))
+    }
+}
+
+impl<L: RootOf<I>, I> Fetch<(I,)> for Cond<L> {
     type Row = L::Root;
-    fn compile(&self, backend: &Backend) -> Result<Statement, Error> {
-        let q: Query<L::Root> = Query::new().filter_unchecked(self.clone());
-        Fetch::<()>::compile(&q, backend)
-    }
-    fn decode(&self, row: &dyn Row) -> Result<L::Root, Error> {
-        L::Root::from_row(row, 0)
-    }
+    type Decoder = RootDecoder<L::Root>;
     fn table(&self) -> &'static str {
         L::Root::TABLE
+    }
+    fn prepare(self, backend: &Backend) -> Result<(Statement, RootDecoder<L::Root>), Error> {
+        let q: Query<L::Root> = Query::new().filter_unchecked(self);
+        Fetch::<()>::prepare(q, backend)
     }
 }

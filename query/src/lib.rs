@@ -25,11 +25,11 @@ mod write;
 pub use dialect::Dialect;
 pub use driver::{Backend, Capabilities, Driver, ExecResult, RowSink, TxDriver};
 pub use expr::{Bind, ColumnExt, Comparable, Cond, TextExt};
-pub use into_query::{Fetch, IntoQuery, RootOf};
+pub use into_query::{Decode, Fetch, IntoQuery, RootOf};
 pub use query::{exists, from, not_exists, JoinKind, LockStrength, LockWait, Query, SortOrder};
 pub use repo::{Aggregate, Repo, Transaction, Updates};
 pub use select::{
-    avg, count, count_distinct, max, maybe_row, min, row, sum, Agg, Projection, Select,
+    avg, count, count_distinct, max, maybe_row, min, row, sum, Agg, Projection, Select, SelectAs,
 };
 pub use source::{table, Alias, AliasColumn, ColumnRef, Source, SourceArg, TableRef};
 pub use statement::Statement;

@@ -87,12 +87,18 @@ impl Parts {
         }
     }
 
-    /// The SELECT of `exprs` with every clause of these parts.
+    /// The SELECT of `exprs` with every clause of these parts, copying them.
     pub(crate) fn build(&self, exprs: Vec<Expr>) -> SelectStatement {
+        self.clone().into_statement(exprs)
+    }
+
+    /// The SELECT of `exprs` with every clause of these parts, moved in.
+    pub(crate) fn into_statement(self, exprs: Vec<Expr>) -> SelectStatement {
+        let tail = Tail::of(&self);
         let mut q = sea_query::Query::select();
         q.exprs(exprs);
         q.from(self.from);
-        for j in &self.joins {
+        for j in self.joins {
             let kind = match j.kind {
                 JoinKind::Inner => JoinType::InnerJoin,
                 JoinKind::Left => JoinType::LeftJoin,
@@ -100,11 +106,26 @@ impl Parts {
                 JoinKind::Full => JoinType::FullOuterJoin,
             };
             match j.alias {
-                Some(alias) => q.join_as(kind, j.table, alias, j.on.clone()),
-                None => q.join(kind, j.table, j.on.clone()),
+                Some(alias) => q.join_as(kind, j.table, alias, j.on),
+                None => q.join(kind, j.table, j.on),
             };
         }
-        self.apply(&mut q);
+        if let Some(c) = self.cond {
+            q.and_where(c);
+        }
+        if !self.group_by.is_empty() {
+            q.add_group_by(self.group_by);
+        }
+        if let Some(h) = self.having {
+            q.and_having(h);
+        }
+        for (e, o, nulls) in self.order {
+            match nulls {
+                Some(n) => q.order_by_expr_with_nulls(e, o, n),
+                None => q.order_by_expr(e, o),
+            };
+        }
+        tail.apply(&mut q);
         q
     }
 
@@ -125,26 +146,7 @@ impl Parts {
                 None => q.order_by_expr(e.clone(), o.clone()),
             };
         }
-        if let Some(l) = self.limit {
-            q.limit(l);
-        }
-        if let Some(o) = self.offset {
-            q.offset(o);
-        }
-        if self.distinct {
-            q.distinct();
-        }
-        if let Some((strength, wait)) = self.lock {
-            let t = match strength {
-                LockStrength::Update => LockType::Update,
-                LockStrength::Share => LockType::Share,
-            };
-            match wait {
-                LockWait::Wait => q.lock(t),
-                LockWait::NoWait => q.lock_with_behavior(t, LockBehavior::Nowait),
-                LockWait::SkipLocked => q.lock_with_behavior(t, LockBehavior::SkipLocked),
-            };
-        }
+        Tail::of(self).apply(q);
     }
 
     /// Refuses, with a typed error, what the database cannot run.
@@ -185,6 +187,49 @@ impl Parts {
 
     pub(crate) fn is_windowed(&self) -> bool {
         self.limit.is_some() || self.offset.is_some() || self.distinct
+    }
+}
+
+/// The clauses that come last: LIMIT, OFFSET, DISTINCT and locks.
+#[derive(Clone, Copy)]
+struct Tail {
+    limit: Option<u64>,
+    offset: Option<u64>,
+    distinct: bool,
+    lock: Option<(LockStrength, LockWait)>,
+}
+
+impl Tail {
+    fn of(p: &Parts) -> Self {
+        Tail {
+            limit: p.limit,
+            offset: p.offset,
+            distinct: p.distinct,
+            lock: p.lock,
+        }
+    }
+
+    fn apply(self, q: &mut SelectStatement) {
+        if let Some(l) = self.limit {
+            q.limit(l);
+        }
+        if let Some(o) = self.offset {
+            q.offset(o);
+        }
+        if self.distinct {
+            q.distinct();
+        }
+        if let Some((strength, wait)) = self.lock {
+            let t = match strength {
+                LockStrength::Update => LockType::Update,
+                LockStrength::Share => LockType::Share,
+            };
+            match wait {
+                LockWait::Wait => q.lock(t),
+                LockWait::NoWait => q.lock_with_behavior(t, LockBehavior::Nowait),
+                LockWait::SkipLocked => q.lock_with_behavior(t, LockBehavior::SkipLocked),
+            };
+        }
     }
 }
 

@@ -321,20 +321,29 @@ impl<P: Projection> Select<P> {
         Select { parts, projection }
     }
 
-    fn statement(&self, dialect: Option<Dialect>) -> SelectStatement {
-        let mut exprs = Vec::new();
-        self.projection.exprs(dialect, &mut exprs);
-        self.parts.build(exprs)
-    }
-
     /// The SELECT, for use as a subquery.
     pub fn into_statement(self) -> SelectStatement {
-        self.statement(None)
+        let mut exprs = Vec::new();
+        self.projection.exprs(None, &mut exprs);
+        self.parts.into_statement(exprs)
     }
 
     /// Compiles for `dialect`.
     pub fn to_statement(&self, dialect: Dialect) -> Statement {
-        dialect.build(&self.statement(Some(dialect)), self.parts.from)
+        let mut exprs = Vec::new();
+        self.projection.exprs(Some(dialect), &mut exprs);
+        dialect.build(&self.parts.clone().into_statement(exprs), self.parts.from)
+    }
+
+    /// Compiles for `dialect`, giving back the projection to decode with.
+    pub(crate) fn into_parts(self, dialect: Dialect) -> (Statement, P) {
+        let mut exprs = Vec::new();
+        self.projection.exprs(Some(dialect), &mut exprs);
+        let from = self.parts.from;
+        (
+            dialect.build(&self.parts.into_statement(exprs), from),
+            self.projection,
+        )
     }
 
     /// Refuses what the database cannot run.
@@ -346,10 +355,21 @@ impl<P: Projection> Select<P> {
     pub fn from_table(&self) -> &'static str {
         self.parts.from
     }
+}
 
-    /// Decodes one row.
-    pub fn decode(&self, row: &dyn Row) -> Result<P::Output, Error> {
-        let mut at = 0;
-        self.projection.decode(row, &mut at)
+impl<P: Projection> Select<P> {
+    /// Decodes each row into `R` (usually a `#[derive(FromRow)]` struct whose
+    /// fields have the projection's types, in order).
+    pub fn as_struct<R: From<P::Output> + Send>(self) -> SelectAs<P, R> {
+        SelectAs {
+            select: self,
+            _marker: PhantomData,
+        }
     }
+}
+
+/// A [`Select`] decoded into a struct `R`.
+pub struct SelectAs<P, R> {
+    pub(crate) select: Select<P>,
+    _marker: PhantomData<fn() -> R>,
 }

@@ -211,7 +211,7 @@ impl<'a, R: Repo> Migrator<'a, R> {
                     name: m.name().to_string(),
                     direction,
                     statement: f.statement,
-                    source: f.error,
+                    source: Box::new(f.error),
                     outcome: f.outcome,
                     completed: done,
                 });

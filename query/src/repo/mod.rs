@@ -10,7 +10,7 @@ pub use transaction::Transaction;
 pub use updates::Updates;
 
 use crate::driver::{Driver, ExecResult};
-use crate::into_query::{Fetch, IntoQuery};
+use crate::into_query::{Decode, Fetch, IntoQuery};
 use crate::log;
 use crate::query::Query;
 use crate::statement::Statement;
@@ -62,11 +62,11 @@ async fn fetch_all<S: Schema>(driver: &dyn Driver, stmt: &Statement) -> Result<V
 }
 
 /// Reads all rows of a fetchable.
-async fn fetch_rows<F: Fetch<I>, I>(driver: &dyn Driver, f: &F) -> Result<Vec<F::Row>> {
-    let stmt = f.compile(driver.backend())?;
+async fn fetch_rows<F: Fetch<I>, I>(driver: &dyn Driver, f: F) -> Result<Vec<F::Row>> {
+    let (stmt, decoder) = f.prepare(driver.backend())?;
     let mut out = Vec::new();
     log::fetch(driver, &stmt, &mut |row| {
-        out.push(f.decode(row)?);
+        out.push(decoder.decode(row)?);
         Ok(())
     })
     .await?;
@@ -254,19 +254,17 @@ pub trait Repo: Send + Sync {
     /// All rows of a query (whole rows of its schema), a select (its projection),
     /// or a condition (`repo.all(Product::price.lt(10.0))`).
     async fn all<F: Fetch<I>, I>(&self, query: F) -> Result<Vec<F::Row>> {
-        fetch_rows(self.driver(), &query).await
+        fetch_rows(self.driver(), query).await
     }
 
     /// At most one row: `None` when there is none, [`Error::MultipleResults`] when
     /// there are more.
     async fn one<F: Fetch<I>, I>(&self, query: F) -> Result<Option<F::Row>> {
-        let mut rows = fetch_rows(self.driver(), &query).await?;
+        let table = query.table();
+        let mut rows = fetch_rows(self.driver(), query).await?;
         match rows.len() {
             0 | 1 => Ok(rows.pop()),
-            count => Err(Error::MultipleResults {
-                table: query.table(),
-                count,
-            }),
+            count => Err(Error::MultipleResults { table, count }),
         }
     }
 

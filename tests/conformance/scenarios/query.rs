@@ -12,6 +12,7 @@ pub fn all() -> Vec<Scenario> {
         inner_and_left_joins,
         same_table_joined_twice_under_aliases,
         select_columns_and_tuples,
+        select_into_struct,
         group_by_and_having,
         subqueries_in_where,
         first_last_and_distinct,
@@ -412,4 +413,43 @@ pub async fn bulk_operations_refuse_joins(db: &Db) -> R {
     assert_eq!(db.statement_count(), 0);
     assert_eq!(db.repo.count(Product::query()).await?, 4);
     Ok(())
+}
+
+pub async fn select_into_struct(db: &Db) -> R {
+    seed(db).await?;
+    let q = Product::query()
+        .left_join(table::<Store>(), Product::store_id.eq_col(Store::id))
+        .filter(Product::price.ge(2.0))
+        .order_by(Product::name.asc())
+        .select((Product::name, Store::name, Product::price))
+        .as_struct::<Listing2>();
+    let rows = db.repo.all(q).await;
+    // Store::name is not nullable in the schema, but the LEFT JOIN makes it NULL
+    // for Pear: decoding it into String is a typed error naming the column.
+    assert!(
+        matches!(&rows, Err(Error::Decode { column, .. }) if column == "name"),
+        "{rows:?}"
+    );
+    let q = Product::query()
+        .join(table::<Store>(), Product::store_id.eq_col(Store::id))
+        .filter(Product::price.ge(2.0))
+        .select((Product::name, Store::name, Product::price))
+        .as_struct::<Listing2>();
+    let rows: Vec<Listing2> = db.repo.all(q).await?;
+    assert_eq!(
+        rows,
+        vec![Listing2 {
+            product: "Cherry".into(),
+            store: "Shop B".into(),
+            price: Some(4.0)
+        }]
+    );
+    Ok(())
+}
+
+#[derive(FromRow, Debug, PartialEq)]
+struct Listing2 {
+    product: String,
+    store: String,
+    price: Option<f64>,
 }

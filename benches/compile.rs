@@ -1,0 +1,228 @@
+//! Query compilation cost (no database): quarry versus hand-written sea-query for
+//! the six shapes of `shared/reference/benchmarks.md` §1, on each dialect.
+//! Report ratios to the sea-query floor measured in the same run.
+//!
+//! `cold` builds the quarry query value and compiles it; `warm` compiles the same
+//! shape again with new values (what a cache by shape speeds up).
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use quarry::prelude::*;
+use quarry::sea_query::{
+    Alias as SqAlias, Expr, ExprTrait, JoinType, MysqlQueryBuilder, Order, PostgresQueryBuilder,
+    Query as SqQuery, QueryStatementBuilder, SqliteQueryBuilder,
+};
+use quarry::{maybe_row, row, Dialect, Fetch};
+
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "users")]
+pub struct User {
+    pub meta: Meta,
+    pub id: i64,
+    pub name: String,
+    pub hair_color: Option<String>,
+}
+
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "posts")]
+pub struct Post {
+    pub meta: Meta,
+    pub id: i64,
+    pub user_id: i64,
+    pub title: String,
+    pub body: Option<String>,
+}
+
+fn backend(dialect: Dialect) -> quarry::Backend {
+    quarry::Backend {
+        dialect,
+        name: dialect.name(),
+        version: String::new(),
+        capabilities: quarry::Capabilities {
+            insert_returning: true,
+            update_returning: true,
+            delete_returning: true,
+            transactional_ddl: true,
+            row_locks: true,
+            ilike: false,
+            window_functions: true,
+            array_params: false,
+            max_params: 65_535,
+            right_join: true,
+            full_join: true,
+        },
+    }
+}
+
+fn sq_build<Q: QueryStatementBuilder>(
+    q: &Q,
+    dialect: Dialect,
+) -> (String, quarry::sea_query::Values) {
+    match dialect {
+        Dialect::Postgres => q.build_any(&PostgresQueryBuilder),
+        Dialect::MySql => q.build_any(&MysqlQueryBuilder),
+        Dialect::Sqlite => q.build_any(&SqliteQueryBuilder),
+    }
+}
+
+fn hand_trivial(d: Dialect) -> (String, quarry::sea_query::Values) {
+    let mut q = SqQuery::select();
+    q.columns([("users", "id"), ("users", "name"), ("users", "hair_color")])
+        .from("users");
+    sq_build(&q, d)
+}
+
+fn hand_filter_order(d: Dialect, n: i64) -> (String, quarry::sea_query::Values) {
+    let mut q = SqQuery::select();
+    q.columns([("users", "id"), ("users", "name"), ("users", "hair_color")])
+        .from("users")
+        .and_where(Expr::col(("users", "name")).like("%a%"))
+        .and_where(Expr::col(("users", "hair_color")).eq("black"))
+        .and_where(Expr::col(("users", "id")).gt(n))
+        .order_by(("users", "name"), Order::Desc)
+        .limit(10)
+        .offset(20);
+    sq_build(&q, d)
+}
+
+fn hand_medium_join(d: Dialect) -> (String, quarry::sea_query::Values) {
+    let mut q = SqQuery::select();
+    q.columns([("users", "id"), ("users", "name"), ("users", "hair_color")])
+        .columns([
+            ("posts", "id"),
+            ("posts", "user_id"),
+            ("posts", "title"),
+            ("posts", "body"),
+        ])
+        .from("users")
+        .join(
+            JoinType::LeftJoin,
+            "posts",
+            Expr::col(("users", "id")).equals(("posts", "user_id")),
+        )
+        .and_where(Expr::col(("users", "hair_color")).eq("black"));
+    sq_build(&q, d)
+}
+
+fn hand_preload_in(d: Dialect, ids: &[i64]) -> (String, quarry::sea_query::Values) {
+    let mut q = SqQuery::select();
+    q.columns([
+        ("posts", "id"),
+        ("posts", "user_id"),
+        ("posts", "title"),
+        ("posts", "body"),
+    ])
+    .from("posts")
+    .and_where(Expr::col(("posts", "user_id")).is_in(ids.iter().copied()));
+    sq_build(&q, d)
+}
+
+fn hand_insert_100(d: Dialect) -> (String, quarry::sea_query::Values) {
+    let mut q = SqQuery::insert();
+    q.into_table("users").columns(["name", "hair_color"]);
+    for i in 0..100 {
+        q.values_panic([format!("User {i}").into(), Option::<String>::None.into()]);
+    }
+    sq_build(&q, d)
+}
+
+fn hand_update_changes(d: Dialect) -> (String, quarry::sea_query::Values) {
+    let mut q = SqQuery::update();
+    q.table("users")
+        .value(SqAlias::new("name"), "New")
+        .value(SqAlias::new("hair_color"), "red")
+        .and_where(Expr::col("id").eq(7));
+    sq_build(&q, d)
+}
+
+fn quarry_trivial(b: &quarry::Backend) -> quarry::Statement {
+    User::query().prepare(b).expect("compiles").0
+}
+
+fn quarry_filter_order(b: &quarry::Backend, n: i64) -> quarry::Statement {
+    User::query()
+        .filter(User::name.like("%a%"))
+        .filter(User::hair_color.eq("black"))
+        .filter(User::id.gt(n))
+        .order_by(User::name.desc())
+        .limit(10)
+        .offset(20)
+        .prepare(b)
+        .expect("compiles")
+        .0
+}
+
+fn quarry_medium_join(b: &quarry::Backend) -> quarry::Statement {
+    User::query()
+        .left_join(table::<Post>(), User::id.eq_col(Post::user_id))
+        .filter(User::hair_color.eq("black"))
+        .select((row::<User>(), maybe_row::<Post>()))
+        .prepare(b)
+        .expect("compiles")
+        .0
+}
+
+fn quarry_preload_in(b: &quarry::Backend, ids: &[i64]) -> quarry::Statement {
+    Post::query()
+        .filter(Post::user_id.in_list(ids.iter().copied()))
+        .prepare(b)
+        .expect("compiles")
+        .0
+}
+
+fn bench(c: &mut Criterion) {
+    let ids: Vec<i64> = (1..=100).collect();
+    let mut g = c.benchmark_group("compile");
+    g.sample_size(30)
+        .warm_up_time(std::time::Duration::from_millis(300))
+        .measurement_time(std::time::Duration::from_millis(1200));
+    for d in [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite] {
+        let b = backend(d);
+        let name = d.name();
+        g.bench_with_input(BenchmarkId::new("trivial/sea-query", name), &d, |x, d| {
+            x.iter(|| black_box(hand_trivial(*d)))
+        });
+        g.bench_with_input(BenchmarkId::new("trivial/quarry", name), &b, |x, b| {
+            x.iter(|| black_box(quarry_trivial(b)))
+        });
+        g.bench_with_input(
+            BenchmarkId::new("filter_order/sea-query", name),
+            &d,
+            |x, d| x.iter(|| black_box(hand_filter_order(*d, black_box(5)))),
+        );
+        g.bench_with_input(BenchmarkId::new("filter_order/quarry", name), &b, |x, b| {
+            x.iter(|| black_box(quarry_filter_order(b, black_box(5))))
+        });
+        g.bench_with_input(
+            BenchmarkId::new("medium_join/sea-query", name),
+            &d,
+            |x, d| x.iter(|| black_box(hand_medium_join(*d))),
+        );
+        g.bench_with_input(BenchmarkId::new("medium_join/quarry", name), &b, |x, b| {
+            x.iter(|| black_box(quarry_medium_join(b)))
+        });
+        g.bench_with_input(
+            BenchmarkId::new("preload_in_100/sea-query", name),
+            &d,
+            |x, d| x.iter(|| black_box(hand_preload_in(*d, &ids))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("preload_in_100/quarry", name),
+            &b,
+            |x, b| x.iter(|| black_box(quarry_preload_in(b, &ids))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("insert_100/sea-query", name),
+            &d,
+            |x, d| x.iter(|| black_box(hand_insert_100(*d))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("update_changes/sea-query", name),
+            &d,
+            |x, d| x.iter(|| black_box(hand_update_changes(*d))),
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

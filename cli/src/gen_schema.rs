@@ -1,0 +1,186 @@
+//! `quarry gen schema Product products name:string price:float`: the
+//! `#[derive(Schema)]` struct with a changeset function (phx.gen.schema's
+//! counterpart), and its `create_<table>` migration unless `--no-migration`.
+
+use crate::naming::{check_ident, snake_case};
+use crate::project::{create_file, relative};
+use std::path::{Path, PathBuf};
+
+/// One `name:type` argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The field and column name.
+    pub name: String,
+    /// The Rust type of the field.
+    pub rust: String,
+    /// The migration type expression.
+    pub migration: String,
+}
+
+const TYPES: &str = "string, text, integer, bigint, float, boolean, date, naive_datetime, utc_datetime, binary, map, references:<table>";
+
+/// Parses `name:type` (or `name:references:table`).
+pub fn parse_field(arg: &str) -> Result<FieldSpec, String> {
+    let mut parts = arg.splitn(3, ':');
+    let name = parts.next().unwrap_or_default().to_string();
+    let ty = parts
+        .next()
+        .ok_or_else(|| format!("field `{arg}` needs a type: name:type ({TYPES})"))?;
+    check_ident(&name, "field")?;
+    let (rust, migration) = match ty {
+        "string" => ("String", "Type::String".to_string()),
+        "text" => ("String", "Type::Text".to_string()),
+        "integer" => ("Option<i32>", "Type::Integer".to_string()),
+        "bigint" => ("Option<i64>", "Type::BigInt".to_string()),
+        "float" => ("Option<f64>", "Type::Float".to_string()),
+        "boolean" => ("Option<bool>", "Type::Boolean".to_string()),
+        "date" => ("Option<chrono::NaiveDate>", "Type::Date".to_string()),
+        "naive_datetime" => (
+            "Option<chrono::NaiveDateTime>",
+            "Type::NaiveDateTime".to_string(),
+        ),
+        "utc_datetime" => (
+            "Option<chrono::DateTime<chrono::Utc>>",
+            "Type::UtcDateTime".to_string(),
+        ),
+        "binary" => ("Option<Vec<u8>>", "Type::Binary".to_string()),
+        "map" => ("Option<serde_json::Value>", "Type::Map".to_string()),
+        "references" => {
+            let table = parts.next().filter(|t| !t.is_empty()).ok_or_else(|| {
+                format!("field `{arg}` needs the referenced table: {name}:references:<table>")
+            })?;
+            ("Option<i64>", format!("references({table:?})"))
+        }
+        other => {
+            return Err(format!(
+                "unknown type `{other}` for field {name}; known: {TYPES}"
+            ))
+        }
+    };
+    Ok(FieldSpec {
+        name,
+        rust: rust.to_string(),
+        migration,
+    })
+}
+
+/// The schema module's text.
+pub fn schema_file(module: &str, table: &str, fields: &[FieldSpec]) -> String {
+    let var = snake_case(module);
+    let mut out = format!(
+        "//! The `{module}` schema: the `{table}` table (written by `quarry gen schema`).\n\n\
+         use quarry::prelude::*;\n\n\
+         #[derive(Schema, Clone, Debug, PartialEq)]\n\
+         #[quarry(table = \"{table}\", timestamps)]\n\
+         pub struct {module} {{\n    pub meta: Meta,\n    pub id: i64,\n"
+    );
+    for f in fields {
+        out.push_str(&format!("    pub {}: {},\n", f.name, f.rust));
+    }
+    out.push_str("    pub inserted_at: chrono::NaiveDateTime,\n    pub updated_at: chrono::NaiveDateTime,\n}\n\n");
+    let list = if fields.len() == 1 {
+        format!("{module}::{}", fields[0].name)
+    } else {
+        format!(
+            "({})",
+            fields
+                .iter()
+                .map(|f| format!("{module}::{}", f.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    out.push_str(&format!(
+        "impl {module} {{\n    /// Casts `attrs` onto `{var}` and validates them.\n    \
+         pub fn changeset({var}: {module}, attrs: impl Into<Params>) -> Changeset<{module}> {{\n        \
+         let fields = {list};\n        \
+         Changeset::cast({var}, attrs, fields).validate_required(fields)\n    }}\n}}\n"
+    ));
+    out
+}
+
+/// The `create_<table>` migration body.
+pub fn migration_body(table: &str, fields: &[FieldSpec]) -> String {
+    let mut out = format!("        m.create_table({table:?}, |t| {{\n");
+    for f in fields {
+        out.push_str(&format!(
+            "            t.add({:?}, {});\n",
+            f.name, f.migration
+        ));
+    }
+    out.push_str("            t.timestamps();\n        });");
+    out
+}
+
+/// Writes the schema module into `dir` and, unless `no_migration`, its
+/// migration. Returns the schema file.
+pub fn generate(
+    root: &Path,
+    dir: &str,
+    migrations_dir: &str,
+    module: &str,
+    table: &str,
+    fields: &[String],
+    no_migration: bool,
+) -> Result<PathBuf, String> {
+    let ok_module = module
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase())
+        && module.chars().all(|c| c.is_ascii_alphanumeric());
+    if !ok_module {
+        return Err(format!(
+            "`{module}` cannot name a schema: use CamelCase, like Product"
+        ));
+    }
+    check_ident(table, "table")?;
+    let specs = fields
+        .iter()
+        .map(|f| parse_field(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    if specs.is_empty() || specs.len() > 12 {
+        return Err(format!(
+            "give between 1 and 12 fields (name:type), not {}",
+            specs.len()
+        ));
+    }
+    let path = root.join(dir).join(format!("{}.rs", snake_case(module)));
+    if path.exists() {
+        return Err(format!("{} already exists", relative(root, &path)));
+    }
+    if !no_migration {
+        crate::gen_migration::generate(
+            root,
+            migrations_dir,
+            &format!("create_{table}"),
+            Some(&migration_body(table, &specs)),
+        )?;
+    }
+    create_file(root, &path, &schema_file(module, table, &specs))?;
+    println!(
+        "Add `mod {};` to your crate root (src/main.rs or src/lib.rs).",
+        snake_case(module)
+    );
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_and_files() -> Result<(), String> {
+        let f = vec![
+            parse_field("name:string")?,
+            parse_field("store_id:references:stores")?,
+        ];
+        assert_eq!(f[1].migration, "references(\"stores\")");
+        let schema = schema_file("Product", "products", &f);
+        assert!(schema.contains("pub store_id: Option<i64>,"));
+        assert!(schema.contains("let fields = (Product::name, Product::store_id);"));
+        assert!(migration_body("products", &f).contains("t.add(\"name\", Type::String);"));
+        assert!(parse_field("price:money").is_err());
+        assert!(parse_field("price").is_err());
+        Ok(())
+    }
+}
