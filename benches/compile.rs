@@ -169,6 +169,11 @@ fn quarry_preload_in(b: &quarry::Backend, ids: &[i64]) -> quarry::Statement {
         .0
 }
 
+/// Compiles with the SQL cache bypassed: the first build of a shape.
+fn cold<T>(f: impl FnOnce() -> T) -> T {
+    quarry::sql_cache_bypassed(f)
+}
+
 fn bench(c: &mut Criterion) {
     let ids: Vec<i64> = (1..=100).collect();
     let mut g = c.benchmark_group("compile");
@@ -181,7 +186,10 @@ fn bench(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("trivial/sea-query", name), &d, |x, d| {
             x.iter(|| black_box(hand_trivial(*d)))
         });
-        g.bench_with_input(BenchmarkId::new("trivial/quarry", name), &b, |x, b| {
+        g.bench_with_input(BenchmarkId::new("trivial/quarry-cold", name), &b, |x, b| {
+            x.iter(|| cold(|| black_box(quarry_trivial(b))))
+        });
+        g.bench_with_input(BenchmarkId::new("trivial/quarry-warm", name), &b, |x, b| {
             x.iter(|| black_box(quarry_trivial(b)))
         });
         g.bench_with_input(
@@ -189,24 +197,43 @@ fn bench(c: &mut Criterion) {
             &d,
             |x, d| x.iter(|| black_box(hand_filter_order(*d, black_box(5)))),
         );
-        g.bench_with_input(BenchmarkId::new("filter_order/quarry", name), &b, |x, b| {
-            x.iter(|| black_box(quarry_filter_order(b, black_box(5))))
-        });
+        g.bench_with_input(
+            BenchmarkId::new("filter_order/quarry-cold", name),
+            &b,
+            |x, b| x.iter(|| cold(|| black_box(quarry_filter_order(b, black_box(5))))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("filter_order/quarry-warm", name),
+            &b,
+            |x, b| x.iter(|| black_box(quarry_filter_order(b, black_box(5)))),
+        );
         g.bench_with_input(
             BenchmarkId::new("medium_join/sea-query", name),
             &d,
             |x, d| x.iter(|| black_box(hand_medium_join(*d))),
         );
-        g.bench_with_input(BenchmarkId::new("medium_join/quarry", name), &b, |x, b| {
-            x.iter(|| black_box(quarry_medium_join(b)))
-        });
+        g.bench_with_input(
+            BenchmarkId::new("medium_join/quarry-cold", name),
+            &b,
+            |x, b| x.iter(|| cold(|| black_box(quarry_medium_join(b)))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("medium_join/quarry-warm", name),
+            &b,
+            |x, b| x.iter(|| black_box(quarry_medium_join(b))),
+        );
         g.bench_with_input(
             BenchmarkId::new("preload_in_100/sea-query", name),
             &d,
             |x, d| x.iter(|| black_box(hand_preload_in(*d, &ids))),
         );
         g.bench_with_input(
-            BenchmarkId::new("preload_in_100/quarry", name),
+            BenchmarkId::new("preload_in_100/quarry-cold", name),
+            &b,
+            |x, b| x.iter(|| cold(|| black_box(quarry_preload_in(b, &ids)))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("preload_in_100/quarry-warm", name),
             &b,
             |x, b| x.iter(|| black_box(quarry_preload_in(b, &ids))),
         );

@@ -48,6 +48,8 @@ pub use quarry_core::{
 };
 pub use quarry_macros::{FromRow, Schema};
 pub use quarry_query::driver::{self, PoolOptions};
+#[doc(hidden)]
+pub use quarry_query::sql_cache_bypassed;
 pub use quarry_query::{
     avg, count, count_distinct, exists, from, max, maybe_row, min, not_exists, repo::BoxFuture,
     row, sea_query, sum, table, Agg, Aggregate, Alias, AliasColumn, Backend, Bind, Capabilities,

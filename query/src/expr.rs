@@ -1,64 +1,61 @@
 //! Typed conditions: `Product::price.gt(10.0)` compiles only when the value has the
 //! column's type, and a query accepts it only when the column's table is in scope.
 
+use crate::ast::{Dir, Nulls, Op, Rpn};
 use crate::source::ColumnRef;
 use quarry_core::changeset::Text;
 use quarry_core::{FieldValue, ScalarValue, Value};
-use sea_query::{Expr, ExprTrait, Func};
 use std::marker::PhantomData;
 
 /// A boolean condition mentioning the sources `L` (see [`crate::scope`]).
 pub struct Cond<L> {
-    pub(crate) expr: Expr,
+    pub(crate) rpn: Rpn,
     _marker: PhantomData<fn() -> L>,
 }
 
 impl<L> Clone for Cond<L> {
     fn clone(&self) -> Self {
-        Cond::new(self.expr.clone())
+        Cond::new(self.rpn.clone())
     }
 }
 
 impl<L> std::fmt::Debug for Cond<L> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Cond({:?})", self.expr)
+        write!(f, "Cond({:?}, {:?})", self.rpn.ops, self.rpn.values)
     }
 }
 
 impl<L> Cond<L> {
-    pub(crate) fn new(expr: Expr) -> Self {
+    pub(crate) fn new(rpn: Rpn) -> Self {
         Cond {
-            expr,
+            rpn,
             _marker: PhantomData,
         }
     }
     /// Both conditions.
     pub fn and<M>(self, other: Cond<M>) -> Cond<(L, M)> {
-        Cond::new(self.expr.and(other.expr))
+        Cond::new(self.rpn.binary(other.rpn, Op::And))
     }
     /// Either condition.
     pub fn or<M>(self, other: Cond<M>) -> Cond<(L, M)> {
-        Cond::new(self.expr.or(other.expr))
+        Cond::new(self.rpn.binary(other.rpn, Op::Or))
     }
     /// The negation.
     #[allow(clippy::should_implement_trait)]
-    pub fn not(self) -> Cond<L> {
-        Cond::new(self.expr.not())
-    }
-    /// The sea-query expression.
-    pub fn into_expr(self) -> Expr {
-        self.expr
+    pub fn not(mut self) -> Cond<L> {
+        self.rpn.push(Op::Not);
+        self
     }
 }
 
 impl Cond<()> {
     /// Always true (mentions no table).
     pub fn always() -> Cond<()> {
-        Cond::new(Expr::cust("1 = 1"))
+        Cond::new(Rpn::op(Op::lit("1 = 1")))
     }
     /// Always false (mentions no table).
     pub fn never() -> Cond<()> {
-        Cond::new(Expr::cust("1 = 0"))
+        Cond::new(Rpn::op(Op::lit("1 = 0")))
     }
 }
 
@@ -106,15 +103,11 @@ impl<T: FieldValue> Comparable<T> for T {}
 impl<T: ScalarValue> Comparable<T> for Option<T> {}
 impl<T: ScalarValue> Comparable<Option<T>> for T {}
 
-pub(crate) fn val(v: Value) -> Expr {
-    Expr::val(crate::sql_value::to_sea(v))
-}
-
 /// One ORDER BY term mentioning the source `L`.
 pub struct SortOrder<L> {
-    pub(crate) expr: Expr,
-    pub(crate) order: sea_query::Order,
-    pub(crate) nulls: Option<sea_query::NullOrdering>,
+    pub(crate) expr: Rpn,
+    pub(crate) dir: Dir,
+    pub(crate) nulls: Nulls,
     _marker: PhantomData<fn() -> L>,
 }
 
@@ -122,7 +115,7 @@ impl<L> Clone for SortOrder<L> {
     fn clone(&self) -> Self {
         SortOrder {
             expr: self.expr.clone(),
-            order: self.order.clone(),
+            dir: self.dir,
             nulls: self.nulls,
             _marker: PhantomData,
         }
@@ -130,24 +123,79 @@ impl<L> Clone for SortOrder<L> {
 }
 
 impl<L> SortOrder<L> {
-    pub(crate) fn new(expr: Expr, order: sea_query::Order) -> Self {
+    pub(crate) fn new(expr: Rpn, dir: Dir) -> Self {
         SortOrder {
             expr,
-            order,
-            nulls: None,
+            dir,
+            nulls: Nulls::Default,
             _marker: PhantomData,
         }
     }
     /// NULLs before other values (emulated where the database has no NULLS FIRST).
     pub fn nulls_first(mut self) -> Self {
-        self.nulls = Some(sea_query::NullOrdering::First);
+        self.nulls = Nulls::First;
         self
     }
     /// NULLs after other values (emulated where the database has no NULLS LAST).
     pub fn nulls_last(mut self) -> Self {
-        self.nulls = Some(sea_query::NullOrdering::Last);
+        self.nulls = Nulls::Last;
         self
     }
+}
+
+/// `col <op> value`.
+fn compare<L>(col: Op, v: Value, op: Op) -> Cond<L> {
+    let mut rpn = Rpn::op(col);
+    rpn.push_value(v);
+    rpn.push(op);
+    Cond::new(rpn)
+}
+
+fn unary<L>(col: Op, op: Op) -> Cond<L> {
+    let mut rpn = Rpn::op(col);
+    rpn.push(op);
+    Cond::new(rpn)
+}
+
+fn columns<L>(a: Op, b: Op, op: Op) -> Cond<L> {
+    Cond::new(Rpn {
+        ops: vec![a, b, op],
+        values: Vec::new(),
+        subs: Vec::new(),
+    })
+}
+
+fn list<L, B>(
+    col: Op,
+    values: impl IntoIterator<Item = B>,
+    bind: impl Fn(B) -> Value,
+    negate: bool,
+) -> Cond<L> {
+    let mut rpn = Rpn::op(col);
+    let mut n = 0u32;
+    for v in values {
+        rpn.push_value(bind(v));
+        n += 1;
+    }
+    if n == 0 {
+        return Cond::new(Rpn::op(Op::lit(if negate { "1 = 1" } else { "1 = 0" })));
+    }
+    rpn.push(if negate {
+        Op::NotInList(n)
+    } else {
+        Op::InList(n)
+    });
+    Cond::new(rpn)
+}
+
+fn subquery<L, P: crate::select::Projection>(
+    col: Op,
+    sub: crate::select::Select<P>,
+    op: Op,
+) -> Cond<L> {
+    let mut rpn = Rpn::op(col);
+    rpn.push_sub(sub.into_parts_only(), op);
+    Cond::new(rpn)
 }
 
 /// Conditions and orderings on a typed column (of a schema or of an alias). In
@@ -160,36 +208,36 @@ pub trait ColumnExt: ColumnRef {
     /// `col = v`; comparing with `None` compiles to `IS NULL`, never `= NULL`.
     fn eq(self, v: impl Bind<Self::Value>) -> Cond<Self::Mentions> {
         let v = v.bind();
-        Cond::new(if v.is_null() {
-            self.expr().is_null()
+        if v.is_null() {
+            unary(self.col(), Op::IsNull)
         } else {
-            self.expr().eq(val(v))
-        })
+            compare(self.col(), v, Op::Eq)
+        }
     }
     /// `col <> v`; with `None`, `IS NOT NULL`.
     fn ne(self, v: impl Bind<Self::Value>) -> Cond<Self::Mentions> {
         let v = v.bind();
-        Cond::new(if v.is_null() {
-            self.expr().is_not_null()
+        if v.is_null() {
+            unary(self.col(), Op::IsNotNull)
         } else {
-            self.expr().ne(val(v))
-        })
+            compare(self.col(), v, Op::Ne)
+        }
     }
     /// `col > v`.
     fn gt(self, v: impl Bind<Self::Value>) -> Cond<Self::Mentions> {
-        Cond::new(self.expr().gt(val(v.bind())))
+        compare(self.col(), v.bind(), Op::Gt)
     }
     /// `col >= v`.
     fn ge(self, v: impl Bind<Self::Value>) -> Cond<Self::Mentions> {
-        Cond::new(self.expr().gte(val(v.bind())))
+        compare(self.col(), v.bind(), Op::Ge)
     }
     /// `col < v`.
     fn lt(self, v: impl Bind<Self::Value>) -> Cond<Self::Mentions> {
-        Cond::new(self.expr().lt(val(v.bind())))
+        compare(self.col(), v.bind(), Op::Lt)
     }
     /// `col <= v`.
     fn le(self, v: impl Bind<Self::Value>) -> Cond<Self::Mentions> {
-        Cond::new(self.expr().lte(val(v.bind())))
+        compare(self.col(), v.bind(), Op::Le)
     }
     /// `col BETWEEN low AND high` (inclusive).
     fn between(
@@ -197,29 +245,25 @@ pub trait ColumnExt: ColumnRef {
         low: impl Bind<Self::Value>,
         high: impl Bind<Self::Value>,
     ) -> Cond<Self::Mentions> {
-        Cond::new(self.expr().between(val(low.bind()), val(high.bind())))
+        let mut rpn = Rpn::op(self.col());
+        rpn.push_value(low.bind());
+        rpn.push_value(high.bind());
+        rpn.push(Op::Between);
+        Cond::new(rpn)
     }
     /// `col IN (...)`; an empty list matches nothing.
     fn in_list<B: Bind<Self::Value>>(
         self,
         values: impl IntoIterator<Item = B>,
     ) -> Cond<Self::Mentions> {
-        let values: Vec<Expr> = values.into_iter().map(|v| val(v.bind())).collect();
-        if values.is_empty() {
-            return Cond::new(Expr::cust("1 = 0"));
-        }
-        Cond::new(self.expr().is_in(values))
+        list(self.col(), values, B::bind, false)
     }
     /// `col NOT IN (...)`; an empty list matches everything.
     fn not_in<B: Bind<Self::Value>>(
         self,
         values: impl IntoIterator<Item = B>,
     ) -> Cond<Self::Mentions> {
-        let values: Vec<Expr> = values.into_iter().map(|v| val(v.bind())).collect();
-        if values.is_empty() {
-            return Cond::new(Expr::cust("1 = 1"));
-        }
-        Cond::new(self.expr().is_not_in(values))
+        list(self.col(), values, B::bind, true)
     }
     /// `col IN (subquery)`; the subquery selects one column of a comparable type.
     fn in_subquery<P>(self, sub: crate::select::Select<P>) -> Cond<Self::Mentions>
@@ -227,7 +271,7 @@ pub trait ColumnExt: ColumnRef {
         P: crate::select::Projection,
         P::Output: Comparable<Self::Value>,
     {
-        Cond::new(self.expr().in_subquery(sub.into_statement()))
+        subquery(self.col(), sub, Op::InSub)
     }
     /// `col NOT IN (subquery)`.
     fn not_in_subquery<P>(self, sub: crate::select::Select<P>) -> Cond<Self::Mentions>
@@ -235,51 +279,51 @@ pub trait ColumnExt: ColumnRef {
         P: crate::select::Projection,
         P::Output: Comparable<Self::Value>,
     {
-        Cond::new(self.expr().not_in_subquery(sub.into_statement()))
+        subquery(self.col(), sub, Op::NotInSub)
     }
     /// `col IS NULL`.
     fn is_null(self) -> Cond<Self::Mentions> {
-        Cond::new(self.expr().is_null())
+        unary(self.col(), Op::IsNull)
     }
     /// `col IS NOT NULL`.
     fn is_not_null(self) -> Cond<Self::Mentions> {
-        Cond::new(self.expr().is_not_null())
+        unary(self.col(), Op::IsNotNull)
     }
     /// `col = other` for two columns of comparable types (a join condition).
     fn eq_col<C: ColumnRef>(self, other: C) -> Cond<(Self::Mentions, C::Mentions)>
     where
         Self::Value: Comparable<C::Value>,
     {
-        Cond::new(self.expr().eq(other.expr()))
+        columns(self.col(), other.col(), Op::Eq)
     }
     /// `col <> other`.
     fn ne_col<C: ColumnRef>(self, other: C) -> Cond<(Self::Mentions, C::Mentions)>
     where
         Self::Value: Comparable<C::Value>,
     {
-        Cond::new(self.expr().ne(other.expr()))
+        columns(self.col(), other.col(), Op::Ne)
     }
     /// `col < other`.
     fn lt_col<C: ColumnRef>(self, other: C) -> Cond<(Self::Mentions, C::Mentions)>
     where
         Self::Value: Comparable<C::Value>,
     {
-        Cond::new(self.expr().lt(other.expr()))
+        columns(self.col(), other.col(), Op::Lt)
     }
     /// `col > other`.
     fn gt_col<C: ColumnRef>(self, other: C) -> Cond<(Self::Mentions, C::Mentions)>
     where
         Self::Value: Comparable<C::Value>,
     {
-        Cond::new(self.expr().gt(other.expr()))
+        columns(self.col(), other.col(), Op::Gt)
     }
     /// Ascending order on this column.
     fn asc(self) -> SortOrder<Self::Mentions> {
-        SortOrder::new(self.expr(), sea_query::Order::Asc)
+        SortOrder::new(Rpn::op(self.col()), Dir::Asc)
     }
     /// Descending order on this column.
     fn desc(self) -> SortOrder<Self::Mentions> {
-        SortOrder::new(self.expr(), sea_query::Order::Desc)
+        SortOrder::new(Rpn::op(self.col()), Dir::Desc)
     }
 }
 
@@ -290,18 +334,21 @@ pub trait TextExt: ColumnRef {
     /// `col LIKE pattern` (`%` and `_` are wildcards; case sensitivity is the
     /// database's: SQLite and MySQL's default collations ignore ASCII case).
     fn like(self, pattern: impl Into<String>) -> Cond<Self::Mentions> {
-        Cond::new(self.expr().like(pattern.into()))
+        compare(self.col(), Value::String(pattern.into()), Op::Like)
     }
     /// `col NOT LIKE pattern`.
     fn not_like(self, pattern: impl Into<String>) -> Cond<Self::Mentions> {
-        Cond::new(self.expr().not_like(pattern.into()))
+        compare(self.col(), Value::String(pattern.into()), Op::NotLike)
     }
     /// Case-insensitive LIKE on every database: `LOWER(col) LIKE LOWER(pattern)`
     /// (Postgres's ILIKE emulated portably).
     fn ilike(self, pattern: impl Into<String>) -> Cond<Self::Mentions> {
-        let lhs: Expr = Func::lower(self.expr()).into();
-        let rhs: Expr = Func::lower(val(Value::String(pattern.into()))).into();
-        Cond::new(lhs.binary(sea_query::BinOper::Like, rhs))
+        let mut rpn = Rpn::op(self.col());
+        rpn.push(Op::Lower);
+        rpn.push_value(Value::String(pattern.into()));
+        rpn.push(Op::Lower);
+        rpn.push(Op::Like);
+        Cond::new(rpn)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::driver::Backend;
 use crate::expr::Cond;
-use crate::query::{root_columns, Query};
+use crate::query::Query;
 use crate::scope::{AllIn, Here, One};
 use crate::select::{Projection, Select, SelectAs};
 use crate::statement::Statement;
@@ -111,9 +111,7 @@ impl<S: Schema, J> Fetch<()> for Query<S, J> {
     }
     fn prepare(self, backend: &Backend) -> Result<(Statement, RootDecoder<S>), Error> {
         self.check(backend)?;
-        let stmt = backend
-            .dialect
-            .build(&self.parts.into_statement(root_columns::<S>()), S::TABLE);
+        let stmt = self.into_statement(backend.dialect);
         Ok((stmt, RootDecoder(std::marker::PhantomData)))
     }
 }

@@ -8,6 +8,11 @@
 //! - [`Repo`] is the one Repo trait: every operation is written once here.
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+pub mod ast;
+mod cache;
+#[doc(hidden)]
+pub use cache::bypassed as sql_cache_bypassed;
 pub mod dialect;
 pub mod driver;
 pub mod expr;

@@ -2,6 +2,7 @@
 //! it (`J`). Functions take a query and return a refined one, so filters compose;
 //! a condition on a table the query has not joined does not compile.
 
+use crate::ast::{Dir, Nulls, Op, Rpn};
 use crate::dialect::Dialect;
 use crate::driver::Backend;
 use crate::expr::Cond;
@@ -10,13 +11,11 @@ use crate::scope::AllIn;
 use crate::source::{ColumnRef, Source, SourceArg};
 use crate::statement::Statement;
 use quarry_core::{Error, Field, Schema};
-use sea_query::{
-    Expr, ExprTrait, JoinType, LockBehavior, LockType, NullOrdering, Order, SelectStatement,
-};
+use sea_query::{Expr, JoinType, LockBehavior, LockType, SelectStatement};
 use std::marker::PhantomData;
 
 /// How a joined source matches the rows before it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum JoinKind {
     /// Only matching pairs.
     Inner,
@@ -29,7 +28,7 @@ pub enum JoinKind {
 }
 
 /// A row lock taken by a SELECT.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LockStrength {
     /// `FOR UPDATE`.
     Update,
@@ -38,7 +37,7 @@ pub enum LockStrength {
 }
 
 /// What a locking SELECT does when a row is already locked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LockWait {
     /// Wait for the lock.
     Wait,
@@ -53,18 +52,23 @@ pub(crate) struct JoinPart {
     pub(crate) kind: JoinKind,
     pub(crate) table: &'static str,
     pub(crate) alias: Option<&'static str>,
-    pub(crate) on: Expr,
+    pub(crate) on: Rpn,
 }
 
-/// The parts of a query, independent of its types.
+/// The parts of a query, independent of its types, in quarry's compact form.
 #[derive(Clone, Debug)]
-pub(crate) struct Parts {
+pub struct Parts {
     pub(crate) from: &'static str,
+    /// The select list (items end with `Op::Item`).
+    pub(crate) select: Rpn,
+    /// Whole rows of the root schema, selected before `select`: its table and
+    /// static field list.
+    pub(crate) root: Option<(&'static str, &'static [quarry_core::FieldDef])>,
     pub(crate) joins: Vec<JoinPart>,
-    pub(crate) cond: Option<Expr>,
-    pub(crate) order: Vec<(Expr, Order, Option<NullOrdering>)>,
-    pub(crate) group_by: Vec<Expr>,
-    pub(crate) having: Option<Expr>,
+    pub(crate) cond: Rpn,
+    pub(crate) order: Rpn,
+    pub(crate) group_by: Rpn,
+    pub(crate) having: Rpn,
     pub(crate) limit: Option<u64>,
     pub(crate) offset: Option<u64>,
     pub(crate) distinct: bool,
@@ -75,11 +79,13 @@ impl Parts {
     fn new(from: &'static str) -> Self {
         Parts {
             from,
+            select: Rpn::default(),
+            root: None,
             joins: Vec::new(),
-            cond: None,
-            order: Vec::new(),
-            group_by: Vec::new(),
-            having: None,
+            cond: Rpn::default(),
+            order: Rpn::default(),
+            group_by: Rpn::default(),
+            having: Rpn::default(),
             limit: None,
             offset: None,
             distinct: false,
@@ -87,66 +93,189 @@ impl Parts {
         }
     }
 
-    /// The SELECT of `exprs` with every clause of these parts, copying them.
-    pub(crate) fn build(&self, exprs: Vec<Expr>) -> SelectStatement {
-        self.clone().into_statement(exprs)
+    pub(crate) fn and_where(&mut self, c: Rpn) {
+        if self.cond.is_empty() {
+            self.cond = c;
+        } else {
+            self.cond.append(c);
+            self.cond.push(Op::And);
+        }
     }
 
-    /// The SELECT of `exprs` with every clause of these parts, moved in.
-    pub(crate) fn into_statement(self, exprs: Vec<Expr>) -> SelectStatement {
-        let tail = Tail::of(&self);
-        let mut q = sea_query::Query::select();
-        q.exprs(exprs);
-        q.from(self.from);
+    pub(crate) fn or_where(&mut self, c: Rpn) {
+        if self.cond.is_empty() {
+            self.cond = c;
+        } else {
+            self.cond.append(c);
+            self.cond.push(Op::Or);
+        }
+    }
+
+    /// LIMIT as sent: MySQL and SQLite need a LIMIT before an OFFSET.
+    fn effective_limit(&self, dialect: Dialect) -> Option<u64> {
+        match (self.limit, self.offset, dialect) {
+            (None, Some(_), Dialect::MySql | Dialect::Sqlite) => Some(i64::MAX as u64),
+            (l, _, _) => l,
+        }
+    }
+
+    /// The shape of this query: its cache key.
+    pub(crate) fn key(&self, key: &mut Vec<Op>) {
+        key.push(Op::From(crate::ast::Name(self.from)));
+        if let Some((_, fields)) = self.root {
+            key.push(Op::Root(fields.as_ptr() as usize, fields.len()));
+        }
+        self.select.key(key);
+        for j in &self.joins {
+            key.push(Op::Join(
+                j.kind,
+                crate::ast::Name(j.table),
+                j.alias.map(crate::ast::Name),
+            ));
+            j.on.key(key);
+        }
+        key.push(Op::Section(1));
+        self.cond.key(key);
+        key.push(Op::Section(2));
+        self.group_by.key(key);
+        key.push(Op::Section(3));
+        self.having.key(key);
+        key.push(Op::Section(4));
+        self.order.key(key);
+        key.push(Op::Tail(
+            self.limit.is_some(),
+            self.offset.is_some(),
+            self.distinct,
+            self.lock,
+        ));
+    }
+
+    /// Moves the values out in SQL order.
+    pub(crate) fn take_values(self, dialect: Dialect, out: &mut Vec<sea_query::Value>) {
+        let limit = self.effective_limit(dialect);
+        self.select.take_values(dialect, out);
         for j in self.joins {
+            j.on.take_values(dialect, out);
+        }
+        self.cond.take_values(dialect, out);
+        self.group_by.take_values(dialect, out);
+        self.having.take_values(dialect, out);
+        self.order.take_values(dialect, out);
+        if let Some(l) = limit {
+            out.push(sea_query::Value::BigUnsigned(Some(l)));
+        }
+        if let Some(o) = self.offset {
+            out.push(sea_query::Value::BigUnsigned(Some(o)));
+        }
+    }
+
+    /// The sea-query SELECT of these parts; `extra` select expressions come
+    /// after the parts' own select list.
+    pub(crate) fn to_select_with(&self, dialect: Dialect, extra: Vec<Expr>) -> SelectStatement {
+        let mut q = sea_query::Query::select();
+        if let Some((table, fields)) = self.root {
+            q.exprs(
+                fields
+                    .iter()
+                    .filter(|f| f.is_persisted())
+                    .map(|f| Expr::col((table, f.column))),
+            );
+        }
+        q.exprs(self.select.to_exprs(dialect).items);
+        q.exprs(extra);
+        q.from(self.from);
+        for j in &self.joins {
             let kind = match j.kind {
                 JoinKind::Inner => JoinType::InnerJoin,
                 JoinKind::Left => JoinType::LeftJoin,
                 JoinKind::Right => JoinType::RightJoin,
                 JoinKind::Full => JoinType::FullOuterJoin,
             };
+            let on =
+                j.on.to_exprs(dialect)
+                    .expr
+                    .unwrap_or_else(|| Expr::cust("1 = 1"));
             match j.alias {
-                Some(alias) => q.join_as(kind, j.table, alias, j.on),
-                None => q.join(kind, j.table, j.on),
+                Some(alias) => q.join_as(kind, j.table, alias, on),
+                None => q.join(kind, j.table, on),
             };
         }
-        if let Some(c) = self.cond {
+        if let Some(c) = self.cond.to_exprs(dialect).expr {
             q.and_where(c);
         }
-        if !self.group_by.is_empty() {
-            q.add_group_by(self.group_by);
+        let group = self.group_by.to_exprs(dialect).items;
+        if !group.is_empty() {
+            q.add_group_by(group);
         }
-        if let Some(h) = self.having {
+        if let Some(h) = self.having.to_exprs(dialect).expr {
             q.and_having(h);
         }
-        for (e, o, nulls) in self.order {
+        for (e, o, nulls) in self.order.to_exprs(dialect).orders {
             match nulls {
                 Some(n) => q.order_by_expr_with_nulls(e, o, n),
                 None => q.order_by_expr(e, o),
             };
         }
-        tail.apply(&mut q);
+        if let Some(l) = self.effective_limit(dialect) {
+            q.limit(l);
+        }
+        if let Some(o) = self.offset {
+            q.offset(o);
+        }
+        if self.distinct {
+            q.distinct();
+        }
+        if let Some((strength, wait)) = self.lock {
+            let t = match strength {
+                LockStrength::Update => LockType::Update,
+                LockStrength::Share => LockType::Share,
+            };
+            match wait {
+                LockWait::Wait => q.lock(t),
+                LockWait::NoWait => q.lock_with_behavior(t, LockBehavior::Nowait),
+                LockWait::SkipLocked => q.lock_with_behavior(t, LockBehavior::SkipLocked),
+            };
+        }
         q
     }
 
-    /// Applies WHERE, GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET, DISTINCT, locks.
-    pub(crate) fn apply(&self, q: &mut SelectStatement) {
-        if let Some(c) = &self.cond {
-            q.and_where(c.clone());
+    /// The sea-query SELECT of these parts.
+    pub(crate) fn to_select(&self, dialect: Dialect) -> SelectStatement {
+        self.to_select_with(dialect, Vec::new())
+    }
+
+    /// Compiles to a statement, through the SQL cache: a shape seen before skips
+    /// SQL generation and only collects its values.
+    pub(crate) fn compile(self, dialect: Dialect) -> Statement {
+        let table = self.from;
+        if crate::cache::is_bypassed() {
+            return dialect.build(&self.to_select(dialect), table);
         }
-        if !self.group_by.is_empty() {
-            q.add_group_by(self.group_by.clone());
+        let found = crate::cache::with_key_buffer(|shape| {
+            self.key(shape);
+            match crate::cache::lookup(dialect, shape) {
+                crate::cache::Lookup::Hit(sql) => Ok(sql),
+                crate::cache::Lookup::Uncacheable => Err(None),
+                crate::cache::Lookup::Miss => Err(Some(shape.clone())),
+            }
+        });
+        match found {
+            Ok(sql) => {
+                let mut values = Vec::with_capacity(self.cond.values.len() + 2);
+                self.take_values(dialect, &mut values);
+                Statement { sql, values, table }
+            }
+            Err(None) => dialect.build(&self.to_select(dialect), table),
+            Err(Some(shape)) => {
+                let built = dialect.build(&self.to_select(dialect), table);
+                let mut values = Vec::with_capacity(built.values.len());
+                self.take_values(dialect, &mut values);
+                // Cache the SQL only if quarry's value order is sea-query's.
+                let cacheable = values == built.values;
+                crate::cache::store(dialect, &shape, cacheable.then(|| built.sql.clone()));
+                built
+            }
         }
-        if let Some(h) = &self.having {
-            q.and_having(h.clone());
-        }
-        for (e, o, nulls) in &self.order {
-            match nulls {
-                Some(n) => q.order_by_expr_with_nulls(e.clone(), o.clone(), *n),
-                None => q.order_by_expr(e.clone(), o.clone()),
-            };
-        }
-        Tail::of(self).apply(q);
     }
 
     /// Refuses, with a typed error, what the database cannot run.
@@ -155,16 +284,6 @@ impl Parts {
         if self.lock.is_some() && !caps.row_locks {
             return Err(Error::Unsupported {
                 feature: "row locks (FOR UPDATE / FOR SHARE)",
-                backend: backend.name,
-            });
-        }
-        if matches!(
-            self.lock,
-            Some((_, LockWait::SkipLocked | LockWait::NoWait))
-        ) && !caps.row_locks
-        {
-            return Err(Error::Unsupported {
-                feature: "SKIP LOCKED / NOWAIT",
                 backend: backend.name,
             });
         }
@@ -187,49 +306,6 @@ impl Parts {
 
     pub(crate) fn is_windowed(&self) -> bool {
         self.limit.is_some() || self.offset.is_some() || self.distinct
-    }
-}
-
-/// The clauses that come last: LIMIT, OFFSET, DISTINCT and locks.
-#[derive(Clone, Copy)]
-struct Tail {
-    limit: Option<u64>,
-    offset: Option<u64>,
-    distinct: bool,
-    lock: Option<(LockStrength, LockWait)>,
-}
-
-impl Tail {
-    fn of(p: &Parts) -> Self {
-        Tail {
-            limit: p.limit,
-            offset: p.offset,
-            distinct: p.distinct,
-            lock: p.lock,
-        }
-    }
-
-    fn apply(self, q: &mut SelectStatement) {
-        if let Some(l) = self.limit {
-            q.limit(l);
-        }
-        if let Some(o) = self.offset {
-            q.offset(o);
-        }
-        if self.distinct {
-            q.distinct();
-        }
-        if let Some((strength, wait)) = self.lock {
-            let t = match strength {
-                LockStrength::Update => LockType::Update,
-                LockStrength::Share => LockType::Share,
-            };
-            match wait {
-                LockWait::Wait => q.lock(t),
-                LockWait::NoWait => q.lock_with_behavior(t, LockBehavior::Nowait),
-                LockWait::SkipLocked => q.lock_with_behavior(t, LockBehavior::SkipLocked),
-            };
-        }
     }
 }
 
@@ -301,19 +377,13 @@ impl<S: Schema, J> Query<S, J> {
     /// Adds a condition with AND. Every column in it must belong to `S` or to a
     /// joined source.
     pub fn filter<L: AllIn<(S, J), I>, I>(mut self, c: Cond<L>) -> Self {
-        self.parts.cond = Some(match self.parts.cond.take() {
-            Some(e) => e.and(c.expr),
-            None => c.expr,
-        });
+        self.parts.and_where(c.rpn);
         self
     }
 
     /// Adds a condition whose sources were checked elsewhere (by [`crate::into_query::RootOf`]).
     pub(crate) fn filter_unchecked<L>(mut self, c: Cond<L>) -> Self {
-        self.parts.cond = Some(match self.parts.cond.take() {
-            Some(e) => e.and(c.expr),
-            None => c.expr,
-        });
+        self.parts.and_where(c.rpn);
         self
     }
 
@@ -328,25 +398,25 @@ impl<S: Schema, J> Query<S, J> {
 
     /// Adds a condition with OR (Ecto's `or_where`).
     pub fn or_filter<L: AllIn<(S, J), I>, I>(mut self, c: Cond<L>) -> Self {
-        self.parts.cond = Some(match self.parts.cond.take() {
-            Some(e) => e.or(c.expr),
-            None => c.expr,
-        });
+        self.parts.or_where(c.rpn);
         self
     }
 
     /// Adds an ORDER BY term.
     pub fn order_by<L: AllIn<(S, J), I>, I>(mut self, o: SortOrder<L>) -> Self {
-        self.parts.order.push((o.expr, o.order, o.nulls));
+        self.parts.order.append(o.expr);
+        self.parts.order.push(Op::OrderItem(o.dir, o.nulls));
         self
     }
 
     /// Orders by a field of `S` chosen at run time (checked against the schema by
     /// [`Field::named`]).
     pub fn order_by_field(mut self, field: Field<S>, descending: bool) -> Self {
-        let order = if descending { Order::Desc } else { Order::Asc };
-        let e = Expr::col((S::TABLE, S::FIELDS[field.index()].column));
-        self.parts.order.push((e, order, None));
+        let dir = if descending { Dir::Desc } else { Dir::Asc };
+        self.parts
+            .order
+            .push(Op::col(S::TABLE, S::FIELDS[field.index()].column));
+        self.parts.order.push(Op::OrderItem(dir, Nulls::Default));
         self
     }
 
@@ -372,9 +442,10 @@ impl<S: Schema, J> Query<S, J> {
     pub fn first(mut self) -> Self {
         if self.parts.order.is_empty() {
             for f in S::FIELDS.iter().filter(|f| f.primary_key) {
+                self.parts.order.push(Op::col(S::TABLE, f.column));
                 self.parts
                     .order
-                    .push((Expr::col((S::TABLE, f.column)), Order::Asc, None));
+                    .push(Op::OrderItem(Dir::Asc, Nulls::Default));
             }
         }
         self.limit(1)
@@ -385,21 +456,24 @@ impl<S: Schema, J> Query<S, J> {
     pub fn last(mut self) -> Self {
         if self.parts.order.is_empty() {
             for f in S::FIELDS.iter().filter(|f| f.primary_key) {
+                self.parts.order.push(Op::col(S::TABLE, f.column));
                 self.parts
                     .order
-                    .push((Expr::col((S::TABLE, f.column)), Order::Desc, None));
+                    .push(Op::OrderItem(Dir::Desc, Nulls::Default));
             }
         } else {
-            for (_, o, nulls) in &mut self.parts.order {
-                *o = match o {
-                    Order::Asc => Order::Desc,
-                    _ => Order::Asc,
-                };
-                *nulls = match nulls {
-                    Some(NullOrdering::First) => Some(NullOrdering::Last),
-                    Some(NullOrdering::Last) => Some(NullOrdering::First),
-                    None => None,
-                };
+            for op in &mut self.parts.order.ops {
+                if let Op::OrderItem(dir, nulls) = op {
+                    *dir = match dir {
+                        Dir::Asc => Dir::Desc,
+                        Dir::Desc => Dir::Asc,
+                    };
+                    *nulls = match nulls {
+                        Nulls::First => Nulls::Last,
+                        Nulls::Last => Nulls::First,
+                        Nulls::Default => Nulls::Default,
+                    };
+                }
             }
         }
         self.limit(1)
@@ -420,7 +494,7 @@ impl<S: Schema, J> Query<S, J> {
             kind,
             table: src_table,
             alias,
-            on: on.expr,
+            on: on.rpn,
         });
         self.retype()
     }
@@ -466,16 +540,19 @@ impl<S: Schema, J> Query<S, J> {
     where
         C::Mentions: AllIn<(S, J), I>,
     {
-        self.parts.group_by.push(col.expr());
+        self.parts.group_by.push(col.col());
+        self.parts.group_by.push(Op::Item);
         self
     }
 
     /// HAVING a condition (usually on an aggregate: `count().gt(1)`).
     pub fn having<L: AllIn<(S, J), I>, I>(mut self, c: Cond<L>) -> Self {
-        self.parts.having = Some(match self.parts.having.take() {
-            Some(e) => e.and(c.expr),
-            None => c.expr,
-        });
+        if self.parts.having.is_empty() {
+            self.parts.having = c.rpn;
+        } else {
+            self.parts.having.append(c.rpn);
+            self.parts.having.push(Op::And);
+        }
         self
     }
 
@@ -528,9 +605,9 @@ impl<S: Schema, J> Query<S, J> {
         self.parts.is_windowed()
     }
 
-    /// The WHERE expression, if any.
-    pub fn condition(&self) -> Option<&Expr> {
-        self.parts.cond.as_ref()
+    /// The WHERE expression for `dialect`, if any.
+    pub fn condition(&self, dialect: Dialect) -> Option<Expr> {
+        self.parts.cond.to_exprs(dialect).expr
     }
 
     /// True when the query joins other sources.
@@ -538,19 +615,23 @@ impl<S: Schema, J> Query<S, J> {
         !self.parts.joins.is_empty()
     }
 
-    /// The SELECT of every persisted column of `S`.
-    pub fn select_statement(&self) -> SelectStatement {
-        self.parts.build(root_columns::<S>())
+    /// The SELECT of every persisted column of `S`, for `dialect`.
+    pub fn select_statement(&self, dialect: Dialect) -> SelectStatement {
+        self.parts.to_select_with(dialect, root_columns::<S>())
     }
 
-    /// Applies filters, order, limit, offset and DISTINCT to `q`.
-    pub fn apply(&self, q: &mut SelectStatement) {
-        self.parts.apply(q)
-    }
-
-    /// Compiles the query for `dialect`.
+    /// Compiles the query for `dialect` (through the SQL cache).
     pub fn to_statement(&self, dialect: Dialect) -> Statement {
-        dialect.build(&self.select_statement(), S::TABLE)
+        self.clone().into_statement(dialect)
+    }
+
+    /// Compiles the query for `dialect`, consuming it (through the SQL cache).
+    pub fn into_statement(self, dialect: Dialect) -> Statement {
+        let mut parts = self.parts;
+        if parts.select.is_empty() {
+            parts.root = Some((S::TABLE, S::FIELDS));
+        }
+        parts.compile(dialect)
     }
 
     /// Refuses, with a typed error, what the database cannot run (row locks on
@@ -571,10 +652,14 @@ pub(crate) fn root_columns<S: Schema>() -> Vec<Expr> {
 
 /// An uncorrelated `EXISTS (subquery)` condition.
 pub fn exists<P: crate::select::Projection>(sub: crate::select::Select<P>) -> Cond<()> {
-    Cond::new(Expr::exists(sub.into_statement()))
+    let mut rpn = Rpn::default();
+    rpn.push_sub(sub.into_parts_only(), Op::Exists);
+    Cond::new(rpn)
 }
 
 /// An uncorrelated `NOT EXISTS (subquery)` condition.
 pub fn not_exists<P: crate::select::Projection>(sub: crate::select::Select<P>) -> Cond<()> {
-    Cond::new(Expr::exists(sub.into_statement()).not())
+    let mut rpn = Rpn::default();
+    rpn.push_sub(sub.into_parts_only(), Op::NotExists);
+    Cond::new(rpn)
 }

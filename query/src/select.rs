@@ -2,6 +2,7 @@
 //! a column, a tuple of columns and aggregates, or whole (or optional) rows of
 //! joined schemas. Each decodes by position, with no lookups by name.
 
+use crate::ast::{Dir, Op, Rpn};
 use crate::dialect::Dialect;
 use crate::driver::Backend;
 use crate::query::Parts;
@@ -9,7 +10,7 @@ use crate::scope::One;
 use crate::source::{ColumnRef, Source};
 use crate::statement::Statement;
 use quarry_core::{Error, FieldValue, Nullable, Row, Schema};
-use sea_query::{Expr, ExprTrait, Func, SelectStatement};
+use sea_query::SelectStatement;
 use std::marker::PhantomData;
 
 /// Something a query can select and decode.
@@ -18,9 +19,9 @@ pub trait Projection: Send + Sync {
     type Output: Send;
     /// The sources it reads (checked against the query's scope).
     type Mentions;
-    /// Pushes its SQL expressions; `dialect` is known when the statement is built
-    /// for a database (aggregates cast their results then).
-    fn exprs(&self, dialect: Option<Dialect>, out: &mut Vec<Expr>);
+    /// Pushes its select items (each ends with `Op::Item`).
+    #[doc(hidden)]
+    fn push(&self, out: &mut Rpn);
     /// Decodes from `row`, starting at column `*at`, advancing it.
     fn decode(&self, row: &dyn Row, at: &mut usize) -> Result<Self::Output, Error>;
 }
@@ -28,8 +29,9 @@ pub trait Projection: Send + Sync {
 impl<C: ColumnRef + Send + Sync> Projection for C {
     type Output = C::Value;
     type Mentions = C::Mentions;
-    fn exprs(&self, _dialect: Option<Dialect>, out: &mut Vec<Expr>) {
-        out.push(self.expr());
+    fn push(&self, out: &mut Rpn) {
+        out.push(self.col());
+        out.push(Op::Item);
     }
     fn decode(&self, row: &dyn Row, at: &mut usize) -> Result<C::Value, Error> {
         let v = row.get::<C::Value>(*at)?;
@@ -44,9 +46,9 @@ macro_rules! tuple_projection {
             type Output = ($($name::Output,)+);
             type Mentions = tuple_projection!(@mentions $($name),+);
             #[allow(non_snake_case)]
-            fn exprs(&self, dialect: Option<Dialect>, out: &mut Vec<Expr>) {
+            fn push(&self, out: &mut Rpn) {
                 let ($($name,)+) = self;
-                $($name.exprs(dialect, out);)+
+                $($name.push(out);)+
             }
             #[allow(non_snake_case)]
             fn decode(&self, row: &dyn Row, at: &mut usize) -> Result<Self::Output, Error> {
@@ -67,12 +69,14 @@ tuple_projection!(A, B, C, D, E, F);
 tuple_projection!(A, B, C, D, E, F, G);
 tuple_projection!(A, B, C, D, E, F, G, H);
 
-fn source_columns<Src: Source>(out: &mut Vec<Expr>) {
+fn source_columns<Src: Source>(out: &mut Rpn) {
+    let name = Src::name();
     for f in <Src::Schema as Schema>::FIELDS
         .iter()
         .filter(|f| f.is_persisted())
     {
-        out.push(Expr::col((Src::name(), f.column)));
+        out.push(Op::col(name, f.column));
+        out.push(Op::Item);
     }
 }
 
@@ -96,7 +100,7 @@ pub fn maybe_row<Src: Source>() -> MaybeWhole<Src> {
 impl<Src: Source> Projection for Whole<Src> {
     type Output = Src::Schema;
     type Mentions = One<Src>;
-    fn exprs(&self, _dialect: Option<Dialect>, out: &mut Vec<Expr>) {
+    fn push(&self, out: &mut Rpn) {
         source_columns::<Src>(out);
     }
     fn decode(&self, row: &dyn Row, at: &mut usize) -> Result<Src::Schema, Error> {
@@ -109,7 +113,7 @@ impl<Src: Source> Projection for Whole<Src> {
 impl<Src: Source> Projection for MaybeWhole<Src> {
     type Output = Option<Src::Schema>;
     type Mentions = One<Src>;
-    fn exprs(&self, _dialect: Option<Dialect>, out: &mut Vec<Expr>) {
+    fn push(&self, out: &mut Rpn) {
         source_columns::<Src>(out);
     }
     fn decode(&self, row: &dyn Row, at: &mut usize) -> Result<Option<Src::Schema>, Error> {
@@ -146,86 +150,80 @@ macro_rules! summable {
 }
 summable!(i16 => Option<i64>, true; i32 => Option<i64>, true; i64 => Option<i64>, true; f32 => Option<f64>, false; f64 => Option<f64>, false);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum AggKind {
-    Count,
-    CountDistinct,
-    Sum { integer: bool },
-    Avg,
-    Min,
-    Max,
-}
-
 /// An aggregate expression returning `T`: usable in `select`, `having` and
 /// `order_by` like a column.
 pub struct Agg<M, T> {
-    kind: AggKind,
-    arg: Option<Expr>,
+    rpn: Rpn,
     _marker: PhantomData<fn() -> (M, T)>,
 }
 
 impl<M, T> Clone for Agg<M, T> {
     fn clone(&self) -> Self {
         Agg {
-            kind: self.kind,
-            arg: self.arg.clone(),
+            rpn: self.rpn.clone(),
             _marker: PhantomData,
         }
     }
 }
 
 impl<M, T: FieldValue> Agg<M, T> {
-    fn of(kind: AggKind, arg: Option<Expr>) -> Self {
+    fn of(arg: Option<Op>, op: Op) -> Self {
+        let mut rpn = Rpn::default();
+        if let Some(a) = arg {
+            rpn.push(a);
+        }
+        rpn.push(op);
         Agg {
-            kind,
-            arg,
+            rpn,
             _marker: PhantomData,
         }
     }
 
-    fn call(&self) -> Expr {
-        match (self.kind, self.arg.clone()) {
-            (AggKind::Count, _) | (_, None) => Func::count(Expr::cust("*")).into(),
-            (AggKind::CountDistinct, Some(a)) => Func::count_distinct(a).into(),
-            (AggKind::Sum { .. }, Some(a)) => Func::sum(a).into(),
-            (AggKind::Avg, Some(a)) => Func::avg(a).into(),
-            (AggKind::Min, Some(a)) => Func::min(a).into(),
-            (AggKind::Max, Some(a)) => Func::max(a).into(),
-        }
+    fn compare(&self, v: impl crate::expr::Bind<T>, op: Op) -> crate::expr::Cond<M> {
+        let mut rpn = self.rpn.clone();
+        rpn.push_value(v.bind());
+        rpn.push(op);
+        crate::expr::Cond::new(rpn)
     }
 
-    /// The aggregate cast so every database returns the same type (Postgres and
-    /// MySQL return DECIMAL/NUMERIC for sums and averages).
-    fn typed_call(&self, dialect: Option<Dialect>) -> Expr {
-        let call = self.call();
-        let integer = matches!(self.kind, AggKind::Sum { integer: true });
-        match (self.kind, dialect) {
-            (AggKind::Sum { .. } | AggKind::Avg, Some(Dialect::Postgres)) => {
-                call.cast_as(if integer {
-                    "BIGINT"
-                } else {
-                    "DOUBLE PRECISION"
-                })
-            }
-            (AggKind::Sum { .. } | AggKind::Avg, Some(Dialect::MySql)) => {
-                call.cast_as(if integer { "SIGNED" } else { "DOUBLE" })
-            }
-            (AggKind::Sum { .. } | AggKind::Avg, Some(Dialect::Sqlite)) => {
-                call.cast_as(if integer { "INTEGER" } else { "REAL" })
-            }
-            _ => call,
-        }
+    /// `agg > v` (for HAVING).
+    pub fn gt(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
+        self.compare(v, Op::Gt)
+    }
+    /// `agg >= v`.
+    pub fn ge(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
+        self.compare(v, Op::Ge)
+    }
+    /// `agg < v`.
+    pub fn lt(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
+        self.compare(v, Op::Lt)
+    }
+    /// `agg <= v`.
+    pub fn le(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
+        self.compare(v, Op::Le)
+    }
+    /// `agg = v`.
+    pub fn eq(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
+        self.compare(v, Op::Eq)
+    }
+    /// Ascending order by this aggregate.
+    pub fn asc(&self) -> crate::expr::SortOrder<M> {
+        crate::expr::SortOrder::new(self.rpn.clone(), Dir::Asc)
+    }
+    /// Descending order by this aggregate.
+    pub fn desc(&self) -> crate::expr::SortOrder<M> {
+        crate::expr::SortOrder::new(self.rpn.clone(), Dir::Desc)
     }
 }
 
 /// `count(*)`.
 pub fn count() -> Agg<(), i64> {
-    Agg::of(AggKind::Count, None)
+    Agg::of(None, Op::CountStar)
 }
 
 /// `count(DISTINCT col)`.
 pub fn count_distinct<C: ColumnRef>(col: C) -> Agg<C::Mentions, i64> {
-    Agg::of(AggKind::CountDistinct, Some(col.expr()))
+    Agg::of(Some(col.col()), Op::CountDistinct)
 }
 
 /// `sum(col)`: an `Option<i64>` for integer columns, `Option<f64>` for floats
@@ -235,10 +233,10 @@ where
     C::Value: Summable,
 {
     Agg::of(
-        AggKind::Sum {
+        Some(col.col()),
+        Op::Sum {
             integer: <C::Value as Summable>::INTEGER,
         },
-        Some(col.expr()),
     )
 }
 
@@ -247,7 +245,7 @@ pub fn avg<C: ColumnRef>(col: C) -> Agg<C::Mentions, Option<f64>>
 where
     C::Value: Summable,
 {
-    Agg::of(AggKind::Avg, Some(col.expr()))
+    Agg::of(Some(col.col()), Op::Avg)
 }
 
 /// `min(col)`, NULL over no rows.
@@ -255,7 +253,7 @@ pub fn min<C: ColumnRef>(col: C) -> Agg<C::Mentions, <C::Value as Nullable>::Opt
 where
     C::Value: Nullable,
 {
-    Agg::of(AggKind::Min, Some(col.expr()))
+    Agg::of(Some(col.col()), Op::Min)
 }
 
 /// `max(col)`, NULL over no rows.
@@ -263,50 +261,20 @@ pub fn max<C: ColumnRef>(col: C) -> Agg<C::Mentions, <C::Value as Nullable>::Opt
 where
     C::Value: Nullable,
 {
-    Agg::of(AggKind::Max, Some(col.expr()))
+    Agg::of(Some(col.col()), Op::Max)
 }
 
 impl<M: Send + Sync, T: FieldValue> Projection for Agg<M, T> {
     type Output = T;
     type Mentions = M;
-    fn exprs(&self, dialect: Option<Dialect>, out: &mut Vec<Expr>) {
-        out.push(self.typed_call(dialect));
+    fn push(&self, out: &mut Rpn) {
+        out.append(self.rpn.clone());
+        out.push(Op::Item);
     }
     fn decode(&self, row: &dyn Row, at: &mut usize) -> Result<T, Error> {
         let v = row.get::<T>(*at)?;
         *at += 1;
         Ok(v)
-    }
-}
-
-impl<M, T: FieldValue> Agg<M, T> {
-    /// `agg > v` (for HAVING).
-    pub fn gt(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
-        crate::expr::Cond::new(self.call().gt(crate::expr::val(v.bind())))
-    }
-    /// `agg >= v`.
-    pub fn ge(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
-        crate::expr::Cond::new(self.call().gte(crate::expr::val(v.bind())))
-    }
-    /// `agg < v`.
-    pub fn lt(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
-        crate::expr::Cond::new(self.call().lt(crate::expr::val(v.bind())))
-    }
-    /// `agg <= v`.
-    pub fn le(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
-        crate::expr::Cond::new(self.call().lte(crate::expr::val(v.bind())))
-    }
-    /// `agg = v`.
-    pub fn eq(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
-        crate::expr::Cond::new(self.call().eq(crate::expr::val(v.bind())))
-    }
-    /// Ascending order by this aggregate.
-    pub fn asc(&self) -> crate::expr::SortOrder<M> {
-        crate::expr::SortOrder::new(self.call(), sea_query::Order::Asc)
-    }
-    /// Descending order by this aggregate.
-    pub fn desc(&self) -> crate::expr::SortOrder<M> {
-        crate::expr::SortOrder::new(self.call(), sea_query::Order::Desc)
     }
 }
 
@@ -317,33 +285,31 @@ pub struct Select<P> {
 }
 
 impl<P: Projection> Select<P> {
-    pub(crate) fn new(parts: Parts, projection: P) -> Self {
+    pub(crate) fn new(mut parts: Parts, projection: P) -> Self {
+        parts.select = Rpn::default();
+        parts.root = None;
+        projection.push(&mut parts.select);
         Select { parts, projection }
     }
 
-    /// The SELECT, for use as a subquery.
-    pub fn into_statement(self) -> SelectStatement {
-        let mut exprs = Vec::new();
-        self.projection.exprs(None, &mut exprs);
-        self.parts.into_statement(exprs)
+    /// The query parts, for use as a subquery.
+    pub(crate) fn into_parts_only(self) -> Parts {
+        self.parts
     }
 
-    /// Compiles for `dialect`.
+    /// The SELECT, for use as a subquery of a statement built for `dialect`.
+    pub fn into_statement(self, dialect: Dialect) -> SelectStatement {
+        self.parts.to_select(dialect)
+    }
+
+    /// Compiles for `dialect` (through the SQL cache).
     pub fn to_statement(&self, dialect: Dialect) -> Statement {
-        let mut exprs = Vec::new();
-        self.projection.exprs(Some(dialect), &mut exprs);
-        dialect.build(&self.parts.clone().into_statement(exprs), self.parts.from)
+        self.parts.clone().compile(dialect)
     }
 
     /// Compiles for `dialect`, giving back the projection to decode with.
     pub(crate) fn into_parts(self, dialect: Dialect) -> (Statement, P) {
-        let mut exprs = Vec::new();
-        self.projection.exprs(Some(dialect), &mut exprs);
-        let from = self.parts.from;
-        (
-            dialect.build(&self.parts.into_statement(exprs), from),
-            self.projection,
-        )
+        (self.parts.compile(dialect), self.projection)
     }
 
     /// Refuses what the database cannot run.

@@ -2,7 +2,6 @@
 //! alias (to join the same table twice), and typed column references to either.
 
 use quarry_core::{Column, FieldValue, Schema};
-use sea_query::Expr;
 use std::marker::PhantomData;
 
 /// Something a query can read from.
@@ -33,15 +32,16 @@ pub trait ColumnRef: Copy {
     type Mentions;
     /// The Rust type of the column.
     type Value: FieldValue;
-    /// The qualified column expression.
-    fn expr(&self) -> Expr;
+    /// The qualified column.
+    #[doc(hidden)]
+    fn col(&self) -> crate::ast::Op;
 }
 
 impl<S: Schema, T: FieldValue> ColumnRef for Column<S, T> {
     type Mentions = crate::scope::One<S>;
     type Value = T;
-    fn expr(&self) -> Expr {
-        Expr::col((S::TABLE, self.column()))
+    fn col(&self) -> crate::ast::Op {
+        crate::ast::Op::col(S::TABLE, self.column())
     }
 }
 
@@ -124,8 +124,8 @@ impl<S, T, const N: u8> Copy for AliasColumn<S, T, N> {}
 impl<S: Schema, T: FieldValue, const N: u8> ColumnRef for AliasColumn<S, T, N> {
     type Mentions = crate::scope::One<Alias<S, N>>;
     type Value = T;
-    fn expr(&self) -> Expr {
-        Expr::col((alias_name::<S, N>(), S::FIELDS[self.index].column))
+    fn col(&self) -> crate::ast::Op {
+        crate::ast::Op::col(alias_name::<S, N>(), S::FIELDS[self.index].column)
     }
 }
 

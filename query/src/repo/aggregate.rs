@@ -111,10 +111,13 @@ impl<S: Schema> Aggregate<S> {
         if wrap {
             let mut q = sea_query::Query::select();
             q.expr(call);
-            q.from_subquery(parts.build(root_columns::<S>()), "quarry_sub");
+            q.from_subquery(
+                parts.to_select_with(dialect, root_columns::<S>()),
+                "quarry_sub",
+            );
             (q, ty)
         } else {
-            (parts.build(vec![call]), ty)
+            (parts.to_select_with(dialect, vec![call]), ty)
         }
     }
 }

@@ -226,7 +226,7 @@ pub trait Repo: Send + Sync {
             )));
         };
         let col = Expr::col((S::TABLE, S::FIELDS[*index].column));
-        let mut q = Query::<S>::new().select_statement();
+        let mut q = Query::<S>::new().select_statement(self.driver().backend().dialect);
         q.and_where(col.eq(Expr::val(crate::sql_value::to_sea(id.into()))));
         let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
         Ok(fetch_all(self.driver(), &stmt).await?.into_iter().next())
@@ -272,7 +272,9 @@ pub trait Repo: Send + Sync {
     async fn exists<Q: IntoQuery<I>, I>(&self, query: Q) -> Result<bool> {
         let query = query.into_query();
         query.check(self.driver().backend())?;
-        let mut q = query.parts.build(vec![Expr::val(1)]);
+        let mut q = query
+            .parts
+            .to_select_with(self.driver().backend().dialect, vec![Expr::val(1)]);
         q.limit(1);
         let stmt = self.driver().backend().dialect.build(&q, Q::Schema::TABLE);
         let mut found = false;
@@ -287,7 +289,7 @@ pub trait Repo: Send + Sync {
     /// The stored version of `data`, read again by primary key (`None` if gone).
     async fn reload<S: Schema>(&self, data: &S) -> Result<Option<S>> {
         let cond = write::key_condition(data, None)?;
-        let mut q = Query::<S>::new().select_statement();
+        let mut q = Query::<S>::new().select_statement(self.driver().backend().dialect);
         q.and_where(cond);
         let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
         let mut rows: Vec<S> = fetch_all(self.driver(), &stmt).await?;
@@ -313,7 +315,7 @@ pub trait Repo: Send + Sync {
             return Ok(Vec::new());
         }
         let keys: Vec<Value> = data.iter().filter_map(|d| d.get_value(*index)).collect();
-        let mut q = Query::<S>::new().select_statement();
+        let mut q = Query::<S>::new().select_statement(self.driver().backend().dialect);
         q.and_where(
             Expr::col((S::TABLE, S::FIELDS[*index].column)).is_in(
                 keys.iter()
@@ -446,8 +448,8 @@ pub trait Repo: Send + Sync {
         let mut q = sea_query::Query::update();
         q.table(S::<Q, I>::TABLE);
         updates.apply(&mut q);
-        if let Some(c) = query.condition() {
-            q.and_where(c.clone());
+        if let Some(c) = query.condition(self.driver().backend().dialect) {
+            q.and_where(c);
         }
         let stmt = self.driver().backend().dialect.build(&q, S::<Q, I>::TABLE);
         Ok(log::execute(self.driver(), &stmt).await?.rows_affected)
@@ -463,8 +465,8 @@ pub trait Repo: Send + Sync {
         }
         let mut q = sea_query::Query::delete();
         q.from_table(Q::Schema::TABLE);
-        if let Some(c) = query.condition() {
-            q.and_where(c.clone());
+        if let Some(c) = query.condition(self.driver().backend().dialect) {
+            q.and_where(c);
         }
         let stmt = self.driver().backend().dialect.build(&q, Q::Schema::TABLE);
         Ok(log::execute(self.driver(), &stmt).await?.rows_affected)

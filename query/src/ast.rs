@@ -1,0 +1,333 @@
+//! quarry's own compact form of expressions: a postfix list of operations plus
+//! the values they bind, in SQL order. Building one is a few pushes; the list of
+//! operations (without values) is the expression's *shape*, the key of the SQL
+//! cache. sea-query expressions are made from it only when a shape is compiled
+//! for the first time.
+
+use crate::dialect::Dialect;
+use crate::query::Parts;
+use quarry_core::Value;
+use sea_query::{BinOper, Expr, ExprTrait, Func, NullOrdering, Order};
+
+/// Sort direction.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dir {
+    Asc,
+    Desc,
+}
+
+/// Where NULLs sort.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Nulls {
+    Default,
+    First,
+    Last,
+}
+
+/// A name in SQL (table, alias, column, literal): a `&'static str` compared and
+/// hashed by address and length, which is exact for static strings (the same
+/// address and length is the same text) and much cheaper than by content.
+#[derive(Clone, Copy, Debug)]
+pub struct Name(pub &'static str);
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0.as_ptr(), other.0.as_ptr()) && self.0.len() == other.0.len()
+    }
+}
+impl Eq for Name {}
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_usize(self.0.as_ptr() as usize);
+        state.write_usize(self.0.len());
+    }
+}
+
+/// One operation. Operands come before their operator.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// A column of a table or alias.
+    Col(Name, Name),
+    /// The next bound value.
+    Val,
+    /// Literal SQL (`1 = 1`, `1 = 0`).
+    Lit(Name),
+    /// Binary comparisons and connectives.
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    And,
+    Or,
+    Like,
+    NotLike,
+    /// Unary.
+    Not,
+    IsNull,
+    IsNotNull,
+    Lower,
+    /// `x BETWEEN a AND b` (three operands).
+    Between,
+    /// `x IN (n operands)` / `NOT IN`.
+    InList(u32),
+    NotInList(u32),
+    /// `x IN (subquery)` and friends; the subquery is the next one in `subs`.
+    InSub,
+    NotInSub,
+    Exists,
+    NotExists,
+    /// Aggregates.
+    CountStar,
+    CountDistinct,
+    Sum {
+        integer: bool,
+    },
+    Avg,
+    Min,
+    Max,
+    /// Ends one item of a list (select list, GROUP BY).
+    Item,
+    /// Ends one ORDER BY term.
+    OrderItem(Dir, Nulls),
+    /// Separators of a statement's key.
+    Section(u8),
+    From(Name),
+    /// Every persisted column of a schema's table, identified by its static
+    /// field list (address and length).
+    Root(usize, usize),
+    Join(crate::query::JoinKind, Name, Option<Name>),
+    Tail(
+        bool,
+        bool,
+        bool,
+        Option<(crate::query::LockStrength, crate::query::LockWait)>,
+    ),
+}
+
+/// A postfix expression (or list of expressions) with its values and subqueries.
+#[derive(Clone, Debug, Default)]
+pub struct Rpn {
+    pub(crate) ops: Vec<Op>,
+    pub(crate) values: Vec<Value>,
+    pub(crate) subs: Vec<Parts>,
+}
+
+impl Op {
+    /// A column.
+    pub fn col(table: &'static str, column: &'static str) -> Op {
+        Op::Col(Name(table), Name(column))
+    }
+    /// Literal SQL.
+    pub fn lit(sql: &'static str) -> Op {
+        Op::Lit(Name(sql))
+    }
+}
+
+impl Rpn {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    pub(crate) fn op(op: Op) -> Self {
+        Rpn {
+            ops: vec![op],
+            values: Vec::new(),
+            subs: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, op: Op) {
+        self.ops.push(op);
+    }
+
+    pub(crate) fn push_value(&mut self, v: Value) {
+        self.ops.push(Op::Val);
+        self.values.push(v);
+    }
+
+    pub(crate) fn push_sub(&mut self, sub: Parts, op: Op) {
+        self.subs.push(sub);
+        self.ops.push(op);
+    }
+
+    /// Appends `other`'s operations, values and subqueries after this one's.
+    pub(crate) fn append(&mut self, other: Rpn) {
+        self.ops.extend(other.ops);
+        self.values.extend(other.values);
+        self.subs.extend(other.subs);
+    }
+
+    /// `self op other` for a binary operator.
+    pub(crate) fn binary(mut self, other: Rpn, op: Op) -> Rpn {
+        self.append(other);
+        self.ops.push(op);
+        self
+    }
+
+    /// Pushes this expression's shape onto a cache key.
+    pub(crate) fn key(&self, key: &mut Vec<Op>) {
+        key.extend_from_slice(&self.ops);
+        for s in &self.subs {
+            key.push(Op::Section(9));
+            s.key(key);
+        }
+    }
+
+    /// Moves the values out in SQL order (subqueries' values where they stand).
+    pub(crate) fn take_values(self, dialect: Dialect, out: &mut Vec<sea_query::Value>) {
+        let mut values = self.values.into_iter();
+        let mut subs = self.subs.into_iter();
+        for op in &self.ops {
+            match op {
+                Op::Val => {
+                    if let Some(v) = values.next() {
+                        out.push(crate::sql_value::to_sea(v));
+                    }
+                }
+                Op::InSub | Op::NotInSub | Op::Exists | Op::NotExists => {
+                    if let Some(s) = subs.next() {
+                        s.take_values(dialect, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Builds the sea-query expressions: the one expression left on the stack, or
+    /// the items of a list.
+    pub(crate) fn to_exprs(&self, dialect: Dialect) -> Built {
+        let mut stack: Vec<Expr> = Vec::with_capacity(4);
+        let mut values = self.values.iter();
+        let mut subs = self.subs.iter();
+        let mut items = Vec::new();
+        let mut orders = Vec::new();
+        let pop = |stack: &mut Vec<Expr>| stack.pop().unwrap_or_else(|| Expr::cust("NULL"));
+        for op in &self.ops {
+            let e = match *op {
+                Op::Col(t, c) => Expr::col((t.0, c.0)),
+                Op::Val => Expr::val(crate::sql_value::to_sea(
+                    values
+                        .next()
+                        .cloned()
+                        .unwrap_or(Value::Null(quarry_core::ValueType::String)),
+                )),
+                Op::Lit(s) => Expr::cust(s.0),
+                Op::Eq
+                | Op::Ne
+                | Op::Gt
+                | Op::Ge
+                | Op::Lt
+                | Op::Le
+                | Op::And
+                | Op::Or
+                | Op::Like
+                | Op::NotLike => {
+                    let r = pop(&mut stack);
+                    let l = pop(&mut stack);
+                    match *op {
+                        Op::Eq => l.eq(r),
+                        Op::Ne => l.ne(r),
+                        Op::Gt => l.gt(r),
+                        Op::Ge => l.gte(r),
+                        Op::Lt => l.lt(r),
+                        Op::Le => l.lte(r),
+                        Op::And => l.and(r),
+                        Op::Or => l.or(r),
+                        Op::Like => l.binary(BinOper::Like, r),
+                        _ => l.binary(BinOper::NotLike, r),
+                    }
+                }
+                Op::Not => pop(&mut stack).not(),
+                Op::IsNull => pop(&mut stack).is_null(),
+                Op::IsNotNull => pop(&mut stack).is_not_null(),
+                Op::Lower => Func::lower(pop(&mut stack)).into(),
+                Op::Between => {
+                    let high = pop(&mut stack);
+                    let low = pop(&mut stack);
+                    pop(&mut stack).between(low, high)
+                }
+                Op::InList(n) | Op::NotInList(n) => {
+                    let at = stack.len().saturating_sub(n as usize);
+                    let list: Vec<Expr> = stack.split_off(at);
+                    let x = pop(&mut stack);
+                    if matches!(op, Op::InList(_)) {
+                        x.is_in(list)
+                    } else {
+                        x.is_not_in(list)
+                    }
+                }
+                Op::InSub | Op::NotInSub | Op::Exists | Op::NotExists => {
+                    let sub = subs
+                        .next()
+                        .map(|s| s.to_select(dialect))
+                        .unwrap_or_else(sea_query::Query::select);
+                    match op {
+                        Op::InSub => pop(&mut stack).in_subquery(sub),
+                        Op::NotInSub => pop(&mut stack).not_in_subquery(sub),
+                        Op::Exists => Expr::exists(sub),
+                        _ => Expr::exists(sub).not(),
+                    }
+                }
+                Op::CountStar => Func::count(Expr::cust("*")).into(),
+                Op::CountDistinct => Func::count_distinct(pop(&mut stack)).into(),
+                Op::Sum { integer } => cast(Func::sum(pop(&mut stack)).into(), dialect, integer),
+                Op::Avg => cast(Func::avg(pop(&mut stack)).into(), dialect, false),
+                Op::Min => Func::min(pop(&mut stack)).into(),
+                Op::Max => Func::max(pop(&mut stack)).into(),
+                Op::Item => {
+                    items.push(pop(&mut stack));
+                    continue;
+                }
+                Op::OrderItem(dir, nulls) => {
+                    let order = match dir {
+                        Dir::Asc => Order::Asc,
+                        Dir::Desc => Order::Desc,
+                    };
+                    let nulls = match nulls {
+                        Nulls::Default => None,
+                        Nulls::First => Some(NullOrdering::First),
+                        Nulls::Last => Some(NullOrdering::Last),
+                    };
+                    orders.push((pop(&mut stack), order, nulls));
+                    continue;
+                }
+                Op::Section(_) | Op::From(_) | Op::Root(..) | Op::Join(..) | Op::Tail(..) => {
+                    continue
+                }
+            };
+            stack.push(e);
+        }
+        Built {
+            expr: stack.pop(),
+            items,
+            orders,
+        }
+    }
+}
+
+/// What [`Rpn::to_exprs`] built.
+pub(crate) struct Built {
+    pub(crate) expr: Option<Expr>,
+    pub(crate) items: Vec<Expr>,
+    pub(crate) orders: Vec<(Expr, Order, Option<NullOrdering>)>,
+}
+
+/// Sums and averages cast so every database returns the same type (Postgres and
+/// MySQL return DECIMAL/NUMERIC otherwise).
+fn cast(call: Expr, dialect: Dialect, integer: bool) -> Expr {
+    match dialect {
+        Dialect::Postgres => call.cast_as(if integer {
+            "BIGINT"
+        } else {
+            "DOUBLE PRECISION"
+        }),
+        Dialect::MySql => call.cast_as(if integer { "SIGNED" } else { "DOUBLE" }),
+        Dialect::Sqlite => call.cast_as(if integer { "INTEGER" } else { "REAL" }),
+    }
+}
