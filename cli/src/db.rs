@@ -56,6 +56,7 @@ fn split_database(url: &str, with: Option<&str>) -> (Option<String>, String) {
 async fn admin(url: &str) -> Result<quarry::AnyRepo, String> {
     let options = PoolOptions {
         max_connections: 1,
+        acquire_timeout: std::time::Duration::from_secs(10),
         ..PoolOptions::default()
     };
     quarry::connect_with(url, options)

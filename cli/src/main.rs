@@ -71,19 +71,19 @@ enum DbCommand {
 
 #[derive(Subcommand, Debug)]
 enum GenCommand {
-    /// A new migration: <UTC timestamp>_<name>.rs in the migrations folder.
+    /// A new migration: YYYYMMDDhhmmss_NAME.rs (UTC) in the migrations folder.
     Migration {
         /// Its name, such as create_store.
         name: String,
     },
-    /// A schema struct with its changeset, and its create_<table> migration.
+    /// A schema struct with its changeset, and its create_TABLE migration.
     Schema {
         /// The struct, such as Product.
         module: String,
         /// The table, such as products.
         table: String,
         /// Fields as name:type (string, text, integer, bigint, float, boolean,
-        /// date, naive_datetime, utc_datetime, binary, map, references:<table>).
+        /// date, naive_datetime, utc_datetime, binary, map, references:TABLE).
         fields: Vec<String>,
         /// Write no migration.
         #[arg(long)]

@@ -25,12 +25,15 @@ pub fn all() -> Vec<Scenario> {
     ]
 }
 
+/// What a migration records.
+type Body = fn(&mut Commands);
+
 /// A migration made of functions (`change`, or `up` and `down`).
 struct Mig {
     version: i64,
     name: &'static str,
-    change: Option<fn(&mut Commands)>,
-    up_down: Option<(fn(&mut Commands), fn(&mut Commands))>,
+    change: Option<Body>,
+    up_down: Option<(Body, Body)>,
 }
 
 impl Migration for Mig {
@@ -60,7 +63,7 @@ impl Migration for Mig {
     }
 }
 
-fn change(version: i64, name: &'static str, f: fn(&mut Commands)) -> Box<dyn Migration> {
+fn change(version: i64, name: &'static str, f: Body) -> Box<dyn Migration> {
     Box::new(Mig {
         version,
         name,
@@ -386,6 +389,24 @@ async fn migration_irreversible_change_is_an_error_naming_it(db: &Db) -> R {
         ),
         err,
     )?;
+    // The same migration written with up and down rolls back.
+    let up_down: Box<dyn Migration> = Box::new(Mig {
+        version: V2,
+        name: "drop_log",
+        change: None,
+        up_down: Some((
+            |m| m.drop_table("mig_log"),
+            |m| {
+                m.create_table("mig_log", |t| {
+                    t.add("line", Type::Text);
+                })
+            },
+        )),
+    });
+    let migrator = Migrator::new(&db.repo, vec![up_down])?;
+    let back = migrator.rollback(Target::Step(1)).await?;
+    check(back.versions() == [V2], "up/down rolled back")?;
+    check(table_exists(db, "mig_log").await, "down recreated mig_log")?;
     Ok(())
 }
 
@@ -401,7 +422,7 @@ fn counted() -> Vec<Box<dyn Migration>> {
             "SELECT 1",
         );
     })];
-    let bodies: [(i64, &'static str, fn(&mut Commands)); 4] = [
+    let bodies: [(i64, &'static str, Body); 4] = [
         (V2, "second", |m| {
             m.execute_reversible(
                 format!("INSERT INTO mig_runs (version) VALUES ({V2})"),
