@@ -285,6 +285,11 @@ async fn all_snapshots() -> String {
     query(o, "exists", || {
         User::query().filter(exists(Post::query().select(Post::id)))
     });
+    query(o, "from_subquery", || {
+        Query::from_subquery(User::query().order_by(User::id.desc()).limit(10))
+            .filter(User::hair_color.eq("black"))
+            .offset(2)
+    });
     // Order, limit, distinct, first/last.
     query(o, "nulls_first", || {
         User::query().order_by(User::hair_color.asc().nulls_first())

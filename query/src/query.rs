@@ -64,6 +64,8 @@ pub struct Parts {
     /// Whole rows of the root schema, selected before `select`: its table and
     /// static field list.
     pub(crate) root: Option<(&'static str, &'static [quarry_core::FieldDef])>,
+    /// A subquery read instead of the table (aliased as the table).
+    pub(crate) from_sub: Option<Box<Parts>>,
     pub(crate) joins: Vec<JoinPart>,
     pub(crate) cond: Rpn,
     pub(crate) order: Rpn,
@@ -81,6 +83,7 @@ impl Parts {
             from,
             select: Rpn::default(),
             root: None,
+            from_sub: None,
             joins: Vec::new(),
             cond: Rpn::default(),
             order: Rpn::default(),
@@ -122,6 +125,11 @@ impl Parts {
     /// The shape of this query: its cache key.
     pub(crate) fn key(&self, key: &mut Vec<Op>) {
         key.push(Op::From(crate::ast::Name(self.from)));
+        if let Some(sub) = &self.from_sub {
+            key.push(Op::Section(8));
+            sub.key(key);
+            key.push(Op::Section(8));
+        }
         if let Some((_, fields)) = self.root {
             key.push(Op::Root(fields.as_ptr() as usize, fields.len()));
         }
@@ -154,6 +162,9 @@ impl Parts {
     pub(crate) fn take_values(self, dialect: Dialect, out: &mut Vec<sea_query::Value>) {
         let limit = self.effective_limit(dialect);
         self.select.take_values(dialect, out);
+        if let Some(sub) = self.from_sub {
+            sub.take_values(dialect, out);
+        }
         for j in self.joins {
             j.on.take_values(dialect, out);
         }
@@ -183,7 +194,10 @@ impl Parts {
         }
         q.exprs(self.select.to_exprs(dialect).items);
         q.exprs(extra);
-        q.from(self.from);
+        match &self.from_sub {
+            Some(sub) => q.from_subquery(sub.to_select(dialect), self.from),
+            None => q.from(self.from),
+        };
         for j in &self.joins {
             let kind = match j.kind {
                 JoinKind::Inner => JoinType::InnerJoin,
@@ -361,6 +375,31 @@ impl<S: Schema> Query<S> {
     pub fn new() -> Self {
         Query {
             parts: Parts::new(S::TABLE),
+            _marker: PhantomData,
+        }
+    }
+
+    /// A query over the rows another query of `S` returns (Ecto's
+    /// `from p in subquery(q)`): the subquery is aliased as `S`'s table, so `S`'s
+    /// columns refer to its rows. Filters, order and limits then apply to the
+    /// subquery's result, such as "of the 10 newest, the cheapest".
+    ///
+    /// ```
+    /// use quarry_query::{ColumnExt, Dialect, Query};
+    /// # use quarry_core::doc_support::Product;
+    /// let newest = Query::<Product>::new().order_by(Product::id.desc()).limit(10);
+    /// let q = Query::from_subquery(newest).order_by(Product::price.asc()).limit(1);
+    /// assert!(q.to_statement(Dialect::Sqlite).sql.contains(r#"FROM (SELECT "products"."id""#));
+    /// ```
+    pub fn from_subquery<J>(sub: Query<S, J>) -> Self {
+        let mut inner = sub.parts;
+        if inner.select.is_empty() {
+            inner.root = Some((S::TABLE, S::FIELDS));
+        }
+        let mut parts = Parts::new(S::TABLE);
+        parts.from_sub = Some(Box::new(inner));
+        Query {
+            parts,
             _marker: PhantomData,
         }
     }

@@ -257,6 +257,36 @@ pub trait Repo: Send + Sync {
         fetch_rows(self.driver(), query).await
     }
 
+    /// Streams the rows of `query` to `each`, one at a time as the database sends
+    /// them: memory stays flat whatever the row count (Ecto's `Repo.stream`).
+    /// Returns how many rows were seen; an error from `each` stops the stream.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// let mut total = 0.0;
+    /// repo.stream_each(quarry_query::from::<Product>(), |p: Product| {
+    ///     total += p.price;
+    ///     Ok(())
+    /// })
+    /// .await?;
+    /// # Ok(()) }
+    /// ```
+    async fn stream_each<F, I, E>(&self, query: F, mut each: E) -> Result<u64>
+    where
+        F: Fetch<I>,
+        E: FnMut(F::Row) -> Result<()> + Send,
+    {
+        let (stmt, decoder) = query.prepare(self.driver().backend())?;
+        let mut seen = 0u64;
+        log::fetch(self.driver(), &stmt, &mut |row| {
+            seen += 1;
+            each(decoder.decode(row)?)
+        })
+        .await?;
+        Ok(seen)
+    }
+
     /// At most one row: `None` when there is none, [`Error::MultipleResults`] when
     /// there are more.
     async fn one<F: Fetch<I>, I>(&self, query: F) -> Result<Option<F::Row>> {

@@ -13,6 +13,8 @@ pub fn all() -> Vec<Scenario> {
         same_table_joined_twice_under_aliases,
         select_columns_and_tuples,
         select_into_struct,
+        subquery_in_from,
+        stream_rows_one_at_a_time,
         group_by_and_having,
         subqueries_in_where,
         first_last_and_distinct,
@@ -452,4 +454,62 @@ struct Listing2 {
     product: String,
     store: String,
     price: Option<f64>,
+}
+
+pub async fn subquery_in_from(db: &Db) -> R {
+    seed(db).await?;
+    // Of the three cheapest products, the one whose name sorts last.
+    let cheapest = Product::query().order_by(Product::price.asc()).limit(3);
+    let q = Query::from_subquery(cheapest)
+        .order_by(Product::name.desc())
+        .limit(1);
+    let got = db.repo.one(q).await?.map(|p| p.name);
+    assert_eq!(got.as_deref(), Some("Pear"));
+    let cheap_in_a_store =
+        Query::from_subquery(Product::query().filter(Product::price.lt(Some(3.0))))
+            .filter(Product::store_id.is_not_null());
+    assert_eq!(db.repo.count(cheap_in_a_store).await?, 2);
+    Ok(())
+}
+
+pub async fn stream_rows_one_at_a_time(db: &Db) -> R {
+    let rows: Vec<Product> = (0..500)
+        .map(|i| product(&format!("P{i:03}"), f64::from(i)))
+        .collect();
+    db.repo.insert_all(rows).await?;
+    let mut total = 0.0;
+    let mut last = String::new();
+    let seen = db
+        .repo
+        .stream_each(
+            Product::query().order_by(Product::name.asc()),
+            |p: Product| {
+                assert!(p.name > last, "in order");
+                last = p.name;
+                total += p.price.unwrap_or(0.0);
+                Ok(())
+            },
+        )
+        .await?;
+    assert_eq!(seen, 500);
+    assert_eq!(total, (0..500).map(f64::from).sum::<f64>());
+    let mut n = 0;
+    let stopped = db
+        .repo
+        .stream_each(Product::query().select(Product::name), |_name: String| {
+            n += 1;
+            if n == 10 {
+                return Err(Error::Query("enough".into()));
+            }
+            Ok(())
+        })
+        .await;
+    assert!(
+        matches!(stopped, Err(Error::Query(ref m)) if m == "enough"),
+        "{stopped:?}"
+    );
+    assert_eq!(n, 10, "the stream stops at the first error");
+    // The connection is usable afterwards.
+    assert_eq!(db.repo.count(Product::query()).await?, 500);
+    Ok(())
 }
