@@ -407,8 +407,36 @@ impl<S: Schema> Changeset<S> {
         }
     }
 
-    fn push_constraint(mut self, c: Constraint) -> Self {
-        self.constraints.push(c);
+    /// Declares a constraint on `fields`; `suffix` names it by default
+    /// (`<table>_<cols>_<suffix>`, none for check constraints, whose name is given).
+    fn declare(
+        mut self,
+        fields: impl FieldList<S>,
+        opts: ConstraintOptions,
+        kind: crate::ConstraintKind,
+        suffix: Option<&str>,
+        message: &str,
+        tag: &'static str,
+    ) -> Self {
+        let idx = fields.indices();
+        let columns: Vec<String> = idx
+            .iter()
+            .map(|i| S::FIELDS[*i].column.to_string())
+            .collect();
+        let field = idx.first().map(|i| S::FIELDS[*i].name).unwrap_or("base");
+        let name = opts.name.unwrap_or_else(|| match suffix {
+            Some(suffix) => format!("{}_{}_{suffix}", S::TABLE, columns.join("_")),
+            None => String::new(),
+        });
+        self.constraints.push(Constraint {
+            kind,
+            name,
+            matching: opts.matching,
+            field: field.to_string(),
+            columns,
+            message: opts.message.unwrap_or_else(|| message.to_string()),
+            tag,
+        });
         self
     }
 
@@ -424,26 +452,15 @@ impl<S: Schema> Changeset<S> {
         fields: impl FieldList<S>,
         opts: ConstraintOptions,
     ) -> Self {
-        let idx = fields.indices();
-        let columns: Vec<String> = idx
-            .iter()
-            .map(|i| S::FIELDS[*i].column.to_string())
-            .collect();
-        let field = idx.first().map(|i| S::FIELDS[*i].name).unwrap_or("base");
-        let name = opts
-            .name
-            .unwrap_or_else(|| format!("{}_{}_index", S::TABLE, columns.join("_")));
-        self.push_constraint(Constraint {
-            kind: crate::ConstraintKind::Unique,
-            name,
-            matching: opts.matching,
-            field: field.to_string(),
-            columns,
-            message: opts
-                .message
-                .unwrap_or_else(|| "has already been taken".to_string()),
-            tag: "unique",
-        })
+        let kind = crate::ConstraintKind::Unique;
+        self.declare(
+            fields,
+            opts,
+            kind,
+            Some("index"),
+            "has already been taken",
+            "unique",
+        )
     }
 
     /// Declares a foreign key constraint on `field` (default name
@@ -458,24 +475,8 @@ impl<S: Schema> Changeset<S> {
         field: impl FieldList<S>,
         opts: ConstraintOptions,
     ) -> Self {
-        let idx = field.indices();
-        let columns: Vec<String> = idx
-            .iter()
-            .map(|i| S::FIELDS[*i].column.to_string())
-            .collect();
-        let name_field = idx.first().map(|i| S::FIELDS[*i].name).unwrap_or("base");
-        let name = opts
-            .name
-            .unwrap_or_else(|| format!("{}_{}_fkey", S::TABLE, columns.join("_")));
-        self.push_constraint(Constraint {
-            kind: crate::ConstraintKind::ForeignKey,
-            name,
-            matching: opts.matching,
-            field: name_field.to_string(),
-            columns,
-            message: opts.message.unwrap_or_else(|| "does not exist".to_string()),
-            tag: "foreign",
-        })
+        let kind = crate::ConstraintKind::ForeignKey;
+        self.declare(field, opts, kind, Some("fkey"), "does not exist", "foreign")
     }
 
     /// Declares a check constraint named `name`, reported on `field` (message
@@ -486,21 +487,8 @@ impl<S: Schema> Changeset<S> {
 
     /// [`Changeset::check_constraint`] with options (the name is required).
     pub fn check_constraint_with(self, field: impl FieldList<S>, opts: ConstraintOptions) -> Self {
-        let idx = field.indices();
-        let columns: Vec<String> = idx
-            .iter()
-            .map(|i| S::FIELDS[*i].column.to_string())
-            .collect();
-        let name_field = idx.first().map(|i| S::FIELDS[*i].name).unwrap_or("base");
-        self.push_constraint(Constraint {
-            kind: crate::ConstraintKind::Check,
-            name: opts.name.unwrap_or_default(),
-            matching: opts.matching,
-            field: name_field.to_string(),
-            columns,
-            message: opts.message.unwrap_or_else(|| "is invalid".to_string()),
-            tag: "check",
-        })
+        let kind = crate::ConstraintKind::Check;
+        self.declare(field, opts, kind, None, "is invalid", "check")
     }
 }
 
