@@ -31,6 +31,12 @@ impl Repo for MySqlRepo {
 }
 
 impl MySqlRepo {
+    /// The sqlx pool underneath, for code that talks to sqlx directly beside
+    /// quarry (benchmarks compare the two on the same pool).
+    pub fn pool(&self) -> &sqlx::MySqlPool {
+        self.driver.pool()
+    }
+
     /// The driver, shareable as `Arc<dyn Driver>` (what `quarry::connect` returns).
     pub fn into_driver(self) -> Arc<dyn Driver> {
         self.driver

@@ -49,6 +49,10 @@ pub(crate) struct MySqlDriver {
 }
 
 impl MySqlDriver {
+    pub(crate) fn pool(&self) -> &MySqlPool {
+        &self.pool
+    }
+
     pub(crate) fn new(pool: MySqlPool, backend: Backend) -> Self {
         MySqlDriver { pool, backend }
     }

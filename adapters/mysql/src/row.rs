@@ -17,13 +17,18 @@ impl MySqlRowRef<'_> {
         }
     }
 
-    fn get<'a, T>(&'a self, index: usize, ty: ValueType) -> Result<T, Error>
+    /// Decodes the already-fetched `raw` cell (no second lookup or type check:
+    /// the column's type was read to choose `T`).
+    fn get<'a, T>(
+        &self,
+        raw: sqlx::mysql::MySqlValueRef<'a>,
+        index: usize,
+        ty: ValueType,
+    ) -> Result<T, Error>
     where
-        T: sqlx::Decode<'a, sqlx::MySql> + sqlx::Type<sqlx::MySql>,
+        T: sqlx::Decode<'a, sqlx::MySql>,
     {
-        self.0
-            .try_get::<T, _>(index)
-            .map_err(|e| self.decode_err(index, ty, e.to_string()))
+        T::decode(raw).map_err(|e| self.decode_err(index, ty, e.to_string()))
     }
 }
 
@@ -42,33 +47,34 @@ impl Row for MySqlRowRef<'_> {
         if raw.is_null() {
             return Ok(Value::Null(ty));
         }
-        let my_type = raw.type_info().name().to_string();
-        let value = match my_type.as_str() {
-            "BOOLEAN" => Value::Bool(self.get(index, ty)?),
-            "TINYINT" if ty == ValueType::Bool => Value::Bool(self.get(index, ty)?),
-            "TINYINT" => Value::I16(i16::from(self.get::<i8>(index, ty)?)),
-            "SMALLINT" => Value::I16(self.get(index, ty)?),
-            "INT" | "MEDIUMINT" => Value::I32(self.get(index, ty)?),
-            "BIGINT" => Value::I64(self.get(index, ty)?),
+        let info = raw.type_info();
+        let my_type = info.name();
+        let value = match my_type {
+            "BOOLEAN" => Value::Bool(self.get(raw.clone(), index, ty)?),
+            "TINYINT" if ty == ValueType::Bool => Value::Bool(self.get(raw.clone(), index, ty)?),
+            "TINYINT" => Value::I16(i16::from(self.get::<i8>(raw.clone(), index, ty)?)),
+            "SMALLINT" => Value::I16(self.get(raw.clone(), index, ty)?),
+            "INT" | "MEDIUMINT" => Value::I32(self.get(raw.clone(), index, ty)?),
+            "BIGINT" => Value::I64(self.get(raw.clone(), index, ty)?),
             "TINYINT UNSIGNED" | "SMALLINT UNSIGNED" | "INT UNSIGNED" | "MEDIUMINT UNSIGNED" => {
-                Value::I64(i64::from(self.get::<u32>(index, ty)?))
+                Value::I64(i64::from(self.get::<u32>(raw.clone(), index, ty)?))
             }
             "BIGINT UNSIGNED" => {
-                let v: u64 = self.get(index, ty)?;
+                let v: u64 = self.get(raw.clone(), index, ty)?;
                 Value::I64(
                     i64::try_from(v)
                         .map_err(|_| self.decode_err(index, ty, format!("{v} out of range")))?,
                 )
             }
-            "FLOAT" => Value::F32(self.get(index, ty)?),
-            "DOUBLE" => Value::F64(self.get(index, ty)?),
+            "FLOAT" => Value::F32(self.get(raw.clone(), index, ty)?),
+            "DOUBLE" => Value::F64(self.get(raw.clone(), index, ty)?),
             "VARCHAR" | "CHAR" | "TEXT" | "TINYTEXT" | "MEDIUMTEXT" | "LONGTEXT" | "ENUM"
             | "SET" => {
-                let s: String = self.get(index, ty)?;
+                let s: String = self.get(raw.clone(), index, ty)?;
                 Value::String(s)
             }
             "BLOB" | "TINYBLOB" | "MEDIUMBLOB" | "LONGBLOB" | "BINARY" | "VARBINARY" => {
-                let b: Vec<u8> = self.get(index, ty)?;
+                let b: Vec<u8> = self.get(raw.clone(), index, ty)?;
                 match ty {
                     ValueType::Bytes => Value::Bytes(b),
                     _ => Value::String(
@@ -77,10 +83,10 @@ impl Row for MySqlRowRef<'_> {
                     ),
                 }
             }
-            "JSON" => Value::Json(self.get(index, ty)?),
-            "DATE" => Value::Date(self.get(index, ty)?),
-            "DATETIME" => Value::DateTime(self.get(index, ty)?),
-            "TIMESTAMP" => Value::DateTimeUtc(self.get(index, ty)?),
+            "JSON" => Value::Json(self.get(raw.clone(), index, ty)?),
+            "DATE" => Value::Date(self.get(raw.clone(), index, ty)?),
+            "DATETIME" => Value::DateTime(self.get(raw.clone(), index, ty)?),
+            "TIMESTAMP" => Value::DateTimeUtc(self.get(raw.clone(), index, ty)?),
             other => {
                 return Err(self.decode_err(index, ty, format!("unsupported column type {other}")))
             }

@@ -47,6 +47,10 @@ pub(crate) struct PgDriver {
 }
 
 impl PgDriver {
+    pub(crate) fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
     pub(crate) fn new(pool: PgPool, backend: Backend) -> Self {
         PgDriver { pool, backend }
     }

@@ -17,13 +17,18 @@ impl PgRowRef<'_> {
         }
     }
 
-    fn get<'a, T>(&'a self, index: usize, ty: ValueType) -> Result<T, Error>
+    /// Decodes the already-fetched `raw` cell (no second lookup or type check:
+    /// the column's type was read to choose `T`).
+    fn get<'a, T>(
+        &self,
+        raw: sqlx::postgres::PgValueRef<'a>,
+        index: usize,
+        ty: ValueType,
+    ) -> Result<T, Error>
     where
-        T: sqlx::Decode<'a, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+        T: sqlx::Decode<'a, sqlx::Postgres>,
     {
-        self.0
-            .try_get::<T, _>(index)
-            .map_err(|e| self.decode_err(index, ty, e.to_string()))
+        T::decode(raw).map_err(|e| self.decode_err(index, ty, e.to_string()))
     }
 }
 
@@ -42,22 +47,23 @@ impl Row for PgRowRef<'_> {
         if raw.is_null() {
             return Ok(Value::Null(ty));
         }
-        let pg_type = raw.type_info().name().to_string();
-        let value = match pg_type.as_str() {
-            "BOOL" => Value::Bool(self.get(index, ty)?),
-            "INT2" => Value::I16(self.get(index, ty)?),
-            "INT4" => Value::I32(self.get(index, ty)?),
-            "INT8" => Value::I64(self.get(index, ty)?),
-            "FLOAT4" => Value::F32(self.get(index, ty)?),
-            "FLOAT8" => Value::F64(self.get(index, ty)?),
+        let info = raw.type_info();
+        let pg_type = info.name();
+        let value = match pg_type {
+            "BOOL" => Value::Bool(self.get(raw.clone(), index, ty)?),
+            "INT2" => Value::I16(self.get(raw.clone(), index, ty)?),
+            "INT4" => Value::I32(self.get(raw.clone(), index, ty)?),
+            "INT8" => Value::I64(self.get(raw.clone(), index, ty)?),
+            "FLOAT4" => Value::F32(self.get(raw.clone(), index, ty)?),
+            "FLOAT8" => Value::F64(self.get(raw.clone(), index, ty)?),
             "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "CHAR" | "CITEXT" => {
-                Value::String(self.get(index, ty)?)
+                Value::String(self.get(raw.clone(), index, ty)?)
             }
-            "BYTEA" => Value::Bytes(self.get(index, ty)?),
-            "JSON" | "JSONB" => Value::Json(self.get(index, ty)?),
-            "DATE" => Value::Date(self.get(index, ty)?),
-            "TIMESTAMP" => Value::DateTime(self.get(index, ty)?),
-            "TIMESTAMPTZ" => Value::DateTimeUtc(self.get(index, ty)?),
+            "BYTEA" => Value::Bytes(self.get(raw.clone(), index, ty)?),
+            "JSON" | "JSONB" => Value::Json(self.get(raw.clone(), index, ty)?),
+            "DATE" => Value::Date(self.get(raw.clone(), index, ty)?),
+            "TIMESTAMP" => Value::DateTime(self.get(raw.clone(), index, ty)?),
+            "TIMESTAMPTZ" => Value::DateTimeUtc(self.get(raw.clone(), index, ty)?),
             other => {
                 return Err(self.decode_err(index, ty, format!("unsupported column type {other}")))
             }

@@ -49,6 +49,10 @@ pub(crate) struct SqliteDriver {
 }
 
 impl SqliteDriver {
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     pub(crate) fn new(pool: SqlitePool, backend: Backend) -> Self {
         SqliteDriver { pool, backend }
     }

@@ -1,0 +1,367 @@
+//! Round trips against a real database, quarry beside hand-written sqlx
+//! (`query_as` + `FromRow`) on the same pool: the workloads of Diesel's
+//! benchmark suite (see `shared/reference/benchmarks.md` §2). SQLite in memory
+//! always; Postgres and MariaDB when `QUARRY_BENCH_POSTGRES_URL` /
+//! `QUARRY_BENCH_MYSQL_URL` (or the `QUARRY_TEST_*` URLs) are set and the
+//! features are on. Report ratios to the sqlx floor measured in the same run.
+//!
+//! `loading_associations` joins when quarry's preload lands (issue 4).
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use quarry::prelude::*;
+use quarry::{maybe_row, row, AnyRepo};
+use sqlx::{Database, Decode, FromRow, Row, Type};
+use tokio::runtime::Runtime;
+
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "users")]
+pub struct User {
+    pub meta: Meta,
+    pub id: i64,
+    pub name: String,
+    pub hair_color: Option<String>,
+}
+
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "posts")]
+pub struct Post {
+    pub meta: Meta,
+    pub id: i64,
+    pub user_id: i64,
+    pub title: String,
+    pub body: Option<String>,
+}
+
+/// The sqlx side's user row.
+#[derive(Debug)]
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub hair_color: Option<String>,
+}
+
+/// The sqlx side's post row.
+#[derive(Debug)]
+pub struct PostRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub title: String,
+    pub body: Option<String>,
+}
+
+impl<'r, R: Row> FromRow<'r, R> for UserRow
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        Ok(UserRow {
+            id: row.try_get(0)?,
+            name: row.try_get(1)?,
+            hair_color: row.try_get(2)?,
+        })
+    }
+}
+
+/// A user and maybe a post, decoded from one joined row.
+pub struct UserPostRow(pub UserRow, pub Option<PostRow>);
+
+impl<'r, R: Row> FromRow<'r, R> for UserPostRow
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    Option<i64>: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        let user = UserRow {
+            id: row.try_get(0)?,
+            name: row.try_get(1)?,
+            hair_color: row.try_get(2)?,
+        };
+        let post_id: Option<i64> = row.try_get(3)?;
+        let post = match post_id {
+            Some(id) => Some(PostRow {
+                id,
+                user_id: row.try_get::<Option<i64>, _>(4)?.unwrap_or_default(),
+                title: row.try_get::<Option<String>, _>(5)?.unwrap_or_default(),
+                body: row.try_get(6)?,
+            }),
+            None => None,
+        };
+        Ok(UserPostRow(user, post))
+    }
+}
+
+const TRIVIAL_SQL: &str = "SELECT id, name, hair_color FROM users";
+const MEDIUM_SQL: &str = "SELECT users.id, users.name, users.hair_color, posts.id, posts.user_id, posts.title, posts.body \
+     FROM users LEFT JOIN posts ON users.id = posts.user_id WHERE users.hair_color = ";
+
+async fn sqlx_trivial<DB: Database>(pool: &sqlx::Pool<DB>) -> usize
+where
+    for<'r> UserRow: FromRow<'r, DB::Row>,
+    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
+{
+    sqlx::query_as::<DB, UserRow>(TRIVIAL_SQL)
+        .fetch_all(pool)
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0)
+}
+
+async fn sqlx_medium<DB: Database>(pool: &sqlx::Pool<DB>, placeholder: &'static str) -> usize
+where
+    for<'r> UserPostRow: FromRow<'r, DB::Row>,
+    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + Type<DB>,
+    for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
+{
+    let sql = format!("{MEDIUM_SQL}{placeholder}");
+    sqlx::query_as::<DB, UserPostRow>(sqlx::AssertSqlSafe(sql))
+        .bind("black".to_string())
+        .fetch_all(pool)
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0)
+}
+
+async fn sqlx_insert<DB: Database>(pool: &sqlx::Pool<DB>, n: usize, numbered: bool) -> u64
+where
+    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: sqlx::Encode<'q, DB> + Type<DB>,
+    for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
+{
+    let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
+    for i in 0..n {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        if numbered {
+            sql.push_str(&format!("(${}, ${})", 2 * i + 1, 2 * i + 2));
+        } else {
+            sql.push_str("(?, ?)");
+        }
+    }
+    let mut q = sqlx::query::<DB>(sqlx::AssertSqlSafe(sql));
+    for i in 0..n {
+        q = q.bind(format!("User {i}")).bind(Option::<String>::None);
+    }
+    q.execute(pool).await.map(|_| n as u64).unwrap_or(0)
+}
+
+async fn quarry_trivial(repo: &AnyRepo) -> usize {
+    repo.all(User::query()).await.map(|v| v.len()).unwrap_or(0)
+}
+
+async fn quarry_medium(repo: &AnyRepo) -> usize {
+    let q = User::query()
+        .left_join(table::<Post>(), User::id.eq_col(Post::user_id))
+        .filter(User::hair_color.eq("black"))
+        .select((row::<User>(), maybe_row::<Post>()));
+    repo.all(q).await.map(|v| v.len()).unwrap_or(0)
+}
+
+async fn quarry_insert(repo: &AnyRepo, n: usize) -> u64 {
+    let users: Vec<User> = (0..n)
+        .map(|i| User {
+            name: format!("User {i}"),
+            ..Default::default()
+        })
+        .collect();
+    repo.insert_all(users).await.map(|(c, _)| c).unwrap_or(0)
+}
+
+/// One database under test: quarry's repo and the same pool for sqlx.
+enum Pool {
+    Sqlite(sqlx::SqlitePool),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::PgPool),
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::MySqlPool),
+}
+
+struct Target {
+    name: &'static str,
+    repo: AnyRepo,
+    pool: Pool,
+    ddl: [&'static str; 2],
+}
+
+const SQLITE_DDL: [&str; 2] = [
+    "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, hair_color TEXT)",
+    "CREATE TABLE posts (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id BIGINT NOT NULL, title TEXT NOT NULL, body TEXT)",
+];
+
+fn env_url(kind: &str) -> Option<String> {
+    std::env::var(format!("QUARRY_BENCH_{kind}_URL"))
+        .or_else(|_| std::env::var(format!("QUARRY_TEST_{kind}_URL")))
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+fn targets(rt: &Runtime) -> Vec<Target> {
+    let mut out = Vec::new();
+    let sqlite = rt
+        .block_on(quarry::adapters::sqlite::connect("sqlite::memory:"))
+        .expect("sqlite");
+    out.push(Target {
+        name: "sqlite",
+        pool: Pool::Sqlite(sqlite.pool().clone()),
+        repo: AnyRepo::from_driver(sqlite.into_driver()),
+        ddl: SQLITE_DDL,
+    });
+    #[cfg(feature = "postgres")]
+    if let Some(url) = env_url("POSTGRES") {
+        let repo = rt
+            .block_on(quarry::adapters::postgres::connect(&url))
+            .expect("postgres");
+        out.push(Target {
+            name: "postgres",
+            pool: Pool::Postgres(repo.pool().clone()),
+            repo: AnyRepo::from_driver(repo.into_driver()),
+            ddl: [
+                "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, hair_color TEXT)",
+                "CREATE TABLE posts (id BIGSERIAL PRIMARY KEY, user_id BIGINT NOT NULL, title TEXT NOT NULL, body TEXT)",
+            ],
+        });
+    }
+    #[cfg(feature = "mysql")]
+    if let Some(url) = env_url("MYSQL") {
+        let repo = rt
+            .block_on(quarry::adapters::mysql::connect(&url))
+            .expect("mysql");
+        out.push(Target {
+            name: "mariadb",
+            pool: Pool::MySql(repo.pool().clone()),
+            repo: AnyRepo::from_driver(repo.into_driver()),
+            ddl: [
+                "CREATE TABLE users (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL, hair_color VARCHAR(255))",
+                "CREATE TABLE posts (id BIGINT AUTO_INCREMENT PRIMARY KEY, user_id BIGINT NOT NULL, title VARCHAR(255) NOT NULL, body TEXT)",
+            ],
+        });
+    }
+    let _ = env_url;
+    out
+}
+
+async fn reset(t: &Target) {
+    for table in ["posts", "users"] {
+        let _ = t
+            .repo
+            .execute_raw(&format!("DROP TABLE IF EXISTS {table}"), vec![])
+            .await;
+    }
+    for ddl in t.ddl {
+        t.repo.execute_raw(ddl, vec![]).await.expect("create table");
+    }
+}
+
+async fn seed(t: &Target, n: usize) {
+    reset(t).await;
+    let users: Vec<User> = (0..n)
+        .map(|i| User {
+            name: format!("User {i}"),
+            hair_color: Some(if i % 2 == 0 { "black" } else { "brown" }.to_string()),
+            ..Default::default()
+        })
+        .collect();
+    let (_, _) = t.repo.insert_all(users).await.expect("seed users");
+    let ids: Vec<i64> = t
+        .repo
+        .all(User::query().select(User::id))
+        .await
+        .expect("ids");
+    let posts: Vec<Post> = ids
+        .iter()
+        .map(|id| Post {
+            user_id: *id,
+            title: format!("Post of {id}"),
+            ..Default::default()
+        })
+        .collect();
+    t.repo.insert_all(posts).await.expect("seed posts");
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let targets = targets(&rt);
+    let mut g = c.benchmark_group("roundtrip");
+    g.sample_size(20)
+        .warm_up_time(std::time::Duration::from_millis(300))
+        .measurement_time(std::time::Duration::from_millis(1500));
+    for t in &targets {
+        for n in [1usize, 10, 100, 1_000, 10_000] {
+            rt.block_on(seed(t, n));
+            g.bench_with_input(
+                BenchmarkId::new(format!("trivial_query/sqlx/{}", t.name), n),
+                &n,
+                |b, _| {
+                    b.iter(|| match &t.pool {
+                        Pool::Sqlite(p) => black_box(rt.block_on(sqlx_trivial(p))),
+                        #[cfg(feature = "postgres")]
+                        Pool::Postgres(p) => black_box(rt.block_on(sqlx_trivial(p))),
+                        #[cfg(feature = "mysql")]
+                        Pool::MySql(p) => black_box(rt.block_on(sqlx_trivial(p))),
+                    })
+                },
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("trivial_query/quarry/{}", t.name), n),
+                &n,
+                |b, _| b.iter(|| black_box(rt.block_on(quarry_trivial(&t.repo)))),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("medium_complex/sqlx/{}", t.name), n),
+                &n,
+                |b, _| {
+                    b.iter(|| match &t.pool {
+                        Pool::Sqlite(p) => black_box(rt.block_on(sqlx_medium(p, "?"))),
+                        #[cfg(feature = "postgres")]
+                        Pool::Postgres(p) => black_box(rt.block_on(sqlx_medium(p, "$1"))),
+                        #[cfg(feature = "mysql")]
+                        Pool::MySql(p) => black_box(rt.block_on(sqlx_medium(p, "?"))),
+                    })
+                },
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("medium_complex/quarry/{}", t.name), n),
+                &n,
+                |b, _| b.iter(|| black_box(rt.block_on(quarry_medium(&t.repo)))),
+            );
+        }
+        rt.block_on(reset(t));
+        for n in [1usize, 10, 25, 50, 100] {
+            g.bench_with_input(
+                BenchmarkId::new(format!("insert/sqlx/{}", t.name), n),
+                &n,
+                |b, n| {
+                    b.iter(|| match &t.pool {
+                        Pool::Sqlite(p) => black_box(rt.block_on(sqlx_insert(p, *n, false))),
+                        #[cfg(feature = "postgres")]
+                        Pool::Postgres(p) => black_box(rt.block_on(sqlx_insert(p, *n, true))),
+                        #[cfg(feature = "mysql")]
+                        Pool::MySql(p) => black_box(rt.block_on(sqlx_insert(p, *n, false))),
+                    })
+                },
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("insert/quarry/{}", t.name), n),
+                &n,
+                |b, n| b.iter(|| black_box(rt.block_on(quarry_insert(&t.repo, *n)))),
+            );
+        }
+        rt.block_on(reset(t));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
