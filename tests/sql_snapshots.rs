@@ -424,6 +424,17 @@ async fn all_snapshots() -> String {
         (r, x)
     })
     .await;
+    repo_op(o, "insert_all_returning", |r| async move {
+        let x = r
+            .insert_all_returning(vec![Post {
+                user_id: 1,
+                title: "a".into(),
+                ..Default::default()
+            }])
+            .await;
+        (r, x)
+    })
+    .await;
     repo_op(o, "update_all", |r| async move {
         let x = r
             .update_all(

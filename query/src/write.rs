@@ -130,3 +130,76 @@ pub(crate) fn update_values<S: Schema>(cs: &Changeset<S>) -> Vec<(usize, Value)>
     }
     out
 }
+
+/// The multi-row INSERT of `rows` into `columns` (RETURNING every persisted column
+/// when `returning`), through the SQL cache: the same table, columns, row count
+/// and dialect reuse the SQL text, and only the values are collected.
+pub(crate) fn insert_many<S: Schema>(
+    dialect: crate::Dialect,
+    columns: &[usize],
+    rows: &[Vec<(usize, Value)>],
+    returning: bool,
+) -> crate::Statement {
+    use crate::ast::{Name, Op};
+    let values = || {
+        let mut out = Vec::with_capacity(rows.len() * columns.len());
+        for row in rows {
+            for c in columns {
+                let v = row
+                    .iter()
+                    .find(|(i, _)| i == c)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or(Value::Null(S::FIELDS[*c].ty));
+                out.push(crate::sql_value::to_sea(v));
+            }
+        }
+        out
+    };
+    let build = || {
+        let mut q = sea_query::Query::insert();
+        q.into_table(S::TABLE);
+        if columns.is_empty() {
+            q.or_default_values_many(rows.len() as u32);
+        } else {
+            q.columns(columns.iter().map(|i| S::FIELDS[*i].column));
+            let all = values();
+            for row in all.chunks(columns.len()) {
+                q.values_panic(row.iter().cloned().map(Expr::val));
+            }
+        }
+        let cols = persisted_columns::<S>();
+        dialect.build_insert(&q, returning.then_some(cols.as_slice()), S::TABLE)
+    };
+    if columns.is_empty() || crate::cache::is_bypassed() {
+        return build();
+    }
+    let found = crate::cache::with_key_buffer(|key| {
+        key.push(Op::From(Name(S::TABLE)));
+        key.extend(
+            columns
+                .iter()
+                .map(|c| Op::col(S::TABLE, S::FIELDS[*c].column)),
+        );
+        key.push(Op::InList(rows.len() as u32));
+        key.push(Op::Section(if returning { 6 } else { 7 }));
+        match crate::cache::lookup(dialect, key) {
+            crate::cache::Lookup::Hit(sql) => Ok(sql),
+            crate::cache::Lookup::Uncacheable => Err(None),
+            crate::cache::Lookup::Miss => Err(Some(key.clone())),
+        }
+    });
+    match found {
+        Ok(sql) => crate::Statement {
+            sql,
+            values: values(),
+            table: S::TABLE,
+        },
+        Err(None) => build(),
+        Err(Some(key)) => {
+            let built = build();
+            let cacheable = values() == built.values;
+            crate::cache::store(dialect, &key, cacheable.then(|| built.sql.clone()));
+            built
+        }
+    }
+}

@@ -73,6 +73,44 @@ async fn fetch_rows<F: Fetch<I>, I>(driver: &dyn Driver, f: F) -> Result<Vec<F::
     Ok(out)
 }
 
+/// The multi-row INSERT shared by `insert_all` and `insert_all_returning`.
+async fn insert_rows<S: Schema, C: Into<Changeset<S>> + Send>(
+    driver: &dyn Driver,
+    rows: Vec<C>,
+    returning: bool,
+) -> Result<(u64, Vec<S>)> {
+    let mut per_row: Vec<Vec<(usize, Value)>> = Vec::with_capacity(rows.len());
+    for r in rows {
+        let cs: Changeset<S> = r.into();
+        if !cs.is_valid() {
+            return Err(cs.into_error());
+        }
+        per_row.push(write::insert_values(&cs));
+    }
+    if per_row.is_empty() {
+        return Ok((0, Vec::new()));
+    }
+    let backend = driver.backend();
+    // One column list for all rows: every column any row writes.
+    let mut columns: Vec<usize> = per_row.iter().flatten().map(|(i, _)| *i).collect();
+    columns.sort_unstable();
+    columns.dedup();
+    let per_stmt = (backend.capabilities.max_params / columns.len().max(1)).max(1);
+    let mut count = 0u64;
+    let mut stored = Vec::new();
+    for chunk in per_row.chunks(per_stmt) {
+        let stmt = write::insert_many::<S>(backend.dialect, &columns, chunk, returning);
+        if returning {
+            let rows: Vec<S> = fetch_all(driver, &stmt).await?;
+            count += rows.len() as u64;
+            stored.extend(rows);
+        } else {
+            count += log::execute(driver, &stmt).await?.rows_affected;
+        }
+    }
+    Ok((count, stored))
+}
+
 /// Copies virtual fields (which never reach the database) from `from` to `to`.
 fn keep_virtual<S: Schema>(from: &S, to: &mut S) {
     for (i, f) in S::FIELDS.iter().enumerate() {
@@ -396,66 +434,33 @@ pub trait Repo: Send + Sync {
         Ok(out)
     }
 
-    /// Inserts many structs or changesets in one statement, with timestamps
-    /// filled (unlike Ecto). Returns the count and, where the database has
-    /// RETURNING, the stored rows (otherwise an empty Vec). Any invalid changeset
-    /// fails the whole call before a query is sent.
+    /// Inserts many structs or changesets, with timestamps filled (unlike Ecto),
+    /// in as few statements as the database's parameter limit allows. Returns the
+    /// count and an empty Vec (as Ecto returns no rows unless asked: see
+    /// [`Repo::insert_all_returning`]). Any invalid changeset fails the whole call
+    /// before a query is sent.
     async fn insert_all<S: Schema, C: Into<Changeset<S>> + Send>(
         &self,
         rows: Vec<C>,
     ) -> Result<(u64, Vec<S>)> {
-        let mut sets: Vec<Changeset<S>> = Vec::with_capacity(rows.len());
-        for r in rows {
-            let cs: Changeset<S> = r.into();
-            if !cs.is_valid() {
-                return Err(cs.into_error());
-            }
-            sets.push(cs);
+        insert_rows(self.driver(), rows, false).await
+    }
+
+    /// Like [`Repo::insert_all`], and returns the stored rows (generated ids,
+    /// defaults) in insert order, read with RETURNING. MySQL has no RETURNING:
+    /// there this is [`Error::Unsupported`] and nothing is inserted.
+    async fn insert_all_returning<S: Schema, C: Into<Changeset<S>> + Send>(
+        &self,
+        rows: Vec<C>,
+    ) -> Result<(u64, Vec<S>)> {
+        let backend = self.driver().backend();
+        if !backend.capabilities.insert_returning {
+            return Err(Error::Unsupported {
+                feature: "insert_all_returning (INSERT ... RETURNING)",
+                backend: backend.name,
+            });
         }
-        if sets.is_empty() {
-            return Ok((0, Vec::new()));
-        }
-        let driver = self.driver();
-        let backend = driver.backend();
-        let per_row: Vec<Vec<(usize, Value)>> = sets.iter().map(write::insert_values).collect();
-        // One column list for all rows: every column any row writes.
-        let mut columns: Vec<usize> = per_row.iter().flatten().map(|(i, _)| *i).collect();
-        columns.sort_unstable();
-        columns.dedup();
-        let per_stmt = (backend.capabilities.max_params / columns.len().max(1)).max(1);
-        let returning = backend.capabilities.insert_returning;
-        let returned = write::persisted_columns::<S>();
-        let mut count = 0u64;
-        let mut stored = Vec::new();
-        for chunk in per_row.chunks(per_stmt) {
-            let mut q = sea_query::Query::insert();
-            q.into_table(S::TABLE);
-            if columns.is_empty() {
-                q.or_default_values_many(chunk.len() as u32);
-            } else {
-                q.columns(columns.iter().map(|i| S::FIELDS[*i].column));
-                for row in chunk {
-                    q.values_panic(columns.iter().map(|c| {
-                        let v = row
-                            .iter()
-                            .find(|(i, _)| i == c)
-                            .map(|(_, v)| v.clone())
-                            .unwrap_or(Value::Null(S::FIELDS[*c].ty));
-                        Expr::val(crate::sql_value::to_sea(v))
-                    }));
-                }
-            }
-            if returning {
-                let stmt = backend.dialect.build_insert(&q, Some(&returned), S::TABLE);
-                let rows: Vec<S> = fetch_all(driver, &stmt).await?;
-                count += rows.len() as u64;
-                stored.extend(rows);
-            } else {
-                let stmt = backend.dialect.build(&q, S::TABLE);
-                count += log::execute(driver, &stmt).await?.rows_affected;
-            }
-        }
-        Ok((count, stored))
+        insert_rows(self.driver(), rows, true).await
     }
 
     /// Updates every row matching `query` (Ecto's `update_all`); returns the count.

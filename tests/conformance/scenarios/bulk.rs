@@ -93,11 +93,28 @@ pub async fn insert_all_fills_timestamps(db: &Db) -> R {
     assert!(all
         .iter()
         .all(|u| u.inserted_at.and_utc().timestamp() > 0 && u.inserted_at == u.updated_at));
-    if !stored.is_empty() {
-        assert_eq!(stored.len(), 25);
-        assert!(stored
+    assert!(stored.is_empty(), "insert_all returns no rows unless asked");
+    let more: Vec<User> = (0..3).map(|i| user(&format!("More {i}"))).collect();
+    let returned = db.repo.insert_all_returning(more).await;
+    if db.repo.driver().backend().capabilities.insert_returning {
+        let (n, rows) = returned?;
+        assert_eq!(n, 3);
+        let names: Vec<&str> = rows.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["More 0", "More 1", "More 2"]);
+        assert!(rows
             .iter()
             .all(|u| u.id > 0 && u.meta.state() == State::Loaded));
+        assert!(rows.windows(2).all(|w| w[0].id < w[1].id));
+    } else {
+        assert!(
+            matches!(returned, Err(quarry::Error::Unsupported { .. })),
+            "{returned:?}"
+        );
+        assert_eq!(
+            db.repo.count(User::name.like("More%")).await?,
+            0,
+            "nothing inserted"
+        );
     }
     let invalid = Changeset::cast(user("x"), serde_json::json!({"age": "x"}), User::age);
     db.reset_statements();
