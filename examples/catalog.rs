@@ -1,5 +1,6 @@
 //! The catalog tutorial (`shared/reference/seed-ecto-tutorial.txt`) replayed in
-//! Rust on embedded SQLite: stores, products, changesets.
+//! Rust on embedded SQLite: stores, products, changesets, and the associations
+//! between users, stores and products with their preloads.
 //!
 //! Run it with `cargo run --example catalog`.
 
@@ -12,6 +13,14 @@ pub struct Store {
     pub meta: Meta,
     pub id: i64,
     pub name: String,
+    /// `has_many :products, Catalog.Product`.
+    #[quarry(has_many)]
+    pub products: Assoc<Vec<Product>>,
+    /// The `add_user_store_association` migration's column.
+    pub user_id: Option<i64>,
+    /// `belongs_to :user, Catalog.User`.
+    #[quarry(belongs_to)]
+    pub user: Assoc<Option<User>>,
     pub inserted_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -22,6 +31,9 @@ pub struct User {
     pub meta: Meta,
     pub id: i64,
     pub name: String,
+    /// `has_one :store, Catalog.Store`.
+    #[quarry(has_one)]
+    pub store: Assoc<Option<Store>>,
     pub inserted_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -36,6 +48,11 @@ pub struct Product {
     /// Nullable, like the tutorial's `add :price, :float`: a built product has no
     /// price until one is cast, so `validate_required` can report it.
     pub price: Option<f64>,
+    /// The `add_store_product_association` migration's column.
+    pub store_id: Option<i64>,
+    /// `belongs_to :store, Catalog.Store`.
+    #[quarry(belongs_to)]
+    pub store: Assoc<Option<Store>>,
     pub inserted_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -152,5 +169,54 @@ async fn main() -> quarry::Result<()> {
         }
         other => println!("unexpected: {other:?}"),
     }
+
+    associations(&repo).await
+}
+
+/// The tutorial's association steps: a user, their store, a product in it;
+/// the user with the store preloaded; the nested preload store -> user.
+async fn associations(repo: &quarry::AnyRepo) -> quarry::Result<()> {
+    step(r#"Repo.insert(%User{name: "Alex"})"#);
+    let user = repo
+        .insert(User {
+            name: "Alex".into(),
+            ..Default::default()
+        })
+        .await?;
+    println!("{user:#?}");
+
+    step(r#"{:ok, store} = Repo.insert(%Store{name: "Alex store", user: user})"#);
+    let store = repo
+        .insert(Store {
+            name: "Alex store".into(),
+            user: Assoc::loaded(Some(user.clone())),
+            ..Default::default()
+        })
+        .await?;
+    println!("{store:#?}");
+
+    step(
+        r#"{:ok, product} = Repo.insert(%Product{name: "Alex turtle necks", price: 20.99, description: "Cheap turtle necks to make you comfortable", store: store})"#,
+    );
+    let product = repo
+        .insert(Product {
+            name: "Alex turtle necks".into(),
+            price: Some(20.99),
+            description: "Cheap turtle necks to make you comfortable".into(),
+            store: Assoc::loaded(Some(store.clone())),
+            ..Default::default()
+        })
+        .await?;
+    println!("{product:#?}");
+
+    step("Repo.get(User, 1) |> Repo.preload([:store])");
+    let alex: User = repo.must_get(user.id).await?;
+    let alex = repo.preload(alex, User::store).await?;
+    println!("{alex:#?}");
+
+    step("Repo.get(User, 1) |> Repo.preload([store: :user])");
+    let alex: User = repo.must_get(user.id).await?;
+    let alex = repo.preload(alex, User::store.preload(Store::user)).await?;
+    println!("{alex:#?}");
     Ok(())
 }

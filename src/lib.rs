@@ -40,16 +40,20 @@
 #![warn(missing_docs)]
 
 pub use quarry_core::{
-    changeset, traverse_errors, Action, Changeset, Column, Constraint, ConstraintKind,
-    ConstraintOptions, ConstraintViolation, DatabaseError, Error, Field, FieldDef, FieldError,
-    FieldList, FieldRole, FieldValue, InvalidChangeset, Length, LengthCount, Meta, NameMatch, Num,
-    Number, Params, Regex, Result, Row, ScalarValue, Schema, State, TimestampValue, Value,
-    ValueError, ValueRow, ValueType,
+    changeset, traverse_errors, Action, Assoc, AssocDef, AssocKind, AssocValue, Association,
+    Changeset, Column, Constraint, ConstraintKind, ConstraintOptions, ConstraintViolation,
+    DatabaseError, Error, Field, FieldDef, FieldError, FieldList, FieldRole, FieldValue,
+    InvalidChangeset, Length, LengthCount, Meta, NameMatch, NotLoaded, Num, Number, Params, Regex,
+    Result, Row, ScalarValue, Schema, State, TimestampValue, Value, ValueError, ValueRow,
+    ValueType,
 };
 pub use quarry_macros::{FromRow, Schema};
 pub use quarry_query::driver::{self, PoolOptions};
 #[doc(hidden)]
 pub use quarry_query::sql_cache_bypassed;
+pub use quarry_query::{
+    assoc, AssocRepo, AssocSpec, InsertAssoc, Parents, Preload, PreloadExt, Preloaded,
+};
 pub use quarry_query::{
     avg, count, count_distinct, exists, from, max, maybe_row, min, not_exists, repo::BoxFuture,
     row, sea_query, sum, table, Agg, Aggregate, Alias, AliasColumn, Backend, Bind, Capabilities,
@@ -81,7 +85,8 @@ pub mod adapters {
 /// Everything a typical module needs: `use quarry::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        from, table, Action, Aggregate, Alias, Changeset, ColumnExt, FieldError, FromRow, Length,
-        Meta, Number, Params, Query, Repo, Schema, State, TextExt, Updates,
+        from, table, Action, Aggregate, Alias, Assoc, AssocRepo, Changeset, ColumnExt, FieldError,
+        FromRow, Length, Meta, Number, Params, PreloadExt, Query, Repo, Schema, State, TextExt,
+        Updates,
     };
 }

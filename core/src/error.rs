@@ -225,6 +225,14 @@ pub enum Error {
     /// A transaction was used after commit or rollback.
     #[error("the transaction has already been committed or rolled back")]
     TransactionDone,
+    /// An association was read before it was loaded (preload it first).
+    #[error("association `{association}` of {schema} is not loaded: preload it first (repo.preload(.., {schema}::{association}))")]
+    NotLoaded {
+        /// The owner schema's Rust name.
+        schema: &'static str,
+        /// The association's name.
+        association: &'static str,
+    },
     /// The query is not valid for the operation (explained in the message).
     #[error("invalid query: {0}")]
     Query(String),

@@ -4,6 +4,7 @@
 //! Most users reach these through the `quarry` facade crate.
 #![warn(missing_docs)]
 
+pub mod assoc;
 pub mod changeset;
 pub mod column;
 pub mod error;
@@ -16,6 +17,9 @@ pub mod value;
 #[doc(hidden)]
 pub mod doc_support;
 
+pub use assoc::{
+    Assoc, AssocDef, AssocKind, AssocValue, Association, NotLoaded, Preloadable, SameKey,
+};
 pub use changeset::{
     traverse_errors, Action, Changeset, Constraint, ConstraintOptions, FieldError, Length,
     LengthCount, NameMatch, Num, Number, Params,

@@ -123,6 +123,15 @@ pub trait Schema: Sized + Clone + Send + Sync + 'static {
     /// order, starting at column `offset`. The result is in state `Loaded`.
     fn from_row(row: &dyn Row, offset: usize) -> Result<Self, Error>;
 
+    /// For each loaded belongs_to association: the foreign key field and the
+    /// value the parent gives it (its key, or NULL for no parent). A struct
+    /// passed where a changeset is expected puts these in its changes, so
+    /// inserting `Store { user: Assoc::loaded(Some(user)), .. }` stores
+    /// `user_id`. The derive implements it; the default has no associations.
+    fn parent_keys(&self) -> Vec<(usize, Value)> {
+        Vec::new()
+    }
+
     /// The index of the field with the Rust name `name`.
     fn field_index(name: &str) -> Option<usize> {
         Self::FIELDS.iter().position(|f| f.name == name)

@@ -13,6 +13,7 @@ pub struct StructAttrs {
 /// Field-level options.
 #[derive(Default)]
 pub struct FieldAttrs {
+    pub assoc: Option<crate::assoc_attrs::AssocAttr>,
     pub primary_key: bool,
     pub no_autogenerate: bool,
     pub column: Option<String>,
@@ -67,9 +68,11 @@ pub fn field_attrs(attrs: &[Attribute]) -> Result<FieldAttrs> {
                 out.inserted_at = true;
             } else if p.is_ident("updated_at") {
                 out.updated_at = true;
+            } else if let Some(kind) = crate::assoc_attrs::kind_of(p) {
+                out.assoc = Some(crate::assoc_attrs::parse(kind, &meta)?);
             } else {
                 return Err(meta.error(
-                    "unknown quarry field attribute; expected `primary_key`, `no_autogenerate`, `column = \"...\"`, `virtual`, `default = ...`, `inserted_at` or `updated_at`",
+                    "unknown quarry field attribute; expected `primary_key`, `no_autogenerate`, `column = \"...\"`, `virtual`, `default = ...`, `inserted_at`, `updated_at`, `belongs_to`, `has_many`, `has_one` or `many_to_many`",
                 ));
             }
             Ok(())

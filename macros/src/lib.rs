@@ -1,6 +1,8 @@
 //! Derive macros for quarry. Use them through the `quarry` crate:
 //! `use quarry::Schema; #[derive(Schema)]`.
 
+mod assoc;
+mod assoc_attrs;
 mod attrs;
 mod from_row;
 mod schema;
@@ -16,6 +18,16 @@ use proc_macro::TokenStream;
 /// `no_default`. Field attributes: `primary_key`, `no_autogenerate`,
 /// `column = "name"`, `virtual`, `default = <expr>`, `inserted_at`, `updated_at`.
 /// The struct must hold one field of type `quarry::Meta`.
+///
+/// Association fields (not columns) have type `quarry::Assoc<Option<T>>` or
+/// `quarry::Assoc<Vec<T>>` and one of: `belongs_to` (options `foreign_key`,
+/// default `<field>_id`, which must be a column field, and `references`,
+/// default `id`), `has_many` / `has_one` (`foreign_key` in the related schema,
+/// default `<schema>_id`; `references`, default `id`; `preload_order(field,
+/// desc(field))`), `many_to_many(join_through = "table")` (`join_owner_key`,
+/// `join_related_key`, `references`, `related_key`, `preload_order`), and
+/// `has_many(through(first, second))` / `has_one(through(..))`. Each gets a
+/// typed token: `Store::products: Association<Store, Vec<Product>>`.
 #[proc_macro_derive(Schema, attributes(quarry))]
 pub fn derive_schema(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

@@ -49,6 +49,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
 
     let mut meta_field: Option<Ident> = None;
     let mut fields: Vec<FieldInfo> = Vec::new();
+    let mut assoc_fields: Vec<crate::assoc::AssocField> = Vec::new();
     for f in &named.named {
         let ident = f
             .ident
@@ -64,7 +65,30 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             meta_field = Some(ident);
             continue;
         }
-        let attrs = field_attrs(&f.attrs)?;
+        let mut attrs = field_attrs(&f.attrs)?;
+        if let Some(assoc) = attrs.assoc.take() {
+            if attrs.primary_key
+                || attrs.is_virtual
+                || attrs.column.is_some()
+                || attrs.default.is_some()
+                || attrs.inserted_at
+                || attrs.updated_at
+                || attrs.no_autogenerate
+            {
+                return Err(syn::Error::new(
+                    f.span(),
+                    "an association field takes no column attributes (it is not a column)",
+                ));
+            }
+            assoc_fields.push(crate::assoc::field(ident, &f.ty, assoc)?);
+            continue;
+        }
+        if crate::assoc::is_assoc_type(&f.ty) {
+            return Err(syn::Error::new(
+                f.span(),
+                "an `Assoc` field needs its association: #[quarry(belongs_to)], #[quarry(has_many)], #[quarry(has_one)] or #[quarry(many_to_many(join_through = \"...\"))]",
+            ));
+        }
         let fname = ident.to_string();
         let inserted = attrs.inserted_at || (sattrs.timestamps && fname == "inserted_at");
         let updated = attrs.updated_at || (sattrs.timestamps && fname == "updated_at");
@@ -180,10 +204,22 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
     }
 
     let struct_name = name.to_string();
+    let columns: Vec<crate::assoc::ColumnInfo> = fields
+        .iter()
+        .map(|f| crate::assoc::ColumnInfo {
+            name: f.ident.to_string(),
+            persisted: !f.attrs.is_virtual,
+        })
+        .collect();
+    let assoc = crate::assoc::expand(name, &struct_name, &columns, &assoc_fields)?;
+    let assoc_consts = &assoc.consts;
+    let assoc_inits = &assoc.inits;
+    let parent_keys = assoc.parent_keys.clone().unwrap_or_default();
     let consts_impl = quote! {
         #[allow(non_upper_case_globals)]
         impl #name {
             #(#consts)*
+            #(#assoc_consts)*
 
             /// A query over all rows of this schema (Ecto's `from p in Schema`).
             pub fn query() -> ::quarry::Query<#name> {
@@ -200,6 +236,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
                     #name {
                         #meta_field: ::quarry::Meta::default(),
                         #(#defaults)*
+                        #(#assoc_inits)*
                     }
                 }
             }
@@ -213,6 +250,8 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             const TABLE: &'static str = #table;
             const NAME: &'static str = #struct_name;
             const FIELDS: &'static [::quarry::FieldDef] = &[#(#defs),*];
+
+            #parent_keys
 
             fn meta(&self) -> &::quarry::Meta {
                 &self.#meta_field
@@ -237,6 +276,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
                 ::core::result::Result::Ok(#name {
                     #meta_field: ::quarry::Meta::new(::quarry::State::Loaded),
                     #(#decoders)*
+                    #(#assoc_inits)*
                 })
             }
         }

@@ -13,11 +13,13 @@ pub mod ast;
 mod cache;
 #[doc(hidden)]
 pub use cache::bypassed as sql_cache_bypassed;
+pub mod assoc;
 pub mod dialect;
 pub mod driver;
 pub mod expr;
 pub mod into_query;
 pub mod log;
+pub mod preload;
 pub mod query;
 pub mod repo;
 pub mod scope;
@@ -27,10 +29,12 @@ pub mod sql_value;
 pub mod statement;
 mod write;
 
+pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
 pub use dialect::Dialect;
 pub use driver::{Backend, Capabilities, Driver, ExecResult, RowSink, TxDriver};
 pub use expr::{Bind, ColumnExt, Comparable, Cond, TextExt};
 pub use into_query::{Decode, Fetch, IntoQuery, RootOf};
+pub use preload::{AssocSpec, Preload, PreloadExt, Preloaded};
 pub use query::{exists, from, not_exists, JoinKind, LockStrength, LockWait, Query, SortOrder};
 pub use repo::{Aggregate, Repo, Transaction, Updates};
 pub use select::{

@@ -100,6 +100,18 @@ const TEMPLATE: &[&str] = &[
         bytes {bytes} NOT NULL, doc {json} NOT NULL, day {date} NOT NULL, at {ts} NOT NULL, at_utc {tsz} NOT NULL,
         maybe_int BIGINT, maybe_text {text}, maybe_at {ts})",
     "CREATE TABLE labels (code {key} PRIMARY KEY, label_text {text} NOT NULL)",
+    // Associations (schemas in `assoc` below).
+    "CREATE TABLE posts (id {pk}, user_id BIGINT, title {key} NOT NULL,
+        CONSTRAINT posts_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id))",
+    "CREATE INDEX posts_user_id_index ON posts (user_id)",
+    "CREATE TABLE comments (id {pk}, post_id BIGINT, body {key} NOT NULL,
+        CONSTRAINT comments_post_id_fkey FOREIGN KEY (post_id) REFERENCES posts (id))",
+    "CREATE INDEX comments_post_id_index ON comments (post_id)",
+    "CREATE TABLE tags (id {pk}, name {key} NOT NULL)",
+    "CREATE TABLE products_tags (product_id BIGINT NOT NULL, tag_id BIGINT NOT NULL,
+        PRIMARY KEY (product_id, tag_id),
+        CONSTRAINT products_tags_product_id_fkey FOREIGN KEY (product_id) REFERENCES products (id),
+        CONSTRAINT products_tags_tag_id_fkey FOREIGN KEY (tag_id) REFERENCES tags (id))",
 ];
 
 /// The test tables for `kind`.
@@ -170,5 +182,103 @@ pub fn product(name: &str, price: f64) -> Product {
         name: name.to_string(),
         price: Some(price),
         ..Default::default()
+    }
+}
+
+/// The association scenarios' schemas: the tables `users`, `stores` and
+/// `products` again, now with their associations (the tutorial's second half),
+/// plus posts, comments and tags.
+pub mod assoc {
+    use chrono::NaiveDateTime;
+    use quarry::prelude::*;
+
+    #[derive(Schema, Clone, Debug, PartialEq)]
+    #[quarry(table = "users", timestamps)]
+    pub struct User {
+        pub meta: Meta,
+        pub id: i64,
+        pub name: String,
+        pub email: Option<String>,
+        pub age: Option<i32>,
+        #[quarry(has_one)]
+        pub store: Assoc<Option<Store>>,
+        #[quarry(has_many(preload_order(title)))]
+        pub posts: Assoc<Vec<Post>>,
+        #[quarry(has_many(through(posts, comments)))]
+        pub comments: Assoc<Vec<Comment>>,
+        #[quarry(has_many(through(store, products)))]
+        pub products: Assoc<Vec<Product>>,
+        pub inserted_at: NaiveDateTime,
+        pub updated_at: NaiveDateTime,
+    }
+
+    #[derive(Schema, Clone, Debug, PartialEq)]
+    #[quarry(table = "stores", timestamps)]
+    pub struct Store {
+        pub meta: Meta,
+        pub id: i64,
+        pub name: String,
+        pub user_id: Option<i64>,
+        #[quarry(belongs_to)]
+        pub user: Assoc<Option<User>>,
+        #[quarry(has_many(preload_order(name)))]
+        pub products: Assoc<Vec<Product>>,
+        pub inserted_at: NaiveDateTime,
+        pub updated_at: NaiveDateTime,
+    }
+
+    #[derive(Schema, Clone, Debug, PartialEq)]
+    #[quarry(table = "products", timestamps)]
+    pub struct Product {
+        pub meta: Meta,
+        pub id: i64,
+        pub name: String,
+        pub description: Option<String>,
+        pub price: Option<f64>,
+        pub status: Option<String>,
+        pub stock: i32,
+        pub store_id: Option<i64>,
+        #[quarry(default = 1)]
+        pub lock_version: i32,
+        #[quarry(belongs_to)]
+        pub store: Assoc<Option<Store>>,
+        #[quarry(many_to_many(join_through = "products_tags", preload_order(name)))]
+        pub tags: Assoc<Vec<Tag>>,
+        pub inserted_at: NaiveDateTime,
+        pub updated_at: NaiveDateTime,
+    }
+
+    #[derive(Schema, Clone, Debug, PartialEq)]
+    #[quarry(table = "tags")]
+    pub struct Tag {
+        pub meta: Meta,
+        pub id: i64,
+        pub name: String,
+        #[quarry(many_to_many(join_through = "products_tags"))]
+        pub products: Assoc<Vec<Product>>,
+    }
+
+    #[derive(Schema, Clone, Debug, PartialEq)]
+    #[quarry(table = "posts")]
+    pub struct Post {
+        pub meta: Meta,
+        pub id: i64,
+        pub user_id: Option<i64>,
+        pub title: String,
+        #[quarry(belongs_to)]
+        pub user: Assoc<Option<User>>,
+        #[quarry(has_many)]
+        pub comments: Assoc<Vec<Comment>>,
+    }
+
+    #[derive(Schema, Clone, Debug, PartialEq)]
+    #[quarry(table = "comments")]
+    pub struct Comment {
+        pub meta: Meta,
+        pub id: i64,
+        pub post_id: Option<i64>,
+        pub body: String,
+        #[quarry(belongs_to)]
+        pub post: Assoc<Option<Post>>,
     }
 }

@@ -17,6 +17,7 @@
 //! assert_eq!(cs.get_change(Product::price), Some(100.0));
 //! ```
 
+mod assoc;
 mod cast;
 mod constraint;
 mod field_error;
@@ -509,8 +510,10 @@ fn default_name<S: Schema>(v: &ConstraintViolation) -> String {
 impl<S: Schema> From<S> for Changeset<S> {
     /// A struct passed where a changeset is expected: every persisted field that
     /// differs from the type's built state becomes a change on insert.
+    /// Loaded belongs_to parents set their foreign keys (see
+    /// [`Schema::parent_keys`]).
     fn from(data: S) -> Self {
-        Changeset::new(data)
+        Changeset::new(data).put_parent_keys()
     }
 }
 

@@ -1,5 +1,6 @@
 //! Every conformance scenario, registered once.
 
+mod assoc;
 mod bulk;
 mod constraint;
 mod insert;
@@ -57,6 +58,7 @@ pub fn all() -> Vec<Scenario> {
         types::statements_are_traced,
     ];
     all.extend(query::all());
+    all.extend(assoc::all());
     all.extend(migration::all());
     all
 }

@@ -1,0 +1,132 @@
+//! Queries over associations: `assoc(&store, Store::products)` (Ecto's
+//! `assoc/2`) and joining an association (`query.join_assoc(Product::store)`).
+
+use super::plan::{in_list, Plan};
+use crate::expr::Cond;
+use crate::query::{JoinKind, Query};
+use crate::scope::{AllIn, One};
+use crate::source::{table, TableRef};
+use quarry_core::{AssocKind, AssocValue, Association, Schema, Value};
+
+/// The parents an [`assoc`] query starts from: one struct, a slice or a Vec.
+pub trait Parents<O> {
+    /// The distinct non-NULL values of field `index`, in order.
+    fn keys(&self, index: usize) -> Vec<Value>;
+}
+
+fn distinct<'a, O: Schema + 'a>(
+    parents: impl IntoIterator<Item = &'a O>,
+    index: usize,
+) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for p in parents {
+        if let Some(v) = p.get_value(index) {
+            if !v.is_null() && !out.contains(&v) {
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
+impl<O: Schema> Parents<O> for &O {
+    fn keys(&self, index: usize) -> Vec<Value> {
+        distinct(std::iter::once(*self), index)
+    }
+}
+impl<O: Schema> Parents<O> for &[O] {
+    fn keys(&self, index: usize) -> Vec<Value> {
+        distinct(self.iter(), index)
+    }
+}
+impl<O: Schema> Parents<O> for &Vec<O> {
+    fn keys(&self, index: usize) -> Vec<Value> {
+        distinct(self.iter(), index)
+    }
+}
+impl<O: Schema, const N: usize> Parents<O> for &[O; N] {
+    fn keys(&self, index: usize) -> Vec<Value> {
+        distinct(self.iter(), index)
+    }
+}
+
+/// The query of the rows `assoc` links to `parents` (Ecto's `assoc/2`): refine
+/// it like any query, then run it.
+///
+/// ```ignore
+/// let products = repo.all(quarry::assoc(&store, Store::products).filter(Product::price.lt(10.0))).await?;
+/// ```
+///
+/// Parents whose key is NULL contribute nothing (no parents: no rows). Rows
+/// reached through other associations are returned once each (DISTINCT).
+pub fn assoc<O: Schema, V: AssocValue>(
+    parents: impl Parents<O>,
+    assoc: Association<O, V>,
+) -> Query<V::Item> {
+    let def = assoc.def();
+    let plan = Plan::of(&def, <V::Item as Schema>::TABLE, &mut 0);
+    let mut q = Query::<V::Item>::new();
+    q.parts.joins.extend(plan.join_parts_from_related());
+    q.parts
+        .and_where(in_list(plan.matcher, parents.keys(def.owner_key())));
+    if matches!(def.kind, AssocKind::Through { .. }) {
+        q.parts.distinct = true;
+    }
+    q
+}
+
+impl<S: Schema, J> Query<S, J> {
+    /// INNER JOIN the rows of `assoc` (an association of `S` or of a source
+    /// already joined): `Product::query().join_assoc(Product::store)` joins
+    /// `stores` on `products.store_id = stores.id`; many-to-many and through
+    /// associations join their join or intermediate tables too. The
+    /// associated schema's columns are then in scope.
+    pub fn join_assoc<O: Schema, V: AssocValue, I>(
+        self,
+        assoc: Association<O, V>,
+    ) -> Query<S, (V::Item, J)>
+    where
+        (One<O>, One<V::Item>): AllIn<(S, (V::Item, J)), I>,
+    {
+        self.assoc_join(JoinKind::Inner, assoc)
+    }
+
+    /// LEFT JOIN the rows of `assoc`: parents without associated rows stay,
+    /// with NULLs (a join preload then gives them an empty Vec or `None`).
+    pub fn left_join_assoc<O: Schema, V: AssocValue, I>(
+        self,
+        assoc: Association<O, V>,
+    ) -> Query<S, (V::Item, J)>
+    where
+        (One<O>, One<V::Item>): AllIn<(S, (V::Item, J)), I>,
+    {
+        self.assoc_join(JoinKind::Left, assoc)
+    }
+
+    fn assoc_join<O: Schema, V: AssocValue, I>(
+        self,
+        kind: JoinKind,
+        assoc: Association<O, V>,
+    ) -> Query<S, (V::Item, J)>
+    where
+        (One<O>, One<V::Item>): AllIn<(S, (V::Item, J)), I>,
+    {
+        let def = assoc.def();
+        let mut next = self.parts.joins.len();
+        let plan = Plan::of(&def, <V::Item as Schema>::TABLE, &mut next);
+        let owner_key = (
+            O::TABLE,
+            def.owner_key_def().map(|f| f.column).unwrap_or("id"),
+        );
+        let mut joins = plan.joins_from_owner(kind, owner_key);
+        let on = joins.pop().map(|j| j.on).unwrap_or_default();
+        let on: Cond<(One<O>, One<V::Item>)> = Cond::new(on);
+        let mut q = match kind {
+            JoinKind::Left => self.left_join::<TableRef<V::Item>, _, I>(table::<V::Item>(), on),
+            _ => self.join::<TableRef<V::Item>, _, I>(table::<V::Item>(), on),
+        };
+        let at = q.parts.joins.len().saturating_sub(1);
+        q.parts.joins.splice(at..at, joins);
+        q
+    }
+}

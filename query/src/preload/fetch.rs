@@ -1,0 +1,248 @@
+//! Fetching the related rows of one association for a set of owner keys: one
+//! statement per chunk of keys (chunks stay under the database's bind-parameter
+//! limit), with the owner key read back from each row.
+
+use super::key::Key;
+use crate::assoc::plan::Plan;
+use crate::ast::Rpn;
+use crate::driver::{Backend, Driver};
+use crate::log;
+use crate::query::{root_columns, Parts, Query};
+use crate::statement::Statement;
+use quarry_core::{AssocDef, AssocKind, Error, Result, Schema, Value};
+use sea_query::{
+    Asterisk, Expr, ExprTrait, NullOrdering, Order, OverStatement, SelectStatement, WindowStatement,
+};
+use std::collections::{HashMap, HashSet};
+
+/// The alias of the owner key column in a preload statement.
+const OWNER: &str = "__quarry_owner";
+/// The alias of the row number column of a per-parent limit.
+const ROW_NUMBER: &str = "__quarry_rn";
+
+/// What a preload of one association may add to the plain fetch.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Options {
+    /// A query of the related schema whose filters (and order) apply.
+    pub(crate) query: Option<Parts>,
+    /// Fetch again even when already loaded.
+    pub(crate) force: bool,
+    /// At most this many related rows per owner.
+    pub(crate) per_parent: Option<u64>,
+}
+
+type OrderTerm = (Expr, Order, Option<NullOrdering>);
+
+/// One preload fetch: the association, its plan and the caller's options.
+pub(crate) struct Fetcher<'a> {
+    pub(crate) def: &'a AssocDef,
+    pub(crate) plan: Plan,
+    pub(crate) options: &'a Options,
+    /// The association's default order (related field number, descending).
+    pub(crate) default_order: Vec<(usize, bool)>,
+}
+
+impl<'a> Fetcher<'a> {
+    /// The fetch of `def`'s related rows.
+    pub(crate) fn new(
+        def: &'a AssocDef,
+        options: &'a Options,
+        default_order: Vec<(usize, bool)>,
+    ) -> Result<Self> {
+        let parts = options.query.as_ref();
+        let mut next = parts.map(|p| p.joins.len()).unwrap_or(0);
+        let plan = Plan::of(def, def.related_table, &mut next);
+        if let Some(p) = parts {
+            if p.limit.is_some() || p.offset.is_some() {
+                return Err(Error::Query(format!(
+                    "the preload query of {}.{} has a limit or offset, which would apply to all parents together; use limit_per_parent(n)",
+                    def.owner, def.name
+                )));
+            }
+        }
+        Ok(Fetcher {
+            def,
+            plan,
+            options,
+            default_order,
+        })
+    }
+
+    fn parts<R: Schema>(&self) -> Parts {
+        let mut parts = match &self.options.query {
+            Some(p) => p.clone(),
+            None => Query::<R>::new().parts,
+        };
+        parts.root = None;
+        parts.select = Rpn::default();
+        parts
+    }
+
+    /// The order of the related rows within one owner: the preload query's,
+    /// else the association's default order.
+    fn order<R: Schema>(&self, parts: &Parts, backend: &Backend) -> (bool, Vec<OrderTerm>) {
+        if !parts.order.is_empty() {
+            return (true, parts.order.to_exprs(backend.dialect).orders);
+        }
+        let terms = self
+            .default_order
+            .iter()
+            .filter_map(|(i, desc)| {
+                let f = R::FIELDS.get(*i)?;
+                let o = if *desc { Order::Desc } else { Order::Asc };
+                Some((Expr::col((R::TABLE, f.column)), o, None))
+            })
+            .collect();
+        (false, terms)
+    }
+
+    /// The statement for one chunk of keys.
+    fn statement<R: Schema>(&self, backend: &Backend, keys: &[Value]) -> Result<Statement> {
+        let dialect = backend.dialect;
+        let mut parts = self.parts::<R>();
+        parts.check(backend)?;
+        let (custom_order, mut order) = self.order::<R>(&parts, backend);
+        if order.is_empty() && self.options.per_parent.is_some() {
+            order = R::FIELDS
+                .iter()
+                .filter(|f| f.primary_key)
+                .map(|f| (Expr::col((R::TABLE, f.column)), Order::Asc, None))
+                .collect();
+        }
+        let windowed = self.options.per_parent.is_some() && backend.capabilities.window_functions;
+        if windowed {
+            parts.order = Rpn::default();
+        }
+        let mut q = parts.to_select_with(dialect, root_columns::<R>());
+        q.expr_as(self.plan.matcher_expr(), OWNER);
+        self.plan.join_from_related(&mut q);
+        q.and_where(
+            self.plan.matcher_expr().is_in(
+                keys.iter()
+                    .map(|k| Expr::val(crate::sql_value::to_sea(k.clone()))),
+            ),
+        );
+        let q = match (windowed, self.options.per_parent) {
+            (true, Some(n)) => self.per_parent(q, order, n),
+            _ => {
+                if !custom_order {
+                    q.order_by_expr(self.plan.matcher_expr(), Order::Asc);
+                    for (e, o, _) in order {
+                        q.order_by_expr(e, o);
+                    }
+                }
+                q
+            }
+        };
+        Ok(dialect.build(&q, R::TABLE))
+    }
+
+    /// Wraps `inner` so only the first `n` rows of each owner remain, numbered
+    /// by ROW_NUMBER() over the owner key in `order`.
+    fn per_parent(
+        &self,
+        mut inner: SelectStatement,
+        order: Vec<OrderTerm>,
+        n: u64,
+    ) -> SelectStatement {
+        let mut window = WindowStatement::new();
+        window.add_partition_by(self.plan.matcher_expr());
+        for (e, o, nulls) in order {
+            match nulls {
+                Some(nulls) => window.order_by_expr_with_nulls(e, o, nulls),
+                None => window.order_by_expr(e, o),
+            };
+        }
+        inner.expr_window_as(Expr::cust("ROW_NUMBER()"), window, ROW_NUMBER);
+        let mut outer = sea_query::Query::select();
+        outer
+            .column(Asterisk)
+            .from_subquery(inner, "__quarry_p")
+            .and_where(Expr::col(ROW_NUMBER).lte(n as i64))
+            .order_by(OWNER, Order::Asc)
+            .order_by(ROW_NUMBER, Order::Asc);
+        outer
+    }
+
+    /// The related rows of `keys`, each with the owner key it belongs to, in
+    /// the order the database returned them (by owner key, then the
+    /// association's order, unless the preload query orders them).
+    pub(crate) async fn fetch<R: Schema>(
+        &self,
+        driver: &dyn Driver,
+        keys: Vec<Value>,
+    ) -> Result<Vec<(Key, R)>> {
+        let backend = driver.backend();
+        let keys: Vec<Value> = keys
+            .into_iter()
+            .map(|k| k.coerce(self.plan.key_type))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::InvalidValue {
+                field: self.def.name.to_string(),
+                message: e.to_string(),
+            })?;
+        let Some(first) = keys.first() else {
+            return Ok(Vec::new());
+        };
+        let probe = self.statement::<R>(backend, std::slice::from_ref(first))?;
+        let fixed = probe.values.len().saturating_sub(1);
+        let per_chunk = backend.capabilities.max_params.saturating_sub(fixed).max(1);
+        let width = R::persisted_count();
+        let key_type = self.plan.key_type;
+        let mut out: Vec<(Key, R)> = Vec::new();
+        for chunk in keys.chunks(per_chunk) {
+            let stmt = if chunk.len() == 1 && keys.len() == 1 {
+                probe.clone()
+            } else {
+                self.statement::<R>(backend, chunk)?
+            };
+            log::fetch(driver, &stmt, &mut |row| {
+                let item = R::from_row(row, 0)?;
+                if let Some(k) = Key::of(&row.value(width, key_type)?) {
+                    out.push((k, item));
+                }
+                Ok(())
+            })
+            .await?;
+        }
+        if matches!(self.def.kind, AssocKind::Through { .. }) {
+            out = distinct_per_owner(out);
+        }
+        if let (Some(n), false) = (
+            self.options.per_parent,
+            backend.capabilities.window_functions,
+        ) {
+            out = first_per_owner(out, n);
+        }
+        Ok(out)
+    }
+}
+
+/// Drops repeated related rows of one owner (a through association may reach
+/// the same row along several paths).
+fn distinct_per_owner<R: Schema>(rows: Vec<(Key, R)>) -> Vec<(Key, R)> {
+    let pk = R::primary_key();
+    let mut seen: HashSet<(Key, Vec<Option<Key>>)> = HashSet::new();
+    rows.into_iter()
+        .filter(|(k, r)| {
+            let id: Vec<Option<Key>> = pk
+                .iter()
+                .map(|i| r.get_value(*i).as_ref().and_then(Key::of))
+                .collect();
+            pk.is_empty() || seen.insert((k.clone(), id))
+        })
+        .collect()
+}
+
+/// Keeps the first `n` rows of each owner (the per-parent limit where the
+/// database has no window functions).
+fn first_per_owner<R>(rows: Vec<(Key, R)>, n: u64) -> Vec<(Key, R)> {
+    let mut counts: HashMap<Key, u64> = HashMap::new();
+    rows.into_iter()
+        .filter(|(k, _)| {
+            let c = counts.entry(k.clone()).or_insert(0);
+            *c += 1;
+            *c <= n
+        })
+        .collect()
+}

@@ -1,0 +1,156 @@
+//! [`Preloaded`]: a query whose rows come back with associations loaded —
+//! by separate queries (`query.preload(spec)`) and/or from joined columns
+//! (`query.preload_join(assoc)`).
+
+use super::join::{Fill, JoinPreload, RowId};
+use super::key::Key;
+use super::Preload;
+use crate::ast::Rpn;
+use crate::driver::Driver;
+use crate::into_query::{Decode, Fetch};
+use crate::log;
+use crate::query::{root_columns, Query};
+use crate::scope::Has;
+use quarry_core::{AssocValue, Association, Error, Result, Schema, Value};
+use std::collections::{HashMap, HashSet};
+
+/// A query of `S` (with joins `J`) whose rows are returned with associations
+/// loaded: `P` preloads by separate queries, and any join preloads fill
+/// associations from the query's own joined columns. Run it with
+/// `repo.all_preloaded(..)` or `repo.one_preloaded(..)`.
+pub struct Preloaded<S, J, P> {
+    query: Query<S, J>,
+    spec: P,
+    joins: Vec<Box<dyn JoinPreload<S>>>,
+}
+
+impl<S: Schema, J> Query<S, J> {
+    /// The rows of this query with `spec` preloaded (Ecto's `preload:` in a
+    /// query): one more query per association per level.
+    ///
+    /// ```ignore
+    /// let stores = repo.all_preloaded(Store::query().preload((Store::user, Store::products))).await?;
+    /// ```
+    pub fn preload<P: Preload<S>>(self, spec: P) -> Preloaded<S, J, P> {
+        Preloaded {
+            query: self,
+            spec,
+            joins: Vec::new(),
+        }
+    }
+
+    /// The rows of this query with `assoc` filled from the query's own join of
+    /// the associated table (join it first with `join_assoc` or
+    /// `left_join_assoc`): one statement; duplicate parent rows collapse; a
+    /// LEFT JOIN without a match gives an empty Vec or `None`.
+    pub fn preload_join<V: AssocValue, I>(self, assoc: Association<S, V>) -> Preloaded<S, J, ()>
+    where
+        (S, J): Has<V::Item, I>,
+    {
+        self.preload(()).preload_join(assoc)
+    }
+}
+
+impl<S: Schema, J, P: Preload<S>> Preloaded<S, J, P> {
+    /// Also preloads `more` (by separate queries).
+    pub fn preload<M: Preload<S>>(self, more: M) -> Preloaded<S, J, (P, M)> {
+        Preloaded {
+            query: self.query,
+            spec: (self.spec, more),
+            joins: self.joins,
+        }
+    }
+
+    /// Also fills `assoc` from the query's join of its table.
+    pub fn preload_join<V: AssocValue, I>(mut self, assoc: Association<S, V>) -> Self
+    where
+        (S, J): Has<V::Item, I>,
+    {
+        self.joins.push(Box::new(Fill(assoc)));
+        self
+    }
+
+    /// Runs the query and the preloads.
+    pub(crate) async fn load(self, driver: &dyn Driver) -> Result<Vec<S>> {
+        let Preloaded { query, spec, joins } = self;
+        let mut rows = if joins.is_empty() {
+            let (stmt, decoder) = Fetch::<()>::prepare(query, driver.backend())?;
+            let mut out = Vec::new();
+            log::fetch(driver, &stmt, &mut |row| {
+                out.push(decoder.decode(row)?);
+                Ok(())
+            })
+            .await?;
+            out
+        } else {
+            joined(driver, query, &joins).await?
+        };
+        spec.preload(driver, &mut rows).await?;
+        Ok(rows)
+    }
+}
+
+/// Reads parents and their joined associated rows in one statement.
+async fn joined<S: Schema, J>(
+    driver: &dyn Driver,
+    query: Query<S, J>,
+    joins: &[Box<dyn JoinPreload<S>>],
+) -> Result<Vec<S>> {
+    let backend = driver.backend();
+    query.check(backend)?;
+    let pk = match S::primary_key().as_slice() {
+        [i] => *i,
+        _ => {
+            return Err(Error::Query(format!(
+                "a join preload needs a schema with exactly one primary key field; {} has {}",
+                S::NAME,
+                S::primary_key().len()
+            )))
+        }
+    };
+    let mut columns = root_columns::<S>();
+    for j in joins {
+        columns.extend(j.columns());
+    }
+    let mut parts = query.parts;
+    parts.root = None;
+    parts.select = Rpn::default();
+    let stmt = backend
+        .dialect
+        .build(&parts.to_select_with(backend.dialect, columns), S::TABLE);
+    let width = S::persisted_count();
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut out: Vec<S> = Vec::new();
+    let mut seen: Vec<Vec<HashSet<RowId>>> = Vec::new();
+    log::fetch(driver, &stmt, &mut |row| {
+        let parent = S::from_row(row, 0)?;
+        let key = Key::of(
+            &parent
+                .get_value(pk)
+                .unwrap_or(Value::Null(S::FIELDS[pk].ty)),
+        );
+        let at = match key.as_ref().and_then(|k| index.get(k)) {
+            Some(i) => *i,
+            None => {
+                let mut parent = parent;
+                for j in joins {
+                    j.start(&mut parent);
+                }
+                out.push(parent);
+                seen.push(joins.iter().map(|_| HashSet::new()).collect());
+                if let Some(k) = key {
+                    index.insert(k, out.len() - 1);
+                }
+                out.len() - 1
+            }
+        };
+        let mut column = width;
+        for (n, j) in joins.iter().enumerate() {
+            j.add(row, column, &mut out[at], &mut seen[at][n])?;
+            column += j.width();
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(out)
+}

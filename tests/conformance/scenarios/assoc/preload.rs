@@ -1,0 +1,298 @@
+//! `repo.preload` and `query.preload`: every rule of Ecto's preload, with the
+//! statements each costs.
+
+use super::{product_names, seed};
+use crate::harness::{Db, R};
+use crate::schemas::assoc::{Comment, Post, Product, Store, Tag, User};
+use quarry::prelude::*;
+use quarry::Error;
+
+pub async fn one_struct_an_option_and_a_vec(db: &Db) -> R {
+    let c = seed(db).await?;
+    let repo = &db.repo;
+    let shop_a = repo.preload(c.stores[0].clone(), Store::products).await?;
+    assert_eq!(
+        product_names(shop_a.products.get()?),
+        ["Apple", "Banana", "Cherry"]
+    );
+    assert_eq!(db.statement_count(), 1);
+
+    db.reset_statements();
+    let some = repo.preload(Some(c.stores[1].clone()), Store::user).await?;
+    let owner = some.ok_or("store")?.user.into_result()?.ok_or("owner")?;
+    assert_eq!(owner.name, "Bob");
+    let none: Option<Store> = repo.preload(None, Store::user).await?;
+    assert!(none.is_none());
+    assert_eq!(db.statement_count(), 1, "None sends nothing");
+
+    db.reset_statements();
+    let all = repo.preload(c.stores.clone(), Store::products).await?;
+    let counts: Vec<usize> = all
+        .iter()
+        .map(|s| s.products.get().map(Vec::len))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(counts, [3, 1, 0]);
+    assert_eq!(db.statement_count(), 1, "one query for three parents");
+
+    db.reset_statements();
+    let stores = repo
+        .all_preloaded(
+            Store::query()
+                .order_by(Store::id.asc())
+                .preload(Store::products),
+        )
+        .await?;
+    assert_eq!(stores.len(), 3);
+    assert!(stores.iter().all(|s| s.products.is_loaded()));
+    assert_eq!(db.statement_count(), 2, "the query and one preload query");
+    let one = repo
+        .one_preloaded(
+            Store::query()
+                .filter(Store::name.eq("Shop B"))
+                .preload(Store::user),
+        )
+        .await?
+        .ok_or("Shop B")?;
+    assert_eq!(
+        one.user.get()?.as_ref().map(|u| u.name.as_str()),
+        Some("Bob")
+    );
+    Ok(())
+}
+
+/// store -> [user, products -> [tags, store]]: several associations per
+/// level, three levels, one statement per association per level.
+pub async fn several_associations_and_nested_levels(db: &Db) -> R {
+    let c = seed(db).await?;
+    let spec = (
+        Store::user,
+        Store::products.preload((Product::tags, Product::store.preload(Store::user))),
+    );
+    let stores = db.repo.preload(c.stores.clone(), spec).await?;
+    assert_eq!(db.statement_count(), 5, "{:#?}", db.statements());
+    let a = &stores[0];
+    assert_eq!(a.user.get()?.as_ref().map(|u| u.name.as_str()), Some("Ann"));
+    let products = a.products.get()?;
+    let apple = &products[0];
+    assert_eq!(apple.name, "Apple");
+    let tags: Vec<&str> = apple.tags.get()?.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(tags, ["green", "red"], "many_to_many preload_order(name)");
+    let back = apple.store.get()?.as_ref().ok_or("store")?;
+    assert_eq!(back.name, "Shop A");
+    assert_eq!(
+        back.user.get()?.as_ref().map(|u| u.name.as_str()),
+        Some("Ann"),
+        "third level"
+    );
+    assert!(!stores[2].user.get()?.is_some(), "Shop C has no owner");
+    Ok(())
+}
+
+/// The Postgres placeholders or `?`s in the IN list of a statement.
+fn bound(sql: &str) -> usize {
+    sql.matches('?').count() + sql.matches('$').count()
+}
+
+pub async fn keys_deduplicated_and_null_keys_skipped(db: &Db) -> R {
+    let c = seed(db).await?;
+    // Four products of two stores, and one in none: two keys are sent.
+    let products = db.repo.preload(c.products.clone(), Product::store).await?;
+    let stmts = db.statements();
+    assert_eq!(stmts.len(), 1);
+    assert_eq!(
+        bound(&stmts[0]),
+        2,
+        "keys deduplicated, NULL skipped: {}",
+        stmts[0]
+    );
+    let stores: Vec<Option<String>> = products
+        .iter()
+        .map(|p| p.store.get().map(|s| s.as_ref().map(|s| s.name.clone())))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(
+        stores,
+        [
+            Some("Shop A".into()),
+            Some("Shop A".into()),
+            Some("Shop A".into()),
+            Some("Shop B".into()),
+            None
+        ]
+    );
+    // Only NULL keys: no query at all, every association loaded as None.
+    db.reset_statements();
+    let loose = vec![c.products[4].clone(), c.products[4].clone()];
+    let loose = db.repo.preload(loose, Product::store).await?;
+    assert_eq!(db.statement_count(), 0, "all keys NULL: no query");
+    assert!(loose.iter().all(|p| matches!(p.store.get(), Ok(None))));
+    Ok(())
+}
+
+pub async fn parents_keep_order_and_children_are_ordered(db: &Db) -> R {
+    let c = seed(db).await?;
+    let given = vec![
+        c.stores[2].clone(),
+        c.stores[0].clone(),
+        c.stores[1].clone(),
+        c.stores[0].clone(),
+    ];
+    let stores = db.repo.preload(given, Store::products).await?;
+    let order: Vec<&str> = stores.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        order,
+        ["Shop C", "Shop A", "Shop B", "Shop A"],
+        "parents keep their order"
+    );
+    assert_eq!(
+        product_names(stores[1].products.get()?),
+        ["Apple", "Banana", "Cherry"],
+        "has_many ordered by preload_order(name), not insertion"
+    );
+    assert_eq!(
+        stores[1].products.get()?,
+        stores[3].products.get()?,
+        "a parent given twice gets its rows twice"
+    );
+    // The statement orders by the foreign key, then the association's order.
+    let sql = db.statements().concat();
+    let by_fk = sql.find("ORDER BY").map(|at| &sql[at..]).unwrap_or("");
+    assert!(
+        by_fk.contains("store_id")
+            && by_fk.find("store_id") < by_fk.find("\"name\"").or(by_fk.find("`name`")),
+        "{sql}"
+    );
+    Ok(())
+}
+
+pub async fn empty_results_are_empty_vec_or_none(db: &Db) -> R {
+    let c = seed(db).await?;
+    let cy = c.users[2].clone();
+    let cy = db.repo.preload(cy, (User::store, User::posts)).await?;
+    assert_eq!(cy.store.get()?, &None, "has_one without a row: None");
+    assert!(cy.posts.get()?.is_empty(), "has_many without rows: []");
+    let shop_c = db.repo.preload(c.stores[2].clone(), Store::user).await?;
+    assert_eq!(
+        shop_c.user.get()?,
+        &None,
+        "belongs_to with a NULL key: None"
+    );
+    Ok(())
+}
+
+pub async fn custom_query_per_level(db: &Db) -> R {
+    let c = seed(db).await?;
+    let spec = Store::products
+        .query(
+            Product::query()
+                .filter(Product::price.gt(1.0))
+                .order_by(Product::price.desc()),
+        )
+        .preload(Product::tags.query(Tag::query().filter(Tag::name.eq("red"))));
+    let a = db.repo.preload(c.stores[0].clone(), spec).await?;
+    let products = a.products.get()?;
+    assert_eq!(
+        product_names(products),
+        ["Cherry", "Apple"],
+        "filtered (price > 1) and in the query's order (price desc)"
+    );
+    for p in products {
+        let tags: Vec<&str> = p.tags.get()?.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(tags, ["red"], "the nested level has its own query");
+    }
+    assert_eq!(db.statement_count(), 2);
+    Ok(())
+}
+
+pub async fn loaded_associations_are_not_fetched_again(db: &Db) -> R {
+    let c = seed(db).await?;
+    let repo = &db.repo;
+    let a = repo.preload(c.stores[0].clone(), Store::products).await?;
+    repo.insert(Product {
+        name: "Elder".into(),
+        store_id: Some(a.id),
+        ..Default::default()
+    })
+    .await?;
+    db.reset_statements();
+    let again = repo.preload(a.clone(), Store::products).await?;
+    assert_eq!(db.statement_count(), 0, "already loaded: nothing sent");
+    assert_eq!(again.products.get()?.len(), 3, "the loaded rows are kept");
+    // Nested preloads still run into the rows already loaded.
+    let nested = repo
+        .preload(again, Store::products.preload(Product::tags))
+        .await?;
+    assert_eq!(db.statement_count(), 1, "only the tags");
+    assert!(nested.products.get()?.iter().all(|p| p.tags.is_loaded()));
+    db.reset_statements();
+    let forced = repo.preload(nested, Store::products.force()).await?;
+    assert_eq!(db.statement_count(), 1);
+    assert_eq!(
+        product_names(forced.products.get()?),
+        ["Apple", "Banana", "Cherry", "Elder"],
+        "forced: fetched again"
+    );
+    Ok(())
+}
+
+pub async fn preload_query_with_limit_is_refused(db: &Db) -> R {
+    let c = seed(db).await?;
+    let spec = Store::products.query(Product::query().limit(3));
+    match db.repo.preload(c.stores.clone(), spec).await {
+        Err(Error::Query(msg)) => assert!(msg.contains("limit_per_parent"), "{msg}"),
+        other => panic!("expected Error::Query, got {other:?}"),
+    }
+    assert_eq!(db.statement_count(), 0);
+    Ok(())
+}
+
+pub async fn many_to_many_and_through(db: &Db) -> R {
+    let c = seed(db).await?;
+    let repo = &db.repo;
+    let red = repo.preload(c.tags[0].clone(), Tag::products).await?;
+    let mut on_red = product_names(red.products.get()?);
+    on_red.sort();
+    assert_eq!(on_red, ["Apple", "Cherry"]);
+    // has_many through has_one: a user's products through their store.
+    let users = repo.preload(c.users.clone(), User::products).await?;
+    assert_eq!(db.statement_count(), 2);
+    let mut anns = product_names(users[0].products.get()?);
+    anns.sort();
+    assert_eq!(anns, ["Apple", "Banana", "Cherry"]);
+    assert!(users[2].products.get()?.is_empty());
+    assert!(
+        !users[0].store.is_loaded(),
+        "the intermediate is not loaded"
+    );
+    // has_many through has_many: comments of a user's posts, each once.
+    let post = repo
+        .insert(Post {
+            title: "Hello".into(),
+            user_id: Some(c.users[0].id),
+            ..Default::default()
+        })
+        .await?;
+    for body in ["first", "second"] {
+        repo.insert(Comment {
+            body: body.into(),
+            post_id: Some(post.id),
+            ..Default::default()
+        })
+        .await?;
+    }
+    db.reset_statements();
+    let ann = repo.preload(c.users[0].clone(), User::comments).await?;
+    let mut bodies: Vec<&str> = ann
+        .comments
+        .get()?
+        .iter()
+        .map(|c| c.body.as_str())
+        .collect();
+    bodies.sort();
+    assert_eq!(bodies, ["first", "second"]);
+    assert_eq!(
+        db.statement_count(),
+        1,
+        "a through association is one query"
+    );
+    Ok(())
+}
