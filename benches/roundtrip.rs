@@ -5,7 +5,9 @@
 //! `QUARRY_BENCH_MYSQL_URL` (or the `QUARRY_TEST_*` URLs) are set and the
 //! features are on. Report ratios to the sqlx floor measured in the same run.
 //!
-//! `loading_associations` joins when quarry's preload lands (issue 4).
+//! `loading_associations`: 100 users x 10 posts x 10 comments, loaded as
+//! (user, [(post, [comment])]): quarry with a two-level preload, sqlx with three
+//! queries grouped by hand (what Diesel's `belonging_to` + `grouped_by` do).
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use quarry::prelude::*;
@@ -13,16 +15,18 @@ use quarry::{maybe_row, row, AnyRepo};
 use sqlx::{Database, Decode, FromRow, Row, Type};
 use tokio::runtime::Runtime;
 
-#[derive(Schema, Clone, Debug, PartialEq)]
+#[derive(Schema, Clone, Debug)]
 #[quarry(table = "users")]
 pub struct User {
     pub meta: Meta,
     pub id: i64,
     pub name: String,
     pub hair_color: Option<String>,
+    #[quarry(has_many)]
+    pub posts: quarry::Assoc<Vec<Post>>,
 }
 
-#[derive(Schema, Clone, Debug, PartialEq)]
+#[derive(Schema, Clone, Debug)]
 #[quarry(table = "posts")]
 pub struct Post {
     pub meta: Meta,
@@ -30,6 +34,179 @@ pub struct Post {
     pub user_id: i64,
     pub title: String,
     pub body: Option<String>,
+    #[quarry(has_many)]
+    pub comments: quarry::Assoc<Vec<Comment>>,
+}
+
+#[derive(Schema, Clone, Debug)]
+#[quarry(table = "comments")]
+pub struct Comment {
+    pub meta: Meta,
+    pub id: i64,
+    pub post_id: i64,
+    pub text: String,
+}
+
+/// The sqlx side's comment row.
+#[derive(Debug)]
+pub struct CommentRow {
+    pub id: i64,
+    pub post_id: i64,
+    pub text: String,
+}
+
+impl<'r, R: Row> FromRow<'r, R> for CommentRow
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        Ok(CommentRow {
+            id: row.try_get(0)?,
+            post_id: row.try_get(1)?,
+            text: row.try_get(2)?,
+        })
+    }
+}
+
+impl<'r, R: Row> FromRow<'r, R> for PostRow
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        Ok(PostRow {
+            id: row.try_get(0)?,
+            user_id: row.try_get(1)?,
+            title: row.try_get(2)?,
+            body: row.try_get(3)?,
+        })
+    }
+}
+
+/// `SELECT ... WHERE col IN (ids)` with the dialect's placeholders.
+fn in_list_sql(select: &str, col: &str, n: usize, numbered: bool) -> String {
+    let marks: Vec<String> = (1..=n)
+        .map(|i| {
+            if numbered {
+                format!("${i}")
+            } else {
+                "?".to_string()
+            }
+        })
+        .collect();
+    format!("{select} WHERE {col} IN ({})", marks.join(", "))
+}
+
+/// Users, then their posts, then the posts' comments, grouped by hand.
+async fn sqlx_associations<DB: Database>(pool: &sqlx::Pool<DB>, numbered: bool) -> usize
+where
+    for<'r> UserRow: FromRow<'r, DB::Row>,
+    for<'r> PostRow: FromRow<'r, DB::Row>,
+    for<'r> CommentRow: FromRow<'r, DB::Row>,
+    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + Type<DB>,
+    for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
+{
+    let users = sqlx::query_as::<DB, UserRow>(TRIVIAL_SQL)
+        .fetch_all(pool)
+        .await
+        .unwrap_or_default();
+    let sql = in_list_sql(
+        "SELECT id, user_id, title, body FROM posts",
+        "user_id",
+        users.len(),
+        numbered,
+    );
+    let mut q = sqlx::query_as::<DB, PostRow>(sqlx::AssertSqlSafe(sql));
+    for u in &users {
+        q = q.bind(u.id);
+    }
+    let posts = q.fetch_all(pool).await.unwrap_or_default();
+    let sql = in_list_sql(
+        "SELECT id, post_id, text FROM comments",
+        "post_id",
+        posts.len(),
+        numbered,
+    );
+    let mut q = sqlx::query_as::<DB, CommentRow>(sqlx::AssertSqlSafe(sql));
+    for p in &posts {
+        q = q.bind(p.id);
+    }
+    let comments = q.fetch_all(pool).await.unwrap_or_default();
+    let mut by_post: std::collections::HashMap<i64, Vec<CommentRow>> =
+        std::collections::HashMap::new();
+    for c in comments {
+        by_post.entry(c.post_id).or_default().push(c);
+    }
+    let mut by_user: std::collections::HashMap<i64, Vec<(PostRow, Vec<CommentRow>)>> =
+        std::collections::HashMap::new();
+    for p in posts {
+        let cs = by_post.remove(&p.id).unwrap_or_default();
+        by_user.entry(p.user_id).or_default().push((p, cs));
+    }
+    let grouped: Vec<(UserRow, Vec<(PostRow, Vec<CommentRow>)>)> = users
+        .into_iter()
+        .map(|u| {
+            let ps = by_user.remove(&u.id).unwrap_or_default();
+            (u, ps)
+        })
+        .collect();
+    grouped.len()
+}
+
+async fn quarry_associations(repo: &AnyRepo) -> usize {
+    use quarry::prelude::*;
+    repo.all_preloaded(User::query().preload(User::posts.preload(Post::comments)))
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0)
+}
+
+async fn seed_associations(t: &Target) {
+    reset(t).await;
+    let users: Vec<User> = (0..100)
+        .map(|i| User {
+            name: format!("User {i}"),
+            ..Default::default()
+        })
+        .collect();
+    t.repo.insert_all(users).await.expect("users");
+    let ids: Vec<i64> = t
+        .repo
+        .all(User::query().select(User::id))
+        .await
+        .expect("ids");
+    let posts: Vec<Post> = ids
+        .iter()
+        .flat_map(|u| {
+            (0..10).map(move |i| Post {
+                user_id: *u,
+                title: format!("Post {i}"),
+                ..Default::default()
+            })
+        })
+        .collect();
+    t.repo.insert_all(posts).await.expect("posts");
+    let post_ids: Vec<i64> = t
+        .repo
+        .all(Post::query().select(Post::id))
+        .await
+        .expect("post ids");
+    let comments: Vec<Comment> = post_ids
+        .iter()
+        .flat_map(|p| {
+            (0..10).map(move |i| Comment {
+                post_id: *p,
+                text: format!("Comment {i}"),
+                ..Default::default()
+            })
+        })
+        .collect();
+    t.repo.insert_all(comments).await.expect("comments");
 }
 
 /// The sqlx side's user row.
@@ -189,12 +366,13 @@ struct Target {
     name: &'static str,
     repo: AnyRepo,
     pool: Pool,
-    ddl: [&'static str; 2],
+    ddl: [&'static str; 3],
 }
 
-const SQLITE_DDL: [&str; 2] = [
+const SQLITE_DDL: [&str; 3] = [
     "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, hair_color TEXT)",
     "CREATE TABLE posts (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id BIGINT NOT NULL, title TEXT NOT NULL, body TEXT)",
+    "CREATE TABLE comments (id INTEGER PRIMARY KEY AUTOINCREMENT, post_id BIGINT NOT NULL, text TEXT NOT NULL)",
 ];
 
 fn env_url(kind: &str) -> Option<String> {
@@ -227,6 +405,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
             ddl: [
                 "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, hair_color TEXT)",
                 "CREATE TABLE posts (id BIGSERIAL PRIMARY KEY, user_id BIGINT NOT NULL, title TEXT NOT NULL, body TEXT)",
+                "CREATE TABLE comments (id BIGSERIAL PRIMARY KEY, post_id BIGINT NOT NULL, text TEXT NOT NULL)",
             ],
         });
     }
@@ -242,6 +421,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
             ddl: [
                 "CREATE TABLE users (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL, hair_color VARCHAR(255))",
                 "CREATE TABLE posts (id BIGINT AUTO_INCREMENT PRIMARY KEY, user_id BIGINT NOT NULL, title VARCHAR(255) NOT NULL, body TEXT)",
+                "CREATE TABLE comments (id BIGINT AUTO_INCREMENT PRIMARY KEY, post_id BIGINT NOT NULL, text TEXT NOT NULL)",
             ],
         });
     }
@@ -250,7 +430,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
 }
 
 async fn reset(t: &Target) {
-    for table in ["posts", "users"] {
+    for table in ["comments", "posts", "users"] {
         let _ = t
             .repo
             .execute_raw(&format!("DROP TABLE IF EXISTS {table}"), vec![])
@@ -337,6 +517,25 @@ fn bench(c: &mut Criterion) {
                 |b, _| b.iter(|| black_box(rt.block_on(quarry_medium(&t.repo)))),
             );
         }
+        rt.block_on(seed_associations(t));
+        g.bench_with_input(
+            BenchmarkId::new(format!("loading_associations/sqlx/{}", t.name), 100),
+            &100,
+            |b, _| {
+                b.iter(|| match &t.pool {
+                    Pool::Sqlite(p) => black_box(rt.block_on(sqlx_associations(p, false))),
+                    #[cfg(feature = "postgres")]
+                    Pool::Postgres(p) => black_box(rt.block_on(sqlx_associations(p, true))),
+                    #[cfg(feature = "mysql")]
+                    Pool::MySql(p) => black_box(rt.block_on(sqlx_associations(p, false))),
+                })
+            },
+        );
+        g.bench_with_input(
+            BenchmarkId::new(format!("loading_associations/quarry/{}", t.name), 100),
+            &100,
+            |b, _| b.iter(|| black_box(rt.block_on(quarry_associations(&t.repo)))),
+        );
         rt.block_on(reset(t));
         for n in [1usize, 10, 25, 50, 100] {
             g.bench_with_input(
