@@ -101,6 +101,9 @@ fn in_list_sql(select: &str, col: &str, n: usize, numbered: bool) -> String {
     format!("{select} WHERE {col} IN ({})", marks.join(", "))
 }
 
+/// A user with its posts, each with its comments.
+type Loaded = (UserRow, Vec<(PostRow, Vec<CommentRow>)>);
+
 /// Users, then their posts, then the posts' comments, grouped by hand.
 async fn sqlx_associations<DB: Database>(pool: &sqlx::Pool<DB>, numbered: bool) -> usize
 where
@@ -148,7 +151,7 @@ where
         let cs = by_post.remove(&p.id).unwrap_or_default();
         by_user.entry(p.user_id).or_default().push((p, cs));
     }
-    let grouped: Vec<(UserRow, Vec<(PostRow, Vec<CommentRow>)>)> = users
+    let grouped: Vec<Loaded> = users
         .into_iter()
         .map(|u| {
             let ps = by_user.remove(&u.id).unwrap_or_default();
