@@ -75,6 +75,9 @@ pub enum Op {
     Between,
     /// `x IN (n operands)` / `NOT IN`.
     InList(u32),
+    /// `x IN (n values)` that Postgres binds as one array (`x = ANY($1)`): the
+    /// values are non-NULL and of a type arrays bind. Elsewhere an IN list.
+    InArray(u32),
     NotInList(u32),
     /// `x IN (subquery)` and friends; the subquery is the next one in `subs`.
     InSub,
@@ -169,13 +172,60 @@ impl Rpn {
         self
     }
 
-    /// Pushes this expression's shape onto a cache key.
-    pub(crate) fn key(&self, key: &mut Vec<Op>) {
-        key.extend_from_slice(&self.ops);
+    /// Pushes this expression's shape onto a cache key. On Postgres an array IN
+    /// list has one shape whatever its length.
+    pub(crate) fn key(&self, dialect: Dialect, key: &mut Vec<Op>) {
+        if dialect == Dialect::Postgres && self.ops.iter().any(|o| matches!(o, Op::InArray(_))) {
+            key.extend(self.ops.iter().map(|o| match o {
+                Op::InArray(_) => Op::InArray(0),
+                other => *other,
+            }));
+            // The array's values are one value: drop the per-element `Val`s of
+            // each array from the shape too.
+            strip_array_values(key);
+        } else {
+            key.extend_from_slice(&self.ops);
+        }
         for s in &self.subs {
             key.push(Op::Section(9));
-            s.key(key);
+            s.key(dialect, key);
         }
+    }
+
+    /// An `IN (values)` test of `col`: bound as one array on Postgres when the
+    /// values allow it; an empty list is `1 = 0` (`1 = 1` negated).
+    pub(crate) fn in_values(col: Op, values: Vec<Value>, negate: bool) -> Rpn {
+        if values.is_empty() {
+            return Rpn::op(Op::lit(if negate { "1 = 1" } else { "1 = 0" }));
+        }
+        let n = values.len() as u32;
+        let arrayable = !negate
+            && values.iter().all(|v| {
+                matches!(
+                    v,
+                    Value::Bool(_)
+                        | Value::I16(_)
+                        | Value::I32(_)
+                        | Value::I64(_)
+                        | Value::F32(_)
+                        | Value::F64(_)
+                        | Value::String(_)
+                )
+            })
+            && values
+                .windows(2)
+                .all(|w| w[0].value_type() == w[1].value_type());
+        let mut rpn = Rpn::op(col);
+        rpn.values.reserve(values.len());
+        for v in values {
+            rpn.push_value(v);
+        }
+        rpn.push(match (negate, arrayable) {
+            (true, _) => Op::NotInList(n),
+            (false, true) => Op::InArray(n),
+            (false, false) => Op::InList(n),
+        });
+        rpn
     }
 
     /// Moves the values out in SQL order (subqueries' values where they stand).
@@ -184,6 +234,11 @@ impl Rpn {
         let mut subs = self.subs.into_iter();
         for op in &self.ops {
             match op {
+                Op::InArray(n) if dialect == Dialect::Postgres => {
+                    let at = out.len().saturating_sub(*n as usize);
+                    let items = out.split_off(at);
+                    out.push(array_of(items));
+                }
                 Op::Val => {
                     if let Some(v) = values.next() {
                         out.push(crate::sql_value::to_sea(v));
@@ -252,14 +307,30 @@ impl Rpn {
                     let low = pop(&mut stack);
                     pop(&mut stack).between(low, high)
                 }
-                Op::InList(n) | Op::NotInList(n) => {
+                Op::InArray(n) if dialect == Dialect::Postgres => {
+                    let at = stack.len().saturating_sub(n as usize);
+                    let items: Vec<sea_query::Value> = stack
+                        .split_off(at)
+                        .into_iter()
+                        .filter_map(|e| match e {
+                            Expr::Value(v) => Some(v),
+                            _ => None,
+                        })
+                        .collect();
+                    let x = pop(&mut stack);
+                    let any: Expr =
+                        sea_query::extension::postgres::PgFunc::any(Expr::val(array_of(items)))
+                            .into();
+                    x.eq(any)
+                }
+                Op::InList(n) | Op::NotInList(n) | Op::InArray(n) => {
                     let at = stack.len().saturating_sub(n as usize);
                     let list: Vec<Expr> = stack.split_off(at);
                     let x = pop(&mut stack);
-                    if matches!(op, Op::InList(_)) {
-                        x.is_in(list)
-                    } else {
+                    if matches!(op, Op::NotInList(_)) {
                         x.is_not_in(list)
+                    } else {
+                        x.is_in(list)
                     }
                 }
                 Op::InSub | Op::NotInSub | Op::Exists | Op::NotExists => {
@@ -330,4 +401,34 @@ fn cast(call: Expr, dialect: Dialect, integer: bool) -> Expr {
         Dialect::MySql => call.cast_as(if integer { "SIGNED" } else { "DOUBLE" }),
         Dialect::Sqlite => call.cast_as(if integer { "INTEGER" } else { "REAL" }),
     }
+}
+
+/// Removes, from a key being built, the per-element `Val` ops of each array IN
+/// list (they become one value).
+fn strip_array_values(key: &mut Vec<Op>) {
+    let mut out: Vec<Op> = Vec::with_capacity(key.len());
+    for op in key.drain(..) {
+        if let Op::InArray(_) = op {
+            while matches!(out.last(), Some(Op::Val)) {
+                out.pop();
+            }
+        }
+        out.push(op);
+    }
+    *key = out;
+}
+
+/// One Postgres array value of `items` (all of one type, none NULL).
+fn array_of(items: Vec<sea_query::Value>) -> sea_query::Value {
+    use sea_query::{ArrayType, Value as Sv};
+    let ty = match items.first() {
+        Some(Sv::Bool(_)) => ArrayType::Bool,
+        Some(Sv::SmallInt(_)) => ArrayType::SmallInt,
+        Some(Sv::Int(_)) => ArrayType::Int,
+        Some(Sv::Float(_)) => ArrayType::Float,
+        Some(Sv::Double(_)) => ArrayType::Double,
+        Some(Sv::String(_)) => ArrayType::String,
+        _ => ArrayType::BigInt,
+    };
+    Sv::Array(ty, Some(Box::new(items)))
 }

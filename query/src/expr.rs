@@ -171,21 +171,11 @@ fn list<L, B>(
     bind: impl Fn(B) -> Value,
     negate: bool,
 ) -> Cond<L> {
-    let mut rpn = Rpn::op(col);
-    let mut n = 0u32;
-    for v in values {
-        rpn.push_value(bind(v));
-        n += 1;
-    }
-    if n == 0 {
-        return Cond::new(Rpn::op(Op::lit(if negate { "1 = 1" } else { "1 = 0" })));
-    }
-    rpn.push(if negate {
-        Op::NotInList(n)
-    } else {
-        Op::InList(n)
-    });
-    Cond::new(rpn)
+    Cond::new(Rpn::in_values(
+        col,
+        values.into_iter().map(bind).collect(),
+        negate,
+    ))
 }
 
 fn subquery<L, P: crate::select::Projection>(

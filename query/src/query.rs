@@ -123,33 +123,33 @@ impl Parts {
     }
 
     /// The shape of this query: its cache key.
-    pub(crate) fn key(&self, key: &mut Vec<Op>) {
+    pub(crate) fn key(&self, dialect: Dialect, key: &mut Vec<Op>) {
         key.push(Op::From(crate::ast::Name(self.from)));
         if let Some(sub) = &self.from_sub {
             key.push(Op::Section(8));
-            sub.key(key);
+            sub.key(dialect, key);
             key.push(Op::Section(8));
         }
         if let Some((_, fields)) = self.root {
             key.push(Op::Root(fields.as_ptr() as usize, fields.len()));
         }
-        self.select.key(key);
+        self.select.key(dialect, key);
         for j in &self.joins {
             key.push(Op::Join(
                 j.kind,
                 crate::ast::Name(j.table),
                 j.alias.map(crate::ast::Name),
             ));
-            j.on.key(key);
+            j.on.key(dialect, key);
         }
         key.push(Op::Section(1));
-        self.cond.key(key);
+        self.cond.key(dialect, key);
         key.push(Op::Section(2));
-        self.group_by.key(key);
+        self.group_by.key(dialect, key);
         key.push(Op::Section(3));
-        self.having.key(key);
+        self.having.key(dialect, key);
         key.push(Op::Section(4));
-        self.order.key(key);
+        self.order.key(dialect, key);
         key.push(Op::Tail(
             self.limit.is_some(),
             self.offset.is_some(),
@@ -266,7 +266,7 @@ impl Parts {
             return dialect.build(&self.to_select(dialect), table);
         }
         let found = crate::cache::with_key_buffer(|shape| {
-            self.key(shape);
+            self.key(dialect, shape);
             match crate::cache::lookup(dialect, shape) {
                 crate::cache::Lookup::Hit(sql) => Ok(sql),
                 crate::cache::Lookup::Uncacheable => Err(None),

@@ -210,14 +210,5 @@ pub(crate) fn eq(a: Col, b: Col) -> Rpn {
 
 /// `col IN (values)`; an empty list matches nothing.
 pub(crate) fn in_list(col: Col, values: Vec<quarry_core::Value>) -> Rpn {
-    if values.is_empty() {
-        return Rpn::op(Op::lit("1 = 0"));
-    }
-    let n = values.len() as u32;
-    let mut r = Rpn::op(Op::col(col.0, col.1));
-    for v in values {
-        r.push_value(v);
-    }
-    r.push(Op::InList(n));
-    r
+    Rpn::in_values(Op::col(col.0, col.1), values, false)
 }

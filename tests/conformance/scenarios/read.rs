@@ -152,6 +152,28 @@ pub async fn in_empty_list_and_null_comparisons(db: &Db) -> R {
     );
     assert_eq!(db.repo.count(Product::price.is_null()).await?, 1);
     assert!(!db.statements().iter().any(|s| s.contains("= NULL")));
+    // On Postgres an IN list is one array parameter: the SQL is the same
+    // whatever the list's length (so is the prepared statement).
+    db.reset_statements();
+    assert_eq!(
+        db.repo
+            .count(Product::name.in_list(["Apple", "Date"]))
+            .await?,
+        2
+    );
+    assert_eq!(
+        db.repo
+            .count(Product::name.in_list(["Apple", "Date", "Fig", "Kiwi"]))
+            .await?,
+        2
+    );
+    let seen = db.statements();
+    if db.kind == crate::harness::Kind::Postgres {
+        assert!(seen[0].contains("= ANY("), "{seen:?}");
+        assert_eq!(seen[0], seen[1], "one SQL text for both lengths");
+    } else {
+        assert_ne!(seen[0], seen[1]);
+    }
     Ok(())
 }
 
