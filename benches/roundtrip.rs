@@ -280,7 +280,7 @@ const TRIVIAL_SQL: &str = "SELECT id, name, hair_color FROM users";
 const MEDIUM_SQL: &str = "SELECT users.id, users.name, users.hair_color, posts.id, posts.user_id, posts.title, posts.body \
      FROM users LEFT JOIN posts ON users.id = posts.user_id WHERE users.hair_color = ";
 
-async fn sqlx_trivial<DB: Database>(pool: &sqlx::Pool<DB>) -> usize
+async fn sqlx_trivial<DB: Database>(pool: &sqlx::Pool<DB>, _numbered: bool) -> usize
 where
     for<'r> UserRow: FromRow<'r, DB::Row>,
     for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
@@ -293,14 +293,14 @@ where
         .unwrap_or(0)
 }
 
-async fn sqlx_medium<DB: Database>(pool: &sqlx::Pool<DB>, placeholder: &'static str) -> usize
+async fn sqlx_medium<DB: Database>(pool: &sqlx::Pool<DB>, numbered: bool) -> usize
 where
     for<'r> UserPostRow: FromRow<'r, DB::Row>,
     for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
     for<'q> String: sqlx::Encode<'q, DB> + Type<DB>,
     for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
 {
-    let sql = format!("{MEDIUM_SQL}{placeholder}");
+    let sql = format!("{MEDIUM_SQL}{}", if numbered { "$1" } else { "?" });
     sqlx::query_as::<DB, UserPostRow>(sqlx::AssertSqlSafe(sql))
         .bind("black".to_string())
         .fetch_all(pool)
@@ -309,7 +309,7 @@ where
         .unwrap_or(0)
 }
 
-async fn sqlx_insert<DB: Database>(pool: &sqlx::Pool<DB>, n: usize, numbered: bool) -> u64
+async fn sqlx_insert<DB: Database>(pool: &sqlx::Pool<DB>, numbered: bool, n: usize) -> u64
 where
     for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
     for<'q> String: sqlx::Encode<'q, DB> + Type<DB>,
@@ -356,6 +356,19 @@ async fn quarry_insert(repo: &AnyRepo, n: usize) -> u64 {
     repo.insert_all(users).await.map(|(c, _)| c).unwrap_or(0)
 }
 
+/// Runs `$body` with `$p` bound to the target's sqlx pool, whatever the database.
+macro_rules! on_pool {
+    ($pool:expr, |$p:ident| $body:expr) => {
+        match $pool {
+            Pool::Sqlite($p) => $body,
+            #[cfg(feature = "postgres")]
+            Pool::Postgres($p) => $body,
+            #[cfg(feature = "mysql")]
+            Pool::MySql($p) => $body,
+        }
+    };
+}
+
 /// One database under test: quarry's repo and the same pool for sqlx.
 enum Pool {
     Sqlite(sqlx::SqlitePool),
@@ -367,6 +380,8 @@ enum Pool {
 
 struct Target {
     name: &'static str,
+    /// Placeholders are `$1, $2, ...` (Postgres) rather than `?`.
+    numbered: bool,
     repo: AnyRepo,
     pool: Pool,
     ddl: [&'static str; 3],
@@ -392,6 +407,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
         .expect("sqlite");
     out.push(Target {
         name: "sqlite",
+        numbered: false,
         pool: Pool::Sqlite(sqlite.pool().clone()),
         repo: AnyRepo::from_driver(sqlite.into_driver()),
         ddl: SQLITE_DDL,
@@ -403,6 +419,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
             .expect("postgres");
         out.push(Target {
             name: "postgres",
+            numbered: true,
             pool: Pool::Postgres(repo.pool().clone()),
             repo: AnyRepo::from_driver(repo.into_driver()),
             ddl: [
@@ -419,6 +436,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
             .expect("mysql");
         out.push(Target {
             name: "mariadb",
+            numbered: false,
             pool: Pool::MySql(repo.pool().clone()),
             repo: AnyRepo::from_driver(repo.into_driver()),
             ddl: [
@@ -487,12 +505,10 @@ fn bench(c: &mut Criterion) {
                 BenchmarkId::new(format!("trivial_query/sqlx/{}", t.name), n),
                 &n,
                 |b, _| {
-                    b.iter(|| match &t.pool {
-                        Pool::Sqlite(p) => black_box(rt.block_on(sqlx_trivial(p))),
-                        #[cfg(feature = "postgres")]
-                        Pool::Postgres(p) => black_box(rt.block_on(sqlx_trivial(p))),
-                        #[cfg(feature = "mysql")]
-                        Pool::MySql(p) => black_box(rt.block_on(sqlx_trivial(p))),
+                    b.iter(|| {
+                        on_pool!(&t.pool, |p| black_box(
+                            rt.block_on(sqlx_trivial(p, t.numbered))
+                        ))
                     })
                 },
             );
@@ -505,12 +521,10 @@ fn bench(c: &mut Criterion) {
                 BenchmarkId::new(format!("medium_complex/sqlx/{}", t.name), n),
                 &n,
                 |b, _| {
-                    b.iter(|| match &t.pool {
-                        Pool::Sqlite(p) => black_box(rt.block_on(sqlx_medium(p, "?"))),
-                        #[cfg(feature = "postgres")]
-                        Pool::Postgres(p) => black_box(rt.block_on(sqlx_medium(p, "$1"))),
-                        #[cfg(feature = "mysql")]
-                        Pool::MySql(p) => black_box(rt.block_on(sqlx_medium(p, "?"))),
+                    b.iter(|| {
+                        on_pool!(&t.pool, |p| black_box(
+                            rt.block_on(sqlx_medium(p, t.numbered))
+                        ))
                     })
                 },
             );
@@ -525,12 +539,10 @@ fn bench(c: &mut Criterion) {
             BenchmarkId::new(format!("loading_associations/sqlx/{}", t.name), 100),
             &100,
             |b, _| {
-                b.iter(|| match &t.pool {
-                    Pool::Sqlite(p) => black_box(rt.block_on(sqlx_associations(p, false))),
-                    #[cfg(feature = "postgres")]
-                    Pool::Postgres(p) => black_box(rt.block_on(sqlx_associations(p, true))),
-                    #[cfg(feature = "mysql")]
-                    Pool::MySql(p) => black_box(rt.block_on(sqlx_associations(p, false))),
+                b.iter(|| {
+                    on_pool!(&t.pool, |p| black_box(
+                        rt.block_on(sqlx_associations(p, t.numbered))
+                    ))
                 })
             },
         );
@@ -545,12 +557,10 @@ fn bench(c: &mut Criterion) {
                 BenchmarkId::new(format!("insert/sqlx/{}", t.name), n),
                 &n,
                 |b, n| {
-                    b.iter(|| match &t.pool {
-                        Pool::Sqlite(p) => black_box(rt.block_on(sqlx_insert(p, *n, false))),
-                        #[cfg(feature = "postgres")]
-                        Pool::Postgres(p) => black_box(rt.block_on(sqlx_insert(p, *n, true))),
-                        #[cfg(feature = "mysql")]
-                        Pool::MySql(p) => black_box(rt.block_on(sqlx_insert(p, *n, false))),
+                    b.iter(|| {
+                        on_pool!(&t.pool, |p| black_box(
+                            rt.block_on(sqlx_insert(p, t.numbered, *n))
+                        ))
                     })
                 },
             );

@@ -391,7 +391,7 @@ pub(crate) struct Built {
 
 /// Sums and averages cast so every database returns the same type (Postgres and
 /// MySQL return DECIMAL/NUMERIC otherwise).
-fn cast(call: Expr, dialect: Dialect, integer: bool) -> Expr {
+pub(crate) fn cast(call: Expr, dialect: Dialect, integer: bool) -> Expr {
     match dialect {
         Dialect::Postgres => call.cast_as(if integer {
             "BIGINT"

@@ -3,7 +3,7 @@
 use crate::dialect::Dialect;
 use crate::query::{root_columns, Parts};
 use quarry_core::{Column, FieldValue, Schema, ValueType};
-use sea_query::{Expr, ExprTrait, Func, SelectStatement};
+use sea_query::{Expr, Func, SelectStatement};
 use std::marker::PhantomData;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,14 +98,8 @@ impl<S: Schema> Aggregate<S> {
         };
         // Postgres and MySQL return DECIMAL/NUMERIC for sums and averages; cast to
         // the documented result type so every database decodes the same.
-        let call = match (self.kind, dialect, ty) {
-            (Kind::Sum | Kind::Avg, Dialect::Postgres, ValueType::I64) => call.cast_as("BIGINT"),
-            (Kind::Sum | Kind::Avg, Dialect::Postgres, ValueType::F64) => {
-                call.cast_as("DOUBLE PRECISION")
-            }
-            (Kind::Sum, Dialect::MySql, ValueType::I64) => call.cast_as("SIGNED"),
-            (Kind::Sum | Kind::Avg, Dialect::MySql, ValueType::F64) => call.cast_as("DOUBLE"),
-            (Kind::Avg | Kind::Sum, Dialect::Sqlite, ValueType::F64) => call.cast_as("REAL"),
+        let call = match self.kind {
+            Kind::Sum | Kind::Avg => crate::ast::cast(call, dialect, ty == ValueType::I64),
             _ => call,
         };
         if wrap {

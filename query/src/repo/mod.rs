@@ -79,13 +79,14 @@ async fn insert_rows<S: Schema, C: Into<Changeset<S>> + Send>(
     rows: Vec<C>,
     returning: bool,
 ) -> Result<(u64, Vec<S>)> {
+    let now = quarry_core::timestamp::now();
     let mut per_row: Vec<Vec<(usize, Value)>> = Vec::with_capacity(rows.len());
     for r in rows {
         let cs: Changeset<S> = r.into();
         if !cs.is_valid() {
             return Err(cs.into_error());
         }
-        per_row.push(write::insert_values(&cs));
+        per_row.push(write::insert_values(&cs, now));
     }
     if per_row.is_empty() {
         return Ok((0, Vec::new()));
@@ -142,7 +143,7 @@ pub trait Repo: Send + Sync {
         }
         let driver = self.driver();
         let backend = driver.backend();
-        let values = write::insert_values(&cs);
+        let values = write::insert_values(&cs, quarry_core::timestamp::now());
         let returning = backend.capabilities.insert_returning;
         let columns = write::persisted_columns::<S>();
         let stmt = backend.dialect.build_insert(
@@ -193,7 +194,7 @@ pub trait Repo: Send + Sync {
         if !cs.is_valid() {
             return Err(cs.into_error());
         }
-        let values = write::update_values(&cs);
+        let values = write::update_values(&cs, quarry_core::timestamp::now());
         if values.is_empty() {
             let mut s = cs.apply_changes();
             s.meta_mut().set_state(State::Loaded);

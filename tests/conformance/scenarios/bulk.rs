@@ -93,6 +93,10 @@ pub async fn insert_all_fills_timestamps(db: &Db) -> R {
     assert!(all
         .iter()
         .all(|u| u.inserted_at.and_utc().timestamp() > 0 && u.inserted_at == u.updated_at));
+    assert!(
+        all.iter().all(|u| u.inserted_at == all[0].inserted_at),
+        "one clock reading per insert_all"
+    );
     assert!(stored.is_empty(), "insert_all returns no rows unless asked");
     let more: Vec<User> = (0..3).map(|i| user(&format!("More {i}"))).collect();
     let returned = db.repo.insert_all_returning(more).await;
