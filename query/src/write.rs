@@ -113,6 +113,23 @@ pub(crate) fn key_condition<S: Schema>(
     cond.ok_or_else(|| Error::Query(format!("schema {} has no primary key", S::NAME)))
 }
 
+/// The query for the rows whose primary key is `key` ((field index, value) per
+/// key field): compiled through the SQL cache like any query, so `get` and
+/// `reload` do not rebuild their SQL on every call.
+pub(crate) fn by_key<S: Schema>(key: impl IntoIterator<Item = (usize, Value)>) -> crate::Query<S> {
+    use crate::ast::{Op, Rpn};
+    let mut rpn = Rpn::default();
+    for (n, (i, v)) in key.into_iter().enumerate() {
+        rpn.push(Op::col(S::TABLE, S::FIELDS[i].column));
+        rpn.push_value(v);
+        rpn.push(Op::Eq);
+        if n > 0 {
+            rpn.push(Op::And);
+        }
+    }
+    crate::Query::new().filter_unchecked(crate::Cond::<()>::new(rpn))
+}
+
 /// The persisted changes of an update, with `updated_at` refreshed unless changed.
 pub(crate) fn update_values<S: Schema>(
     cs: &Changeset<S>,

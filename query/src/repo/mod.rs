@@ -264,11 +264,8 @@ pub trait Repo: Send + Sync {
                 pk.len()
             )));
         };
-        let col = Expr::col((S::TABLE, S::FIELDS[*index].column));
-        let mut q = Query::<S>::new().select_statement(self.driver().backend().dialect);
-        q.and_where(col.eq(Expr::val(crate::sql_value::to_sea(id.into()))));
-        let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
-        Ok(fetch_all(self.driver(), &stmt).await?.into_iter().next())
+        let q = write::by_key::<S>([(*index, id.into())]);
+        Ok(fetch_rows(self.driver(), q).await?.into_iter().next())
     }
 
     /// Like [`Repo::get`], but a missing row is [`Error::NoResults`] (Ecto's `get!`).
@@ -357,11 +354,17 @@ pub trait Repo: Send + Sync {
 
     /// The stored version of `data`, read again by primary key (`None` if gone).
     async fn reload<S: Schema>(&self, data: &S) -> Result<Option<S>> {
-        let cond = write::key_condition(data, None)?;
-        let mut q = Query::<S>::new().select_statement(self.driver().backend().dialect);
-        q.and_where(cond);
-        let stmt = self.driver().backend().dialect.build(&q, S::TABLE);
-        let mut rows: Vec<S> = fetch_all(self.driver(), &stmt).await?;
+        let pk = S::primary_key();
+        if pk.is_empty() {
+            return Err(Error::Query(format!(
+                "schema {} has no primary key, so it cannot be reloaded by key",
+                S::NAME
+            )));
+        }
+        let key = pk
+            .into_iter()
+            .map(|i| (i, data.get_value(i).unwrap_or(Value::Null(S::FIELDS[i].ty))));
+        let mut rows = fetch_rows(self.driver(), write::by_key::<S>(key)).await?;
         let mut fresh = rows.pop();
         if let Some(f) = fresh.as_mut() {
             keep_virtual(data, f);
