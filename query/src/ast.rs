@@ -40,8 +40,8 @@ impl PartialEq for Name {
 impl Eq for Name {}
 impl std::hash::Hash for Name {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_usize(self.0.as_ptr() as usize);
-        state.write_usize(self.0.len());
+        // One word: equal names hash equally; equality itself stays exact.
+        state.write_u64((self.0.as_ptr() as u64) ^ ((self.0.len() as u64) << 48));
     }
 }
 
@@ -73,7 +73,8 @@ pub enum Op {
     Lower,
     /// `x BETWEEN a AND b` (three operands).
     Between,
-    /// `x IN (n operands)` / `NOT IN`.
+    /// `x IN (n values)` / `NOT IN`: one operand `x`; the `n` values follow in
+    /// `values` (they are not operations: a long list stays a short shape).
     InList(u32),
     /// `x IN (n values)` that Postgres binds as one array (`x = ANY($1)`): the
     /// values are non-NULL and of a type arrays bind. Elsewhere an IN list.
@@ -112,11 +113,17 @@ pub enum Op {
     ),
 }
 
+/// The operations of an [`Rpn`].
+pub(crate) type Ops = Vec<Op>;
+
+/// The values of an [`Rpn`].
+pub(crate) type Values = Vec<Value>;
+
 /// A postfix expression (or list of expressions) with its values and subqueries.
 #[derive(Clone, Debug, Default)]
 pub struct Rpn {
-    pub(crate) ops: Vec<Op>,
-    pub(crate) values: Vec<Value>,
+    pub(crate) ops: Ops,
+    pub(crate) values: Values,
     pub(crate) subs: Vec<Parts>,
 }
 
@@ -137,9 +144,11 @@ impl Rpn {
     }
 
     pub(crate) fn op(op: Op) -> Self {
+        let mut ops = Ops::with_capacity(4);
+        ops.push(op);
         Rpn {
-            ops: vec![op],
-            values: Vec::new(),
+            ops,
+            values: Values::new(),
             subs: Vec::new(),
         }
     }
@@ -180,9 +189,6 @@ impl Rpn {
                 Op::InArray(_) => Op::InArray(0),
                 other => *other,
             }));
-            // The array's values are one value: drop the per-element `Val`s of
-            // each array from the shape too.
-            strip_array_values(key);
         } else {
             key.extend_from_slice(&self.ops);
         }
@@ -215,11 +221,12 @@ impl Rpn {
             && values
                 .windows(2)
                 .all(|w| w[0].value_type() == w[1].value_type());
-        let mut rpn = Rpn::op(col);
-        rpn.values.reserve(values.len());
-        for v in values {
-            rpn.push_value(v);
-        }
+        let mut rpn = Rpn {
+            ops: Ops::new(),
+            values,
+            subs: Vec::new(),
+        };
+        rpn.push(col);
         rpn.push(match (negate, arrayable) {
             (true, _) => Op::NotInList(n),
             (false, true) => Op::InArray(n),
@@ -230,14 +237,27 @@ impl Rpn {
 
     /// Moves the values out in SQL order (subqueries' values where they stand).
     pub(crate) fn take_values(self, dialect: Dialect, out: &mut Vec<sea_query::Value>) {
+        if self.values.is_empty() && self.subs.is_empty() {
+            return;
+        }
         let mut values = self.values.into_iter();
         let mut subs = self.subs.into_iter();
         for op in &self.ops {
-            match op {
+            match *op {
                 Op::InArray(n) if dialect == Dialect::Postgres => {
-                    let at = out.len().saturating_sub(*n as usize);
-                    let items = out.split_off(at);
-                    out.push(array_of(items));
+                    let items = values
+                        .by_ref()
+                        .take(n as usize)
+                        .map(crate::sql_value::to_sea);
+                    out.push(array_of(items.collect()));
+                }
+                Op::InList(n) | Op::NotInList(n) | Op::InArray(n) => {
+                    out.extend(
+                        values
+                            .by_ref()
+                            .take(n as usize)
+                            .map(crate::sql_value::to_sea),
+                    );
                 }
                 Op::Val => {
                     if let Some(v) = values.next() {
@@ -308,14 +328,11 @@ impl Rpn {
                     pop(&mut stack).between(low, high)
                 }
                 Op::InArray(n) if dialect == Dialect::Postgres => {
-                    let at = stack.len().saturating_sub(n as usize);
-                    let items: Vec<sea_query::Value> = stack
-                        .split_off(at)
-                        .into_iter()
-                        .filter_map(|e| match e {
-                            Expr::Value(v) => Some(v),
-                            _ => None,
-                        })
+                    let items: Vec<sea_query::Value> = values
+                        .by_ref()
+                        .take(n as usize)
+                        .cloned()
+                        .map(crate::sql_value::to_sea)
                         .collect();
                     let x = pop(&mut stack);
                     let any: Expr =
@@ -324,8 +341,12 @@ impl Rpn {
                     x.eq(any)
                 }
                 Op::InList(n) | Op::NotInList(n) | Op::InArray(n) => {
-                    let at = stack.len().saturating_sub(n as usize);
-                    let list: Vec<Expr> = stack.split_off(at);
+                    let list: Vec<Expr> = values
+                        .by_ref()
+                        .take(n as usize)
+                        .cloned()
+                        .map(|v| Expr::val(crate::sql_value::to_sea(v)))
+                        .collect();
                     let x = pop(&mut stack);
                     if matches!(op, Op::NotInList(_)) {
                         x.is_not_in(list)
@@ -401,21 +422,6 @@ pub(crate) fn cast(call: Expr, dialect: Dialect, integer: bool) -> Expr {
         Dialect::MySql => call.cast_as(if integer { "SIGNED" } else { "DOUBLE" }),
         Dialect::Sqlite => call.cast_as(if integer { "INTEGER" } else { "REAL" }),
     }
-}
-
-/// Removes, from a key being built, the per-element `Val` ops of each array IN
-/// list (they become one value).
-fn strip_array_values(key: &mut Vec<Op>) {
-    let mut out: Vec<Op> = Vec::with_capacity(key.len());
-    for op in key.drain(..) {
-        if let Op::InArray(_) = op {
-            while matches!(out.last(), Some(Op::Val)) {
-                out.pop();
-            }
-        }
-        out.push(op);
-    }
-    *key = out;
 }
 
 /// One Postgres array value of `items` (all of one type, none NULL).

@@ -158,11 +158,10 @@ fn unary<L>(col: Op, op: Op) -> Cond<L> {
 }
 
 fn columns<L>(a: Op, b: Op, op: Op) -> Cond<L> {
-    Cond::new(Rpn {
-        ops: vec![a, b, op],
-        values: Vec::new(),
-        subs: Vec::new(),
-    })
+    let mut rpn = Rpn::op(a);
+    rpn.push(b);
+    rpn.push(op);
+    Cond::new(rpn)
 }
 
 fn list<L, B>(

@@ -78,7 +78,7 @@ pub struct Parts {
 }
 
 impl Parts {
-    fn new(from: &'static str) -> Self {
+    pub(crate) fn new(from: &'static str) -> Self {
         Parts {
             from,
             select: Rpn::default(),
@@ -99,6 +99,9 @@ impl Parts {
     pub(crate) fn and_where(&mut self, c: Rpn) {
         if self.cond.is_empty() {
             self.cond = c;
+            // Room for a few more filters without growing.
+            self.cond.ops.reserve(12);
+            self.cond.values.reserve(4);
         } else {
             self.cond.append(c);
             self.cond.push(Op::And);
@@ -115,7 +118,7 @@ impl Parts {
     }
 
     /// LIMIT as sent: MySQL and SQLite need a LIMIT before an OFFSET.
-    fn effective_limit(&self, dialect: Dialect) -> Option<u64> {
+    pub(crate) fn effective_limit(&self, dialect: Dialect) -> Option<u64> {
         match (self.limit, self.offset, dialect) {
             (None, Some(_), Dialect::MySql | Dialect::Sqlite) => Some(i64::MAX as u64),
             (l, _, _) => l,
@@ -259,11 +262,15 @@ impl Parts {
     }
 
     /// Compiles to a statement, through the SQL cache: a shape seen before skips
-    /// SQL generation and only collects its values.
+    /// SQL generation and only collects its values. A new shape is written by
+    /// quarry's own writer (`crate::sql`); what it does not write goes through
+    /// sea-query every time.
     pub(crate) fn compile(self, dialect: Dialect) -> Statement {
-        let table = self.from;
         if crate::cache::is_bypassed() {
-            return dialect.build(&self.to_select(dialect), table);
+            return match crate::sql::write_select(&self, dialect) {
+                Some(sql) => self.with_sql(dialect, sql.into()),
+                None => dialect.build(&self.to_select(dialect), self.from),
+            };
         }
         let found = crate::cache::with_key_buffer(|shape| {
             self.key(dialect, shape);
@@ -274,22 +281,33 @@ impl Parts {
             }
         });
         match found {
-            Ok(sql) => {
-                let mut values = Vec::with_capacity(self.cond.values.len() + 2);
-                self.take_values(dialect, &mut values);
-                Statement { sql, values, table }
-            }
-            Err(None) => dialect.build(&self.to_select(dialect), table),
+            Ok(sql) => self.with_sql(dialect, sql),
+            Err(None) => dialect.build(&self.to_select(dialect), self.from),
             Err(Some(shape)) => {
-                let built = dialect.build(&self.to_select(dialect), table);
-                let mut values = Vec::with_capacity(built.values.len());
-                self.take_values(dialect, &mut values);
-                // Cache the SQL only if quarry's value order is sea-query's.
-                let cacheable = values == built.values;
-                crate::cache::store(dialect, &shape, cacheable.then(|| built.sql.clone()));
-                built
+                let sql: Option<std::sync::Arc<str>> =
+                    crate::sql::write_select(&self, dialect).map(Into::into);
+                crate::cache::store(dialect, &shape, sql.clone());
+                match sql {
+                    Some(sql) => self.with_sql(dialect, sql),
+                    None => dialect.build(&self.to_select(dialect), self.from),
+                }
             }
         }
+    }
+
+    /// The statement of `sql` (written for these parts) with the parts' values.
+    fn with_sql(self, dialect: Dialect, sql: std::sync::Arc<str>) -> Statement {
+        let table = self.from;
+        let hint = self.select.values.len()
+            + self.joins.iter().map(|j| j.on.values.len()).sum::<usize>()
+            + self.cond.values.len()
+            + self.having.values.len()
+            + self.order.values.len()
+            + usize::from(self.limit.is_some())
+            + usize::from(self.offset.is_some());
+        let mut values = Vec::with_capacity(hint);
+        self.take_values(dialect, &mut values);
+        Statement { sql, values, table }
     }
 
     /// Refuses, with a typed error, what the database cannot run.

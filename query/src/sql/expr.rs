@@ -1,0 +1,368 @@
+//! Expressions and lists of quarry's postfix form written as SQL text, with
+//! sea-query's parentheses: an operand is wrapped unless it is an atom (column,
+//! value, function call, subquery), or a comparison under AND / OR / NOT, or the
+//! same left-associative connective on the left.
+
+use super::SqlBuf;
+use crate::ast::{Dir, Nulls, Op, Rpn};
+use crate::dialect::Dialect;
+use smallvec::SmallVec;
+
+/// How an operation binds, as far as parentheses go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Never wrapped: columns, values, function calls, subqueries.
+    Atom,
+    /// Literal SQL: always wrapped as an operand.
+    Custom,
+    /// Comparisons, IN, LIKE, IS: unwrapped only under AND / OR / NOT.
+    Compare,
+    And,
+    Or,
+    /// Unary NOT (also NOT EXISTS).
+    Not,
+    Between,
+}
+
+fn kind(op: Op) -> Kind {
+    match op {
+        Op::Lit(_) => Kind::Custom,
+        Op::Eq
+        | Op::Ne
+        | Op::Gt
+        | Op::Ge
+        | Op::Lt
+        | Op::Le
+        | Op::Like
+        | Op::NotLike
+        | Op::IsNull
+        | Op::IsNotNull
+        | Op::InList(_)
+        | Op::InArray(_)
+        | Op::NotInList(_)
+        | Op::InSub
+        | Op::NotInSub => Kind::Compare,
+        Op::And => Kind::And,
+        Op::Or => Kind::Or,
+        Op::Not | Op::NotExists => Kind::Not,
+        Op::Between => Kind::Between,
+        _ => Kind::Atom,
+    }
+}
+
+/// True when an operand of kind `inner` needs no parentheses under an operator
+/// of kind `outer`.
+fn bare(inner: Kind, outer: Kind) -> bool {
+    match inner {
+        Kind::Atom => true,
+        Kind::Compare => matches!(outer, Kind::And | Kind::Or | Kind::Not),
+        _ => false,
+    }
+}
+
+/// How many operands an operation takes from the stack (list terminators
+/// included); `None` for operations that are not part of expressions.
+fn arity(op: Op) -> Option<usize> {
+    Some(match op {
+        Op::Col(..) | Op::Val | Op::Lit(_) | Op::CountStar | Op::Exists | Op::NotExists => 0,
+        Op::Not
+        | Op::IsNull
+        | Op::IsNotNull
+        | Op::Lower
+        | Op::CountDistinct
+        | Op::Sum { .. }
+        | Op::Avg
+        | Op::Min
+        | Op::Max
+        | Op::InList(_)
+        | Op::InArray(_)
+        | Op::NotInList(_)
+        | Op::InSub
+        | Op::NotInSub
+        | Op::Item
+        | Op::OrderItem(..) => 1,
+        Op::Eq
+        | Op::Ne
+        | Op::Gt
+        | Op::Ge
+        | Op::Lt
+        | Op::Le
+        | Op::And
+        | Op::Or
+        | Op::Like
+        | Op::NotLike => 2,
+        Op::Between => 3,
+        Op::Section(_) | Op::From(_) | Op::Root(..) | Op::Join(..) | Op::Tail(..) => return None,
+    })
+}
+
+fn uses_sub(op: Op) -> bool {
+    matches!(op, Op::InSub | Op::NotInSub | Op::Exists | Op::NotExists)
+}
+
+/// Per operation: where its subtree starts, and the index of its subquery.
+type Nodes = SmallVec<[(u32, u32); 32]>;
+
+/// Writes one postfix list (an expression, a select list, an ORDER BY list).
+pub(crate) struct Writer<'a> {
+    rpn: &'a Rpn,
+    nodes: Nodes,
+}
+
+impl<'a> Writer<'a> {
+    /// Indexes `rpn`; `None` when it is not well formed.
+    pub(crate) fn new(rpn: &'a Rpn) -> Option<Self> {
+        let mut nodes = Nodes::with_capacity(rpn.ops.len());
+        let mut subs = 0u32;
+        for (i, op) in rpn.ops.iter().enumerate() {
+            let mut start = i;
+            for _ in 0..arity(*op)? {
+                let (s, _) = *nodes.get(start.checked_sub(1)?)?;
+                start = s as usize;
+            }
+            nodes.push((u32::try_from(start).ok()?, subs));
+            if uses_sub(*op) {
+                subs += 1;
+            }
+        }
+        Some(Writer { rpn, nodes })
+    }
+
+    fn op(&self, i: usize) -> Option<Op> {
+        self.rpn.ops.get(i).copied()
+    }
+
+    /// The operands of the operation at `i` (left to right).
+    fn operands<const N: usize>(&self, i: usize) -> Option<[usize; N]> {
+        let mut out = [0usize; N];
+        let mut at = i;
+        for k in (0..N).rev() {
+            let child = at.checked_sub(1)?;
+            out[k] = child;
+            at = self.nodes.get(child)?.0 as usize;
+        }
+        Some(out)
+    }
+
+    /// Writes the single expression this list holds (`None` if it holds more
+    /// or less than one).
+    pub(crate) fn expr(&self, buf: &mut SqlBuf) -> Option<()> {
+        let last = self.rpn.ops.len().checked_sub(1)?;
+        if self.nodes.get(last)?.0 != 0 {
+            return None;
+        }
+        self.node(last, buf)
+    }
+
+    /// Writes the items of a list (ended by `Op::Item`), each preceded by `", "`
+    /// unless it is the first (`first` carries that state across lists).
+    pub(crate) fn items(&self, buf: &mut SqlBuf, first: &mut bool) -> Option<()> {
+        for (i, op) in self.rpn.ops.iter().enumerate() {
+            if let Op::Item = op {
+                if !*first {
+                    buf.push(", ");
+                }
+                *first = false;
+                self.node(i.checked_sub(1)?, buf)?;
+            }
+        }
+        Some(())
+    }
+
+    /// Writes the terms of an ORDER BY list. MySQL has no NULLS FIRST / LAST:
+    /// it sorts on `expr IS NULL` first, as sea-query does (a term with values
+    /// would bind them twice: refused, the caller falls back to sea-query).
+    pub(crate) fn order(&self, buf: &mut SqlBuf) -> Option<()> {
+        let mut first = true;
+        for (i, op) in self.rpn.ops.iter().enumerate() {
+            let Op::OrderItem(dir, nulls) = *op else {
+                continue;
+            };
+            buf.push(if first { " ORDER BY " } else { ", " });
+            first = false;
+            let root = i.checked_sub(1)?;
+            if buf.dialect() == Dialect::MySql && nulls != Nulls::Default {
+                let start = self.nodes.get(root)?.0 as usize;
+                if self.rpn.ops.get(start..=root)?.iter().any(|o| {
+                    matches!(
+                        o,
+                        Op::Val | Op::InList(_) | Op::InArray(_) | Op::NotInList(_)
+                    ) || uses_sub(*o)
+                }) {
+                    return None;
+                }
+                self.node(root, buf)?;
+                buf.push(if nulls == Nulls::First {
+                    " IS NULL DESC, "
+                } else {
+                    " IS NULL ASC, "
+                });
+            }
+            self.node(root, buf)?;
+            buf.push(if dir == Dir::Asc { " ASC" } else { " DESC" });
+            if buf.dialect() != Dialect::MySql {
+                match nulls {
+                    Nulls::Default => {}
+                    Nulls::First => buf.push(" NULLS FIRST"),
+                    Nulls::Last => buf.push(" NULLS LAST"),
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// Writes `child` as an operand of an operator of kind `outer`.
+    fn operand(&self, child: usize, outer: Kind, buf: &mut SqlBuf) -> Option<()> {
+        self.wrapped(child, !bare(kind(self.op(child)?), outer), buf)
+    }
+
+    fn wrapped(&self, child: usize, paren: bool, buf: &mut SqlBuf) -> Option<()> {
+        if paren {
+            buf.push("(");
+        }
+        self.node(child, buf)?;
+        if paren {
+            buf.push(")");
+        }
+        Some(())
+    }
+
+    /// `left op right` with sea-query's parentheses.
+    fn binary(&self, i: usize, op: &str, outer: Kind, buf: &mut SqlBuf) -> Option<()> {
+        let [l, r] = self.operands::<2>(i)?;
+        let left_kind = kind(self.op(l)?);
+        let same_assoc = left_kind == outer && matches!(outer, Kind::And | Kind::Or);
+        self.wrapped(l, !(bare(left_kind, outer) || same_assoc), buf)?;
+        buf.push(op);
+        self.operand(r, outer, buf)
+    }
+
+    /// `name(arg)`.
+    fn call(&self, i: usize, name: &str, buf: &mut SqlBuf) -> Option<()> {
+        let [x] = self.operands::<1>(i)?;
+        buf.push(name);
+        self.node(x, buf)?;
+        buf.push(")");
+        Some(())
+    }
+
+    fn cast(&self, i: usize, func: &str, integer: bool, buf: &mut SqlBuf) -> Option<()> {
+        buf.push("CAST(");
+        self.call(i, func, buf)?;
+        buf.push(match (buf.dialect(), integer) {
+            (Dialect::Postgres, true) => " AS BIGINT)",
+            (Dialect::Postgres, false) => " AS DOUBLE PRECISION)",
+            (Dialect::MySql, true) => " AS SIGNED)",
+            (Dialect::MySql, false) => " AS DOUBLE)",
+            (Dialect::Sqlite, true) => " AS INTEGER)",
+            (Dialect::Sqlite, false) => " AS REAL)",
+        });
+        Some(())
+    }
+
+    /// `x IN (?, ?, ...)`.
+    fn list(&self, i: usize, keyword: &str, n: u32, buf: &mut SqlBuf) -> Option<()> {
+        let [x] = self.operands::<1>(i)?;
+        self.operand(x, Kind::Compare, buf)?;
+        buf.push(keyword);
+        for k in 0..n {
+            if k > 0 {
+                buf.push(", ");
+            }
+            buf.param();
+        }
+        buf.push(")");
+        Some(())
+    }
+
+    fn sub(&self, i: usize, buf: &mut SqlBuf) -> Option<()> {
+        let sub = self.rpn.subs.get(self.nodes.get(i)?.1 as usize)?;
+        super::select::write(sub, buf)
+    }
+
+    /// Writes the expression whose root is the operation at `i`.
+    fn node(&self, i: usize, buf: &mut SqlBuf) -> Option<()> {
+        let op = self.op(i)?;
+        match op {
+            Op::Col(t, c) => buf.column(t.0, c.0),
+            Op::Val => buf.param(),
+            Op::Lit(s) => buf.push(s.0),
+            Op::Eq => self.binary(i, " = ", Kind::Compare, buf)?,
+            Op::Ne => self.binary(i, " <> ", Kind::Compare, buf)?,
+            Op::Gt => self.binary(i, " > ", Kind::Compare, buf)?,
+            Op::Ge => self.binary(i, " >= ", Kind::Compare, buf)?,
+            Op::Lt => self.binary(i, " < ", Kind::Compare, buf)?,
+            Op::Le => self.binary(i, " <= ", Kind::Compare, buf)?,
+            Op::Like => self.binary(i, " LIKE ", Kind::Compare, buf)?,
+            Op::NotLike => self.binary(i, " NOT LIKE ", Kind::Compare, buf)?,
+            Op::And => self.binary(i, " AND ", Kind::And, buf)?,
+            Op::Or => self.binary(i, " OR ", Kind::Or, buf)?,
+            Op::Not => {
+                let [x] = self.operands::<1>(i)?;
+                buf.push("NOT ");
+                self.operand(x, Kind::Not, buf)?;
+            }
+            Op::IsNull | Op::IsNotNull => {
+                let [x] = self.operands::<1>(i)?;
+                self.operand(x, Kind::Compare, buf)?;
+                buf.push(if op == Op::IsNull {
+                    " IS NULL"
+                } else {
+                    " IS NOT NULL"
+                });
+            }
+            Op::Lower => self.call(i, "LOWER(", buf)?,
+            Op::Between => {
+                let [x, low, high] = self.operands::<3>(i)?;
+                self.operand(x, Kind::Between, buf)?;
+                buf.push(" BETWEEN ");
+                self.operand(low, Kind::And, buf)?;
+                buf.push(" AND ");
+                self.operand(high, Kind::And, buf)?;
+            }
+            Op::InArray(_) if buf.dialect() == Dialect::Postgres => {
+                let [x] = self.operands::<1>(i)?;
+                self.operand(x, Kind::Compare, buf)?;
+                buf.push(" = ANY(");
+                buf.param();
+                buf.push(")");
+            }
+            Op::InList(n) | Op::InArray(n) => self.list(i, " IN (", n, buf)?,
+            Op::NotInList(n) => self.list(i, " NOT IN (", n, buf)?,
+            Op::InSub | Op::NotInSub => {
+                let [x] = self.operands::<1>(i)?;
+                self.operand(x, Kind::Compare, buf)?;
+                buf.push(if op == Op::InSub {
+                    " IN ("
+                } else {
+                    " NOT IN ("
+                });
+                self.sub(i, buf)?;
+                buf.push(")");
+            }
+            Op::Exists | Op::NotExists => {
+                buf.push(if op == Op::Exists {
+                    "EXISTS("
+                } else {
+                    "NOT EXISTS("
+                });
+                self.sub(i, buf)?;
+                buf.push(")");
+            }
+            Op::CountStar => buf.push("COUNT(*)"),
+            Op::CountDistinct => self.call(i, "COUNT(DISTINCT ", buf)?,
+            Op::Sum { integer } => self.cast(i, "SUM(", integer, buf)?,
+            Op::Avg => self.cast(i, "AVG(", false, buf)?,
+            Op::Min => self.call(i, "MIN(", buf)?,
+            Op::Max => self.call(i, "MAX(", buf)?,
+            Op::Item
+            | Op::OrderItem(..)
+            | Op::Section(_)
+            | Op::From(_)
+            | Op::Root(..)
+            | Op::Join(..)
+            | Op::Tail(..) => return None,
+        }
+        Some(())
+    }
+}
