@@ -9,9 +9,11 @@
 //! split under the database's bind-parameter limit).
 //!
 //! Rules (Ecto's): keys are deduplicated and NULL keys skipped (no query when
-//! all are NULL); parents keep their order; has_many rows come ordered by the
-//! foreign key, then the association's `preload_order`, unless the preload
-//! query orders them; no rows gives an empty Vec or `None`; an association
+//! all are NULL); parents keep their order; each parent's has_many rows come
+//! in the association's `preload_order`, unless the preload query orders them
+//! (Ecto also sorts the whole fetch on the foreign key, only to split it in one
+//! pass; quarry groups by hashing, so the database is spared that sort and each
+//! parent's rows are the same); no rows gives an empty Vec or `None`; an association
 //! already loaded is not fetched again (its nested preloads still run) unless
 //! forced.
 

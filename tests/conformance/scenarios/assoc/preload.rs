@@ -153,12 +153,13 @@ pub async fn parents_keep_order_and_children_are_ordered(db: &Db) -> R {
         stores[3].products.get()?,
         "a parent given twice gets its rows twice"
     );
-    // The statement orders by the foreign key, then the association's order.
+    // The statement orders by the association's order only: rows are grouped
+    // by hashing, so no sort on the foreign key is asked of the database.
     let sql = db.statements().concat();
-    let by_fk = sql.find("ORDER BY").map(|at| &sql[at..]).unwrap_or("");
+    let order_by = sql.find("ORDER BY").map(|at| &sql[at..]).unwrap_or("");
     assert!(
-        by_fk.contains("store_id")
-            && by_fk.find("store_id") < by_fk.find("\"name\"").or(by_fk.find("`name`")),
+        (order_by.contains("\"name\"") || order_by.contains("`name`"))
+            && !order_by.contains("store_id"),
         "{sql}"
     );
     Ok(())
