@@ -169,6 +169,31 @@ fn quarry_preload_in(b: &quarry::Backend, ids: &[i64]) -> quarry::Statement {
         .0
 }
 
+fn quarry_insert_100(d: Dialect) -> quarry::Statement {
+    let rows: Vec<User> = (0..100)
+        .map(|i| User {
+            meta: Meta::default(),
+            id: 0,
+            name: format!("User {i}"),
+            hair_color: None,
+        })
+        .collect();
+    quarry::bench_support::insert_all_statement(d, rows).expect("compiles")
+}
+
+fn quarry_update_changes(d: Dialect) -> Option<quarry::Statement> {
+    let user = User {
+        meta: Meta::new(State::Loaded),
+        id: 7,
+        name: "Old".into(),
+        hair_color: None,
+    };
+    let cs = Changeset::new(user)
+        .put_change(User::name, "New".to_string())
+        .put_change(User::hair_color, Some("red".to_string()));
+    quarry::bench_support::update_statement(d, &cs).expect("compiles")
+}
+
 /// Compiles with the SQL cache bypassed: the first build of a shape.
 fn cold<T>(f: impl FnOnce() -> T) -> T {
     quarry::sql_cache_bypassed(f)
@@ -246,6 +271,28 @@ fn bench(c: &mut Criterion) {
             BenchmarkId::new("update_changes/sea-query", name),
             &d,
             |x, d| x.iter(|| black_box(hand_update_changes(*d))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("insert_100/quarry-cold", name),
+            &d,
+            |x, d| x.iter(|| cold(|| black_box(quarry_insert_100(*d)))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("insert_100/quarry-warm", name),
+            &d,
+            |x, d| x.iter(|| black_box(quarry_insert_100(*d))),
+        );
+        // An UPDATE by key is written directly every time (a few pushes, no
+        // sea-query tree, nothing to cache): cold and warm are the same path.
+        g.bench_with_input(
+            BenchmarkId::new("update_changes/quarry-cold", name),
+            &d,
+            |x, d| x.iter(|| cold(|| black_box(quarry_update_changes(*d)))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("update_changes/quarry-warm", name),
+            &d,
+            |x, d| x.iter(|| black_box(quarry_update_changes(*d))),
         );
     }
     g.finish();

@@ -48,6 +48,8 @@ pub use quarry_core::{
     ValueType,
 };
 pub use quarry_macros::{FromRow, Schema};
+#[doc(hidden)]
+pub use quarry_query::bench as bench_support;
 pub use quarry_query::driver::{self, PoolOptions};
 #[doc(hidden)]
 pub use quarry_query::sql_cache_bypassed;

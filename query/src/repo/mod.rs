@@ -79,23 +79,11 @@ async fn insert_rows<S: Schema, C: Into<Changeset<S>> + Send>(
     rows: Vec<C>,
     returning: bool,
 ) -> Result<(u64, Vec<S>)> {
-    let now = quarry_core::timestamp::now();
-    let mut per_row: Vec<Vec<(usize, Value)>> = Vec::with_capacity(rows.len());
-    for r in rows {
-        let cs: Changeset<S> = r.into();
-        if !cs.is_valid() {
-            return Err(cs.into_error());
-        }
-        per_row.push(write::insert_values(&cs, now));
-    }
+    let (columns, per_row) = write::insert_rows_values(rows, quarry_core::timestamp::now())?;
     if per_row.is_empty() {
         return Ok((0, Vec::new()));
     }
     let backend = driver.backend();
-    // One column list for all rows: every column any row writes.
-    let mut columns: Vec<usize> = per_row.iter().flatten().map(|(i, _)| *i).collect();
-    columns.sort_unstable();
-    columns.dedup();
     let per_stmt = (backend.capabilities.max_params / columns.len().max(1)).max(1);
     let mut count = 0u64;
     let mut stored = Vec::new();
@@ -202,17 +190,12 @@ pub trait Repo: Send + Sync {
         }
         let driver = self.driver();
         let lock = cs.lock().map(|l| (l.field, l.expected.clone()));
-        let cond = write::key_condition(cs.data(), lock.as_ref().map(|(i, v)| (*i, v)))?;
-        let mut q = sea_query::Query::update();
-        q.table(S::TABLE);
-        for (i, v) in &values {
-            q.value(
-                S::FIELDS[*i].column,
-                Expr::val(crate::sql_value::to_sea(v.clone())),
-            );
-        }
-        q.and_where(cond);
-        let stmt = driver.backend().dialect.build(&q, S::TABLE);
+        let stmt = write::update_by_key(
+            driver.backend().dialect,
+            cs.data(),
+            &values,
+            lock.as_ref().map(|(i, v)| (*i, v)),
+        )?;
         let result = match log::execute(driver, &stmt).await {
             Ok(r) => r,
             Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
@@ -238,10 +221,11 @@ pub trait Repo: Send + Sync {
         }
         let driver = self.driver();
         let lock = cs.lock().map(|l| (l.field, l.expected.clone()));
-        let cond = write::key_condition(cs.data(), lock.as_ref().map(|(i, v)| (*i, v)))?;
-        let mut q = sea_query::Query::delete();
-        q.from_table(S::TABLE).and_where(cond);
-        let stmt = driver.backend().dialect.build(&q, S::TABLE);
+        let stmt = write::delete_by_key(
+            driver.backend().dialect,
+            cs.data(),
+            lock.as_ref().map(|(i, v)| (*i, v)),
+        )?;
         let result = match log::execute(driver, &stmt).await {
             Ok(r) => r,
             Err(e) => return Err(map_write_error(driver, cs, e, &[]).await),

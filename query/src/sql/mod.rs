@@ -11,6 +11,7 @@
 
 mod expr;
 mod select;
+pub(crate) mod write;
 
 use crate::dialect::Dialect;
 

@@ -1,0 +1,40 @@
+//! The statements `Repo` builds for writes, made without a database, for the
+//! compile benchmarks (`benches/compile.rs`). Not part of the API.
+#![doc(hidden)]
+
+use crate::dialect::Dialect;
+use crate::statement::Statement;
+use quarry_core::{Changeset, Error, Schema};
+
+/// The multi-row INSERT [`Repo::insert_all`](crate::Repo::insert_all) sends for
+/// `rows` (one statement: the rows must fit the parameter limit).
+pub fn insert_all_statement<S: Schema, C: Into<Changeset<S>>>(
+    dialect: Dialect,
+    rows: Vec<C>,
+) -> Result<Statement, Error> {
+    let now = quarry_core::timestamp::now();
+    let (columns, per_row) = crate::write::insert_rows_values(rows, now)?;
+    Ok(crate::write::insert_many::<S>(
+        dialect, &columns, &per_row, false,
+    ))
+}
+
+/// The UPDATE [`Repo::update`](crate::Repo::update) sends for `changeset`
+/// (`None` when it changes nothing and no statement would be sent).
+pub fn update_statement<S: Schema>(
+    dialect: Dialect,
+    changeset: &Changeset<S>,
+) -> Result<Option<Statement>, Error> {
+    let values = crate::write::update_values(changeset, quarry_core::timestamp::now());
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let lock = changeset.lock().map(|l| (l.field, l.expected.clone()));
+    crate::write::update_by_key(
+        dialect,
+        changeset.data(),
+        &values,
+        lock.as_ref().map(|(i, v)| (*i, v)),
+    )
+    .map(Some)
+}
