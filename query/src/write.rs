@@ -54,14 +54,17 @@ pub(crate) fn insert_values<S: Schema>(
     out
 }
 
+/// One row's (field index, value) pairs.
+pub(crate) type RowValues = Vec<(usize, Value)>;
+
 /// The rows of an `insert_all`: each changeset's (field index, value) pairs, and
 /// one column list for all rows (every column any row writes). The first
 /// invalid changeset is the error.
 pub(crate) fn insert_rows_values<S: Schema, C: Into<Changeset<S>>>(
     rows: Vec<C>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(Vec<usize>, Vec<Vec<(usize, Value)>>), Error> {
-    let mut per_row: Vec<Vec<(usize, Value)>> = Vec::with_capacity(rows.len());
+) -> Result<(Vec<usize>, Vec<RowValues>), Error> {
+    let mut per_row: Vec<RowValues> = Vec::with_capacity(rows.len());
     for r in rows {
         let cs: Changeset<S> = r.into();
         if !cs.is_valid() {
