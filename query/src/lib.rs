@@ -25,6 +25,7 @@ pub mod repo;
 pub mod scope;
 pub mod select;
 pub mod source;
+pub mod bench;
 mod sql;
 pub mod sql_value;
 pub mod statement;
