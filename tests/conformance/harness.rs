@@ -68,15 +68,25 @@ impl Kind {
 pub struct Db {
     pub repo: AnyRepo,
     pub kind: Kind,
-    statements: Arc<Mutex<Vec<String>>>,
+    statements: Log,
 }
+
+/// The statements seen: SQL and the debug form of the bound parameters.
+type Log = Arc<Mutex<Vec<(String, String)>>>;
 
 impl Db {
     /// The SQL of every statement sent since the last reset.
     pub fn statements(&self) -> Vec<String> {
         self.statements
             .lock()
-            .map(|s| s.clone())
+            .map(|s| s.iter().map(|(sql, _)| sql.clone()).collect())
+            .unwrap_or_default()
+    }
+    /// The bound parameters (debug form) of every statement since the last reset.
+    pub fn parameters(&self) -> Vec<String> {
+        self.statements
+            .lock()
+            .map(|s| s.iter().map(|(_, p)| p.clone()).collect())
             .unwrap_or_default()
     }
     /// How many statements were sent since the last reset.
@@ -102,19 +112,20 @@ impl Db {
     }
 }
 
-/// Collects the SQL of quarry's statement events.
-struct Capture(Arc<Mutex<Vec<String>>>);
+/// Collects the SQL and parameters of quarry's statement events.
+struct Capture(Log);
 
-struct SqlVisitor(Option<String>);
-impl Visit for SqlVisitor {
+/// Reads one field (`sql` or `params`) of an event.
+struct FieldVisitor(&'static str, Option<String>);
+impl Visit for FieldVisitor {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "sql" {
-            self.0 = Some(format!("{value:?}"));
+        if field.name() == self.0 {
+            self.1 = Some(format!("{value:?}"));
         }
     }
     fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "sql" {
-            self.0 = Some(value.to_string());
+        if field.name() == self.0 {
+            self.1 = Some(value.to_string());
         }
     }
 }
@@ -122,11 +133,23 @@ impl Visit for SqlVisitor {
 impl<S: tracing::Subscriber> Layer<S> for Capture {
     fn on_event(&self, event: &tracing::Event<'_>, _ctx: Context<'_, S>) {
         let meta = event.metadata();
-        if meta.target() == quarry_query_target() && *meta.level() == tracing::Level::DEBUG {
-            let mut v = SqlVisitor(None);
+        if meta.target() != quarry_query_target() {
+            return;
+        }
+        // The statement event (debug) comes first, its parameters (trace) next.
+        if *meta.level() == tracing::Level::DEBUG {
+            let mut v = FieldVisitor("sql", None);
             event.record(&mut v);
-            if let (Some(sql), Ok(mut all)) = (v.0, self.0.lock()) {
-                all.push(sql);
+            if let (Some(sql), Ok(mut all)) = (v.1, self.0.lock()) {
+                all.push((sql, String::new()));
+            }
+        } else if *meta.level() == tracing::Level::TRACE {
+            let mut v = FieldVisitor("params", None);
+            event.record(&mut v);
+            if let (Some(params), Ok(mut all)) = (v.1, self.0.lock()) {
+                if let Some(last) = all.last_mut() {
+                    last.1 = params;
+                }
             }
         }
     }
@@ -255,10 +278,7 @@ async fn isolate(target: &Target) -> quarry::Result<(String, Option<(AnyRepo, St
     }
 }
 
-async fn open(
-    target: &Target,
-    statements: Arc<Mutex<Vec<String>>>,
-) -> quarry::Result<(Db, Option<(AnyRepo, String)>)> {
+async fn open(target: &Target, statements: Log) -> quarry::Result<(Db, Option<(AnyRepo, String)>)> {
     let (url, cleanup) = isolate(target).await?;
     let repo = quarry::connect(&url).await?;
     let db = Db {

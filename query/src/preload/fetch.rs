@@ -4,7 +4,7 @@
 
 use super::key::Key;
 use crate::assoc::plan::Plan;
-use crate::ast::Rpn;
+use crate::ast::{Dir, Nulls, Op, Rpn};
 use crate::driver::{Backend, Driver};
 use crate::log;
 use crate::query::{root_columns, Parts, Query};
@@ -96,23 +96,63 @@ impl<'a> Fetcher<'a> {
         (false, terms)
     }
 
-    /// The statement for one chunk of keys.
+    /// The statement for one chunk of keys: the related rows with the owner key
+    /// as one more column. Built as query parts, so it goes through the SQL cache
+    /// and quarry's writer, and Postgres binds the keys as one array.
     fn statement<R: Schema>(&self, backend: &Backend, keys: &[Value]) -> Result<Statement> {
-        let dialect = backend.dialect;
         let mut parts = self.parts::<R>();
         parts.check(backend)?;
-        let (custom_order, mut order) = self.order::<R>(&parts, backend);
-        if order.is_empty() && self.options.per_parent.is_some() {
+        if self.options.per_parent.is_some() && backend.capabilities.window_functions {
+            return Ok(self.windowed::<R>(parts, backend, keys));
+        }
+        parts.root = Some((R::TABLE, R::FIELDS));
+        let (m_table, m_column) = self.plan.matcher;
+        parts.select = Rpn::op(Op::col(m_table, m_column));
+        parts.select.push(Op::Item);
+        parts.joins.extend(self.plan.join_parts_from_related());
+        parts.and_where(crate::assoc::plan::in_list(
+            self.plan.matcher,
+            keys.to_vec(),
+        ));
+        // No ORDER BY on the owner key (Ecto sorts on it to split the rows in
+        // one pass): rows are grouped by hashing, and the order within one owner
+        // is the same either way, so the database is spared a sort of every
+        // fetched row.
+        if parts.order.is_empty() {
+            let mut terms = self.default_order.clone();
+            if terms.is_empty() && self.options.per_parent.is_some() {
+                // First rows per owner without window functions: by key.
+                terms = R::primary_key().into_iter().map(|i| (i, false)).collect();
+            }
+            for (i, desc) in terms {
+                if let Some(f) = R::FIELDS.get(i) {
+                    parts.order.push(Op::col(R::TABLE, f.column));
+                    let dir = if desc { Dir::Desc } else { Dir::Asc };
+                    parts.order.push(Op::OrderItem(dir, Nulls::Default));
+                }
+            }
+        }
+        Ok(parts.compile(backend.dialect))
+    }
+
+    /// The statement of a per-parent limit where the database numbers rows
+    /// (ROW_NUMBER() over the owner key), built through sea-query.
+    fn windowed<R: Schema>(
+        &self,
+        mut parts: Parts,
+        backend: &Backend,
+        keys: &[Value],
+    ) -> Statement {
+        let dialect = backend.dialect;
+        let (_, mut order) = self.order::<R>(&parts, backend);
+        if order.is_empty() {
             order = R::FIELDS
                 .iter()
                 .filter(|f| f.primary_key)
                 .map(|f| (Expr::col((R::TABLE, f.column)), Order::Asc, None))
                 .collect();
         }
-        let windowed = self.options.per_parent.is_some() && backend.capabilities.window_functions;
-        if windowed {
-            parts.order = Rpn::default();
-        }
+        parts.order = Rpn::default();
         let mut q = parts.to_select_with(dialect, root_columns::<R>());
         q.expr_as(self.plan.matcher_expr(), OWNER);
         self.plan.join_from_related(&mut q);
@@ -122,22 +162,8 @@ impl<'a> Fetcher<'a> {
                     .map(|k| Expr::val(crate::sql_value::to_sea(k.clone()))),
             ),
         );
-        let q = match (windowed, self.options.per_parent) {
-            (true, Some(n)) => self.per_parent(q, order, n),
-            _ => {
-                // No ORDER BY on the owner key (Ecto sorts on it to split the
-                // rows in one pass): rows are grouped by hashing, and the order
-                // within one owner is the same either way, so the database is
-                // spared a sort of every fetched row.
-                if !custom_order {
-                    for (e, o, _) in order {
-                        q.order_by_expr(e, o);
-                    }
-                }
-                q
-            }
-        };
-        Ok(dialect.build(&q, R::TABLE))
+        let n = self.options.per_parent.unwrap_or(u64::MAX);
+        dialect.build(&self.per_parent(q, order, n), R::TABLE)
     }
 
     /// Wraps `inner` so only the first `n` rows of each owner remain, numbered

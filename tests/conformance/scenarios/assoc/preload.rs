@@ -2,7 +2,7 @@
 //! statements each costs.
 
 use super::{product_names, seed};
-use crate::harness::{Db, R};
+use crate::harness::{Db, Kind, R};
 use crate::schemas::assoc::{Comment, Post, Product, Store, Tag, User};
 use quarry::prelude::*;
 use quarry::Error;
@@ -88,9 +88,15 @@ pub async fn several_associations_and_nested_levels(db: &Db) -> R {
     Ok(())
 }
 
-/// The Postgres placeholders or `?`s in the IN list of a statement.
-fn bound(sql: &str) -> usize {
-    sql.matches('?').count() + sql.matches('$').count()
+/// The keys a preload statement sends: its `?`s, or on Postgres, where the
+/// keys are one array (`= ANY($1)`), the array's elements.
+fn bound(db: &Db, sql: &str, params: &str) -> usize {
+    if db.kind == Kind::Postgres {
+        assert!(sql.contains("= ANY($1)"), "one array of keys: {sql}");
+        params.matches("Int(Some(").count()
+    } else {
+        sql.matches('?').count()
+    }
 }
 
 pub async fn keys_deduplicated_and_null_keys_skipped(db: &Db) -> R {
@@ -100,7 +106,7 @@ pub async fn keys_deduplicated_and_null_keys_skipped(db: &Db) -> R {
     let stmts = db.statements();
     assert_eq!(stmts.len(), 1);
     assert_eq!(
-        bound(&stmts[0]),
+        bound(db, &stmts[0], &db.parameters()[0]),
         2,
         "keys deduplicated, NULL skipped: {}",
         stmts[0]
