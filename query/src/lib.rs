@@ -1,5 +1,6 @@
-//! quarry-query: composable, typed queries compiled through sea-query for each
-//! dialect, and the shared Repo layer every adapter plugs into.
+//! quarry-query: composable, typed queries written as SQL for each dialect
+//! (quarry's own writer for what it models, sea-query for the rest), and the
+//! shared Repo layer every adapter plugs into.
 //!
 //! - [`Query`] values and typed conditions ([`ColumnExt`]) live in `query.rs` and
 //!   `expr.rs`;
@@ -14,6 +15,7 @@ mod cache;
 #[doc(hidden)]
 pub use cache::bypassed as sql_cache_bypassed;
 pub mod assoc;
+pub mod bench;
 pub mod dialect;
 pub mod driver;
 pub mod expr;
@@ -25,7 +27,6 @@ pub mod repo;
 pub mod scope;
 pub mod select;
 pub mod source;
-pub mod bench;
 mod sql;
 pub mod sql_value;
 pub mod statement;
