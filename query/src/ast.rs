@@ -120,11 +120,23 @@ pub(crate) type Ops = Vec<Op>;
 pub(crate) type Values = Vec<Value>;
 
 /// A postfix expression (or list of expressions) with its values and subqueries.
+/// Its buffers come from, and go back to, a per-thread pool (`crate::pool`): a
+/// query built and compiled again and again does not go to the allocator for
+/// them.
 #[derive(Clone, Debug, Default)]
 pub struct Rpn {
     pub(crate) ops: Ops,
     pub(crate) values: Values,
     pub(crate) subs: Vec<Parts>,
+}
+
+impl Drop for Rpn {
+    fn drop(&mut self) {
+        crate::pool::give_back(
+            std::mem::take(&mut self.ops),
+            std::mem::take(&mut self.values),
+        );
+    }
 }
 
 impl Op {
@@ -144,7 +156,7 @@ impl Rpn {
     }
 
     pub(crate) fn op(op: Op) -> Self {
-        let mut ops = Ops::with_capacity(4);
+        let mut ops = crate::pool::ops();
         ops.push(op);
         Rpn {
             ops,
@@ -154,11 +166,17 @@ impl Rpn {
     }
 
     pub(crate) fn push(&mut self, op: Op) {
+        if self.ops.capacity() == 0 {
+            self.ops = crate::pool::ops();
+        }
         self.ops.push(op);
     }
 
     pub(crate) fn push_value(&mut self, v: Value) {
         self.ops.push(Op::Val);
+        if self.values.capacity() == 0 {
+            self.values = crate::pool::values();
+        }
         self.values.push(v);
     }
 
@@ -167,11 +185,16 @@ impl Rpn {
         self.ops.push(op);
     }
 
-    /// Appends `other`'s operations, values and subqueries after this one's.
-    pub(crate) fn append(&mut self, other: Rpn) {
-        self.ops.extend(other.ops);
-        self.values.extend(other.values);
-        self.subs.extend(other.subs);
+    /// Appends `other`'s operations, values and subqueries after this one's
+    /// (`other`'s buffers go back to the pool).
+    pub(crate) fn append(&mut self, mut other: Rpn) {
+        if self.ops.is_empty() && self.values.is_empty() && self.subs.is_empty() {
+            std::mem::swap(self, &mut other);
+            return;
+        }
+        self.ops.extend_from_slice(&other.ops);
+        self.values.append(&mut other.values);
+        self.subs.append(&mut other.subs);
     }
 
     /// `self op other` for a binary operator.
@@ -240,9 +263,10 @@ impl Rpn {
         if self.values.is_empty() && self.subs.is_empty() {
             return;
         }
-        let mut values = self.values.into_iter();
-        let mut subs = self.subs.into_iter();
-        for op in &self.ops {
+        let mut this = self;
+        let mut values = this.values.drain(..);
+        let mut subs = std::mem::take(&mut this.subs).into_iter();
+        for op in &this.ops {
             match *op {
                 Op::InArray(n) if dialect == Dialect::Postgres => {
                     let items = values

@@ -21,6 +21,7 @@ pub mod driver;
 pub mod expr;
 pub mod into_query;
 pub mod log;
+mod pool;
 pub mod preload;
 pub mod query;
 pub mod repo;

@@ -99,9 +99,6 @@ impl Parts {
     pub(crate) fn and_where(&mut self, c: Rpn) {
         if self.cond.is_empty() {
             self.cond = c;
-            // Room for a few more filters without growing.
-            self.cond.ops.reserve(12);
-            self.cond.values.reserve(4);
         } else {
             self.cond.append(c);
             self.cond.push(Op::And);
