@@ -73,31 +73,71 @@ async fn fetch_rows<F: Fetch<I>, I>(driver: &dyn Driver, f: F) -> Result<Vec<F::
     Ok(out)
 }
 
-/// The multi-row INSERT shared by `insert_all` and `insert_all_returning`.
-async fn insert_rows<S: Schema, C: Into<Changeset<S>> + Send>(
-    driver: &dyn Driver,
-    rows: Vec<C>,
-    returning: bool,
-) -> Result<(u64, Vec<S>)> {
-    let (columns, per_row) = write::insert_rows_values(rows, quarry_core::timestamp::now())?;
-    if per_row.is_empty() {
+/// The rows of an `insert_all`, ready to be sent: one column list for all rows
+/// and as many rows per statement as the parameter limit allows.
+struct InsertPlan {
+    columns: Vec<usize>,
+    rows: Vec<write::RowValues>,
+    per_statement: usize,
+}
+
+impl InsertPlan {
+    fn new<S: Schema, C: Into<Changeset<S>>>(
+        backend: &crate::Backend,
+        rows: Vec<C>,
+    ) -> Result<Self> {
+        let (columns, rows) = write::insert_rows_values(rows, quarry_core::timestamp::now())?;
+        let per_statement = (backend.capabilities.max_params / columns.len().max(1)).max(1);
+        Ok(InsertPlan {
+            columns,
+            rows,
+            per_statement,
+        })
+    }
+
+    /// More than one statement: they must run in one transaction.
+    fn needs_transaction(&self) -> bool {
+        self.rows.len() > self.per_statement
+    }
+
+    async fn run<S: Schema>(&self, driver: &dyn Driver, returning: bool) -> Result<(u64, Vec<S>)> {
+        let dialect = driver.backend().dialect;
+        let mut count = 0u64;
+        let mut stored = Vec::new();
+        for chunk in self.rows.chunks(self.per_statement) {
+            let stmt = write::insert_many::<S>(dialect, &self.columns, chunk, returning);
+            if returning {
+                let rows: Vec<S> = fetch_all(driver, &stmt).await?;
+                count += rows.len() as u64;
+                stored.extend(rows);
+            } else {
+                count += log::execute(driver, &stmt).await?.rows_affected;
+            }
+        }
+        Ok((count, stored))
+    }
+}
+
+/// The multi-row INSERT shared by `insert_all` and `insert_all_returning`: rows
+/// that need more than one statement are inserted in one transaction (a
+/// savepoint inside one), so a failing statement leaves none of them.
+async fn insert_rows<R, S, C>(repo: &R, rows: Vec<C>, returning: bool) -> Result<(u64, Vec<S>)>
+where
+    R: Repo + ?Sized,
+    S: Schema,
+    C: Into<Changeset<S>> + Send,
+{
+    let plan = InsertPlan::new::<S, C>(repo.driver().backend(), rows)?;
+    if plan.rows.is_empty() {
         return Ok((0, Vec::new()));
     }
-    let backend = driver.backend();
-    let per_stmt = (backend.capabilities.max_params / columns.len().max(1)).max(1);
-    let mut count = 0u64;
-    let mut stored = Vec::new();
-    for chunk in per_row.chunks(per_stmt) {
-        let stmt = write::insert_many::<S>(backend.dialect, &columns, chunk, returning);
-        if returning {
-            let rows: Vec<S> = fetch_all(driver, &stmt).await?;
-            count += rows.len() as u64;
-            stored.extend(rows);
-        } else {
-            count += log::execute(driver, &stmt).await?.rows_affected;
-        }
+    if !plan.needs_transaction() {
+        return plan.run(repo.driver(), returning).await;
     }
-    Ok((count, stored))
+    let tx = repo.begin().await?;
+    let out = plan.run(tx.driver(), returning).await?;
+    tx.commit().await?;
+    Ok(out)
 }
 
 /// Copies virtual fields (which never reach the database) from `from` to `to`.
@@ -431,7 +471,7 @@ pub trait Repo: Send + Sync {
         &self,
         rows: Vec<C>,
     ) -> Result<(u64, Vec<S>)> {
-        insert_rows(self.driver(), rows, false).await
+        insert_rows(self, rows, false).await
     }
 
     /// Like [`Repo::insert_all`], and returns the stored rows (generated ids,
@@ -448,7 +488,7 @@ pub trait Repo: Send + Sync {
                 backend: backend.name,
             });
         }
-        insert_rows(self.driver(), rows, true).await
+        insert_rows(self, rows, true).await
     }
 
     /// Updates every row matching `query` (Ecto's `update_all`); returns the count.

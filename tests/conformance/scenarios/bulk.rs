@@ -159,3 +159,50 @@ pub async fn update_all_and_delete_all(db: &Db) -> R {
     assert_eq!(db.repo.delete_all(Product::query()).await?, 1);
     Ok(())
 }
+
+/// Rows that need several INSERT statements (more parameters than one statement
+/// may bind) go in one transaction: a failing statement leaves none of them.
+pub async fn insert_all_over_several_statements_is_atomic(db: &Db) -> R {
+    let max_params = db.repo.driver().backend().capabilities.max_params;
+    // Each row writes name, email and both timestamps: 4 parameters, so this
+    // many rows need at least two statements.
+    let n = max_params / 4 + 10;
+    let row = |i: usize| User {
+        name: format!("U{i}"),
+        email: Some(format!("u{i}@example.com")),
+        ..Default::default()
+    };
+    let mut rows: Vec<User> = (0..n).map(row).collect();
+    // The last row, in the last statement, repeats the first row's email.
+    rows[n - 1].email = Some("u0@example.com".into());
+    db.reset_statements();
+    let err = db.repo.insert_all(rows).await;
+    assert!(err.is_err(), "duplicate email: {err:?}");
+    let inserts = db
+        .statements()
+        .iter()
+        .filter(|s| s.starts_with("INSERT"))
+        .count();
+    assert!(inserts >= 2, "several statements were sent: {inserts}");
+    assert_eq!(
+        db.repo.count(User::query()).await?,
+        0,
+        "the statements before the failing one were rolled back"
+    );
+    let (count, _) = db.repo.insert_all((0..n).map(row).collect()).await?;
+    assert_eq!(count as usize, n);
+    assert_eq!(db.repo.count(User::query()).await? as usize, n);
+    // Inside a transaction the statements share a savepoint: rolled back with it.
+    let tx = db.repo.begin().await?;
+    let mut rows: Vec<User> = (n..2 * n).map(row).collect();
+    rows[n - 1].email = Some(format!("u{n}@example.com"));
+    assert!(tx.insert_all(rows).await.is_err());
+    tx.insert(row(3 * n)).await?;
+    tx.commit().await?;
+    assert_eq!(
+        db.repo.count(User::query()).await? as usize,
+        n + 1,
+        "the failed insert_all left nothing; the transaction went on"
+    );
+    Ok(())
+}
