@@ -4,6 +4,14 @@
 Every figure is a ratio to the floor measured in the same run: hand-written
 sea-query for compilation, hand-written sqlx for round trips. Run through
 benches/report.sh, which runs the benches first.
+
+Optional inputs, used when present:
+- the peers bench (benches/peers, group `peers`): its criterion results under
+  $QUARRY_PEERS_TARGET_DIR/criterion (default benches/peers/target/criterion).
+  The round-trip table gains "quarry / SeaORM" and "quarry / Diesel", both
+  ratios of two figures of the peers run, and a table of that run is added.
+- benches/stream_rss.rs: <target dir>/stream_rss.json (or $QUARRY_STREAM_RSS_JSON),
+  the "Peak memory while streaming" section.
 """
 import datetime
 import glob
@@ -14,12 +22,17 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CRIT = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "criterion")
+TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+CRIT = os.path.join(TARGET, "criterion")
+PEERS_TARGET = os.environ.get("QUARRY_PEERS_TARGET_DIR") or os.path.join(ROOT, "benches", "peers", "target")
+PEERS_CRIT = os.path.join(PEERS_TARGET, "criterion")
+STREAM_RSS = os.environ.get("QUARRY_STREAM_RSS_JSON") or os.path.join(TARGET, "stream_rss.json")
+PEERS = ["sqlx", "quarry", "seaorm", "diesel"]
 
 
-def load():
+def load(crit=CRIT):
     out = {}
-    for path in glob.glob(os.path.join(CRIT, "*", "*", "*", "new", "benchmark.json")):
+    for path in glob.glob(os.path.join(crit, "*", "*", "*", "new", "benchmark.json")):
         bench = json.load(open(path))
         est = json.load(open(os.path.join(os.path.dirname(path), "estimates.json")))
         key = (bench["group_id"], bench["function_id"], bench.get("value_str") or "")
@@ -53,24 +66,108 @@ def compile_table(est):
     return "\n".join(head + rows)
 
 
-def roundtrip_table(est):
+def size_key(k):
+    return (k[0], k[1], int(k[2] or 0))
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}x" if a is not None and b else "-"
+
+
+def roundtrip_table(est, peers):
+    """quarry / sqlx of the main run; with peers results, quarry / SeaORM and
+    quarry / Diesel of the peers run (each ratio within one run)."""
     rows = []
-    keys = sorted({(f.split("/")[0], f.split("/")[2], v) for (g, f, v) in est if g == "roundtrip"},
-                  key=lambda k: (k[0], k[1], int(k[2] or 0)))
+    keys = sorted({(f.split("/")[0], f.split("/")[2], v) for (g, f, v) in est if g == "roundtrip"}, key=size_key)
     worst = []
     for workload, db, size in keys:
         floor = est.get(("roundtrip", f"{workload}/sqlx/{db}", size))
         ours = est.get(("roundtrip", f"{workload}/quarry/{db}", size))
         if floor is None or ours is None:
             continue
-        ratio = ours / floor
-        worst.append((ratio, workload, db, size))
-        mark = "" if ratio <= 1.10 else " (over target)"
-        rows.append(f"| {workload} | {db} | {size} | {fmt_time(floor)} | {fmt_time(ours)} | {ratio:.2f}x{mark} |")
+        r = ours / floor
+        worst.append((r, workload, db, size))
+        mark = "" if r <= 1.10 else " (over target)"
+        row = f"| {workload} | {db} | {size} | {fmt_time(floor)} | {fmt_time(ours)} | {r:.2f}x{mark} |"
+        if peers:
+            q = peers.get(("peers", f"{workload}/quarry/{db}", size))
+            sea = peers.get(("peers", f"{workload}/seaorm/{db}", size))
+            die = peers.get(("peers", f"{workload}/diesel/{db}", size))
+            row += f" {ratio(q, sea)} | {ratio(q, die)} |"
+        rows.append(row)
     head = ["| workload | database | size | sqlx | quarry | quarry / sqlx (target <= 1.10x) |",
             "|---|---|---:|---:|---:|---:|"]
+    if peers:
+        head = [head[0] + " quarry / SeaORM (peers run) | quarry / Diesel (peers run) |", head[1] + "---:|---:|"]
     worst.sort(reverse=True)
     return "\n".join(head + rows), worst[:3]
+
+
+def peers_table(peers):
+    """Every figure of the peers run: absolute times and ratios of quarry to each."""
+    keys = sorted({(f.split("/")[0], f.split("/")[2], v) for (g, f, v) in peers if g == "peers"}, key=size_key)
+    rows = []
+    for workload, db, size in keys:
+        t = {p: peers.get(("peers", f"{workload}/{p}/{db}", size)) for p in PEERS}
+        q = t["quarry"]
+        if q is None:
+            continue
+        cells = " | ".join(fmt_time(t[p]) if t[p] is not None else "-" for p in PEERS)
+        rows.append(f"| {workload} | {db} | {size} | {cells} | {ratio(q, t['sqlx'])} | {ratio(q, t['seaorm'])} | {ratio(q, t['diesel'])} |")
+    head = ["| workload | database | size | sqlx | quarry | SeaORM | Diesel | quarry / sqlx | quarry / SeaORM | quarry / Diesel |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    return "\n".join(head + rows)
+
+
+def peers_versions():
+    """SeaORM and Diesel versions from the peers crate's Cargo.lock."""
+    found = {}
+    try:
+        name = None
+        for line in open(os.path.join(ROOT, "benches", "peers", "Cargo.lock")):
+            if line.startswith("name = "):
+                name = line.split('"')[1]
+            elif line.startswith("version = ") and name in ("sea-orm", "diesel", "sqlx"):
+                found[name] = line.split('"')[1]
+    except OSError:
+        pass
+    return ", ".join(f"{k} {v}" for k, v in sorted(found.items())) or "versions unknown"
+
+
+def run_date(crit):
+    """Date of the newest criterion estimate under `crit` (when that run was)."""
+    times = [os.path.getmtime(p) for p in glob.glob(os.path.join(crit, "*", "*", "*", "new", "estimates.json"))]
+    return datetime.date.fromtimestamp(max(times)).isoformat() if times else "unknown date"
+
+
+def stream_section():
+    try:
+        data = json.load(open(STREAM_RSS))
+    except (OSError, ValueError):
+        return None
+    res = sorted(data.get("results", []), key=lambda r: r["n"])
+    if not res:
+        return None
+    mib = lambda kb: f"{kb / 1024:.1f} MiB"
+    rows = []
+    for r in res:
+        delta = max(0, r["stream_peak_kb"] - r["rss_before_kb"])
+        rows.append(f"| {r['n']:,} | {mib(r['rss_before_kb'])} | {mib(r['stream_peak_kb'])} | {mib(delta)} "
+                    f"| {mib(r['insert_peak_kb'])} | {r['stream_s']:.2f} s |")
+    head = ["| rows | RSS before streaming | peak RSS while streaming | delta | peak while inserting | stream time |",
+            "|---:|---:|---:|---:|---:|---:|"]
+    verdict = ""
+    if len(res) >= 2:
+        small, big = res[0], res[-1]
+        d_small = max(0, small["stream_peak_kb"] - small["rss_before_kb"])
+        d_big = max(0, big["stream_peak_kb"] - big["rss_before_kb"])
+        grow = max(0, d_big - d_small)
+        flat = grow <= max(8 * 1024, 0.5 * max(d_small, 0))
+        verdict = (f"\n\nFrom {small['n']:,} to {big['n']:,} rows the streaming delta grows by {mib(grow)}: "
+                   + ("flat (target met)." if flat else "NOT flat (target missed): memory grows with the row count."))
+    if any(not r.get("peak_reset", True) for r in res):
+        verdict += "\n\nThe peak could not be reset after inserting: it includes the inserts."
+    return "\n".join(head + rows) + verdict
 
 
 def machine():
@@ -89,8 +186,40 @@ def machine():
 def main():
     est = load()
     if not est:
-        sys.exit("no criterion results under target/criterion: run benches/report.sh")
-    rt, worst = roundtrip_table(est)
+        sys.exit(f"no criterion results under {CRIT}: run benches/report.sh")
+    peers = {k: v for k, v in load(PEERS_CRIT).items() if k[0] == "peers"}
+    rt, worst = roundtrip_table(est, peers)
+    if peers:
+        peers_doc = f"""## 3. Peers (SeaORM, Diesel): one run of benches/peers
+
+quarry, hand-written sqlx, SeaORM and Diesel on the same workloads in one run
+of the peers bench on {run_date(PEERS_CRIT)} ({peers_versions()}); quarry, sqlx and SeaORM share one sqlx
+pool, Diesel uses its own synchronous connection (on SQLite its own in-memory
+database with the same rows). How each peer's code is written:
+`benches/peers/README.md`. The "(peers run)" columns of section 2 come from
+this table.
+
+{peers_table(peers)}
+"""
+    else:
+        peers_doc = """## 3. Peers (SeaORM, Diesel)
+
+Not run: `QUARRY_BENCH_PEERS=1 benches/report.sh` runs benches/peers.
+"""
+    stream = stream_section()
+    stream_doc = f"""## 4. Peak memory while streaming
+
+`benches/stream_rss.rs`: N users in a file-backed SQLite database, inserted
+with `insert_all` in chunks, then read through `Repo::stream_each` on a fresh
+connection; one process per N. The peak while streaming is the larger of VmHWM
+(reset once the inserts are done) and the largest VmRSS a thread sampled every
+2 ms; the delta is that peak minus the RSS just before streaming.
+
+{stream}
+""" if stream else """## 4. Peak memory while streaming
+
+Not measured in this run (`cargo bench --bench stream_rss`).
+"""
     worst_lines = "\n".join(f"- {w} on {d}, size {s}: {r:.2f}x" for r, w, d, s in worst) or "- none measured"
     doc = f"""# Benchmarks
 
@@ -111,14 +240,16 @@ compiles the same shape again with new values (a cache hit).
 ## 2. Round trips (quarry beside hand-written sqlx, same pool)
 
 SQLite in memory; Postgres and MariaDB on this machine's local servers when their
-URLs were set. `loading_associations` needs quarry's preload (issue 4) and is
-not measured yet; the peers (SeaORM, Diesel) crate is not written yet.
+URLs were set. `loading_associations` is quarry's two-level preload beside sqlx's
+three queries grouped by hand.
 
 {rt}
 
 Worst three ratios in this run:
 {worst_lines}
-"""
+
+{peers_doc}
+{stream_doc}"""
     path = os.path.join(ROOT, "docs", "benchmarks.md")
     open(path, "w").write(doc)
     print(f"wrote {path}")

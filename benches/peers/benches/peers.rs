@@ -1,0 +1,357 @@
+//! quarry beside its peers on the round-trip workloads of
+//! `shared/reference/benchmarks.md` §2: hand-written sqlx (`query_as` +
+//! `FromRow`, the floor), SeaORM 2.0 and Diesel 2.3, all in one run so that
+//! every ratio is a same-run ratio. Ids follow `benches/roundtrip.rs`:
+//! `<workload>/<impl>/<db>` with the size as parameter, impl one of `sqlx`,
+//! `quarry`, `seaorm`, `diesel` (group `peers`).
+//!
+//! SQLite in memory always (quarry, sqlx and SeaORM on one pool; Diesel on its
+//! own in-memory database seeded with the same rows); Postgres and MariaDB when
+//! `QUARRY_BENCH_POSTGRES_URL` / `QUARRY_BENCH_MYSQL_URL` (or the
+//! `QUARRY_TEST_*` URLs) are set. The bench drops and creates `users`, `posts`
+//! and `comments` there: give it a database of its own.
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use diesel::Connection;
+use quarry::AnyRepo;
+use quarry_peers_bench::diesel_impl::DieselBench;
+use quarry_peers_bench::{
+    quarry_impl, seaorm_impl, sqlx_impl, ASSOC_COMMENTS, ASSOC_POSTS, ASSOC_USERS, INSERT_SIZES,
+    MYSQL_DDL, POSTGRES_DDL, QUERY_SIZES, SQLITE_DDL,
+};
+use sea_orm::DatabaseConnection;
+use tokio::runtime::Runtime;
+
+/// The sqlx pool quarry runs on (sqlx and SeaORM use it too).
+enum Pool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+    MySql(sqlx::MySqlPool),
+}
+
+/// Diesel's own synchronous connection.
+enum DieselConn {
+    Sqlite(diesel::SqliteConnection),
+    Postgres(diesel::PgConnection),
+    MySql(diesel::MysqlConnection),
+}
+
+/// Runs `$body` with `$p` bound to the target's sqlx pool, whatever the database.
+macro_rules! on_pool {
+    ($pool:expr, |$p:ident| $body:expr) => {
+        match $pool {
+            Pool::Sqlite($p) => $body,
+            Pool::Postgres($p) => $body,
+            Pool::MySql($p) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to the target's Diesel connection.
+macro_rules! on_diesel {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            DieselConn::Sqlite($c) => $body,
+            DieselConn::Postgres($c) => $body,
+            DieselConn::MySql($c) => $body,
+        }
+    };
+}
+
+/// One database under test.
+struct Target {
+    name: &'static str,
+    /// Placeholders are `$1, $2, ...` (Postgres) rather than `?`.
+    numbered: bool,
+    ddl: [&'static str; 3],
+    repo: AnyRepo,
+    pool: Pool,
+    seaorm: DatabaseConnection,
+    diesel: DieselConn,
+    /// Diesel has a database of its own (SQLite in memory) to seed.
+    diesel_seeds: bool,
+}
+
+fn env_url(kind: &str) -> Option<String> {
+    std::env::var(format!("QUARRY_BENCH_{kind}_URL"))
+        .or_else(|_| std::env::var(format!("QUARRY_TEST_{kind}_URL")))
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+fn targets(rt: &Runtime) -> Vec<Target> {
+    let mut out = Vec::new();
+    let sqlite = rt
+        .block_on(quarry::adapters::sqlite::connect("sqlite::memory:"))
+        .expect("sqlite");
+    let pool = sqlite.pool().clone();
+    out.push(Target {
+        name: "sqlite",
+        numbered: false,
+        ddl: SQLITE_DDL,
+        seaorm: DatabaseConnection::from(pool.clone()),
+        pool: Pool::Sqlite(pool),
+        repo: AnyRepo::from_driver(sqlite.into_driver()),
+        diesel: DieselConn::Sqlite(
+            diesel::SqliteConnection::establish(":memory:").expect("diesel sqlite"),
+        ),
+        diesel_seeds: true,
+    });
+    if let Some(url) = env_url("POSTGRES") {
+        let repo = rt
+            .block_on(quarry::adapters::postgres::connect(&url))
+            .expect("postgres");
+        let pool = repo.pool().clone();
+        out.push(Target {
+            name: "postgres",
+            numbered: true,
+            ddl: POSTGRES_DDL,
+            seaorm: DatabaseConnection::from(pool.clone()),
+            pool: Pool::Postgres(pool),
+            repo: AnyRepo::from_driver(repo.into_driver()),
+            diesel: DieselConn::Postgres(
+                diesel::PgConnection::establish(&url).expect("diesel postgres"),
+            ),
+            diesel_seeds: false,
+        });
+    }
+    if let Some(url) = env_url("MYSQL") {
+        let repo = rt
+            .block_on(quarry::adapters::mysql::connect(&url))
+            .expect("mysql");
+        let pool = repo.pool().clone();
+        out.push(Target {
+            name: "mariadb",
+            numbered: false,
+            ddl: MYSQL_DDL,
+            seaorm: DatabaseConnection::from(pool.clone()),
+            pool: Pool::MySql(pool),
+            repo: AnyRepo::from_driver(repo.into_driver()),
+            diesel: DieselConn::MySql(
+                diesel::MysqlConnection::establish(&url).expect("diesel mysql"),
+            ),
+            diesel_seeds: false,
+        });
+    }
+    out
+}
+
+/// What each implementation returned for one workload, checked to agree
+/// before anything is measured.
+fn check(workload: &str, db: &str, size: usize, got: [(&str, usize); 4]) {
+    let expected = got[0].1;
+    for (imp, n) in got {
+        assert_eq!(
+            n, expected,
+            "{workload}/{imp}/{db}/{size}: {imp} loaded {n}, sqlx {expected}"
+        );
+    }
+    assert!(expected > 0, "{workload}/{db}/{size}: nothing loaded");
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut targets = targets(&rt);
+    let mut g = c.benchmark_group("peers");
+    g.sample_size(10)
+        .warm_up_time(std::time::Duration::from_millis(200))
+        .measurement_time(std::time::Duration::from_millis(1000))
+        .nresamples(10_000);
+    for t in &mut targets {
+        let (db, numbered) = (t.name, t.numbered);
+        for n in QUERY_SIZES {
+            rt.block_on(quarry_impl::seed(&t.repo, &t.ddl, n));
+            if t.diesel_seeds {
+                on_diesel!(&mut t.diesel, |c| c.seed(&t.ddl, n));
+            }
+            check(
+                "trivial_query",
+                db,
+                n,
+                [
+                    (
+                        "sqlx",
+                        on_pool!(&t.pool, |p| rt.block_on(sqlx_impl::trivial(p))),
+                    ),
+                    ("quarry", rt.block_on(quarry_impl::trivial(&t.repo))),
+                    ("seaorm", rt.block_on(seaorm_impl::trivial(&t.seaorm))),
+                    ("diesel", on_diesel!(&mut t.diesel, |c| c.trivial())),
+                ],
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("trivial_query/sqlx/{db}"), n),
+                &n,
+                |b, _| {
+                    b.iter(|| on_pool!(&t.pool, |p| black_box(rt.block_on(sqlx_impl::trivial(p)))))
+                },
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("trivial_query/quarry/{db}"), n),
+                &n,
+                |b, _| b.iter(|| black_box(rt.block_on(quarry_impl::trivial(&t.repo)))),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("trivial_query/seaorm/{db}"), n),
+                &n,
+                |b, _| b.iter(|| black_box(rt.block_on(seaorm_impl::trivial(&t.seaorm)))),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("trivial_query/diesel/{db}"), n),
+                &n,
+                |b, _| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.trivial()))),
+            );
+
+            check(
+                "medium_complex",
+                db,
+                n,
+                [
+                    (
+                        "sqlx",
+                        on_pool!(&t.pool, |p| rt.block_on(sqlx_impl::medium(p, numbered))),
+                    ),
+                    ("quarry", rt.block_on(quarry_impl::medium(&t.repo))),
+                    ("seaorm", rt.block_on(seaorm_impl::medium(&t.seaorm))),
+                    ("diesel", on_diesel!(&mut t.diesel, |c| c.medium())),
+                ],
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("medium_complex/sqlx/{db}"), n),
+                &n,
+                |b, _| {
+                    b.iter(|| {
+                        on_pool!(&t.pool, |p| black_box(
+                            rt.block_on(sqlx_impl::medium(p, numbered))
+                        ))
+                    })
+                },
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("medium_complex/quarry/{db}"), n),
+                &n,
+                |b, _| b.iter(|| black_box(rt.block_on(quarry_impl::medium(&t.repo)))),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("medium_complex/seaorm/{db}"), n),
+                &n,
+                |b, _| b.iter(|| black_box(rt.block_on(seaorm_impl::medium(&t.seaorm)))),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("medium_complex/diesel/{db}"), n),
+                &n,
+                |b, _| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.medium()))),
+            );
+        }
+
+        rt.block_on(quarry_impl::seed_associations(&t.repo, &t.ddl));
+        if t.diesel_seeds {
+            on_diesel!(&mut t.diesel, |c| c.seed_associations(&t.ddl));
+        }
+        let users = ASSOC_USERS;
+        let comments = ASSOC_USERS * ASSOC_POSTS * ASSOC_COMMENTS;
+        check(
+            "loading_associations",
+            db,
+            users,
+            [
+                (
+                    "sqlx",
+                    on_pool!(&t.pool, |p| rt
+                        .block_on(sqlx_impl::associations(p, numbered))),
+                ),
+                ("quarry", rt.block_on(quarry_impl::associations(&t.repo))),
+                ("seaorm", rt.block_on(seaorm_impl::associations(&t.seaorm))),
+                ("diesel", on_diesel!(&mut t.diesel, |c| c.associations())),
+            ],
+        );
+        assert_eq!(
+            rt.block_on(quarry_impl::associations(&t.repo)),
+            comments,
+            "loading_associations/{db}: every comment reached"
+        );
+        g.bench_with_input(
+            BenchmarkId::new(format!("loading_associations/sqlx/{db}"), users),
+            &users,
+            |b, _| {
+                b.iter(|| {
+                    on_pool!(&t.pool, |p| black_box(
+                        rt.block_on(sqlx_impl::associations(p, numbered))
+                    ))
+                })
+            },
+        );
+        g.bench_with_input(
+            BenchmarkId::new(format!("loading_associations/quarry/{db}"), users),
+            &users,
+            |b, _| b.iter(|| black_box(rt.block_on(quarry_impl::associations(&t.repo)))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new(format!("loading_associations/seaorm/{db}"), users),
+            &users,
+            |b, _| b.iter(|| black_box(rt.block_on(seaorm_impl::associations(&t.seaorm)))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new(format!("loading_associations/diesel/{db}"), users),
+            &users,
+            |b, _| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.associations()))),
+        );
+
+        rt.block_on(quarry_impl::reset(&t.repo, &t.ddl));
+        if t.diesel_seeds {
+            on_diesel!(&mut t.diesel, |c| c.reset(&t.ddl));
+        }
+        for n in INSERT_SIZES {
+            check(
+                "insert",
+                db,
+                n,
+                [
+                    (
+                        "sqlx",
+                        on_pool!(&t.pool, |p| rt.block_on(sqlx_impl::insert(p, numbered, n))),
+                    ),
+                    ("quarry", rt.block_on(quarry_impl::insert(&t.repo, n))),
+                    ("seaorm", rt.block_on(seaorm_impl::insert(&t.seaorm, n))),
+                    ("diesel", on_diesel!(&mut t.diesel, |c| c.insert(n))),
+                ],
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("insert/sqlx/{db}"), n),
+                &n,
+                |b, n| {
+                    b.iter(|| {
+                        on_pool!(&t.pool, |p| black_box(
+                            rt.block_on(sqlx_impl::insert(p, numbered, *n))
+                        ))
+                    })
+                },
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("insert/quarry/{db}"), n),
+                &n,
+                |b, n| b.iter(|| black_box(rt.block_on(quarry_impl::insert(&t.repo, *n)))),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("insert/seaorm/{db}"), n),
+                &n,
+                |b, n| b.iter(|| black_box(rt.block_on(seaorm_impl::insert(&t.seaorm, *n)))),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("insert/diesel/{db}"), n),
+                &n,
+                |b, n| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.insert(*n)))),
+            );
+        }
+        rt.block_on(quarry_impl::reset(&t.repo, &t.ddl));
+        if t.diesel_seeds {
+            on_diesel!(&mut t.diesel, |c| c.reset(&t.ddl));
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
