@@ -48,28 +48,78 @@ impl Row for PgRowRef<'_> {
             return Ok(Value::Null(ty));
         }
         let info = raw.type_info();
-        let pg_type = info.name();
-        let value = match pg_type {
-            "BOOL" => Value::Bool(self.get(raw.clone(), index, ty)?),
-            "INT2" => Value::I16(self.get(raw.clone(), index, ty)?),
-            "INT4" => Value::I32(self.get(raw.clone(), index, ty)?),
-            "INT8" => Value::I64(self.get(raw.clone(), index, ty)?),
-            "FLOAT4" => Value::F32(self.get(raw.clone(), index, ty)?),
-            "FLOAT8" => Value::F64(self.get(raw.clone(), index, ty)?),
-            "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "CHAR" | "CITEXT" => {
-                Value::String(self.get(raw.clone(), index, ty)?)
-            }
-            "BYTEA" => Value::Bytes(self.get(raw.clone(), index, ty)?),
-            "JSON" | "JSONB" => Value::Json(self.get(raw.clone(), index, ty)?),
-            "DATE" => Value::Date(self.get(raw.clone(), index, ty)?),
-            "TIMESTAMP" => Value::DateTime(self.get(raw.clone(), index, ty)?),
-            "TIMESTAMPTZ" => Value::DateTimeUtc(self.get(raw.clone(), index, ty)?),
-            other => {
-                return Err(self.decode_err(index, ty, format!("unsupported column type {other}")))
+        let value = match kind(&info) {
+            Some(Pg::Bool) => Value::Bool(self.get(raw.clone(), index, ty)?),
+            Some(Pg::I16) => Value::I16(self.get(raw.clone(), index, ty)?),
+            Some(Pg::I32) => Value::I32(self.get(raw.clone(), index, ty)?),
+            Some(Pg::I64) => Value::I64(self.get(raw.clone(), index, ty)?),
+            Some(Pg::F32) => Value::F32(self.get(raw.clone(), index, ty)?),
+            Some(Pg::F64) => Value::F64(self.get(raw.clone(), index, ty)?),
+            Some(Pg::Text) => Value::String(self.get(raw.clone(), index, ty)?),
+            Some(Pg::Bytes) => Value::Bytes(self.get(raw.clone(), index, ty)?),
+            Some(Pg::Json) => Value::Json(self.get(raw.clone(), index, ty)?),
+            Some(Pg::Date) => Value::Date(self.get(raw.clone(), index, ty)?),
+            Some(Pg::Timestamp) => Value::DateTime(self.get(raw.clone(), index, ty)?),
+            Some(Pg::TimestampTz) => Value::DateTimeUtc(self.get(raw.clone(), index, ty)?),
+            None => {
+                return Err(self.decode_err(
+                    index,
+                    ty,
+                    format!("unsupported column type {}", info.name()),
+                ))
             }
         };
+        if value.value_type() == ty {
+            return Ok(value);
+        }
+        let pg_type = info.name();
         value
             .coerce(ty)
             .map_err(|e| self.decode_err(index, ty, format!("{pg_type} ({})", e.found)))
+    }
+}
+
+/// The Postgres column types quarry decodes.
+enum Pg {
+    Bool,
+    I16,
+    I32,
+    I64,
+    F32,
+    F64,
+    Text,
+    Bytes,
+    Json,
+    Date,
+    Timestamp,
+    TimestampTz,
+}
+
+/// The kind of a column type: by OID for built-in types (an integer match, no
+/// string comparisons per cell), by name for extension types such as CITEXT.
+fn kind(info: &sqlx::postgres::PgTypeInfo) -> Option<Pg> {
+    if let Some(oid) = info.oid() {
+        let by_oid = match oid.0 {
+            16 => Some(Pg::Bool),
+            21 => Some(Pg::I16),
+            23 => Some(Pg::I32),
+            20 => Some(Pg::I64),
+            700 => Some(Pg::F32),
+            701 => Some(Pg::F64),
+            25 | 1043 | 1042 | 19 | 18 => Some(Pg::Text),
+            17 => Some(Pg::Bytes),
+            114 | 3802 => Some(Pg::Json),
+            1082 => Some(Pg::Date),
+            1114 => Some(Pg::Timestamp),
+            1184 => Some(Pg::TimestampTz),
+            _ => None,
+        };
+        if by_oid.is_some() {
+            return by_oid;
+        }
+    }
+    match info.name() {
+        "CITEXT" | "citext" => Some(Pg::Text),
+        _ => None,
     }
 }
