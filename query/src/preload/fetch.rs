@@ -2,7 +2,7 @@
 //! statement per chunk of keys (chunks stay under the database's bind-parameter
 //! limit), with the owner key read back from each row.
 
-use super::key::Key;
+use super::key::{Key, KeyMap, KeyState};
 use crate::assoc::plan::Plan;
 use crate::ast::{Dir, Nulls, Op, Rpn};
 use crate::driver::{Backend, Driver};
@@ -13,7 +13,7 @@ use quarry_core::{AssocDef, AssocKind, Error, Result, Schema, Value};
 use sea_query::{
     Asterisk, Expr, ExprTrait, NullOrdering, Order, OverStatement, SelectStatement, WindowStatement,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// The alias of the owner key column in a preload statement.
 const OWNER: &str = "__quarry_owner";
@@ -106,9 +106,11 @@ impl<'a> Fetcher<'a> {
             return Ok(self.windowed::<R>(parts, backend, keys));
         }
         parts.root = Some((R::TABLE, R::FIELDS));
-        let (m_table, m_column) = self.plan.matcher;
-        parts.select = Rpn::op(Op::col(m_table, m_column));
-        parts.select.push(Op::Item);
+        if self.owner_in_row::<R>(backend).is_none() {
+            let (m_table, m_column) = self.plan.matcher;
+            parts.select = Rpn::op(Op::col(m_table, m_column));
+            parts.select.push(Op::Item);
+        }
         parts.joins.extend(self.plan.join_parts_from_related());
         parts.and_where(crate::assoc::plan::in_list(
             self.plan.matcher,
@@ -133,6 +135,23 @@ impl<'a> Fetcher<'a> {
             }
         }
         Ok(parts.compile(backend.dialect))
+    }
+
+    /// Where each fetched row holds its owner's key: the related schema's own
+    /// column when the key is one (has_many, has_one, belongs_to: nothing more
+    /// is selected), else the extra column after the schema's columns (a join
+    /// table's or an intermediate table's column, and the windowed per-parent
+    /// limit, which selects it under an alias).
+    fn owner_in_row<R: Schema>(&self, backend: &Backend) -> Option<usize> {
+        let windowed = self.options.per_parent.is_some() && backend.capabilities.window_functions;
+        let (table, column) = self.plan.matcher;
+        if windowed || self.plan.nodes.len() != 1 || table != R::TABLE {
+            return None;
+        }
+        R::FIELDS
+            .iter()
+            .filter(|f| f.is_persisted())
+            .position(|f| f.column == column)
     }
 
     /// The statement of a per-parent limit where the database numbers rows
@@ -216,7 +235,9 @@ impl<'a> Fetcher<'a> {
         let probe = self.statement::<R>(backend, std::slice::from_ref(first))?;
         let fixed = probe.values.len().saturating_sub(1);
         let per_chunk = backend.capabilities.max_params.saturating_sub(fixed).max(1);
-        let width = R::persisted_count();
+        let owner = self
+            .owner_in_row::<R>(backend)
+            .unwrap_or_else(R::persisted_count);
         let key_type = self.plan.key_type;
         let mut out: Vec<(Key, R)> = Vec::new();
         for chunk in keys.chunks(per_chunk) {
@@ -227,7 +248,7 @@ impl<'a> Fetcher<'a> {
             };
             log::fetch(driver, &stmt, &mut |row| {
                 let item = R::from_row(row, 0)?;
-                if let Some(k) = Key::of(&row.value(width, key_type)?) {
+                if let Some(k) = Key::of(&row.value(owner, key_type)?) {
                     out.push((k, item));
                 }
                 Ok(())
@@ -266,7 +287,7 @@ fn distinct_per_owner<R: Schema>(rows: Vec<(Key, R)>) -> Vec<(Key, R)> {
 /// Keeps the first `n` rows of each owner (the per-parent limit where the
 /// database has no window functions).
 fn first_per_owner<R>(rows: Vec<(Key, R)>, n: u64) -> Vec<(Key, R)> {
-    let mut counts: HashMap<Key, u64> = HashMap::new();
+    let mut counts: KeyMap<u64> = KeyMap::with_hasher(KeyState::new());
     rows.into_iter()
         .filter(|(k, _)| {
             let c = counts.entry(k.clone()).or_insert(0);

@@ -3,7 +3,7 @@
 //! (`query.preload_join(assoc)`).
 
 use super::join::{Fill, JoinPreload, RowId};
-use super::key::Key;
+use super::key::{Key, KeyMap, KeyState};
 use super::Preload;
 use crate::ast::Rpn;
 use crate::driver::Driver;
@@ -12,7 +12,7 @@ use crate::log;
 use crate::query::{root_columns, Query};
 use crate::scope::Has;
 use quarry_core::{AssocValue, Association, Error, Result, Schema, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// A query of `S` (with joins `J`) whose rows are returned with associations
 /// loaded: `P` preloads by separate queries, and any join preloads fill
@@ -119,7 +119,7 @@ async fn joined<S: Schema, J>(
         .dialect
         .build(&parts.to_select_with(backend.dialect, columns), S::TABLE);
     let width = S::persisted_count();
-    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut index: KeyMap<usize> = KeyMap::with_hasher(KeyState::new());
     let mut out: Vec<S> = Vec::new();
     let mut seen: Vec<Vec<HashSet<RowId>>> = Vec::new();
     log::fetch(driver, &stmt, &mut |row| {

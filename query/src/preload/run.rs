@@ -3,11 +3,10 @@
 //! together, then hand each parent its rows.
 
 use super::fetch::{Fetcher, Options};
-use super::key::Key;
+use super::key::{Key, KeyMap, KeySet, KeyState};
 use super::Preload;
 use crate::driver::Driver;
 use quarry_core::{AssocValue, Association, Result, Schema, Value};
-use std::collections::{HashMap, HashSet};
 
 /// Preloads `assoc` (with `options` and the `nested` preloads) into `parents`.
 pub(crate) async fn run<O, V, N>(
@@ -31,7 +30,7 @@ where
     // Parents whose rows are fetched, with their key; the distinct keys.
     let mut wanted: Vec<(usize, Key)> = Vec::new();
     let mut keys: Vec<Value> = Vec::new();
-    let mut seen: HashSet<Key> = HashSet::new();
+    let mut seen = KeySet::with_hasher(KeyState::new());
     for (i, parent) in parents.iter_mut().enumerate() {
         if !options.force {
             if let Some(loaded) = assoc.get_mut(parent).take() {
@@ -71,11 +70,11 @@ where
         let items: Vec<V::Item> = kept_rows.by_ref().take(n).collect();
         assoc.get_mut(&mut parents[i]).set(V::from_items(items));
     }
-    let mut groups: HashMap<Key, Vec<V::Item>> = HashMap::new();
+    let mut groups: KeyMap<Vec<V::Item>> = KeyMap::with_hasher(KeyState::new());
     for (key, row) in owners.into_iter().zip(fetched) {
         groups.entry(key).or_default().push(row);
     }
-    let mut uses: HashMap<Key, usize> = HashMap::new();
+    let mut uses: KeyMap<usize> = KeyMap::with_hasher(KeyState::new());
     for (_, key) in &wanted {
         *uses.entry(key.clone()).or_insert(0) += 1;
     }
