@@ -29,12 +29,5 @@ pub fn update_statement<S: Schema>(
     if values.is_empty() {
         return Ok(None);
     }
-    let lock = changeset.lock().map(|l| (l.field, l.expected.clone()));
-    crate::write::update_by_key(
-        dialect,
-        changeset.data(),
-        &values,
-        lock.as_ref().map(|(i, v)| (*i, v)),
-    )
-    .map(Some)
+    crate::write::update_by_key(dialect, changeset, &values).map(Some)
 }

@@ -217,14 +217,14 @@ pub(crate) fn insert_many<S: Schema>(
     }
 }
 
-/// The key of `data`'s row for an UPDATE or DELETE: its primary key columns
-/// and values, then the lock column (`lock`: field and expected value).
+/// The key of the changeset's row for an UPDATE or DELETE: its primary key
+/// columns and values, then the optimistic lock column and expected value.
 fn row_key<S: Schema>(
-    data: &S,
-    lock: Option<(usize, &Value)>,
+    cs: &Changeset<S>,
     key_columns: &mut Vec<&'static str>,
     values: &mut Vec<sea_query::Value>,
 ) -> Result<Option<(&'static str, bool)>, Error> {
+    let data = cs.data();
     for (i, f) in S::FIELDS.iter().enumerate().filter(|(_, f)| f.primary_key) {
         key_columns.push(f.column);
         let v = data.get_value(i).unwrap_or(Value::Null(f.ty));
@@ -236,28 +236,27 @@ fn row_key<S: Schema>(
             S::NAME
         )));
     }
-    Ok(lock.map(|(i, v)| {
-        let null = v.is_null();
+    Ok(cs.lock().map(|l| {
+        let null = l.expected.is_null();
         if !null {
-            values.push(crate::sql_value::to_sea(v.clone()));
+            values.push(crate::sql_value::to_sea(l.expected.clone()));
         }
-        (S::FIELDS[i].column, null)
+        (S::FIELDS[l.field].column, null)
     }))
 }
 
-/// The UPDATE of `set` ((field index, value) pairs) on `data`'s row, with the
-/// optimistic `lock` when given. Written by quarry directly: a few pushes, no
-/// sea-query tree.
+/// The UPDATE of `set` ((field index, value) pairs) on the changeset's row, with
+/// its optimistic lock when it has one. Written by quarry directly: a few
+/// pushes, no sea-query tree.
 pub(crate) fn update_by_key<S: Schema>(
     dialect: crate::Dialect,
-    data: &S,
+    cs: &Changeset<S>,
     set: &[(usize, Value)],
-    lock: Option<(usize, &Value)>,
 ) -> Result<crate::Statement, Error> {
     let mut values: Vec<sea_query::Value> = Vec::with_capacity(set.len() + 2);
     values.extend(set.iter().map(|(_, v)| crate::sql_value::to_sea(v.clone())));
     let mut key_columns = Vec::with_capacity(1);
-    let lock = row_key(data, lock, &mut key_columns, &mut values)?;
+    let lock = row_key(cs, &mut key_columns, &mut values)?;
     let key = crate::sql::write::RowKey {
         columns: &key_columns,
         lock,
@@ -267,15 +266,14 @@ pub(crate) fn update_by_key<S: Schema>(
     Ok(crate::Statement::new(sql, values, S::TABLE))
 }
 
-/// The DELETE of `data`'s row, with the optimistic `lock` when given.
+/// The DELETE of the changeset's row, with its optimistic lock when it has one.
 pub(crate) fn delete_by_key<S: Schema>(
     dialect: crate::Dialect,
-    data: &S,
-    lock: Option<(usize, &Value)>,
+    cs: &Changeset<S>,
 ) -> Result<crate::Statement, Error> {
     let mut values = Vec::with_capacity(2);
     let mut key_columns = Vec::with_capacity(1);
-    let lock = row_key(data, lock, &mut key_columns, &mut values)?;
+    let lock = row_key(cs, &mut key_columns, &mut values)?;
     let key = crate::sql::write::RowKey {
         columns: &key_columns,
         lock,

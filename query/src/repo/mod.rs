@@ -229,13 +229,7 @@ pub trait Repo: Send + Sync {
             return Ok(s);
         }
         let driver = self.driver();
-        let lock = cs.lock().map(|l| (l.field, l.expected.clone()));
-        let stmt = write::update_by_key(
-            driver.backend().dialect,
-            cs.data(),
-            &values,
-            lock.as_ref().map(|(i, v)| (*i, v)),
-        )?;
+        let stmt = write::update_by_key(driver.backend().dialect, &cs, &values)?;
         let result = match log::execute(driver, &stmt).await {
             Ok(r) => r,
             Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
@@ -260,12 +254,7 @@ pub trait Repo: Send + Sync {
             return Err(cs.into_error());
         }
         let driver = self.driver();
-        let lock = cs.lock().map(|l| (l.field, l.expected.clone()));
-        let stmt = write::delete_by_key(
-            driver.backend().dialect,
-            cs.data(),
-            lock.as_ref().map(|(i, v)| (*i, v)),
-        )?;
+        let stmt = write::delete_by_key(driver.backend().dialect, &cs)?;
         let result = match log::execute(driver, &stmt).await {
             Ok(r) => r,
             Err(e) => return Err(map_write_error(driver, cs, e, &[]).await),
