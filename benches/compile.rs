@@ -11,7 +11,7 @@ use quarry::sea_query::{
     Alias as SqAlias, Expr, ExprTrait, JoinType, MysqlQueryBuilder, Order, PostgresQueryBuilder,
     Query as SqQuery, QueryStatementBuilder, SqliteQueryBuilder,
 };
-use quarry::{maybe_row, row, Dialect, Fetch};
+use quarry::{maybe_row, row, Dialect, Fetch, Param, Prepared, Query};
 
 #[derive(Schema, Clone, Debug, PartialEq)]
 #[quarry(table = "users")]
@@ -194,6 +194,45 @@ fn quarry_update_changes(d: Dialect) -> Option<quarry::Statement> {
     quarry::bench_support::update_statement(d, &cs).expect("compiles")
 }
 
+type MediumJoin =
+    Prepared<quarry::Select<(quarry::Whole<User>, quarry::MaybeWhole<Post>)>, (String,)>;
+
+/// The prepared forms of the query shapes (built once, outside the loop): a
+/// run binds new arguments to SQL written once per dialect.
+struct PreparedShapes {
+    trivial: Prepared<Query<User>, ()>,
+    filter_order: Prepared<Query<User>, (String, String, i64)>,
+    medium_join: MediumJoin,
+}
+
+fn prepared_shapes() -> PreparedShapes {
+    PreparedShapes {
+        trivial: Prepared::new(|(): ()| User::query()),
+        filter_order: Prepared::new(
+            |(pattern, color, n): (Param<String>, Param<String>, Param<i64>)| {
+                User::query()
+                    .filter(User::name.like(pattern))
+                    .filter(User::hair_color.eq(color))
+                    .filter(User::id.gt(n))
+                    .order_by(User::name.desc())
+                    .limit(10)
+                    .offset(20)
+            },
+        ),
+        medium_join: Prepared::new(|(color,): (Param<String>,)| {
+            User::query()
+                .left_join(table::<Post>(), User::id.eq_col(Post::user_id))
+                .filter(User::hair_color.eq(color))
+                .select((row::<User>(), maybe_row::<Post>()))
+        }),
+    }
+}
+
+/// Runs a prepared query's bound arguments to a statement.
+fn run<F: Fetch<()>>(bound: F, b: &quarry::Backend) -> quarry::Statement {
+    bound.prepare(b).expect("compiles").0
+}
+
 /// Compiles with the SQL cache bypassed: the first build of a shape.
 fn cold<T>(f: impl FnOnce() -> T) -> T {
     quarry::sql_cache_bypassed(f)
@@ -201,6 +240,7 @@ fn cold<T>(f: impl FnOnce() -> T) -> T {
 
 fn bench(c: &mut Criterion) {
     let ids: Vec<i64> = (1..=100).collect();
+    let prepared = prepared_shapes();
     let mut g = c.benchmark_group("compile");
     g.sample_size(30)
         .warm_up_time(std::time::Duration::from_millis(300))
@@ -218,6 +258,11 @@ fn bench(c: &mut Criterion) {
             x.iter(|| black_box(quarry_trivial(b)))
         });
         g.bench_with_input(
+            BenchmarkId::new("trivial/quarry-prepared", name),
+            &b,
+            |x, b| x.iter(|| black_box(run(prepared.trivial.bind(()), b))),
+        );
+        g.bench_with_input(
             BenchmarkId::new("filter_order/sea-query", name),
             &d,
             |x, d| x.iter(|| black_box(hand_filter_order(*d, black_box(5)))),
@@ -233,6 +278,16 @@ fn bench(c: &mut Criterion) {
             |x, b| x.iter(|| black_box(quarry_filter_order(b, black_box(5)))),
         );
         g.bench_with_input(
+            BenchmarkId::new("filter_order/quarry-prepared", name),
+            &b,
+            |x, b| {
+                x.iter(|| {
+                    let args = ("%a%".to_string(), "black".to_string(), black_box(5));
+                    black_box(run(prepared.filter_order.bind(args), b))
+                })
+            },
+        );
+        g.bench_with_input(
             BenchmarkId::new("medium_join/sea-query", name),
             &d,
             |x, d| x.iter(|| black_box(hand_medium_join(*d))),
@@ -246,6 +301,16 @@ fn bench(c: &mut Criterion) {
             BenchmarkId::new("medium_join/quarry-warm", name),
             &b,
             |x, b| x.iter(|| black_box(quarry_medium_join(b))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("medium_join/quarry-prepared", name),
+            &b,
+            |x, b| {
+                x.iter(|| {
+                    let args = ("black".to_string(),);
+                    black_box(run(prepared.medium_join.bind(args), b))
+                })
+            },
         );
         g.bench_with_input(
             BenchmarkId::new("preload_in_100/sea-query", name),

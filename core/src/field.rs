@@ -35,6 +35,10 @@ pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
     const NULLABLE: bool = false;
     /// Converts to a value.
     fn to_value(&self) -> Value;
+    /// Converts to a value, consuming `self` (no copy of a string's bytes).
+    fn into_value(self) -> Value {
+        self.to_value()
+    }
     /// Converts from a value (numeric values widen where lossless).
     fn from_value(value: Value) -> Result<Self, ValueError>;
 }
@@ -59,6 +63,9 @@ macro_rules! scalar {
             const TYPE: ValueType = ValueType::$vt;
             fn to_value(&self) -> Value {
                 Value::$vt(self.clone())
+            }
+            fn into_value(self) -> Value {
+                Value::$vt(self)
             }
             fn from_value(value: Value) -> Result<Self, ValueError> {
                 let (found, null) = (value.value_type(), value.is_null());
@@ -134,6 +141,12 @@ impl<T: ScalarValue> FieldValue for Option<T> {
     fn to_value(&self) -> Value {
         match self {
             Some(v) => v.to_value(),
+            None => Value::Null(T::TYPE),
+        }
+    }
+    fn into_value(self) -> Value {
+        match self {
+            Some(v) => v.into_value(),
             None => Value::Null(T::TYPE),
         }
     }

@@ -53,6 +53,9 @@ pub enum Op {
     Col(Name, Name),
     /// The next bound value.
     Val,
+    /// Argument `n` of a prepared query (see [`crate::prepared`]): bound when
+    /// the query runs, so it holds no value here.
+    Param(u16),
     /// Literal SQL (`1 = 1`, `1 = 0`).
     Lit(Name),
     /// Binary comparisons and connectives.
@@ -180,6 +183,14 @@ impl Rpn {
         self.values.push(v);
     }
 
+    /// Pushes a comparison's operand: a value, or a prepared query's argument.
+    pub(crate) fn push_operand(&mut self, o: crate::expr::Operand) {
+        match o {
+            crate::expr::Operand::Value(v) => self.push_value(v),
+            crate::expr::Operand::Param(n) => self.push(Op::Param(n)),
+        }
+    }
+
     pub(crate) fn push_sub(&mut self, sub: Parts, op: Op) {
         self.subs.push(sub);
         self.ops.push(op);
@@ -258,9 +269,50 @@ impl Rpn {
         rpn
     }
 
+    /// True when the expression, or a subquery in it, holds a prepared query's
+    /// argument.
+    pub(crate) fn has_params(&self) -> bool {
+        self.ops.iter().any(|o| matches!(o, Op::Param(_)))
+            || self.subs.iter().any(Parts::has_params)
+    }
+
+    /// Replaces each argument `Op::Param(n)` by the value `args[n]` (a missing
+    /// one is an error), keeping the values in operation order.
+    pub(crate) fn substitute(&mut self, args: &[Value]) -> Result<(), quarry_core::Error> {
+        for s in &mut self.subs {
+            s.substitute(args)?;
+        }
+        if !self.ops.iter().any(|o| matches!(o, Op::Param(_))) {
+            return Ok(());
+        }
+        let mut old = std::mem::take(&mut self.values).into_iter();
+        let mut values = Values::with_capacity(old.len() + 2);
+        for op in &mut self.ops {
+            match *op {
+                Op::Val => values.extend(old.next()),
+                Op::InList(n) | Op::InArray(n) | Op::NotInList(n) => {
+                    values.extend(old.by_ref().take(n as usize));
+                }
+                Op::Param(n) => {
+                    let v = args.get(usize::from(n)).cloned().ok_or_else(|| {
+                        quarry_core::Error::Query(format!(
+                            "the query uses argument {n} but only {} were given",
+                            args.len()
+                        ))
+                    })?;
+                    values.push(v);
+                    *op = Op::Val;
+                }
+                _ => {}
+            }
+        }
+        self.values = values;
+        Ok(())
+    }
+
     /// Moves the values out in SQL order (subqueries' values where they stand).
-    pub(crate) fn take_values(self, dialect: Dialect, out: &mut Vec<sea_query::Value>) {
-        if self.values.is_empty() && self.subs.is_empty() {
+    pub(crate) fn take_values<O: ValueSink>(self, dialect: Dialect, out: &mut O) {
+        if self.values.is_empty() && self.subs.is_empty() && !O::PARAMS {
             return;
         }
         let mut this = self;
@@ -273,21 +325,19 @@ impl Rpn {
                         .by_ref()
                         .take(n as usize)
                         .map(crate::sql_value::to_sea);
-                    out.push(array_of(items.collect()));
+                    out.value(array_of(items.collect()));
                 }
                 Op::InList(n) | Op::NotInList(n) | Op::InArray(n) => {
-                    out.extend(
-                        values
-                            .by_ref()
-                            .take(n as usize)
-                            .map(crate::sql_value::to_sea),
-                    );
+                    for v in values.by_ref().take(n as usize) {
+                        out.value(crate::sql_value::to_sea(v));
+                    }
                 }
                 Op::Val => {
                     if let Some(v) = values.next() {
-                        out.push(crate::sql_value::to_sea(v));
+                        out.value(crate::sql_value::to_sea(v));
                     }
                 }
+                Op::Param(n) => out.param(n),
                 Op::InSub | Op::NotInSub | Op::Exists | Op::NotExists => {
                     if let Some(s) = subs.next() {
                         s.take_values(dialect, out);
@@ -317,6 +367,9 @@ impl Rpn {
                         .unwrap_or(Value::Null(quarry_core::ValueType::String)),
                 )),
                 Op::Lit(s) => Expr::cust(s.0),
+                // Never compiled: a prepared query substitutes its arguments
+                // first, and a query holding one elsewhere is refused.
+                Op::Param(_) => Expr::cust("NULL"),
                 Op::Eq
                 | Op::Ne
                 | Op::Gt
@@ -424,6 +477,29 @@ impl Rpn {
             items,
             orders,
         }
+    }
+}
+
+/// Where [`Rpn::take_values`] puts the values it collects, in SQL order.
+pub(crate) trait ValueSink {
+    /// True when it takes arguments of a prepared query (every operation is
+    /// then visited, even where no value is held).
+    const PARAMS: bool;
+    /// The next value.
+    fn value(&mut self, v: sea_query::Value);
+    /// The next value is argument `n` of a prepared query.
+    fn param(&mut self, n: u16);
+}
+
+impl ValueSink for Vec<sea_query::Value> {
+    const PARAMS: bool = false;
+    fn value(&mut self, v: sea_query::Value) {
+        self.push(v);
+    }
+    fn param(&mut self, _: u16) {
+        // Unreachable: `Parts::check` refuses a query holding an argument
+        // outside a prepared query. A NULL keeps the count of values right.
+        self.push(sea_query::Value::String(None));
     }
 }
 

@@ -73,12 +73,12 @@ pub trait Bind<T> {
 }
 impl<T: FieldValue> Bind<T> for T {
     fn bind(self) -> Value {
-        self.to_value()
+        self.into_value()
     }
 }
 impl<T: ScalarValue> Bind<Option<T>> for T {
     fn bind(self) -> Value {
-        self.to_value()
+        self.into_value()
     }
 }
 impl Bind<String> for &str {
@@ -89,6 +89,67 @@ impl Bind<String> for &str {
 impl Bind<Option<String>> for &str {
     fn bind(self) -> Value {
         Value::String(self.to_string())
+    }
+}
+
+/// What a comparison binds: a value, or an argument of a prepared query.
+#[doc(hidden)]
+pub enum Operand {
+    /// A value known now.
+    Value(Value),
+    /// Argument `n` of a prepared query.
+    Param(u16),
+}
+
+/// What a column holding `T` can be compared with: any value [`Bind<T>`] takes, or a
+/// [`Param`](crate::Param) of a prepared query whose type is the column's.
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` cannot be compared with a column of type `{T}`",
+    label = "expected a value of the column's type `{T}`"
+)]
+pub trait Arg<T> {
+    /// The operand this binds.
+    #[doc(hidden)]
+    fn operand(self) -> Operand;
+}
+
+// The same values as `Bind` (a blanket impl over `Bind` would overlap with
+// `Param`'s, as far as coherence can tell).
+impl<T: FieldValue> Arg<T> for T {
+    fn operand(self) -> Operand {
+        Operand::Value(self.bind())
+    }
+}
+impl<T: ScalarValue> Arg<Option<T>> for T {
+    fn operand(self) -> Operand {
+        Operand::Value(Bind::<Option<T>>::bind(self))
+    }
+}
+impl Arg<String> for &str {
+    fn operand(self) -> Operand {
+        Operand::Value(Bind::<String>::bind(self))
+    }
+}
+impl Arg<Option<String>> for &str {
+    fn operand(self) -> Operand {
+        Operand::Value(Bind::<Option<String>>::bind(self))
+    }
+}
+
+/// A LIKE pattern: a string, or a `Param<String>` of a prepared query.
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` is not a LIKE pattern",
+    label = "expected a string (or a Param<String> of a prepared query)"
+)]
+pub trait Pattern {
+    /// The operand this binds.
+    #[doc(hidden)]
+    fn operand(self) -> Operand;
+}
+
+impl<P: Into<String>> Pattern for P {
+    fn operand(self) -> Operand {
+        Operand::Value(Value::String(self.into()))
     }
 }
 
@@ -144,9 +205,9 @@ impl<L> SortOrder<L> {
 }
 
 /// `col <op> value`.
-fn compare<L>(col: Op, v: Value, op: Op) -> Cond<L> {
+fn compare<L>(col: Op, v: Operand, op: Op) -> Cond<L> {
     let mut rpn = Rpn::op(col);
-    rpn.push_value(v);
+    rpn.push_operand(v);
     rpn.push(op);
     Cond::new(rpn)
 }
@@ -195,48 +256,44 @@ fn subquery<L, P: crate::select::Projection>(
 #[allow(clippy::wrong_self_convention)]
 pub trait ColumnExt: ColumnRef {
     /// `col = v`; comparing with `None` compiles to `IS NULL`, never `= NULL`.
-    fn eq(self, v: impl Bind<Self::Value>) -> Cond<Self::Mentions> {
-        let v = v.bind();
-        if v.is_null() {
-            unary(self.col(), Op::IsNull)
-        } else {
-            compare(self.col(), v, Op::Eq)
+    fn eq(self, v: impl Arg<Self::Value>) -> Cond<Self::Mentions> {
+        match v.operand() {
+            Operand::Value(v) if v.is_null() => unary(self.col(), Op::IsNull),
+            v => compare(self.col(), v, Op::Eq),
         }
     }
     /// `col <> v`; with `None`, `IS NOT NULL`.
-    fn ne(self, v: impl Bind<Self::Value>) -> Cond<Self::Mentions> {
-        let v = v.bind();
-        if v.is_null() {
-            unary(self.col(), Op::IsNotNull)
-        } else {
-            compare(self.col(), v, Op::Ne)
+    fn ne(self, v: impl Arg<Self::Value>) -> Cond<Self::Mentions> {
+        match v.operand() {
+            Operand::Value(v) if v.is_null() => unary(self.col(), Op::IsNotNull),
+            v => compare(self.col(), v, Op::Ne),
         }
     }
     /// `col > v`.
-    fn gt(self, v: impl Bind<Self::Value>) -> Cond<Self::Mentions> {
-        compare(self.col(), v.bind(), Op::Gt)
+    fn gt(self, v: impl Arg<Self::Value>) -> Cond<Self::Mentions> {
+        compare(self.col(), v.operand(), Op::Gt)
     }
     /// `col >= v`.
-    fn ge(self, v: impl Bind<Self::Value>) -> Cond<Self::Mentions> {
-        compare(self.col(), v.bind(), Op::Ge)
+    fn ge(self, v: impl Arg<Self::Value>) -> Cond<Self::Mentions> {
+        compare(self.col(), v.operand(), Op::Ge)
     }
     /// `col < v`.
-    fn lt(self, v: impl Bind<Self::Value>) -> Cond<Self::Mentions> {
-        compare(self.col(), v.bind(), Op::Lt)
+    fn lt(self, v: impl Arg<Self::Value>) -> Cond<Self::Mentions> {
+        compare(self.col(), v.operand(), Op::Lt)
     }
     /// `col <= v`.
-    fn le(self, v: impl Bind<Self::Value>) -> Cond<Self::Mentions> {
-        compare(self.col(), v.bind(), Op::Le)
+    fn le(self, v: impl Arg<Self::Value>) -> Cond<Self::Mentions> {
+        compare(self.col(), v.operand(), Op::Le)
     }
     /// `col BETWEEN low AND high` (inclusive).
     fn between(
         self,
-        low: impl Bind<Self::Value>,
-        high: impl Bind<Self::Value>,
+        low: impl Arg<Self::Value>,
+        high: impl Arg<Self::Value>,
     ) -> Cond<Self::Mentions> {
         let mut rpn = Rpn::op(self.col());
-        rpn.push_value(low.bind());
-        rpn.push_value(high.bind());
+        rpn.push_operand(low.operand());
+        rpn.push_operand(high.operand());
         rpn.push(Op::Between);
         Cond::new(rpn)
     }
@@ -322,19 +379,19 @@ impl<C: ColumnRef> ColumnExt for C {}
 pub trait TextExt: ColumnRef {
     /// `col LIKE pattern` (`%` and `_` are wildcards; case sensitivity is the
     /// database's: SQLite and MySQL's default collations ignore ASCII case).
-    fn like(self, pattern: impl Into<String>) -> Cond<Self::Mentions> {
-        compare(self.col(), Value::String(pattern.into()), Op::Like)
+    fn like(self, pattern: impl Pattern) -> Cond<Self::Mentions> {
+        compare(self.col(), pattern.operand(), Op::Like)
     }
     /// `col NOT LIKE pattern`.
-    fn not_like(self, pattern: impl Into<String>) -> Cond<Self::Mentions> {
-        compare(self.col(), Value::String(pattern.into()), Op::NotLike)
+    fn not_like(self, pattern: impl Pattern) -> Cond<Self::Mentions> {
+        compare(self.col(), pattern.operand(), Op::NotLike)
     }
     /// Case-insensitive LIKE on every database: `LOWER(col) LIKE LOWER(pattern)`
     /// (Postgres's ILIKE emulated portably).
-    fn ilike(self, pattern: impl Into<String>) -> Cond<Self::Mentions> {
+    fn ilike(self, pattern: impl Pattern) -> Cond<Self::Mentions> {
         let mut rpn = Rpn::op(self.col());
         rpn.push(Op::Lower);
-        rpn.push_value(Value::String(pattern.into()));
+        rpn.push_operand(pattern.operand());
         rpn.push(Op::Lower);
         rpn.push(Op::Like);
         Cond::new(rpn)

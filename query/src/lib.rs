@@ -23,6 +23,7 @@ pub mod into_query;
 pub mod log;
 mod pool;
 pub mod preload;
+pub mod prepared;
 pub mod query;
 pub mod repo;
 pub mod scope;
@@ -36,13 +37,15 @@ mod write;
 pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
 pub use dialect::Dialect;
 pub use driver::{Backend, Capabilities, Driver, ExecResult, RowSink, TxDriver};
-pub use expr::{Bind, ColumnExt, Comparable, Cond, TextExt};
+pub use expr::{Arg, Bind, ColumnExt, Comparable, Cond, Pattern, TextExt};
 pub use into_query::{Decode, Fetch, IntoQuery, RootOf};
 pub use preload::{AssocSpec, Preload, PreloadExt, Preloaded};
+pub use prepared::{Args, Bound, Param, ParamList, Prepared, Template};
 pub use query::{exists, from, not_exists, JoinKind, LockStrength, LockWait, Query, SortOrder};
 pub use repo::{Aggregate, Repo, Transaction, Updates};
 pub use select::{
-    avg, count, count_distinct, max, maybe_row, min, row, sum, Agg, Projection, Select, SelectAs,
+    avg, count, count_distinct, max, maybe_row, min, row, sum, Agg, MaybeWhole, Projection, Select,
+    SelectAs, Whole,
 };
 pub use source::{table, Alias, AliasColumn, ColumnRef, Source, SourceArg, TableRef};
 pub use statement::Statement;

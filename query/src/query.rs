@@ -158,8 +158,44 @@ impl Parts {
         ));
     }
 
+    /// Every expression of the query, subqueries excepted (their own `rpns`).
+    fn rpns_mut(&mut self) -> impl Iterator<Item = &mut Rpn> {
+        [
+            &mut self.select,
+            &mut self.cond,
+            &mut self.group_by,
+            &mut self.having,
+            &mut self.order,
+        ]
+        .into_iter()
+        .chain(self.joins.iter_mut().map(|j| &mut j.on))
+    }
+
+    /// True when the query holds an argument of a prepared query.
+    pub(crate) fn has_params(&self) -> bool {
+        [
+            &self.select,
+            &self.cond,
+            &self.group_by,
+            &self.having,
+            &self.order,
+        ]
+        .into_iter()
+        .chain(self.joins.iter().map(|j| &j.on))
+        .any(Rpn::has_params)
+            || self.from_sub.as_deref().is_some_and(Parts::has_params)
+    }
+
+    /// Replaces the arguments of a prepared query by their values.
+    pub(crate) fn substitute(&mut self, args: &[quarry_core::Value]) -> Result<(), Error> {
+        if let Some(sub) = &mut self.from_sub {
+            sub.substitute(args)?;
+        }
+        self.rpns_mut().try_for_each(|r| r.substitute(args))
+    }
+
     /// Moves the values out in SQL order.
-    pub(crate) fn take_values(self, dialect: Dialect, out: &mut Vec<sea_query::Value>) {
+    pub(crate) fn take_values(self, dialect: Dialect, out: &mut impl crate::ast::ValueSink) {
         let limit = self.effective_limit(dialect);
         self.select.take_values(dialect, out);
         if let Some(sub) = self.from_sub {
@@ -173,10 +209,10 @@ impl Parts {
         self.having.take_values(dialect, out);
         self.order.take_values(dialect, out);
         if let Some(l) = limit {
-            out.push(sea_query::Value::BigUnsigned(Some(l)));
+            out.value(sea_query::Value::BigUnsigned(Some(l)));
         }
         if let Some(o) = self.offset {
-            out.push(sea_query::Value::BigUnsigned(Some(o)));
+            out.value(sea_query::Value::BigUnsigned(Some(o)));
         }
     }
 
@@ -307,8 +343,21 @@ impl Parts {
         Statement { sql, values, table }
     }
 
-    /// Refuses, with a typed error, what the database cannot run.
+    /// Refuses, with a typed error, what the database cannot run, and an
+    /// argument of a prepared query used in a query that is not prepared.
     pub(crate) fn check(&self, backend: &Backend) -> Result<(), Error> {
+        if self.has_params() {
+            return Err(Error::Query(
+                "a prepared query's argument (Param) was used in a query that is not prepared: \
+                 build the query inside Prepared::new"
+                    .into(),
+            ));
+        }
+        self.check_backend(backend)
+    }
+
+    /// Refuses, with a typed error, what the database cannot run.
+    pub(crate) fn check_backend(&self, backend: &Backend) -> Result<(), Error> {
         let caps = &backend.capabilities;
         if self.lock.is_some() && !caps.row_locks {
             return Err(Error::Unsupported {

@@ -179,31 +179,31 @@ impl<M, T: FieldValue> Agg<M, T> {
         }
     }
 
-    fn compare(&self, v: impl crate::expr::Bind<T>, op: Op) -> crate::expr::Cond<M> {
+    fn compare(&self, v: impl crate::expr::Arg<T>, op: Op) -> crate::expr::Cond<M> {
         let mut rpn = self.rpn.clone();
-        rpn.push_value(v.bind());
+        rpn.push_operand(v.operand());
         rpn.push(op);
         crate::expr::Cond::new(rpn)
     }
 
     /// `agg > v` (for HAVING).
-    pub fn gt(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
+    pub fn gt(&self, v: impl crate::expr::Arg<T>) -> crate::expr::Cond<M> {
         self.compare(v, Op::Gt)
     }
     /// `agg >= v`.
-    pub fn ge(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
+    pub fn ge(&self, v: impl crate::expr::Arg<T>) -> crate::expr::Cond<M> {
         self.compare(v, Op::Ge)
     }
     /// `agg < v`.
-    pub fn lt(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
+    pub fn lt(&self, v: impl crate::expr::Arg<T>) -> crate::expr::Cond<M> {
         self.compare(v, Op::Lt)
     }
     /// `agg <= v`.
-    pub fn le(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
+    pub fn le(&self, v: impl crate::expr::Arg<T>) -> crate::expr::Cond<M> {
         self.compare(v, Op::Le)
     }
     /// `agg = v`.
-    pub fn eq(&self, v: impl crate::expr::Bind<T>) -> crate::expr::Cond<M> {
+    pub fn eq(&self, v: impl crate::expr::Arg<T>) -> crate::expr::Cond<M> {
         self.compare(v, Op::Eq)
     }
     /// Ascending order by this aggregate.
@@ -290,6 +290,16 @@ impl<P: Projection> Select<P> {
         parts.root = None;
         projection.push(&mut parts.select);
         Select { parts, projection }
+    }
+
+    /// The query parts.
+    pub(crate) fn parts_ref(&self) -> &Parts {
+        &self.parts
+    }
+
+    /// The projection (what decodes a row).
+    pub(crate) fn projection(&self) -> &P {
+        &self.projection
     }
 
     /// The query parts, for use as a subquery.

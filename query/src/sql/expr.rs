@@ -64,7 +64,13 @@ fn bare(inner: Kind, outer: Kind) -> bool {
 /// included); `None` for operations that are not part of expressions.
 fn arity(op: Op) -> Option<usize> {
     Some(match op {
-        Op::Col(..) | Op::Val | Op::Lit(_) | Op::CountStar | Op::Exists | Op::NotExists => 0,
+        Op::Col(..)
+        | Op::Val
+        | Op::Param(_)
+        | Op::Lit(_)
+        | Op::CountStar
+        | Op::Exists
+        | Op::NotExists => 0,
         Op::Not
         | Op::IsNull
         | Op::IsNotNull
@@ -186,7 +192,7 @@ impl<'a> Writer<'a> {
                 if self.rpn.ops.get(start..=root)?.iter().any(|o| {
                     matches!(
                         o,
-                        Op::Val | Op::InList(_) | Op::InArray(_) | Op::NotInList(_)
+                        Op::Val | Op::Param(_) | Op::InList(_) | Op::InArray(_) | Op::NotInList(_)
                     ) || uses_sub(*o)
                 }) {
                     return None;
@@ -285,7 +291,7 @@ impl<'a> Writer<'a> {
         let op = self.op(i)?;
         match op {
             Op::Col(t, c) => buf.column(t.0, c.0),
-            Op::Val => buf.param(),
+            Op::Val | Op::Param(_) => buf.param(),
             Op::Lit(s) => buf.push(s.0),
             Op::Eq => self.binary(i, " = ", Kind::Compare, buf)?,
             Op::Ne => self.binary(i, " <> ", Kind::Compare, buf)?,

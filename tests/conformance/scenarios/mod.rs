@@ -5,6 +5,7 @@ mod bulk;
 mod constraint;
 mod insert;
 mod migration;
+mod prepared;
 mod query;
 mod read;
 mod transaction;
@@ -59,6 +60,7 @@ pub fn all() -> Vec<Scenario> {
         types::statements_are_traced,
     ];
     all.extend(query::all());
+    all.extend(prepared::all());
     all.extend(assoc::all());
     all.extend(migration::all());
     all
