@@ -116,6 +116,13 @@ pub trait Schema: Sized + Clone + Send + Sync + 'static {
     /// The value of field `index` (an index into [`Schema::FIELDS`]).
     /// Out-of-range indices give `None`.
     fn get_value(&self, index: usize) -> Option<Value>;
+    /// Moves the value of field `index` out, leaving the field's type default
+    /// (for writes that consume the struct: no copy of its strings).
+    /// Out-of-range indices give `None`. The derive implements it; the default
+    /// copies through [`Schema::get_value`].
+    fn take_value(&mut self, index: usize) -> Option<Value> {
+        self.get_value(index)
+    }
     /// Sets field `index` from a value. A NULL for a non-optional field sets the
     /// field's type default; a value of the wrong type is an error.
     fn set_value(&mut self, index: usize, value: Value) -> Result<(), Error>;

@@ -140,6 +140,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
     let mut defs = Vec::new();
     let mut consts = Vec::new();
     let mut getters = Vec::new();
+    let mut takers = Vec::new();
     let mut setters = Vec::new();
     let mut decoders = Vec::new();
     let mut defaults = Vec::new();
@@ -178,6 +179,9 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             pub const #ident: ::quarry::Column<#name, #ty> = ::quarry::Column::new(#i);
         });
         getters.push(quote! { #i => ::quarry::FieldValue::to_value(&self.#ident), });
+        takers.push(quote! {
+            #i => ::quarry::FieldValue::into_value(::core::mem::take(&mut self.#ident)),
+        });
         setters.push(quote! {
             #i => {
                 self.#ident = if value.is_null() && !<#ty as ::quarry::FieldValue>::NULLABLE {
@@ -262,6 +266,12 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             fn get_value(&self, index: usize) -> ::core::option::Option<::quarry::Value> {
                 ::core::option::Option::Some(match index {
                     #(#getters)*
+                    _ => return ::core::option::Option::None,
+                })
+            }
+            fn take_value(&mut self, index: usize) -> ::core::option::Option<::quarry::Value> {
+                ::core::option::Option::Some(match index {
+                    #(#takers)*
                     _ => return ::core::option::Option::None,
                 })
             }

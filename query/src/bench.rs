@@ -15,7 +15,7 @@ pub fn insert_all_statement<S: Schema, C: Into<Changeset<S>>>(
     let now = quarry_core::timestamp::now();
     let (columns, per_row) = crate::write::insert_rows_values(rows, now)?;
     Ok(crate::write::insert_many::<S>(
-        dialect, &columns, &per_row, false,
+        dialect, &columns, per_row, false,
     ))
 }
 

@@ -30,16 +30,33 @@ pub(crate) fn insert_values<S: Schema>(
 ) -> Vec<(usize, Value)> {
     let changes = cs.changes_by_index();
     let mut out = Vec::with_capacity(S::FIELDS.len());
+    insert_values_with::<S>(
+        |i| changes.contains_key(&i),
+        |i| cs.field_value(i),
+        now,
+        &mut out,
+    );
+    out
+}
+
+/// The insert's pairs, appended to `out`, reading each field's value with
+/// `value` (`changed`: whether the caller set the field).
+fn insert_values_with<S: Schema>(
+    changed: impl Fn(usize) -> bool,
+    mut value: impl FnMut(usize) -> Value,
+    now: chrono::DateTime<chrono::Utc>,
+    out: &mut Vec<(usize, Value)>,
+) {
     for (i, f) in S::FIELDS.iter().enumerate() {
         if !f.is_persisted() {
             continue;
         }
-        let mut v = cs.field_value(i);
+        let mut v = value(i);
         if f.autogenerate && is_unset_key(&v) {
             continue;
         }
         if matches!(f.role, FieldRole::InsertedAt | FieldRole::UpdatedAt)
-            && !changes.contains_key(&i)
+            && !changed(i)
             && is_unset_timestamp(&v)
         {
             if let Some(now) = quarry_core::timestamp::at(f.ty, now) {
@@ -51,31 +68,73 @@ pub(crate) fn insert_values<S: Schema>(
         }
         out.push((i, v));
     }
-    out
 }
 
-/// One row's (field index, value) pairs.
-pub(crate) type RowValues = Vec<(usize, Value)>;
+/// The rows of an `insert_all`: every row's (field index, value) pairs in one
+/// list (each row's in field order), and where each row ends in it.
+#[derive(Default)]
+pub(crate) struct Rows {
+    pairs: Vec<(usize, Value)>,
+    ends: Vec<usize>,
+}
 
-/// The rows of an `insert_all`: each changeset's (field index, value) pairs, and
-/// one column list for all rows (every column any row writes). The first
-/// invalid changeset is the error.
+impl Rows {
+    /// How many rows.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there are no rows.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Splits off the rows after the first `n` (`self` keeps the first `n`).
+    pub(crate) fn split_off(&mut self, n: usize) -> Rows {
+        if n >= self.len() {
+            return Rows::default();
+        }
+        let at = if n == 0 { 0 } else { self.ends[n - 1] };
+        let pairs = self.pairs.split_off(at);
+        let ends = self.ends.split_off(n).into_iter().map(|e| e - at).collect();
+        Rows { pairs, ends }
+    }
+}
+
+/// The rows of an `insert_all` (each changeset's values moved out, not
+/// copied), and one column list for all rows (every column any row writes, in
+/// field order). The first invalid changeset is the error.
 pub(crate) fn insert_rows_values<S: Schema, C: Into<Changeset<S>>>(
     rows: Vec<C>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(Vec<usize>, Vec<RowValues>), Error> {
-    let mut per_row: Vec<RowValues> = Vec::with_capacity(rows.len());
+) -> Result<(Vec<usize>, Rows), Error> {
+    let mut out = Rows {
+        pairs: Vec::with_capacity(rows.len() * S::FIELDS.len()),
+        ends: Vec::with_capacity(rows.len()),
+    };
+    let mut written = vec![false; S::FIELDS.len()];
+    let mut changed: Vec<usize> = Vec::new();
     for r in rows {
-        let cs: Changeset<S> = r.into();
+        let mut cs: Changeset<S> = r.into();
         if !cs.is_valid() {
             return Err(cs.into_error());
         }
-        per_row.push(insert_values(&cs, now));
+        changed.clear();
+        changed.extend(cs.changes_by_index().keys().copied());
+        let start = out.pairs.len();
+        insert_values_with::<S>(
+            |i| changed.contains(&i),
+            |i| cs.take_field_value(i),
+            now,
+            &mut out.pairs,
+        );
+        for (i, _) in &out.pairs[start..] {
+            written[*i] = true;
+        }
+        out.ends.push(out.pairs.len());
     }
-    let mut columns: Vec<usize> = per_row.iter().flatten().map(|(i, _)| *i).collect();
-    columns.sort_unstable();
-    columns.dedup();
-    Ok((columns, per_row))
+    let columns = (0..written.len()).filter(|i| written[*i]).collect();
+    Ok((columns, out))
 }
 
 /// Every persisted column of `S`, for RETURNING.
@@ -153,19 +212,22 @@ pub(crate) fn update_values<S: Schema>(
 pub(crate) fn insert_many<S: Schema>(
     dialect: crate::Dialect,
     columns: &[usize],
-    rows: &[Vec<(usize, Value)>],
+    rows: Rows,
     returning: bool,
 ) -> crate::Statement {
     use crate::ast::{Name, Op};
-    let values = || {
-        let mut out = Vec::with_capacity(rows.len() * columns.len());
-        for row in rows {
-            for c in columns {
-                let v = row
-                    .iter()
-                    .find(|(i, _)| i == c)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or(Value::Null(S::FIELDS[*c].ty));
+    let count = rows.len();
+    // Each row's pairs and `columns` are both in field order: one merge walk
+    // per row, moving the values (a column the row leaves out is NULL).
+    let values = move || {
+        let mut out = Vec::with_capacity(count * columns.len());
+        let mut pairs = rows.pairs.into_iter().enumerate().peekable();
+        for end in rows.ends {
+            for &c in columns {
+                let v = match pairs.next_if(|(k, (i, _))| *k < end && *i == c) {
+                    Some((_, (_, v))) => v,
+                    None => Value::Null(S::FIELDS[c].ty),
+                };
                 out.push(crate::sql_value::to_sea(v));
             }
         }
@@ -175,7 +237,7 @@ pub(crate) fn insert_many<S: Schema>(
     if columns.is_empty() {
         let mut q = sea_query::Query::insert();
         q.into_table(S::TABLE);
-        q.or_default_values_many(rows.len() as u32);
+        q.or_default_values_many(count as u32);
         let cols = cols();
         return dialect.build_insert(&q, returning.then_some(cols.as_slice()), S::TABLE);
     }
@@ -183,7 +245,7 @@ pub(crate) fn insert_many<S: Schema>(
         let names: Vec<&'static str> = columns.iter().map(|i| S::FIELDS[*i].column).collect();
         let cols = cols();
         let returning = returning.then_some(cols.as_slice());
-        crate::sql::write::insert(dialect, S::TABLE, &names, rows.len(), returning).into()
+        crate::sql::write::insert(dialect, S::TABLE, &names, count, returning).into()
     };
     let statement = |sql| crate::Statement {
         sql,
@@ -200,7 +262,7 @@ pub(crate) fn insert_many<S: Schema>(
                 .iter()
                 .map(|c| Op::col(S::TABLE, S::FIELDS[*c].column)),
         );
-        key.push(Op::InList(rows.len() as u32));
+        key.push(Op::InList(count as u32));
         key.push(Op::Section(if returning { 6 } else { 7 }));
         match crate::cache::lookup(dialect, key) {
             crate::cache::Lookup::Hit(sql) => Ok(sql),

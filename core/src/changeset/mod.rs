@@ -219,6 +219,22 @@ impl<S: Schema> Changeset<S> {
         }
     }
 
+    /// Moves the change, or else the data's value, of field `index` out (the
+    /// data's field is left at its type default): for a write that consumes
+    /// the changeset, so its strings are not copied.
+    pub fn take_field_value(&mut self, index: usize) -> Value {
+        match self.changes.remove(&index) {
+            Some(v) => v,
+            None => self.data.take_value(index).unwrap_or_else(|| {
+                Value::Null(
+                    S::FIELDS
+                        .get(index)
+                        .map_or(crate::ValueType::String, |f| f.ty),
+                )
+            }),
+        }
+    }
+
     /// Puts a change; a value equal to the struct's current value removes the change.
     pub fn put_change<T: FieldValue>(mut self, field: Column<S, T>, value: T) -> Self {
         self.set_change(field.index(), value.to_value());

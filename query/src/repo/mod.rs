@@ -77,7 +77,7 @@ async fn fetch_rows<F: Fetch<I>, I>(driver: &dyn Driver, f: F) -> Result<Vec<F::
 /// and as many rows per statement as the parameter limit allows.
 struct InsertPlan {
     columns: Vec<usize>,
-    rows: Vec<write::RowValues>,
+    rows: write::Rows,
     per_statement: usize,
 }
 
@@ -100,11 +100,14 @@ impl InsertPlan {
         self.rows.len() > self.per_statement
     }
 
-    async fn run<S: Schema>(&self, driver: &dyn Driver, returning: bool) -> Result<(u64, Vec<S>)> {
+    async fn run<S: Schema>(self, driver: &dyn Driver, returning: bool) -> Result<(u64, Vec<S>)> {
         let dialect = driver.backend().dialect;
         let mut count = 0u64;
         let mut stored = Vec::new();
-        for chunk in self.rows.chunks(self.per_statement) {
+        let mut rest = self.rows;
+        while !rest.is_empty() {
+            let tail = rest.split_off(self.per_statement);
+            let chunk = std::mem::replace(&mut rest, tail);
             let stmt = write::insert_many::<S>(dialect, &self.columns, chunk, returning);
             if returning {
                 let rows: Vec<S> = fetch_all(driver, &stmt).await?;

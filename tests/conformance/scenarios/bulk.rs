@@ -84,6 +84,43 @@ pub async fn aggregate_wraps_windowed_queries(db: &Db) -> R {
     Ok(())
 }
 
+pub async fn insert_all_rows_with_different_columns(db: &Db) -> R {
+    // Each row writes its own set of columns: one statement takes every
+    // column any row sets, and a row that leaves one out stores NULL there.
+    let mut with_email = user("Email");
+    with_email.email = Some("e@example.com".into());
+    let mut with_age = user("Age");
+    with_age.age = Some(41);
+    let mut both = user("Both");
+    both.email = Some("b@example.com".into());
+    both.age = Some(7);
+    let cast = Changeset::cast(user("Cast"), serde_json::json!({"age": "30"}), User::age);
+    let rows = vec![
+        Changeset::from(with_email),
+        Changeset::from(user("Plain")),
+        Changeset::from(with_age),
+        cast,
+        Changeset::from(both),
+    ];
+    assert_eq!(db.repo.insert_all(rows).await?.0, 5);
+    let all = db.repo.all(User::query().order_by(User::id.asc())).await?;
+    let got: Vec<(&str, Option<&str>, Option<i32>)> = all
+        .iter()
+        .map(|u| (u.name.as_str(), u.email.as_deref(), u.age))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Email", Some("e@example.com"), None),
+            ("Plain", None, None),
+            ("Age", None, Some(41)),
+            ("Cast", None, Some(30)),
+            ("Both", Some("b@example.com"), Some(7)),
+        ]
+    );
+    Ok(())
+}
+
 pub async fn insert_all_fills_timestamps(db: &Db) -> R {
     let rows: Vec<User> = (0..25).map(|i| user(&format!("User {i}"))).collect();
     let (count, stored) = db.repo.insert_all(rows).await?;
@@ -192,6 +229,15 @@ pub async fn insert_all_over_several_statements_is_atomic(db: &Db) -> R {
     let (count, _) = db.repo.insert_all((0..n).map(row).collect()).await?;
     assert_eq!(count as usize, n);
     assert_eq!(db.repo.count(User::query()).await? as usize, n);
+    let stored = db.repo.all(User::query().order_by(User::id.asc())).await?;
+    assert!(
+        stored
+            .iter()
+            .enumerate()
+            .all(|(i, u)| u.name == format!("U{i}")
+                && u.email.as_deref() == Some(format!("u{i}@example.com").as_str())),
+        "every row, across the statement boundaries, stored its own values"
+    );
     // Inside a transaction the statements share a savepoint: rolled back with it.
     let tx = db.repo.begin().await?;
     let mut rows: Vec<User> = (n..2 * n).map(row).collect();

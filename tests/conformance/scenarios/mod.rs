@@ -40,6 +40,7 @@ pub fn all() -> Vec<Scenario> {
         bulk::aggregates,
         bulk::aggregate_wraps_windowed_queries,
         bulk::insert_all_fills_timestamps,
+        bulk::insert_all_rows_with_different_columns,
         bulk::insert_all_over_several_statements_is_atomic,
         bulk::update_all_and_delete_all,
         transaction::commits_on_ok,
