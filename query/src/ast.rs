@@ -135,6 +135,9 @@ pub struct Rpn {
 
 impl Drop for Rpn {
     fn drop(&mut self) {
+        if self.ops.capacity() == 0 && self.values.capacity() == 0 {
+            return;
+        }
         crate::pool::give_back(
             std::mem::take(&mut self.ops),
             std::mem::take(&mut self.values),
@@ -239,22 +242,23 @@ impl Rpn {
             return Rpn::op(Op::lit(if negate { "1 = 1" } else { "1 = 0" }));
         }
         let n = values.len() as u32;
+        // One pass: every value of the first one's kind, and that kind one
+        // Postgres arrays bind.
         let arrayable = !negate
-            && values.iter().all(|v| {
-                matches!(
-                    v,
-                    Value::Bool(_)
-                        | Value::I16(_)
-                        | Value::I32(_)
-                        | Value::I64(_)
-                        | Value::F32(_)
-                        | Value::F64(_)
-                        | Value::String(_)
-                )
-            })
-            && values
-                .windows(2)
-                .all(|w| w[0].value_type() == w[1].value_type());
+            && matches!(
+                values[0],
+                Value::Bool(_)
+                    | Value::I16(_)
+                    | Value::I32(_)
+                    | Value::I64(_)
+                    | Value::F32(_)
+                    | Value::F64(_)
+                    | Value::String(_)
+            )
+            && {
+                let kind = std::mem::discriminant(&values[0]);
+                values.iter().all(|v| std::mem::discriminant(v) == kind)
+            };
         let mut rpn = Rpn {
             ops: Ops::new(),
             values,
@@ -328,9 +332,12 @@ impl Rpn {
                     out.value(array_of(items.collect()));
                 }
                 Op::InList(n) | Op::NotInList(n) | Op::InArray(n) => {
-                    for v in values.by_ref().take(n as usize) {
-                        out.value(crate::sql_value::to_sea(v));
-                    }
+                    out.values(
+                        values
+                            .by_ref()
+                            .take(n as usize)
+                            .map(crate::sql_value::to_sea),
+                    );
                 }
                 Op::Val => {
                     if let Some(v) = values.next() {
@@ -487,6 +494,12 @@ pub(crate) trait ValueSink {
     const PARAMS: bool;
     /// The next value.
     fn value(&mut self, v: sea_query::Value);
+    /// The next values (an IN list).
+    fn values(&mut self, vs: impl Iterator<Item = sea_query::Value>) {
+        for v in vs {
+            self.value(v);
+        }
+    }
     /// The next value is argument `n` of a prepared query.
     fn param(&mut self, n: u16);
 }
@@ -495,6 +508,9 @@ impl ValueSink for Vec<sea_query::Value> {
     const PARAMS: bool = false;
     fn value(&mut self, v: sea_query::Value) {
         self.push(v);
+    }
+    fn values(&mut self, vs: impl Iterator<Item = sea_query::Value>) {
+        self.extend(vs);
     }
     fn param(&mut self, _: u16) {
         // Unreachable: `Parts::check` refuses a query holding an argument
