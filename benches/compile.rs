@@ -11,7 +11,7 @@ use quarry::sea_query::{
     Alias as SqAlias, Expr, ExprTrait, JoinType, MysqlQueryBuilder, Order, PostgresQueryBuilder,
     Query as SqQuery, QueryStatementBuilder, SqliteQueryBuilder,
 };
-use quarry::{maybe_row, row, Dialect, Fetch, Param, Prepared, Query};
+use quarry::{maybe_row, row, Dialect, Fetch, ListParam, Param, Prepared, Query};
 
 #[derive(Schema, Clone, Debug, PartialEq)]
 #[quarry(table = "users")]
@@ -194,15 +194,18 @@ fn quarry_update_changes(d: Dialect) -> Option<quarry::Statement> {
     quarry::bench_support::update_statement(d, &cs).expect("compiles")
 }
 
+type FilterOrder = Prepared<Query<User>, (Param<String>, Param<String>, Param<i64>)>;
+
 type MediumJoin =
-    Prepared<quarry::Select<(quarry::Whole<User>, quarry::MaybeWhole<Post>)>, (String,)>;
+    Prepared<quarry::Select<(quarry::Whole<User>, quarry::MaybeWhole<Post>)>, (Param<String>,)>;
 
 /// The prepared forms of the query shapes (built once, outside the loop): a
 /// run binds new arguments to SQL written once per dialect.
 struct PreparedShapes {
     trivial: Prepared<Query<User>, ()>,
-    filter_order: Prepared<Query<User>, (String, String, i64)>,
+    filter_order: FilterOrder,
     medium_join: MediumJoin,
+    preload_in: Prepared<Query<Post>, (ListParam<i64>,)>,
 }
 
 fn prepared_shapes() -> PreparedShapes {
@@ -224,6 +227,9 @@ fn prepared_shapes() -> PreparedShapes {
                 .left_join(table::<Post>(), User::id.eq_col(Post::user_id))
                 .filter(User::hair_color.eq(color))
                 .select((row::<User>(), maybe_row::<Post>()))
+        }),
+        preload_in: Prepared::new(|(ids,): (ListParam<i64>,)| {
+            Post::query().filter(Post::user_id.in_param(ids))
         }),
     }
 }
@@ -326,6 +332,11 @@ fn bench(c: &mut Criterion) {
             BenchmarkId::new("preload_in_100/quarry-warm", name),
             &b,
             |x, b| x.iter(|| black_box(quarry_preload_in(b, &ids))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("preload_in_100/quarry-prepared", name),
+            &b,
+            |x, b| x.iter(|| black_box(run(prepared.preload_in.bind((ids.clone(),)), b))),
         );
         g.bench_with_input(
             BenchmarkId::new("insert_100/sea-query", name),

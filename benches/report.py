@@ -84,8 +84,9 @@ per dialect) with new arguments: what the benchmark's "warm" asks for (the
 same shape again with new values, reusing what was compiled before), and the
 path the >= 5x target is met on. All three include everything the call does
 for the caller, as the sea-query floor includes building its statement; the
-prepared arguments include their own strings. `preload_in_100` has no prepared
-form yet (IN lists take values, not arguments). `insert_100` and
+prepared arguments include their own strings, and `preload_in_100` its list of
+100 ids (a `ListParam<i64>`: one array on Postgres, the SQL of each length
+written once elsewhere). `insert_100` and
 `update_changes` are the statements `Repo::insert_all` / `Repo::update` send
 (built through `quarry::bench_support`, changesets and rows included, so their
 figures are bounded by building 100 `User` values and a changeset): the insert

@@ -58,11 +58,11 @@ pub use quarry_query::{
 };
 pub use quarry_query::{
     avg, count, count_distinct, exists, from, max, maybe_row, min, not_exists, repo::BoxFuture,
-    row, sea_query, sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, Args, Backend, Bind,
-    Bound, Capabilities, ColumnExt, ColumnRef, Comparable, Cond, Dialect, Driver, ExecResult,
-    Fetch, IntoQuery, JoinKind, LockStrength, LockWait, MaybeWhole, Param, ParamList, Pattern,
-    Prepared, Projection, Query, Repo, Select, SelectAs, SortOrder, Statement, Template, TextExt,
-    Transaction, Updates, Whole,
+    row, sea_query, sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, Backend, Bind, Bound,
+    Capabilities, ColumnExt, ColumnRef, Comparable, Cond, Dialect, Driver, ExecResult, Fetch,
+    IntoQuery, JoinKind, ListParam, LockStrength, LockWait, MaybeWhole, Param, ParamList,
+    ParamSlot, Pattern, Prepared, Projection, Query, Repo, Select, SelectAs, SortOrder, Statement,
+    Template, TextExt, Transaction, Updates, Whole,
 };
 
 mod connect;
@@ -89,7 +89,7 @@ pub mod adapters {
 pub mod prelude {
     pub use crate::{
         from, table, Action, Aggregate, Alias, Assoc, AssocRepo, Changeset, ColumnExt, FieldError,
-        FromRow, Length, Meta, Number, Param, Params, PreloadExt, Prepared, Query, Repo, Schema,
-        State, TextExt, Updates,
+        FromRow, Length, ListParam, Meta, Number, Param, Params, PreloadExt, Prepared, Query, Repo,
+        Schema, State, TextExt, Updates,
     };
 }

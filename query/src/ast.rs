@@ -56,6 +56,10 @@ pub enum Op {
     /// Argument `n` of a prepared query (see [`crate::prepared`]): bound when
     /// the query runs, so it holds no value here.
     Param(u16),
+    /// `x IN (list argument n)` of a prepared query: one operand `x`; on
+    /// Postgres one array (`x = ANY($1)`), elsewhere as many placeholders as
+    /// the list has items when it runs.
+    ParamIn(u16),
     /// Literal SQL (`1 = 1`, `1 = 0`).
     Lit(Name),
     /// Binary comparisons and connectives.
@@ -280,36 +284,65 @@ impl Rpn {
             || self.subs.iter().any(Parts::has_params)
     }
 
-    /// Replaces each argument `Op::Param(n)` by the value `args[n]` (a missing
-    /// one is an error), keeping the values in operation order.
-    pub(crate) fn substitute(&mut self, args: &[Value]) -> Result<(), quarry_core::Error> {
+    /// Replaces each argument `Op::Param(n)` / `Op::ParamIn(n)` by the value
+    /// or list `args[n]` (a missing or mismatched one is an error), keeping the
+    /// values in operation order.
+    pub(crate) fn substitute(&mut self, args: &[ArgValue]) -> Result<(), quarry_core::Error> {
         for s in &mut self.subs {
             s.substitute(args)?;
         }
-        if !self.ops.iter().any(|o| matches!(o, Op::Param(_))) {
+        if !self
+            .ops
+            .iter()
+            .any(|o| matches!(o, Op::Param(_) | Op::ParamIn(_)))
+        {
             return Ok(());
         }
+        let arg = |n: u16| {
+            args.get(usize::from(n)).ok_or_else(|| {
+                quarry_core::Error::Query(format!(
+                    "the query uses argument {n} but only {} were given",
+                    args.len()
+                ))
+            })
+        };
         let mut old = std::mem::take(&mut self.values).into_iter();
         let mut values = Values::with_capacity(old.len() + 2);
-        for op in &mut self.ops {
-            match *op {
+        let mut ops = Ops::with_capacity(self.ops.len());
+        for op in self.ops.drain(..) {
+            match op {
                 Op::Val => values.extend(old.next()),
                 Op::InList(n) | Op::InArray(n) | Op::NotInList(n) => {
                     values.extend(old.by_ref().take(n as usize));
                 }
-                Op::Param(n) => {
-                    let v = args.get(usize::from(n)).cloned().ok_or_else(|| {
-                        quarry_core::Error::Query(format!(
-                            "the query uses argument {n} but only {} were given",
-                            args.len()
-                        ))
-                    })?;
-                    values.push(v);
-                    *op = Op::Val;
-                }
+                Op::Param(n) => match arg(n)? {
+                    ArgValue::One(v) => {
+                        values.push(v.clone());
+                        ops.push(Op::Val);
+                        continue;
+                    }
+                    ArgValue::List(..) => return Err(mismatch(n)),
+                },
+                Op::ParamIn(n) => match arg(n)? {
+                    // The operand is the column just before: an empty list
+                    // matches nothing.
+                    ArgValue::List(items, _) if items.is_empty() => {
+                        ops.pop();
+                        ops.push(Op::lit("1 = 0"));
+                        continue;
+                    }
+                    ArgValue::List(items, _) => {
+                        values.extend(items.iter().cloned());
+                        ops.push(Op::InList(items.len() as u32));
+                        continue;
+                    }
+                    ArgValue::One(_) => return Err(mismatch(n)),
+                },
                 _ => {}
             }
+            ops.push(op);
         }
+        self.ops = ops;
         self.values = values;
         Ok(())
     }
@@ -345,6 +378,7 @@ impl Rpn {
                     }
                 }
                 Op::Param(n) => out.param(n),
+                Op::ParamIn(n) => out.list_param(n),
                 Op::InSub | Op::NotInSub | Op::Exists | Op::NotExists => {
                     if let Some(s) = subs.next() {
                         s.take_values(dialect, out);
@@ -377,6 +411,10 @@ impl Rpn {
                 // Never compiled: a prepared query substitutes its arguments
                 // first, and a query holding one elsewhere is refused.
                 Op::Param(_) => Expr::cust("NULL"),
+                Op::ParamIn(_) => {
+                    pop(&mut stack);
+                    Expr::cust("1 = 0")
+                }
                 Op::Eq
                 | Op::Ne
                 | Op::Gt
@@ -502,6 +540,9 @@ pub(crate) trait ValueSink {
     }
     /// The next value is argument `n` of a prepared query.
     fn param(&mut self, n: u16);
+    /// The next values are the items of list argument `n` of a prepared query
+    /// (on Postgres: one array of them).
+    fn list_param(&mut self, n: u16);
 }
 
 impl ValueSink for Vec<sea_query::Value> {
@@ -517,6 +558,24 @@ impl ValueSink for Vec<sea_query::Value> {
         // outside a prepared query. A NULL keeps the count of values right.
         self.push(sea_query::Value::String(None));
     }
+    fn list_param(&mut self, _: u16) {
+        // Unreachable, as above.
+    }
+}
+
+/// The value of one argument of a prepared query.
+#[derive(Clone, Debug)]
+pub enum ArgValue {
+    /// A value (for `Param<T>`).
+    One(Value),
+    /// A list and the type of its items (for `ListParam<T>`).
+    List(Vec<Value>, quarry_core::ValueType),
+}
+
+fn mismatch(n: u16) -> quarry_core::Error {
+    quarry_core::Error::Query(format!(
+        "argument {n} of the prepared query is used both as a value and as a list"
+    ))
 }
 
 /// What [`Rpn::to_exprs`] built.
@@ -541,7 +600,7 @@ pub(crate) fn cast(call: Expr, dialect: Dialect, integer: bool) -> Expr {
 }
 
 /// One Postgres array value of `items` (all of one type, none NULL).
-fn array_of(items: Vec<sea_query::Value>) -> sea_query::Value {
+pub(crate) fn array_of(items: Vec<sea_query::Value>) -> sea_query::Value {
     use sea_query::{ArrayType, Value as Sv};
     let ty = match items.first() {
         Some(Sv::Bool(_)) => ArrayType::Bool,

@@ -311,6 +311,14 @@ pub trait ColumnExt: ColumnRef {
     ) -> Cond<Self::Mentions> {
         list(self.col(), values, B::bind, true)
     }
+    /// `col IN (list argument)` of a [`Prepared`](crate::Prepared) query: the
+    /// list is given each time the query runs (one array on Postgres); an
+    /// empty list matches nothing.
+    fn in_param(self, list: impl crate::prepared::ListArg<Self::Value>) -> Cond<Self::Mentions> {
+        let mut rpn = Rpn::op(self.col());
+        rpn.push(Op::ParamIn(list.number()));
+        Cond::new(rpn)
+    }
     /// `col IN (subquery)`; the subquery selects one column of a comparable type.
     fn in_subquery<P>(self, sub: crate::select::Select<P>) -> Cond<Self::Mentions>
     where

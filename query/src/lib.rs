@@ -4,6 +4,8 @@
 //!
 //! - [`Query`] values and typed conditions ([`ColumnExt`]) live in `query.rs` and
 //!   `expr.rs`;
+//! - [`Prepared`] queries are built once with typed [`Param`] arguments and run
+//!   with new ones (`prepared/`);
 //! - [`Dialect`] and [`Statement`] are what a compiled query becomes;
 //! - [`Driver`] is the driver-neutral boundary an adapter implements;
 //! - [`Repo`] is the one Repo trait: every operation is written once here.
@@ -40,7 +42,9 @@ pub use driver::{Backend, Capabilities, Driver, ExecResult, RowSink, TxDriver};
 pub use expr::{Arg, Bind, ColumnExt, Comparable, Cond, Pattern, TextExt};
 pub use into_query::{Decode, Fetch, IntoQuery, RootOf};
 pub use preload::{AssocSpec, Preload, PreloadExt, Preloaded};
-pub use prepared::{Args, Bound, Param, ParamList, Prepared, Template};
+pub use prepared::{
+    Bound, ListArg, ListItem, ListParam, Param, ParamList, ParamSlot, Prepared, Template,
+};
 pub use query::{exists, from, not_exists, JoinKind, LockStrength, LockWait, Query, SortOrder};
 pub use repo::{Aggregate, Repo, Transaction, Updates};
 pub use select::{

@@ -186,8 +186,25 @@ impl Parts {
             || self.from_sub.as_deref().is_some_and(Parts::has_params)
     }
 
+    /// True when the query tests a list argument of a prepared query.
+    pub(crate) fn has_list_params(&self) -> bool {
+        [
+            &self.select,
+            &self.cond,
+            &self.group_by,
+            &self.having,
+            &self.order,
+        ]
+        .into_iter()
+        .chain(self.joins.iter().map(|j| &j.on))
+        .any(|r| {
+            r.ops.iter().any(|o| matches!(o, Op::ParamIn(_)))
+                || r.subs.iter().any(Parts::has_list_params)
+        }) || self.from_sub.as_deref().is_some_and(Parts::has_list_params)
+    }
+
     /// Replaces the arguments of a prepared query by their values.
-    pub(crate) fn substitute(&mut self, args: &[quarry_core::Value]) -> Result<(), Error> {
+    pub(crate) fn substitute(&mut self, args: &[crate::ast::ArgValue]) -> Result<(), Error> {
         if let Some(sub) = &mut self.from_sub {
             sub.substitute(args)?;
         }

@@ -40,6 +40,7 @@ fn kind(op: Op) -> Kind {
         | Op::InList(_)
         | Op::InArray(_)
         | Op::NotInList(_)
+        | Op::ParamIn(_)
         | Op::InSub
         | Op::NotInSub => Kind::Compare,
         Op::And => Kind::And,
@@ -83,6 +84,7 @@ fn arity(op: Op) -> Option<usize> {
         | Op::InList(_)
         | Op::InArray(_)
         | Op::NotInList(_)
+        | Op::ParamIn(_)
         | Op::InSub
         | Op::NotInSub
         | Op::Item
@@ -192,7 +194,12 @@ impl<'a> Writer<'a> {
                 if self.rpn.ops.get(start..=root)?.iter().any(|o| {
                     matches!(
                         o,
-                        Op::Val | Op::Param(_) | Op::InList(_) | Op::InArray(_) | Op::NotInList(_)
+                        Op::Val
+                            | Op::Param(_)
+                            | Op::ParamIn(_)
+                            | Op::InList(_)
+                            | Op::InArray(_)
+                            | Op::NotInList(_)
                     ) || uses_sub(*o)
                 }) {
                     return None;
@@ -326,7 +333,7 @@ impl<'a> Writer<'a> {
                 buf.push(" AND ");
                 self.operand(high, Kind::And, buf)?;
             }
-            Op::InArray(_) if buf.dialect() == Dialect::Postgres => {
+            Op::InArray(_) | Op::ParamIn(_) if buf.dialect() == Dialect::Postgres => {
                 let [x] = self.operands::<1>(i)?;
                 self.operand(x, Kind::Compare, buf)?;
                 buf.push(" = ANY(");
@@ -334,6 +341,11 @@ impl<'a> Writer<'a> {
                 buf.push(")");
             }
             Op::InList(n) | Op::InArray(n) => self.list(i, " IN (", n, buf)?,
+            Op::ParamIn(n) => match buf.list_len(n)? {
+                // An empty list matches nothing (as `in_list` of none).
+                0 => buf.push("1 = 0"),
+                len => self.list(i, " IN (", len, buf)?,
+            },
             Op::NotInList(n) => self.list(i, " NOT IN (", n, buf)?,
             Op::InSub | Op::NotInSub => {
                 let [x] = self.operands::<1>(i)?;

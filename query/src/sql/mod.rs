@@ -20,6 +20,9 @@ pub(crate) struct SqlBuf {
     pub(crate) sql: String,
     dialect: Dialect,
     params: u32,
+    /// The length of each list argument of a prepared query, by argument
+    /// number (what `Op::ParamIn` expands to outside Postgres).
+    lists: Vec<u32>,
 }
 
 impl SqlBuf {
@@ -28,7 +31,13 @@ impl SqlBuf {
             sql: String::with_capacity(capacity),
             dialect,
             params: 0,
+            lists: Vec::new(),
         }
+    }
+
+    /// The length of list argument `n`, when known.
+    pub(crate) fn list_len(&self, n: u16) -> Option<u32> {
+        self.lists.get(usize::from(n)).copied()
     }
 
     pub(crate) fn dialect(&self) -> Dialect {
@@ -99,7 +108,19 @@ fn push_u32(out: &mut String, mut n: u32) {
 /// The SELECT of `parts` for `dialect` as SQL text, or `None` when a part of it
 /// is not one quarry writes itself (the caller builds it through sea-query).
 pub(crate) fn write_select(parts: &crate::query::Parts, dialect: Dialect) -> Option<String> {
+    write_select_with_lists(parts, dialect, Vec::new())
+}
+
+/// [`write_select`] of a prepared query whose list arguments have these
+/// lengths (by argument number): outside Postgres each one is written as that
+/// many placeholders.
+pub(crate) fn write_select_with_lists(
+    parts: &crate::query::Parts,
+    dialect: Dialect,
+    lists: Vec<u32>,
+) -> Option<String> {
     let mut buf = SqlBuf::new(dialect, 256);
+    buf.lists = lists;
     select::write(parts, &mut buf)?;
     Some(buf.sql)
 }

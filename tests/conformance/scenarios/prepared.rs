@@ -1,15 +1,16 @@
 //! Prepared queries: built once with typed arguments, run with new ones.
 
-use crate::harness::{Db, Scenario, R};
+use crate::harness::{Db, Kind, Scenario, R};
 use crate::schemas::{product, user, Product, Store, User};
 use quarry::prelude::*;
-use quarry::{row, Error};
+use quarry::{row, Error, ListParam};
 
 pub fn all() -> Vec<Scenario> {
     crate::scenarios![
         runs_again_with_new_arguments,
         selects_joins_and_one_argument_used_twice,
         arguments_outside_their_query_are_refused,
+        list_arguments_for_in,
     ]
 }
 
@@ -159,5 +160,59 @@ pub async fn arguments_outside_their_query_are_refused(db: &Db) -> R {
         "{err:?}"
     );
     assert_eq!(db.statement_count(), 0, "nothing was sent");
+    Ok(())
+}
+
+pub async fn list_arguments_for_in(db: &Db) -> R {
+    let shop = seed(db).await?;
+    let all = db
+        .repo
+        .all(Product::query().order_by(Product::id.asc()))
+        .await?;
+    let id = |name: &str| all.iter().find(|p| p.name == name).map(|p| p.id);
+    let by_ids = Prepared::new(|(ids,): (ListParam<i64>,)| {
+        Product::query()
+            .filter(Product::id.in_param(ids))
+            .order_by(Product::name.asc())
+    });
+    let ids = |names: &[&str]| names.iter().filter_map(|n| id(n)).collect::<Vec<i64>>();
+    db.reset_statements();
+    let found = db.repo.all(by_ids.bind((ids(&["Pear", "Apple"]),))).await?;
+    assert_eq!(names(found), ["Apple", "Pear"]);
+    let found = db
+        .repo
+        .all(by_ids.bind((ids(&["Cherry", "Banana", "Pear"]),)))
+        .await?;
+    assert_eq!(names(found), ["Banana", "Cherry", "Pear"]);
+    let found = db.repo.all(by_ids.bind((Vec::new(),))).await?;
+    assert!(found.is_empty(), "an empty list matches nothing");
+    let sql = db.statements();
+    if db.kind == Kind::Postgres {
+        assert!(
+            sql.iter().all(|s| s == &sql[0]),
+            "one array parameter: {sql:?}"
+        );
+    }
+    // A list of strings beside a value argument, on a nullable column.
+    let named_in_store = Prepared::new(|(names, store): (ListParam<String>, Param<i64>)| {
+        Product::query()
+            .filter(Product::name.in_param(names))
+            .filter(Product::store_id.eq(store))
+            .order_by(Product::name.desc())
+    });
+    let wanted = vec![
+        "Apple".to_string(),
+        "Cherry".to_string(),
+        "Banana".to_string(),
+    ];
+    let found = db.repo.all(named_in_store.bind((wanted, shop.id))).await?;
+    assert_eq!(names(found), ["Banana", "Apple"]);
+    let in_stores = Prepared::new(|(stores,): (ListParam<i64>,)| {
+        Product::query().filter(Product::store_id.in_param(stores))
+    });
+    assert_eq!(
+        db.repo.all(in_stores.bind((vec![shop.id],))).await?.len(),
+        2
+    );
     Ok(())
 }
