@@ -332,7 +332,7 @@ impl Rpn {
                         continue;
                     }
                     ArgValue::List(items, _) => {
-                        values.extend(items.iter().cloned());
+                        values.extend(items.iter().map(crate::sql_value::from_sea_item));
                         ops.push(Op::InList(items.len() as u32));
                         continue;
                     }
@@ -568,8 +568,9 @@ impl ValueSink for Vec<sea_query::Value> {
 pub enum ArgValue {
     /// A value (for `Param<T>`).
     One(Value),
-    /// A list and the type of its items (for `ListParam<T>`).
-    List(Vec<Value>, quarry_core::ValueType),
+    /// A list, already in the driver's values, and the type of its items
+    /// (for `ListParam<T>`).
+    List(Vec<sea_query::Value>, quarry_core::ValueType),
 }
 
 fn mismatch(n: u16) -> quarry_core::Error {

@@ -77,14 +77,31 @@ impl Pattern for Param<String> {
     message = "a list argument of `{Self}` is not supported",
     label = "list arguments hold bool, i16, i32, i64, f32, f64 or String"
 )]
-pub trait ListItem: ScalarValue {}
-impl ListItem for bool {}
-impl ListItem for i16 {}
-impl ListItem for i32 {}
-impl ListItem for i64 {}
-impl ListItem for f32 {}
-impl ListItem for f64 {}
-impl ListItem for String {}
+pub trait ListItem: ScalarValue {
+    /// The item as the driver's value (no detour through a quarry value).
+    #[doc(hidden)]
+    fn into_sea(self) -> sea_query::Value;
+}
+
+macro_rules! list_item {
+    ($($t:ty => $variant:ident),+) => {
+        $(impl ListItem for $t {
+            fn into_sea(self) -> sea_query::Value {
+                sea_query::Value::$variant(Some(self))
+            }
+        })+
+    };
+}
+
+list_item!(
+    bool => Bool,
+    i16 => SmallInt,
+    i32 => Int,
+    i64 => BigInt,
+    f32 => Float,
+    f64 => Double,
+    String => String
+);
 
 /// A list argument that can be tested against a column holding `T`: a
 /// [`ListParam`] of `T`'s type (the column may be `Option<T>`).
@@ -140,7 +157,7 @@ impl<T: ListItem> ParamSlot for ListParam<T> {
     }
     fn value(arg: Vec<T>) -> ArgValue {
         let ty: ValueType = T::TYPE;
-        ArgValue::List(arg.into_iter().map(FieldValue::into_value).collect(), ty)
+        ArgValue::List(arg.into_iter().map(ListItem::into_sea).collect(), ty)
     }
 }
 

@@ -120,9 +120,8 @@ impl Plan {
             match (slot, a) {
                 (Slot::Arg { .. }, ArgValue::One(v)) => values.push(crate::sql_value::to_sea(v)),
                 (Slot::List { .. }, ArgValue::List(items, ty)) => {
-                    let items = items.into_iter().map(crate::sql_value::to_sea);
                     if dialect == Dialect::Postgres {
-                        values.push(array(items.collect(), ty));
+                        values.push(array(items, ty));
                     } else {
                         values.extend(items);
                     }

@@ -156,7 +156,10 @@ fn substituted_list_arguments_match_in_list() {
     let p = by_ids();
     for d in DIALECTS {
         let mut parts = p.template.parts().clone();
-        let items = vec![Value::I64(3), Value::I64(9)];
+        let items = vec![
+            sea_query::Value::BigInt(Some(3)),
+            sea_query::Value::BigInt(Some(9)),
+        ];
         parts
             .substitute(&[
                 ArgValue::List(items, quarry_core::ValueType::I64),
