@@ -25,7 +25,7 @@ pub fn update_statement<S: Schema>(
     dialect: Dialect,
     changeset: &Changeset<S>,
 ) -> Result<Option<Statement>, Error> {
-    let values = crate::write::update_values(changeset, quarry_core::timestamp::now());
+    let values = crate::write::update_values(changeset);
     if values.is_empty() {
         return Ok(None);
     }

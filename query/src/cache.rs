@@ -186,3 +186,31 @@ pub(crate) fn with_key_buffer<T>(f: impl FnOnce(&mut Vec<Op>) -> T) -> T {
         Err(_) => f(&mut Vec::new()),
     })
 }
+
+/// The SQL text of the statement whose shape `key` pushes: from the cache, or
+/// written by `write` and stored (for statements quarry always writes itself,
+/// such as INSERT, UPDATE and DELETE by key).
+pub(crate) fn text(
+    dialect: Dialect,
+    key: impl FnOnce(&mut Vec<Op>),
+    write: impl FnOnce() -> Arc<str>,
+) -> Arc<str> {
+    if is_bypassed() {
+        return write();
+    }
+    let found = with_key_buffer(|buf| {
+        key(buf);
+        match lookup(dialect, buf) {
+            Lookup::Hit(sql) => Ok(sql),
+            Lookup::Uncacheable | Lookup::Miss => Err(buf.clone()),
+        }
+    });
+    match found {
+        Ok(sql) => sql,
+        Err(shape) => {
+            let sql = write();
+            store(dialect, &shape, Some(sql.clone()));
+            sql
+        }
+    }
+}

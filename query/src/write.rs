@@ -180,11 +180,9 @@ pub(crate) fn by_key<S: Schema>(key: impl IntoIterator<Item = (usize, Value)>) -
     crate::Query::new().filter_unchecked(crate::Cond::<()>::new(rpn))
 }
 
-/// The persisted changes of an update, with `updated_at` refreshed unless changed.
-pub(crate) fn update_values<S: Schema>(
-    cs: &Changeset<S>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Vec<(usize, Value)> {
+/// The persisted changes of an update, with `updated_at` refreshed unless changed
+/// (the clock is read only when the schema has such a field to refresh).
+pub(crate) fn update_values<S: Schema>(cs: &Changeset<S>) -> Vec<(usize, Value)> {
     let changes = cs.changes_by_index();
     let mut out: Vec<(usize, Value)> = changes
         .iter()
@@ -194,8 +192,10 @@ pub(crate) fn update_values<S: Schema>(
     if out.is_empty() {
         return out;
     }
+    let mut now = None;
     for (i, f) in S::FIELDS.iter().enumerate() {
         if f.role == FieldRole::UpdatedAt && !changes.contains_key(&i) {
+            let now = *now.get_or_insert_with(quarry_core::timestamp::now);
             if let Some(now) = quarry_core::timestamp::at(f.ty, now) {
                 out.push((i, now));
             }
@@ -247,35 +247,24 @@ pub(crate) fn insert_many<S: Schema>(
         let returning = returning.then_some(cols.as_slice());
         crate::sql::write::insert(dialect, S::TABLE, &names, count, returning).into()
     };
-    let statement = |sql| crate::Statement {
+    let sql = crate::cache::text(
+        dialect,
+        |key| {
+            key.push(Op::From(Name(S::TABLE)));
+            key.extend(
+                columns
+                    .iter()
+                    .map(|c| Op::col(S::TABLE, S::FIELDS[*c].column)),
+            );
+            key.push(Op::InList(count as u32));
+            key.push(Op::Section(if returning { 6 } else { 7 }));
+        },
+        write,
+    );
+    crate::Statement {
         sql,
         values: values(),
         table: S::TABLE,
-    };
-    if crate::cache::is_bypassed() {
-        return statement(write());
-    }
-    let found = crate::cache::with_key_buffer(|key| {
-        key.push(Op::From(Name(S::TABLE)));
-        key.extend(
-            columns
-                .iter()
-                .map(|c| Op::col(S::TABLE, S::FIELDS[*c].column)),
-        );
-        key.push(Op::InList(count as u32));
-        key.push(Op::Section(if returning { 6 } else { 7 }));
-        match crate::cache::lookup(dialect, key) {
-            crate::cache::Lookup::Hit(sql) => Ok(sql),
-            crate::cache::Lookup::Uncacheable | crate::cache::Lookup::Miss => Err(key.clone()),
-        }
-    });
-    match found {
-        Ok(sql) => statement(sql),
-        Err(key) => {
-            let sql = write();
-            crate::cache::store(dialect, &key, Some(sql.clone()));
-            statement(sql)
-        }
     }
 }
 
@@ -323,9 +312,40 @@ pub(crate) fn update_by_key<S: Schema>(
         columns: &key_columns,
         lock,
     };
-    let columns = set.iter().map(|(i, _)| S::FIELDS[*i].column);
-    let sql = crate::sql::write::update(dialect, S::TABLE, columns, &key);
-    Ok(crate::Statement::new(sql, values, S::TABLE))
+    let sql = crate::cache::text(
+        dialect,
+        |shape| {
+            shape.push(crate::ast::Op::Section(11));
+            shape.extend(set.iter().map(|(i, _)| column_op::<S>(*i)));
+            key_shape::<S>(&key, shape);
+        },
+        || {
+            let columns = set.iter().map(|(i, _)| S::FIELDS[*i].column);
+            crate::sql::write::update(dialect, S::TABLE, columns, &key).into()
+        },
+    );
+    Ok(crate::Statement {
+        sql,
+        values,
+        table: S::TABLE,
+    })
+}
+
+/// A column of `S` as a shape operation.
+fn column_op<S: Schema>(i: usize) -> crate::ast::Op {
+    crate::ast::Op::col(S::TABLE, S::FIELDS[i].column)
+}
+
+/// The shape of a row key: its table, key columns and lock (column, and
+/// whether it is compared with NULL).
+fn key_shape<S: Schema>(key: &crate::sql::write::RowKey<'_>, shape: &mut Vec<crate::ast::Op>) {
+    use crate::ast::{Name, Op};
+    shape.push(Op::From(Name(S::TABLE)));
+    shape.extend(key.columns.iter().map(|c| Op::col(S::TABLE, c)));
+    if let Some((column, null)) = key.lock {
+        shape.push(Op::col(S::TABLE, column));
+        shape.push(if null { Op::IsNull } else { Op::Eq });
+    }
 }
 
 /// The DELETE of the changeset's row, with its optimistic lock when it has one.
@@ -340,6 +360,17 @@ pub(crate) fn delete_by_key<S: Schema>(
         columns: &key_columns,
         lock,
     };
-    let sql = crate::sql::write::delete(dialect, S::TABLE, &key);
-    Ok(crate::Statement::new(sql, values, S::TABLE))
+    let sql = crate::cache::text(
+        dialect,
+        |shape| {
+            shape.push(crate::ast::Op::Section(12));
+            key_shape::<S>(&key, shape);
+        },
+        || crate::sql::write::delete(dialect, S::TABLE, &key).into(),
+    );
+    Ok(crate::Statement {
+        sql,
+        values,
+        table: S::TABLE,
+    })
 }

@@ -225,7 +225,7 @@ pub trait Repo: Send + Sync {
         if !cs.is_valid() {
             return Err(cs.into_error());
         }
-        let values = write::update_values(&cs, quarry_core::timestamp::now());
+        let values = write::update_values(&cs);
         if values.is_empty() {
             let mut s = cs.apply_changes();
             s.meta_mut().set_state(State::Loaded);
