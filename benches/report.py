@@ -88,11 +88,13 @@ prepared arguments include their own strings, and `preload_in_100` its list of
 100 ids (a `ListParam<i64>`: one array on Postgres, the SQL of each length
 written once elsewhere). `insert_100` and
 `update_changes` are the statements `Repo::insert_all` / `Repo::update` send
-(built through `quarry::bench_support`, changesets and rows included, so their
-figures are bounded by building 100 `User` values and a changeset): the insert
-caches its text by (table, columns, rows) and moves the rows' values out; the
-update by key is written directly each time, so its cold and warm are the same
-path.
+(built through `quarry::bench_support`, changesets and rows included: 100
+`User` values with formatted names, or a loaded `User` with a two-change
+changeset, built inside the measured loop as the sea-query floor builds its
+values). Their SQL text is cached by shape (table, columns, row count; set
+columns, key and lock), so warm skips the writing, but most of their cost is
+building those values, which keeps them short of 5x; there is no prepared form
+of a write.
 
 {compile_table(est)}
 """

@@ -109,7 +109,7 @@ fn uses_sub(op: Op) -> bool {
 }
 
 /// Per operation: where its subtree starts, and the index of its subquery.
-type Nodes = SmallVec<[(u32, u32); 32]>;
+type Nodes = SmallVec<[(u32, u32); 16]>;
 
 /// Writes one postfix list (an expression, a select list, an ORDER BY list).
 pub(crate) struct Writer<'a> {

@@ -24,7 +24,9 @@ pub(crate) fn write(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
             buf.column(table, f.column);
         }
     }
-    Writer::new(&parts.select)?.items(buf, &mut first)?;
+    if !parts.select.is_empty() {
+        Writer::new(&parts.select)?.items(buf, &mut first)?;
+    }
     buf.push(" FROM ");
     if let Some(sub) = &parts.from_sub {
         buf.push("(");
@@ -57,7 +59,9 @@ pub(crate) fn write(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
         Writer::new(&parts.group_by)?.items(buf, &mut true)?;
     }
     condition(&parts.having, " HAVING ", buf)?;
-    Writer::new(&parts.order)?.order(buf)?;
+    if !parts.order.is_empty() {
+        Writer::new(&parts.order)?.order(buf)?;
+    }
     if parts.effective_limit(buf.dialect()).is_some() {
         buf.push(" LIMIT ");
         buf.param();
