@@ -196,3 +196,23 @@ fn via_root(
 ) -> Option<(&'static str, &'static [quarry_core::FieldDef])> {
     p.template.parts().root
 }
+
+#[test]
+fn a_prepared_query_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<Prepared<Query<Product>, (Param<String>, ListParam<i64>)>>();
+    let p = std::sync::Arc::new(by_ids());
+    let handles: Vec<_> = (0..2)
+        .map(|k| {
+            let p = p.clone();
+            std::thread::spawn(move || {
+                p.bind((vec![k, k + 1], 1.0))
+                    .to_statement(Dialect::Sqlite)
+                    .map(|s| s.values.len())
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().ok().and_then(Result::ok), Some(3));
+    }
+}
