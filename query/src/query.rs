@@ -158,7 +158,20 @@ impl Parts {
         ));
     }
 
-    /// Every expression of the query, subqueries excepted (their own `rpns`).
+    /// Every expression of the query (subqueries hold their own).
+    fn rpns(&self) -> impl Iterator<Item = &Rpn> {
+        [
+            &self.select,
+            &self.cond,
+            &self.group_by,
+            &self.having,
+            &self.order,
+        ]
+        .into_iter()
+        .chain(self.joins.iter().map(|j| &j.on))
+    }
+
+    /// Every expression of the query, to change (subqueries hold their own).
     fn rpns_mut(&mut self) -> impl Iterator<Item = &mut Rpn> {
         [
             &mut self.select,
@@ -173,31 +186,12 @@ impl Parts {
 
     /// True when the query holds an argument of a prepared query.
     pub(crate) fn has_params(&self) -> bool {
-        [
-            &self.select,
-            &self.cond,
-            &self.group_by,
-            &self.having,
-            &self.order,
-        ]
-        .into_iter()
-        .chain(self.joins.iter().map(|j| &j.on))
-        .any(Rpn::has_params)
-            || self.from_sub.as_deref().is_some_and(Parts::has_params)
+        self.rpns().any(Rpn::has_params) || self.from_sub.as_deref().is_some_and(Parts::has_params)
     }
 
     /// True when the query tests a list argument of a prepared query.
     pub(crate) fn has_list_params(&self) -> bool {
-        [
-            &self.select,
-            &self.cond,
-            &self.group_by,
-            &self.having,
-            &self.order,
-        ]
-        .into_iter()
-        .chain(self.joins.iter().map(|j| &j.on))
-        .any(|r| {
+        self.rpns().any(|r| {
             r.ops.iter().any(|o| matches!(o, Op::ParamIn(_)))
                 || r.subs.iter().any(Parts::has_list_params)
         }) || self.from_sub.as_deref().is_some_and(Parts::has_list_params)

@@ -27,7 +27,7 @@ pub fn all() -> Vec<Scenario> {
 
 /// Users Ann (owner of Shop A with Apple, Banana) and Bob (owner of Shop B with
 /// Cherry), plus Pear in no store.
-async fn seed(db: &Db) -> quarry::Result<(Vec<User>, Vec<Store>)> {
+pub(super) async fn seed(db: &Db) -> quarry::Result<(Vec<User>, Vec<Store>)> {
     let ann = db.repo.insert(user("Ann")).await?;
     let bob = db.repo.insert(user("Bob")).await?;
     let a = db
