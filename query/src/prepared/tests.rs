@@ -31,7 +31,10 @@ fn shape(
         .limit(5)
 }
 
-fn prepared() -> Prepared<Query<Product>, (Param<String>, Param<String>, Param<f64>)> {
+/// The prepared form of [`shape`].
+type Shape = Prepared<Query<Product>, (Param<String>, Param<String>, Param<f64>)>;
+
+fn prepared() -> Shape {
     Prepared::new(
         |(name, pattern, price): (Param<String>, Param<String>, Param<f64>)| {
             shape(name, pattern, price)
@@ -100,7 +103,10 @@ fn only_a_template_holds_arguments() {
 
 /// A list argument beside a value argument, and the same query with the
 /// values in place.
-fn by_ids() -> Prepared<Query<Product>, (ListParam<i64>, Param<f64>)> {
+/// A list argument beside a value argument.
+type ByIds = Prepared<Query<Product>, (ListParam<i64>, Param<f64>)>;
+
+fn by_ids() -> ByIds {
     Prepared::new(|(ids, max): (ListParam<i64>, Param<f64>)| {
         from::<Product>()
             .filter(Product::id.in_param(ids))
