@@ -150,6 +150,10 @@ impl Drop for Rpn {
 }
 
 impl Op {
+    /// True for an argument of a prepared query (a value or a list).
+    pub(crate) fn is_param(&self) -> bool {
+        matches!(self, Op::Param(_) | Op::ParamIn(_))
+    }
     /// A column.
     pub fn col(table: &'static str, column: &'static str) -> Op {
         Op::Col(Name(table), Name(column))
@@ -277,11 +281,10 @@ impl Rpn {
         rpn
     }
 
-    /// True when the expression, or a subquery in it, holds a prepared query's
-    /// argument.
-    pub(crate) fn has_params(&self) -> bool {
-        self.ops.iter().any(|o| matches!(o, Op::Param(_)))
-            || self.subs.iter().any(Parts::has_params)
+    /// True when an operation of the expression, or of a subquery in it,
+    /// passes `f`.
+    pub(crate) fn any_op(&self, f: fn(&Op) -> bool) -> bool {
+        self.ops.iter().any(f) || self.subs.iter().any(|s| s.any_op(f))
     }
 
     /// Replaces each argument `Op::Param(n)` / `Op::ParamIn(n)` by the value
@@ -291,11 +294,7 @@ impl Rpn {
         for s in &mut self.subs {
             s.substitute(args)?;
         }
-        if !self
-            .ops
-            .iter()
-            .any(|o| matches!(o, Op::Param(_) | Op::ParamIn(_)))
-        {
+        if !self.ops.iter().any(Op::is_param) {
             return Ok(());
         }
         let arg = |n: u16| {
@@ -573,7 +572,8 @@ pub enum ArgValue {
     List(Vec<sea_query::Value>, quarry_core::ValueType),
 }
 
-fn mismatch(n: u16) -> quarry_core::Error {
+/// Argument `n` given as a value where a list is tested, or the other way.
+pub(crate) fn mismatch(n: u16) -> quarry_core::Error {
     quarry_core::Error::Query(format!(
         "argument {n} of the prepared query is used both as a value and as a list"
     ))

@@ -20,41 +20,41 @@ thread_local! {
 
 /// An empty operation list (with room for a simple condition).
 pub(crate) fn ops() -> Ops {
-    OPS.try_with(|p| p.try_borrow_mut().ok().and_then(|mut p| p.pop()))
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| Vec::<Op>::with_capacity(8))
+    take(&OPS).unwrap_or_else(|| Vec::<Op>::with_capacity(8))
 }
 
 /// An empty value list.
 pub(crate) fn values() -> Values {
-    VALUES
-        .try_with(|p| p.try_borrow_mut().ok().and_then(|mut p| p.pop()))
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| Values::with_capacity(4))
+    take(&VALUES).unwrap_or_else(|| Values::with_capacity(4))
 }
 
 /// Takes `ops` and `values` back (emptied) for later use.
-pub(crate) fn give_back(mut ops: Ops, mut values: Values) {
-    if ops.capacity() > 0 && ops.capacity() <= MAX_CAPACITY {
-        ops.clear();
-        let _ = OPS.try_with(|p| {
-            if let Ok(mut p) = p.try_borrow_mut() {
-                if p.len() < KEEP {
-                    p.push(ops);
-                }
-            }
-        });
+pub(crate) fn give_back(ops: Ops, values: Values) {
+    keep(&OPS, ops);
+    keep(&VALUES, values);
+}
+
+type Pool<T> = std::thread::LocalKey<RefCell<Vec<Vec<T>>>>;
+
+/// A buffer from `pool`, if it holds one.
+fn take<T: 'static>(pool: &'static Pool<T>) -> Option<Vec<T>> {
+    pool.try_with(|p| p.try_borrow_mut().ok().and_then(|mut p| p.pop()))
+        .ok()
+        .flatten()
+}
+
+/// Puts `buf` (emptied) in `pool`, unless it is unallocated, too large, or the
+/// pool is full.
+fn keep<T: 'static>(pool: &'static Pool<T>, mut buf: Vec<T>) {
+    if buf.capacity() == 0 || buf.capacity() > MAX_CAPACITY {
+        return;
     }
-    if values.capacity() > 0 && values.capacity() <= MAX_CAPACITY {
-        values.clear();
-        let _ = VALUES.try_with(|p| {
-            if let Ok(mut p) = p.try_borrow_mut() {
-                if p.len() < KEEP {
-                    p.push(values);
-                }
+    buf.clear();
+    let _ = pool.try_with(|p| {
+        if let Ok(mut p) = p.try_borrow_mut() {
+            if p.len() < KEEP {
+                p.push(buf);
             }
-        });
-    }
+        }
+    });
 }

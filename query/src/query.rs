@@ -184,17 +184,31 @@ impl Parts {
         .chain(self.joins.iter_mut().map(|j| &mut j.on))
     }
 
+    /// True when an operation of the query (subqueries included) passes `f`.
+    pub(crate) fn any_op(&self, f: fn(&Op) -> bool) -> bool {
+        self.rpns().any(|r| r.any_op(f)) || self.from_sub.as_deref().is_some_and(|s| s.any_op(f))
+    }
+
     /// True when the query holds an argument of a prepared query.
     pub(crate) fn has_params(&self) -> bool {
-        self.rpns().any(Rpn::has_params) || self.from_sub.as_deref().is_some_and(Parts::has_params)
+        self.any_op(Op::is_param)
     }
 
     /// True when the query tests a list argument of a prepared query.
     pub(crate) fn has_list_params(&self) -> bool {
-        self.rpns().any(|r| {
-            r.ops.iter().any(|o| matches!(o, Op::ParamIn(_)))
-                || r.subs.iter().any(Parts::has_list_params)
-        }) || self.from_sub.as_deref().is_some_and(Parts::has_list_params)
+        self.any_op(|o| matches!(o, Op::ParamIn(_)))
+    }
+
+    /// Selects the whole rows of the schema `(table, fields)` when nothing else
+    /// is selected.
+    pub(crate) fn root_unless_selected(
+        &mut self,
+        table: &'static str,
+        fields: &'static [quarry_core::FieldDef],
+    ) {
+        if self.select.is_empty() {
+            self.root = Some((table, fields));
+        }
     }
 
     /// Replaces the arguments of a prepared query by their values.
@@ -468,9 +482,7 @@ impl<S: Schema> Query<S> {
     /// ```
     pub fn from_subquery<J>(sub: Query<S, J>) -> Self {
         let mut inner = sub.parts;
-        if inner.select.is_empty() {
-            inner.root = Some((S::TABLE, S::FIELDS));
-        }
+        inner.root_unless_selected(S::TABLE, S::FIELDS);
         let mut parts = Parts::new(S::TABLE);
         parts.from_sub = Some(Box::new(inner));
         Query {
@@ -742,9 +754,7 @@ impl<S: Schema, J> Query<S, J> {
     /// Compiles the query for `dialect`, consuming it (through the SQL cache).
     pub fn into_statement(self, dialect: Dialect) -> Statement {
         let mut parts = self.parts;
-        if parts.select.is_empty() {
-            parts.root = Some((S::TABLE, S::FIELDS));
-        }
+        parts.root_unless_selected(S::TABLE, S::FIELDS);
         parts.compile(dialect)
     }
 

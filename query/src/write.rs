@@ -306,46 +306,10 @@ pub(crate) fn update_by_key<S: Schema>(
 ) -> Result<crate::Statement, Error> {
     let mut values: Vec<sea_query::Value> = Vec::with_capacity(set.len() + 2);
     values.extend(set.iter().map(|(_, v)| crate::sql_value::to_sea(v.clone())));
-    let mut key_columns = Vec::with_capacity(1);
-    let lock = row_key(cs, &mut key_columns, &mut values)?;
-    let key = crate::sql::write::RowKey {
-        columns: &key_columns,
-        lock,
-    };
-    let sql = crate::cache::text(
-        dialect,
-        |shape| {
-            shape.push(crate::ast::Op::Section(11));
-            shape.extend(set.iter().map(|(i, _)| column_op::<S>(*i)));
-            key_shape::<S>(&key, shape);
-        },
-        || {
-            let columns = set.iter().map(|(i, _)| S::FIELDS[*i].column);
-            crate::sql::write::update(dialect, S::TABLE, columns, &key).into()
-        },
-    );
-    Ok(crate::Statement {
-        sql,
-        values,
-        table: S::TABLE,
+    let columns = || set.iter().map(|(i, _)| S::FIELDS[*i].column);
+    keyed_statement(dialect, cs, values, 11, columns, |key| {
+        crate::sql::write::update(dialect, S::TABLE, columns(), key)
     })
-}
-
-/// A column of `S` as a shape operation.
-fn column_op<S: Schema>(i: usize) -> crate::ast::Op {
-    crate::ast::Op::col(S::TABLE, S::FIELDS[i].column)
-}
-
-/// The shape of a row key: its table, key columns and lock (column, and
-/// whether it is compared with NULL).
-fn key_shape<S: Schema>(key: &crate::sql::write::RowKey<'_>, shape: &mut Vec<crate::ast::Op>) {
-    use crate::ast::{Name, Op};
-    shape.push(Op::From(Name(S::TABLE)));
-    shape.extend(key.columns.iter().map(|c| Op::col(S::TABLE, c)));
-    if let Some((column, null)) = key.lock {
-        shape.push(Op::col(S::TABLE, column));
-        shape.push(if null { Op::IsNull } else { Op::Eq });
-    }
 }
 
 /// The DELETE of the changeset's row, with its optimistic lock when it has one.
@@ -353,7 +317,25 @@ pub(crate) fn delete_by_key<S: Schema>(
     dialect: crate::Dialect,
     cs: &Changeset<S>,
 ) -> Result<crate::Statement, Error> {
-    let mut values = Vec::with_capacity(2);
+    let no_columns = || std::iter::empty::<&'static str>();
+    keyed_statement(dialect, cs, Vec::with_capacity(2), 12, no_columns, |key| {
+        crate::sql::write::delete(dialect, S::TABLE, key)
+    })
+}
+
+/// A statement on the changeset's row by its key (and lock): `values` are the
+/// statement's own, the key's follow. Its SQL, written by `write`, is cached
+/// by shape: the statement kind (`section`), the `columns` it sets, the key
+/// columns and the lock.
+fn keyed_statement<S: Schema, I: Iterator<Item = &'static str>>(
+    dialect: crate::Dialect,
+    cs: &Changeset<S>,
+    mut values: Vec<sea_query::Value>,
+    section: u8,
+    columns: impl Fn() -> I,
+    write: impl FnOnce(&crate::sql::write::RowKey<'_>) -> String,
+) -> Result<crate::Statement, Error> {
+    use crate::ast::{Name, Op};
     let mut key_columns = Vec::with_capacity(1);
     let lock = row_key(cs, &mut key_columns, &mut values)?;
     let key = crate::sql::write::RowKey {
@@ -363,10 +345,16 @@ pub(crate) fn delete_by_key<S: Schema>(
     let sql = crate::cache::text(
         dialect,
         |shape| {
-            shape.push(crate::ast::Op::Section(12));
-            key_shape::<S>(&key, shape);
+            shape.push(Op::Section(section));
+            shape.extend(columns().map(|c| Op::col(S::TABLE, c)));
+            shape.push(Op::From(Name(S::TABLE)));
+            shape.extend(key.columns.iter().map(|c| Op::col(S::TABLE, c)));
+            if let Some((column, null)) = key.lock {
+                shape.push(Op::col(S::TABLE, column));
+                shape.push(if null { Op::IsNull } else { Op::Eq });
+            }
         },
-        || crate::sql::write::delete(dialect, S::TABLE, &key).into(),
+        || write(&key).into(),
     );
     Ok(crate::Statement {
         sql,

@@ -126,11 +126,7 @@ impl Plan {
                         values.extend(items);
                     }
                 }
-                _ => {
-                    return Err(Error::Query(format!(
-                        "argument {n} of the prepared query is used both as a value and as a list"
-                    )))
-                }
+                _ => return Err(crate::ast::mismatch(n)),
             }
         }
         Ok(Statement {

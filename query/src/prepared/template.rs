@@ -26,9 +26,7 @@ pub trait Template: Send + Sync {
 impl<S: Schema, J> Template for Query<S, J> {
     type Row = S;
     fn finish(&mut self) {
-        if self.parts.select.is_empty() {
-            self.parts.root = Some((S::TABLE, S::FIELDS));
-        }
+        self.parts.root_unless_selected(S::TABLE, S::FIELDS);
     }
     fn parts(&self) -> &Parts {
         &self.parts

@@ -125,6 +125,23 @@ pub async fn arguments_outside_their_query_are_refused(db: &Db) -> R {
         matches!(err, Err(Error::Query(ref m)) if m.contains("Prepared::new")),
         "{err:?}"
     );
+    // A list argument smuggled out the same way.
+    let mut leaked_list = None;
+    let _by_ids = Prepared::new(|(ids,): (ListParam<i64>,)| {
+        leaked_list = Some(ids);
+        Product::query().filter(Product::id.in_param(ids))
+    });
+    let Some(ids) = leaked_list else {
+        panic!("the builder ran")
+    };
+    let err = db
+        .repo
+        .all(Product::query().filter(Product::id.in_param(ids)))
+        .await;
+    assert!(
+        matches!(err, Err(Error::Query(ref m)) if m.contains("Prepared::new")),
+        "{err:?}"
+    );
     // A Param of a two-argument query used in a one-argument one.
     let mut second = None;
     let _two = Prepared::new(|(a, b): (Param<String>, Param<String>)| {
