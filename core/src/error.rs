@@ -4,6 +4,7 @@ use crate::changeset::FieldError;
 use crate::value::ValueType;
 use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
 /// The kind of a database constraint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -41,8 +42,12 @@ pub struct ConstraintViolation {
     pub columns: Vec<String>,
 }
 
-/// An error the database reported, as the adapter classified it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The error a driver raised, kept whole as the `source()` of quarry's error.
+pub type DriverError = Arc<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An error the database reported, as the adapter classified it. The driver's
+/// own error is kept as its [`source`](std::error::Error::source).
+#[derive(Clone, Debug)]
 pub struct DatabaseError {
     /// The database's message.
     pub message: String,
@@ -50,14 +55,169 @@ pub struct DatabaseError {
     pub code: Option<String>,
     /// Set when the error is a constraint violation.
     pub constraint: Option<ConstraintViolation>,
+    /// The driver's error, when there was one.
+    pub source: Option<DriverError>,
 }
+
+impl DatabaseError {
+    /// A database error with a message and no code, constraint or source.
+    ///
+    /// ```
+    /// let e = quarry_core::DatabaseError::new("no such table: users");
+    /// assert_eq!(e.to_string(), "database error: no such table: users");
+    /// ```
+    pub fn new(message: impl Into<String>) -> Self {
+        DatabaseError {
+            message: message.into(),
+            code: None,
+            constraint: None,
+            source: None,
+        }
+    }
+
+    /// The same error with `code` set.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// The same error with the driver's error kept as its source.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+}
+
+/// Equal when message, code and constraint are (the driver's error is not compared).
+impl PartialEq for DatabaseError {
+    fn eq(&self, other: &Self) -> bool {
+        self.message == other.message
+            && self.code == other.code
+            && self.constraint == other.constraint
+    }
+}
+
+impl Eq for DatabaseError {}
 
 impl fmt::Display for DatabaseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.code {
-            Some(code) => write!(f, "{} (code {code})", self.message),
-            None => f.write_str(&self.message),
+            Some(code) => write!(f, "database error: {} (code {code})", self.message),
+            None => write!(f, "database error: {}", self.message),
         }
+    }
+}
+
+impl std::error::Error for DatabaseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// What went wrong with a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectionErrorKind {
+    /// The URL or connect options could not be read.
+    InvalidUrl,
+    /// Nothing listens at the address (connection refused).
+    Refused,
+    /// The host name did not resolve.
+    HostNotFound,
+    /// The server refused the credentials.
+    Auth,
+    /// The server runs, but the database does not exist (`quarry db create`).
+    DatabaseNotFound,
+    /// The TLS handshake failed.
+    Tls,
+    /// Connecting took too long.
+    Timeout,
+    /// No connection became free within the pool's acquire timeout.
+    PoolTimeout,
+    /// The pool was closed.
+    PoolClosed,
+    /// An open connection was lost (reset, closed by the server, shut down).
+    Lost,
+    /// The database file could not be opened (SQLite).
+    Open,
+    /// Anything else.
+    Other,
+}
+
+impl fmt::Display for ConnectionErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ConnectionErrorKind::InvalidUrl => "invalid URL",
+            ConnectionErrorKind::Refused => "connection refused",
+            ConnectionErrorKind::HostNotFound => "host not found",
+            ConnectionErrorKind::Auth => "authentication failed",
+            ConnectionErrorKind::DatabaseNotFound => "database does not exist",
+            ConnectionErrorKind::Tls => "TLS error",
+            ConnectionErrorKind::Timeout => "connect timeout",
+            ConnectionErrorKind::PoolTimeout => "pool timeout",
+            ConnectionErrorKind::PoolClosed => "pool closed",
+            ConnectionErrorKind::Lost => "connection lost",
+            ConnectionErrorKind::Open => "cannot open database",
+            ConnectionErrorKind::Other => "connection error",
+        })
+    }
+}
+
+/// A connection could not be made, was lost, or the pool gave none. The
+/// driver's own error is kept as its [`source`](std::error::Error::source).
+#[derive(Clone, Debug)]
+pub struct ConnectionError {
+    /// What went wrong.
+    pub kind: ConnectionErrorKind,
+    /// What happened, and what to do about it where quarry knows.
+    pub message: String,
+    /// The driver's error, when there was one.
+    pub source: Option<DriverError>,
+}
+
+impl ConnectionError {
+    /// A connection error of `kind`.
+    ///
+    /// ```
+    /// use quarry_core::{ConnectionError, ConnectionErrorKind};
+    /// let e = ConnectionError::new(ConnectionErrorKind::PoolClosed, "the pool was closed");
+    /// assert_eq!(e.to_string(), "connection error: the pool was closed");
+    /// ```
+    pub fn new(kind: ConnectionErrorKind, message: impl Into<String>) -> Self {
+        ConnectionError {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The same error with the driver's error kept as its source.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+}
+
+/// Equal when kind and message are (the driver's error is not compared).
+impl PartialEq for ConnectionError {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.message == other.message
+    }
+}
+
+impl fmt::Display for ConnectionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "connection error: {}", self.message)
+    }
+}
+
+impl std::error::Error for ConnectionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -196,11 +356,11 @@ pub enum Error {
         message: String,
     },
     /// The database reported an error.
-    #[error("database error: {0}")]
+    #[error(transparent)]
     Database(DatabaseError),
-    /// A connection could not be made or the pool gave none.
-    #[error("connection error: {0}")]
-    Connection(String),
+    /// A connection could not be made, was lost, or the pool gave none.
+    #[error(transparent)]
+    Connection(ConnectionError),
     /// The URL's scheme needs an adapter that was not compiled in.
     #[error("no adapter for `{scheme}` URLs: enable quarry's `{feature}` cargo feature")]
     AdapterNotEnabled {
@@ -243,6 +403,23 @@ impl Error {
     pub fn changeset<C: Any>(&self) -> Option<&C> {
         match self {
             Error::Invalid(inv) => inv.changeset(),
+            _ => None,
+        }
+    }
+
+    /// The driver's own error underneath a database or connection error.
+    pub fn driver_error(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        match self {
+            Error::Database(e) => e.source.as_deref(),
+            Error::Connection(e) => e.source.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The kind of connection error, when this is one.
+    pub fn connection_kind(&self) -> Option<ConnectionErrorKind> {
+        match self {
+            Error::Connection(e) => Some(e.kind),
             _ => None,
         }
     }

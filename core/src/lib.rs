@@ -26,7 +26,8 @@ pub use changeset::{
 };
 pub use column::{Column, Field, FieldList};
 pub use error::{
-    ConstraintKind, ConstraintViolation, DatabaseError, Error, InvalidChangeset, Result,
+    ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError,
+    DriverError, Error, InvalidChangeset, Result,
 };
 pub use field::{FieldValue, Nullable, ScalarValue, TimestampValue, ValueError};
 pub use row::{Row, ValueRow};

@@ -2,7 +2,7 @@
 
 use crate::driver::MySqlDriver;
 use async_trait::async_trait;
-use quarry_core::{Error, Result};
+use quarry_core::{ConnectionError, ConnectionErrorKind, Error, Result};
 use quarry_query::driver::PoolOptions;
 use quarry_query::{Backend, Capabilities, Dialect, Driver, Repo};
 use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
@@ -56,7 +56,15 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<MySqlRepo> 
         None => url.to_string(),
     };
     let mut opts = MySqlConnectOptions::from_str(&url)
-        .map_err(|e| Error::Connection(format!("invalid MySQL URL: {e}")))?
+        .map_err(|e| {
+            Error::Connection(
+                ConnectionError::new(
+                    ConnectionErrorKind::InvalidUrl,
+                    format!("invalid MySQL URL: {e}"),
+                )
+                .with_source(e),
+            )
+        })?
         .charset("utf8mb4")
         .timezone(Some("+00:00".to_string()));
     if let Some(cap) = options.statement_cache {
@@ -67,11 +75,19 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<MySqlRepo> 
         .acquire_timeout(options.acquire_timeout)
         .connect_with(opts)
         .await
-        .map_err(|e| Error::Connection(format!("cannot connect to MySQL/MariaDB: {e}")))?;
+        .map_err(|e| {
+            Error::Connection(
+                ConnectionError::new(
+                    crate::error::connect_kind(&e),
+                    format!("cannot connect to MySQL/MariaDB: {e}"),
+                )
+                .with_source(e),
+            )
+        })?;
     let version: String = sqlx::query_scalar("SELECT VERSION()")
         .fetch_one(&pool)
         .await
-        .map_err(|e| Error::Connection(e.to_string()))?;
+        .map_err(crate::error::map_error)?;
     let (name, capabilities) = capabilities(&version);
     let backend = Backend {
         dialect: Dialect::MySql,

@@ -1,7 +1,9 @@
 //! Reading MySQL/MariaDB errors: constraint violations by error number, with the
 //! key or constraint name taken from the message.
 
-use quarry_core::{ConstraintKind, ConstraintViolation, DatabaseError, Error};
+use quarry_core::{
+    ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError, Error,
+};
 use sqlx::mysql::MySqlDatabaseError;
 
 /// Converts a sqlx error into quarry's.
@@ -17,17 +19,35 @@ pub(crate) fn map_error(e: sqlx::Error) -> Error {
                 message,
                 code: number.map(|n| n.to_string()),
                 constraint,
+                source: Some(std::sync::Arc::new(sqlx::Error::Database(db))),
             })
         }
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-            Error::Connection(e.to_string())
-        }
-        other => Error::Database(DatabaseError {
-            message: other.to_string(),
-            code: None,
-            constraint: None,
-        }),
+        sqlx::Error::PoolTimedOut => connection(ConnectionErrorKind::PoolTimeout, e),
+        sqlx::Error::PoolClosed => connection(ConnectionErrorKind::PoolClosed, e),
+        sqlx::Error::Io(_) => connection(ConnectionErrorKind::Lost, e),
+        other => Error::Database(DatabaseError::new(other.to_string()).with_source(other)),
     }
+}
+
+/// The kind of a failure to connect.
+pub(crate) fn connect_kind(e: &sqlx::Error) -> ConnectionErrorKind {
+    match e {
+        sqlx::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => ConnectionErrorKind::Refused,
+            std::io::ErrorKind::TimedOut => ConnectionErrorKind::Timeout,
+            _ => ConnectionErrorKind::Other,
+        },
+        sqlx::Error::Tls(_) => ConnectionErrorKind::Tls,
+        sqlx::Error::PoolTimedOut => ConnectionErrorKind::PoolTimeout,
+        sqlx::Error::PoolClosed => ConnectionErrorKind::PoolClosed,
+        sqlx::Error::Configuration(_) => ConnectionErrorKind::InvalidUrl,
+        _ => ConnectionErrorKind::Other,
+    }
+}
+
+/// A connection error of `kind` keeping the sqlx error as its source.
+pub(crate) fn connection(kind: ConnectionErrorKind, e: sqlx::Error) -> Error {
+    Error::Connection(ConnectionError::new(kind, e.to_string()).with_source(e))
 }
 
 /// The text between the first pair of `open`/`close` after `marker`.

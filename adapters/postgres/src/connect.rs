@@ -2,7 +2,7 @@
 
 use crate::driver::PgDriver;
 use async_trait::async_trait;
-use quarry_core::{Error, Result};
+use quarry_core::{ConnectionError, ConnectionErrorKind, Error, Result};
 use quarry_query::driver::PoolOptions;
 use quarry_query::{Backend, Capabilities, Dialect, Driver, Repo};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -51,8 +51,15 @@ pub async fn connect(url: &str) -> Result<PostgresRepo> {
 
 /// [`connect`] with pool options.
 pub async fn connect_with(url: &str, options: PoolOptions) -> Result<PostgresRepo> {
-    let mut opts = PgConnectOptions::from_str(url)
-        .map_err(|e| Error::Connection(format!("invalid PostgreSQL URL: {e}")))?;
+    let mut opts = PgConnectOptions::from_str(url).map_err(|e| {
+        Error::Connection(
+            ConnectionError::new(
+                ConnectionErrorKind::InvalidUrl,
+                format!("invalid PostgreSQL URL: {e}"),
+            )
+            .with_source(e),
+        )
+    })?;
     if let Some(cap) = options.statement_cache {
         opts = opts.statement_cache_capacity(cap);
     }
@@ -61,11 +68,19 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<PostgresRep
         .acquire_timeout(options.acquire_timeout)
         .connect_with(opts)
         .await
-        .map_err(|e| Error::Connection(format!("cannot connect to PostgreSQL: {e}")))?;
+        .map_err(|e| {
+            Error::Connection(
+                ConnectionError::new(
+                    crate::error::connect_kind(&e),
+                    format!("cannot connect to PostgreSQL: {e}"),
+                )
+                .with_source(e),
+            )
+        })?;
     let version: String = sqlx::query_scalar("SHOW server_version")
         .fetch_one(&pool)
         .await
-        .map_err(|e| Error::Connection(e.to_string()))?;
+        .map_err(crate::error::map_error)?;
     let backend = Backend {
         dialect: Dialect::Postgres,
         name: "PostgreSQL",

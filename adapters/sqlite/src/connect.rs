@@ -2,7 +2,7 @@
 
 use crate::driver::SqliteDriver;
 use async_trait::async_trait;
-use quarry_core::{Error, Result};
+use quarry_core::{ConnectionError, ConnectionErrorKind, Error, Result};
 use quarry_query::driver::PoolOptions;
 use quarry_query::{Backend, Capabilities, Dialect, Driver, Repo};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
@@ -59,7 +59,15 @@ pub async fn connect(url: &str) -> Result<SqliteRepo> {
 pub async fn connect_with(url: &str, options: PoolOptions) -> Result<SqliteRepo> {
     let memory = is_memory(url);
     let mut opts = SqliteConnectOptions::from_str(url)
-        .map_err(|e| Error::Connection(format!("invalid SQLite URL `{url}`: {e}")))?
+        .map_err(|e| {
+            Error::Connection(
+                ConnectionError::new(
+                    ConnectionErrorKind::InvalidUrl,
+                    format!("invalid SQLite URL `{url}`: {e}"),
+                )
+                .with_source(e),
+            )
+        })?
         .foreign_keys(true)
         .create_if_missing(true)
         .busy_timeout(options.acquire_timeout);
@@ -78,14 +86,19 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<SqliteRepo>
     } else {
         pool.max_connections(options.max_connections)
     };
-    let pool = pool
-        .connect_with(opts)
-        .await
-        .map_err(|e| Error::Connection(format!("cannot open SQLite database `{url}`: {e}")))?;
+    let pool = pool.connect_with(opts).await.map_err(|e| {
+        Error::Connection(
+            ConnectionError::new(
+                crate::error::connect_kind(&e),
+                format!("cannot open SQLite database `{url}`: {e}"),
+            )
+            .with_source(e),
+        )
+    })?;
     let version: String = sqlx::query_scalar("SELECT sqlite_version()")
         .fetch_one(&pool)
         .await
-        .map_err(|e| Error::Connection(e.to_string()))?;
+        .map_err(crate::error::map_error)?;
     let backend = Backend {
         dialect: Dialect::Sqlite,
         name: "SQLite",

@@ -1,6 +1,8 @@
 //! Reading SQLite errors: constraint violations by extended result code and message.
 
-use quarry_core::{ConstraintKind, ConstraintViolation, DatabaseError, Error};
+use quarry_core::{
+    ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError, Error,
+};
 
 /// SQLite extended result codes of constraint violations.
 const UNIQUE: &str = "2067";
@@ -20,15 +22,35 @@ pub(crate) fn map_error(e: sqlx::Error) -> Error {
                 message,
                 code,
                 constraint,
+                source: Some(std::sync::Arc::new(sqlx::Error::Database(db))),
             })
         }
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => Error::Connection(e.to_string()),
-        other => Error::Database(DatabaseError {
-            message: other.to_string(),
-            code: None,
-            constraint: None,
-        }),
+        sqlx::Error::PoolTimedOut => connection(ConnectionErrorKind::PoolTimeout, e),
+        sqlx::Error::PoolClosed => connection(ConnectionErrorKind::PoolClosed, e),
+        sqlx::Error::Io(_) => connection(ConnectionErrorKind::Lost, e),
+        other => Error::Database(DatabaseError::new(other.to_string()).with_source(other)),
     }
+}
+
+/// The kind of a failure to connect.
+pub(crate) fn connect_kind(e: &sqlx::Error) -> ConnectionErrorKind {
+    match e {
+        sqlx::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => ConnectionErrorKind::Refused,
+            std::io::ErrorKind::TimedOut => ConnectionErrorKind::Timeout,
+            _ => ConnectionErrorKind::Other,
+        },
+        sqlx::Error::Tls(_) => ConnectionErrorKind::Tls,
+        sqlx::Error::PoolTimedOut => ConnectionErrorKind::PoolTimeout,
+        sqlx::Error::PoolClosed => ConnectionErrorKind::PoolClosed,
+        sqlx::Error::Configuration(_) => ConnectionErrorKind::InvalidUrl,
+        _ => ConnectionErrorKind::Other,
+    }
+}
+
+/// A connection error of `kind` keeping the sqlx error as its source.
+pub(crate) fn connection(kind: ConnectionErrorKind, e: sqlx::Error) -> Error {
+    Error::Connection(ConnectionError::new(kind, e.to_string()).with_source(e))
 }
 
 /// `"UNIQUE constraint failed: products.a, products.b"` → `["a", "b"]`.
