@@ -1,7 +1,7 @@
 //! Typed conditions: `Product::price.gt(10.0)` compiles only when the value has the
 //! column's type, and a query accepts it only when the column's table is in scope.
 
-use crate::ast::{Dir, Nulls, Op, Rpn};
+use crate::ir::{Dir, Nulls, Op, Operand, Rpn};
 use crate::source::ColumnRef;
 use quarry_core::changeset::Text;
 use quarry_core::{FieldValue, ScalarValue, Value};
@@ -90,15 +90,6 @@ impl Bind<Option<String>> for &str {
     fn bind(self) -> Value {
         Value::String(self.to_string())
     }
-}
-
-/// What a comparison binds: a value, or an argument of a prepared query.
-#[doc(hidden)]
-pub enum Operand {
-    /// A value known now.
-    Value(Value),
-    /// Argument `n` of a prepared query.
-    Param(u16),
 }
 
 /// What a column holding `T` can be compared with: any value [`Bind<T>`] takes, or a

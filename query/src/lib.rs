@@ -11,11 +11,11 @@
 //! - [`Repo`] is the one Repo trait: every operation is written once here.
 #![warn(missing_docs)]
 
+mod compile;
 #[doc(hidden)]
-pub mod ast;
-mod cache;
+pub mod ir;
 #[doc(hidden)]
-pub use cache::bypassed as sql_cache_bypassed;
+pub use compile::cache::bypassed as sql_cache_bypassed;
 pub mod assoc;
 pub mod bench;
 pub mod dialect;
@@ -23,7 +23,6 @@ pub mod driver;
 pub mod expr;
 pub mod into_query;
 pub mod log;
-mod pool;
 pub mod preload;
 pub mod prepared;
 pub mod query;

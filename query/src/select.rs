@@ -2,10 +2,10 @@
 //! a column, a tuple of columns and aggregates, or whole (or optional) rows of
 //! joined schemas. Each decodes by position, with no lookups by name.
 
-use crate::ast::{Dir, Op, Rpn};
 use crate::dialect::Dialect;
 use crate::driver::Backend;
-use crate::query::Parts;
+use crate::ir::Parts;
+use crate::ir::{Dir, Op, Rpn};
 use crate::scope::One;
 use crate::source::{ColumnRef, Source};
 use crate::statement::Statement;

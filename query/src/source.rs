@@ -34,14 +34,14 @@ pub trait ColumnRef: Copy {
     type Value: FieldValue;
     /// The qualified column.
     #[doc(hidden)]
-    fn col(&self) -> crate::ast::Op;
+    fn col(&self) -> crate::ir::Op;
 }
 
 impl<S: Schema, T: FieldValue> ColumnRef for Column<S, T> {
     type Mentions = crate::scope::One<S>;
     type Value = T;
-    fn col(&self) -> crate::ast::Op {
-        crate::ast::Op::col(S::TABLE, self.column())
+    fn col(&self) -> crate::ir::Op {
+        crate::ir::Op::col(S::TABLE, self.column())
     }
 }
 
@@ -124,8 +124,8 @@ impl<S, T, const N: u8> Copy for AliasColumn<S, T, N> {}
 impl<S: Schema, T: FieldValue, const N: u8> ColumnRef for AliasColumn<S, T, N> {
     type Mentions = crate::scope::One<Alias<S, N>>;
     type Value = T;
-    fn col(&self) -> crate::ast::Op {
-        crate::ast::Op::col(alias_name::<S, N>(), S::FIELDS[self.index].column)
+    fn col(&self) -> crate::ir::Op {
+        crate::ir::Op::col(alias_name::<S, N>(), S::FIELDS[self.index].column)
     }
 }
 

@@ -167,7 +167,7 @@ pub(crate) fn insert_one<S: Schema>(values: &[(usize, Value)]) -> InsertStatemen
 /// key field): compiled through the SQL cache like any query, so `get` and
 /// `reload` do not rebuild their SQL on every call.
 pub(crate) fn by_key<S: Schema>(key: impl IntoIterator<Item = (usize, Value)>) -> crate::Query<S> {
-    use crate::ast::{Op, Rpn};
+    use crate::ir::{Op, Rpn};
     let mut rpn = Rpn::default();
     for (n, (i, v)) in key.into_iter().enumerate() {
         rpn.push(Op::col(S::TABLE, S::FIELDS[i].column));
@@ -215,7 +215,7 @@ pub(crate) fn insert_many<S: Schema>(
     rows: Rows,
     returning: bool,
 ) -> crate::Statement {
-    use crate::ast::{Name, Op};
+    use crate::ir::{Name, Op};
     let count = rows.len();
     // Each row's pairs and `columns` are both in field order: one merge walk
     // per row, moving the values (a column the row leaves out is NULL).
@@ -247,7 +247,7 @@ pub(crate) fn insert_many<S: Schema>(
         let returning = returning.then_some(cols.as_slice());
         crate::sql::write::insert(dialect, S::TABLE, &names, count, returning).into()
     };
-    let sql = crate::cache::text(
+    let sql = crate::compile::cache::text(
         dialect,
         |key| {
             key.push(Op::From(Name(S::TABLE)));
@@ -335,14 +335,14 @@ fn keyed_statement<S: Schema, I: Iterator<Item = &'static str>>(
     columns: impl Fn() -> I,
     write: impl FnOnce(&crate::sql::write::RowKey<'_>) -> String,
 ) -> Result<crate::Statement, Error> {
-    use crate::ast::{Name, Op};
+    use crate::ir::{Name, Op};
     let mut key_columns = Vec::with_capacity(1);
     let lock = row_key(cs, &mut key_columns, &mut values)?;
     let key = crate::sql::write::RowKey {
         columns: &key_columns,
         lock,
     };
-    let sql = crate::cache::text(
+    let sql = crate::compile::cache::text(
         dialect,
         |shape| {
             shape.push(Op::Section(section));

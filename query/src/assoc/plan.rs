@@ -7,8 +7,8 @@
 //! links node `i` and node `i + 1`; the matcher is a column of the last node
 //! whose values equal the owner's key.
 
-use crate::ast::{Op, Rpn};
-use crate::query::{JoinKind, JoinPart};
+use crate::ir::{JoinKind, JoinPart};
+use crate::ir::{Op, Rpn};
 use quarry_core::{AssocDef, AssocKind, ValueType};
 use sea_query::{Expr, ExprTrait};
 use std::sync::{Mutex, OnceLock};

@@ -4,10 +4,11 @@
 
 use super::key::{Key, KeyMap, KeyState};
 use crate::assoc::plan::Plan;
-use crate::ast::{Dir, Nulls, Op, Rpn};
 use crate::driver::{Backend, Driver};
+use crate::ir::Parts;
+use crate::ir::{Dir, Nulls, Op, Rpn};
 use crate::log;
-use crate::query::{root_columns, Parts, Query};
+use crate::query::{root_columns, Query};
 use crate::statement::Statement;
 use quarry_core::{AssocDef, AssocKind, Error, Result, Schema, Value};
 use sea_query::{

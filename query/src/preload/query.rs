@@ -5,9 +5,9 @@
 use super::join::{Fill, JoinPreload, RowId};
 use super::key::{Key, KeyMap, KeyState};
 use super::Preload;
-use crate::ast::Rpn;
 use crate::driver::Driver;
 use crate::into_query::{Decode, Fetch};
+use crate::ir::Rpn;
 use crate::log;
 use crate::query::{root_columns, Query};
 use crate::scope::Has;

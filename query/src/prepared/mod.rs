@@ -67,10 +67,10 @@
 //! assert_eq!(lite.values.len(), 2);
 //! ```
 
-use crate::ast::ArgValue;
 use crate::dialect::Dialect;
 use crate::driver::Backend;
 use crate::into_query::Fetch;
+use crate::ir::ArgValue;
 use crate::statement::Statement;
 use quarry_core::Error;
 use std::collections::HashMap;

@@ -2,8 +2,9 @@
 //! [`ListParam`] (a list, for `IN`), and the tuples of them a query is built
 //! with ([`ParamList`]).
 
-use crate::ast::ArgValue;
-use crate::expr::{Arg, Operand, Pattern};
+use crate::expr::{Arg, Pattern};
+use crate::ir::ArgValue;
+use crate::ir::Operand;
 use quarry_core::{FieldValue, ScalarValue, ValueType};
 use std::marker::PhantomData;
 

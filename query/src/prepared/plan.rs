@@ -1,9 +1,9 @@
 //! A prepared query's statement for one dialect (and, outside Postgres, one
 //! set of list lengths): the SQL and where each of its values comes from.
 
-use crate::ast::{ArgValue, ValueSink};
 use crate::dialect::Dialect;
-use crate::query::Parts;
+use crate::ir::Parts;
+use crate::ir::{ArgValue, ValueSink};
 use crate::statement::Statement;
 use quarry_core::{Error, Value, ValueType};
 use std::sync::Arc;
@@ -126,7 +126,7 @@ impl Plan {
                         values.extend(items);
                     }
                 }
-                _ => return Err(crate::ast::mismatch(n)),
+                _ => return Err(crate::ir::mismatch(n)),
             }
         }
         Ok(Statement {

@@ -2,7 +2,8 @@
 //! into a struct) and how its rows decode.
 
 use crate::into_query::Decode;
-use crate::query::{Parts, Query};
+use crate::ir::Parts;
+use crate::query::Query;
 use crate::select::{Projection, Select, SelectAs};
 use quarry_core::{Error, Row, Schema};
 

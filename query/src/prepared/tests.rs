@@ -2,8 +2,8 @@
 //! the arguments in place, on every dialect, whichever way its plan goes.
 
 use super::*;
-use crate::ast::ArgValue;
 use crate::expr::{Arg, Pattern};
+use crate::ir::ArgValue;
 use crate::query::Query;
 use crate::{from, ColumnExt, TextExt};
 use quarry_core::doc_support::Product;

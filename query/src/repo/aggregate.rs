@@ -1,7 +1,8 @@
 //! Aggregates: count, count distinct, sum, avg, min, max.
 
 use crate::dialect::Dialect;
-use crate::query::{root_columns, Parts};
+use crate::ir::Parts;
+use crate::query::root_columns;
 use quarry_core::{Column, FieldValue, Schema, ValueType};
 use sea_query::{Expr, Func, SelectStatement};
 use std::marker::PhantomData;
@@ -99,7 +100,7 @@ impl<S: Schema> Aggregate<S> {
         // Postgres and MySQL return DECIMAL/NUMERIC for sums and averages; cast to
         // the documented result type so every database decodes the same.
         let call = match self.kind {
-            Kind::Sum | Kind::Avg => crate::ast::cast(call, dialect, ty == ValueType::I64),
+            Kind::Sum | Kind::Avg => crate::sql::lower::cast(call, dialect, ty == ValueType::I64),
             _ => call,
         };
         if wrap {

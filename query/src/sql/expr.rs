@@ -4,8 +4,8 @@
 //! same left-associative connective on the left.
 
 use super::SqlBuf;
-use crate::ast::{Dir, Nulls, Op, Rpn};
 use crate::dialect::Dialect;
+use crate::ir::{Dir, Nulls, Op, Rpn};
 use smallvec::SmallVec;
 
 /// How an operation binds, as far as parentheses go.

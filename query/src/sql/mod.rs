@@ -7,9 +7,10 @@
 //! Statements quarry does not model (DDL, raw sea-query) still go through
 //! sea-query.
 //!
-//! [`Parts`]: crate::query::Parts
+//! [`Parts`]: crate::ir::Parts
 
 mod expr;
+pub(crate) mod lower;
 mod select;
 pub(crate) mod write;
 
@@ -107,7 +108,7 @@ fn push_u32(out: &mut String, mut n: u32) {
 
 /// The SELECT of `parts` for `dialect` as SQL text, or `None` when a part of it
 /// is not one quarry writes itself (the caller builds it through sea-query).
-pub(crate) fn write_select(parts: &crate::query::Parts, dialect: Dialect) -> Option<String> {
+pub(crate) fn write_select(parts: &crate::ir::Parts, dialect: Dialect) -> Option<String> {
     write_select_with_lists(parts, dialect, Vec::new())
 }
 
@@ -115,7 +116,7 @@ pub(crate) fn write_select(parts: &crate::query::Parts, dialect: Dialect) -> Opt
 /// lengths (by argument number): outside Postgres each one is written as that
 /// many placeholders.
 pub(crate) fn write_select_with_lists(
-    parts: &crate::query::Parts,
+    parts: &crate::ir::Parts,
     dialect: Dialect,
     lists: Vec<u32>,
 ) -> Option<String> {

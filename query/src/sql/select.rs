@@ -3,9 +3,9 @@
 
 use super::expr::Writer;
 use super::SqlBuf;
-use crate::ast::Rpn;
 use crate::dialect::Dialect;
-use crate::query::{JoinKind, LockStrength, LockWait, Parts};
+use crate::ir::Rpn;
+use crate::ir::{JoinKind, LockStrength, LockWait, Parts};
 
 /// Writes the SELECT of `parts` (`None` when some part cannot be written here;
 /// the caller then builds it through sea-query).

@@ -2,9 +2,9 @@
 //! models must come out as the same SQL text with the same values in the same
 //! order on every dialect.
 
-use crate::ast::{Dir, Nulls, Op, Rpn};
 use crate::dialect::Dialect;
-use crate::query::{JoinKind, JoinPart, LockStrength, LockWait, Parts};
+use crate::ir::{Dir, Nulls, Op, Rpn};
+use crate::ir::{JoinKind, JoinPart, LockStrength, LockWait, Parts};
 use quarry_core::{Value, ValueType};
 
 /// A small deterministic generator (no dependency needed for this).

@@ -3,9 +3,9 @@
 //! compiling or dropping one gives them back, so a program that runs the same
 //! queries again and again does not allocate for them each time.
 //!
-//! [`Rpn`]: crate::ast::Rpn
+//! [`Rpn`]: crate::ir::Rpn
 
-use crate::ast::{Op, Ops, Values};
+use crate::ir::{Op, Ops, Values};
 use std::cell::RefCell;
 
 /// Buffers kept per thread and per kind; more are freed.

@@ -9,8 +9,8 @@
 //! Two levels: a per-thread map, checked without any lock, in front of a shared
 //! map that fills it.
 
-use crate::ast::Op;
 use crate::dialect::Dialect;
+use crate::ir::Op;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

@@ -1,0 +1,101 @@
+//! Compiling a query's [`Parts`] to a [`Statement`]: through the SQL cache
+//! ([`cache`]), quarry's writer ([`crate::sql`]) or sea-query; and the checks
+//! that refuse what a database cannot run.
+
+pub(crate) mod cache;
+
+use crate::dialect::Dialect;
+use crate::driver::Backend;
+use crate::ir::{JoinKind, Parts};
+use crate::statement::Statement;
+use quarry_core::Error;
+
+impl Parts {
+    /// Compiles to a statement, through the SQL cache: a shape seen before skips
+    /// SQL generation and only collects its values. A new shape is written by
+    /// quarry's own writer (`crate::sql`); what it does not write goes through
+    /// sea-query every time.
+    pub(crate) fn compile(self, dialect: Dialect) -> Statement {
+        if crate::compile::cache::is_bypassed() {
+            return match crate::sql::write_select(&self, dialect) {
+                Some(sql) => self.with_sql(dialect, sql.into()),
+                None => dialect.build(&self.to_select(dialect), self.from),
+            };
+        }
+        let found = crate::compile::cache::with_key_buffer(|shape| {
+            self.key(dialect, shape);
+            match crate::compile::cache::lookup(dialect, shape) {
+                crate::compile::cache::Lookup::Hit(sql) => Ok(sql),
+                crate::compile::cache::Lookup::Uncacheable => Err(None),
+                crate::compile::cache::Lookup::Miss => Err(Some(shape.clone())),
+            }
+        });
+        match found {
+            Ok(sql) => self.with_sql(dialect, sql),
+            Err(None) => dialect.build(&self.to_select(dialect), self.from),
+            Err(Some(shape)) => {
+                let sql: Option<std::sync::Arc<str>> =
+                    crate::sql::write_select(&self, dialect).map(Into::into);
+                crate::compile::cache::store(dialect, &shape, sql.clone());
+                match sql {
+                    Some(sql) => self.with_sql(dialect, sql),
+                    None => dialect.build(&self.to_select(dialect), self.from),
+                }
+            }
+        }
+    }
+
+    /// The statement of `sql` (written for these parts) with the parts' values.
+    fn with_sql(self, dialect: Dialect, sql: std::sync::Arc<str>) -> Statement {
+        let table = self.from;
+        let hint = self.select.values.len()
+            + self.joins.iter().map(|j| j.on.values.len()).sum::<usize>()
+            + self.cond.values.len()
+            + self.having.values.len()
+            + self.order.values.len()
+            + usize::from(self.limit.is_some())
+            + usize::from(self.offset.is_some());
+        let mut values = Vec::with_capacity(hint);
+        self.take_values(dialect, &mut values);
+        Statement { sql, values, table }
+    }
+
+    /// Refuses, with a typed error, what the database cannot run, and an
+    /// argument of a prepared query used in a query that is not prepared.
+    pub(crate) fn check(&self, backend: &Backend) -> Result<(), Error> {
+        if self.has_params() {
+            return Err(Error::Query(
+                "a prepared query's argument (Param) was used in a query that is not prepared: \
+                 build the query inside Prepared::new"
+                    .into(),
+            ));
+        }
+        self.check_backend(backend)
+    }
+
+    /// Refuses, with a typed error, what the database cannot run.
+    pub(crate) fn check_backend(&self, backend: &Backend) -> Result<(), Error> {
+        let caps = &backend.capabilities;
+        if self.lock.is_some() && !caps.row_locks {
+            return Err(Error::Unsupported {
+                feature: "row locks (FOR UPDATE / FOR SHARE)",
+                backend: backend.name,
+            });
+        }
+        for j in &self.joins {
+            if j.kind == JoinKind::Full && !caps.full_join {
+                return Err(Error::Unsupported {
+                    feature: "FULL JOIN",
+                    backend: backend.name,
+                });
+            }
+            if j.kind == JoinKind::Right && !caps.right_join {
+                return Err(Error::Unsupported {
+                    feature: "RIGHT JOIN",
+                    backend: backend.name,
+                });
+            }
+        }
+        Ok(())
+    }
+}

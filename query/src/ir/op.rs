@@ -1,0 +1,155 @@
+//! The operations of quarry's postfix form, and the names and kinds they carry.
+
+/// Sort direction.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dir {
+    Asc,
+    Desc,
+}
+
+/// Where NULLs sort.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Nulls {
+    Default,
+    First,
+    Last,
+}
+
+/// A name in SQL (table, alias, column, literal): a `&'static str` compared and
+/// hashed by address and length, which is exact for static strings (the same
+/// address and length is the same text) and much cheaper than by content.
+#[derive(Clone, Copy, Debug)]
+pub struct Name(pub &'static str);
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0.as_ptr(), other.0.as_ptr()) && self.0.len() == other.0.len()
+    }
+}
+impl Eq for Name {}
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // One word: equal names hash equally; equality itself stays exact.
+        state.write_u64((self.0.as_ptr() as u64) ^ ((self.0.len() as u64) << 48));
+    }
+}
+
+/// One operation. Operands come before their operator.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// A column of a table or alias.
+    Col(Name, Name),
+    /// The next bound value.
+    Val,
+    /// Argument `n` of a prepared query (see [`crate::prepared`]): bound when
+    /// the query runs, so it holds no value here.
+    Param(u16),
+    /// `x IN (list argument n)` of a prepared query: one operand `x`; on
+    /// Postgres one array (`x = ANY($1)`), elsewhere as many placeholders as
+    /// the list has items when it runs.
+    ParamIn(u16),
+    /// Literal SQL (`1 = 1`, `1 = 0`).
+    Lit(Name),
+    /// Binary comparisons and connectives.
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    And,
+    Or,
+    Like,
+    NotLike,
+    /// Unary.
+    Not,
+    IsNull,
+    IsNotNull,
+    Lower,
+    /// `x BETWEEN a AND b` (three operands).
+    Between,
+    /// `x IN (n values)` / `NOT IN`: one operand `x`; the `n` values follow in
+    /// `values` (they are not operations: a long list stays a short shape).
+    InList(u32),
+    /// `x IN (n values)` that Postgres binds as one array (`x = ANY($1)`): the
+    /// values are non-NULL and of a type arrays bind. Elsewhere an IN list.
+    InArray(u32),
+    NotInList(u32),
+    /// `x IN (subquery)` and friends; the subquery is the next one in `subs`.
+    InSub,
+    NotInSub,
+    Exists,
+    NotExists,
+    /// Aggregates.
+    CountStar,
+    CountDistinct,
+    Sum {
+        integer: bool,
+    },
+    Avg,
+    Min,
+    Max,
+    /// Ends one item of a list (select list, GROUP BY).
+    Item,
+    /// Ends one ORDER BY term.
+    OrderItem(Dir, Nulls),
+    /// Separators of a statement's key.
+    Section(u8),
+    From(Name),
+    /// Every persisted column of a schema's table, identified by its static
+    /// field list (address and length).
+    Root(usize, usize),
+    Join(JoinKind, Name, Option<Name>),
+    Tail(bool, bool, bool, Option<(LockStrength, LockWait)>),
+}
+
+/// How a joined source matches the rows before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JoinKind {
+    /// Only matching pairs.
+    Inner,
+    /// Every row on the left, with NULLs where nothing matches.
+    Left,
+    /// Every row on the right (SQLite 3.39+, Postgres, MySQL).
+    Right,
+    /// Every row on both sides (Postgres, SQLite 3.39+; not MySQL).
+    Full,
+}
+
+/// A row lock taken by a SELECT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LockStrength {
+    /// `FOR UPDATE`.
+    Update,
+    /// `FOR SHARE`.
+    Share,
+}
+
+/// What a locking SELECT does when a row is already locked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LockWait {
+    /// Wait for the lock.
+    Wait,
+    /// Fail at once (`NOWAIT`).
+    NoWait,
+    /// Leave locked rows out (`SKIP LOCKED`).
+    SkipLocked,
+}
+
+impl Op {
+    /// True for an argument of a prepared query (a value or a list).
+    pub(crate) fn is_param(&self) -> bool {
+        matches!(self, Op::Param(_) | Op::ParamIn(_))
+    }
+    /// A column.
+    pub fn col(table: &'static str, column: &'static str) -> Op {
+        Op::Col(Name(table), Name(column))
+    }
+    /// Literal SQL.
+    pub fn lit(sql: &'static str) -> Op {
+        Op::Lit(Name(sql))
+    }
+}

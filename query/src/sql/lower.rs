@@ -1,0 +1,249 @@
+//! Lowering quarry's postfix form to sea-query, for the statements quarry's
+//! own writer does not write (and the first compile of shapes it checks).
+
+use crate::dialect::Dialect;
+use crate::ir::{Dir, JoinKind, LockStrength, LockWait, Nulls, Op, Parts, Rpn};
+use quarry_core::Value;
+use sea_query::{
+    BinOper, Expr, ExprTrait, Func, JoinType, LockBehavior, LockType, NullOrdering, Order,
+    SelectStatement,
+};
+
+impl Rpn {
+    /// Builds the sea-query expressions: the one expression left on the stack, or
+    /// the items of a list.
+    pub(crate) fn to_exprs(&self, dialect: Dialect) -> Built {
+        let mut stack: Vec<Expr> = Vec::with_capacity(4);
+        let mut values = self.values.iter();
+        let mut subs = self.subs.iter();
+        let mut items = Vec::new();
+        let mut orders = Vec::new();
+        let pop = |stack: &mut Vec<Expr>| stack.pop().unwrap_or_else(|| Expr::cust("NULL"));
+        for op in &self.ops {
+            let e = match *op {
+                Op::Col(t, c) => Expr::col((t.0, c.0)),
+                Op::Val => Expr::val(crate::sql_value::to_sea(
+                    values
+                        .next()
+                        .cloned()
+                        .unwrap_or(Value::Null(quarry_core::ValueType::String)),
+                )),
+                Op::Lit(s) => Expr::cust(s.0),
+                // Never compiled: a prepared query substitutes its arguments
+                // first, and a query holding one elsewhere is refused.
+                Op::Param(_) => Expr::cust("NULL"),
+                Op::ParamIn(_) => {
+                    pop(&mut stack);
+                    Expr::cust("1 = 0")
+                }
+                Op::Eq
+                | Op::Ne
+                | Op::Gt
+                | Op::Ge
+                | Op::Lt
+                | Op::Le
+                | Op::And
+                | Op::Or
+                | Op::Like
+                | Op::NotLike => {
+                    let r = pop(&mut stack);
+                    let l = pop(&mut stack);
+                    match *op {
+                        Op::Eq => l.eq(r),
+                        Op::Ne => l.ne(r),
+                        Op::Gt => l.gt(r),
+                        Op::Ge => l.gte(r),
+                        Op::Lt => l.lt(r),
+                        Op::Le => l.lte(r),
+                        Op::And => l.and(r),
+                        Op::Or => l.or(r),
+                        Op::Like => l.binary(BinOper::Like, r),
+                        _ => l.binary(BinOper::NotLike, r),
+                    }
+                }
+                Op::Not => pop(&mut stack).not(),
+                Op::IsNull => pop(&mut stack).is_null(),
+                Op::IsNotNull => pop(&mut stack).is_not_null(),
+                Op::Lower => Func::lower(pop(&mut stack)).into(),
+                Op::Between => {
+                    let high = pop(&mut stack);
+                    let low = pop(&mut stack);
+                    pop(&mut stack).between(low, high)
+                }
+                Op::InArray(n) if dialect == Dialect::Postgres => {
+                    let items: Vec<sea_query::Value> = values
+                        .by_ref()
+                        .take(n as usize)
+                        .cloned()
+                        .map(crate::sql_value::to_sea)
+                        .collect();
+                    let x = pop(&mut stack);
+                    let any: Expr = sea_query::extension::postgres::PgFunc::any(Expr::val(
+                        crate::ir::values::array_of(items),
+                    ))
+                    .into();
+                    x.eq(any)
+                }
+                Op::InList(n) | Op::NotInList(n) | Op::InArray(n) => {
+                    let list: Vec<Expr> = values
+                        .by_ref()
+                        .take(n as usize)
+                        .cloned()
+                        .map(|v| Expr::val(crate::sql_value::to_sea(v)))
+                        .collect();
+                    let x = pop(&mut stack);
+                    if matches!(op, Op::NotInList(_)) {
+                        x.is_not_in(list)
+                    } else {
+                        x.is_in(list)
+                    }
+                }
+                Op::InSub | Op::NotInSub | Op::Exists | Op::NotExists => {
+                    let sub = subs
+                        .next()
+                        .map(|s| s.to_select(dialect))
+                        .unwrap_or_else(sea_query::Query::select);
+                    match op {
+                        Op::InSub => pop(&mut stack).in_subquery(sub),
+                        Op::NotInSub => pop(&mut stack).not_in_subquery(sub),
+                        Op::Exists => Expr::exists(sub),
+                        _ => Expr::exists(sub).not(),
+                    }
+                }
+                Op::CountStar => Func::count(Expr::cust("*")).into(),
+                Op::CountDistinct => Func::count_distinct(pop(&mut stack)).into(),
+                Op::Sum { integer } => cast(Func::sum(pop(&mut stack)).into(), dialect, integer),
+                Op::Avg => cast(Func::avg(pop(&mut stack)).into(), dialect, false),
+                Op::Min => Func::min(pop(&mut stack)).into(),
+                Op::Max => Func::max(pop(&mut stack)).into(),
+                Op::Item => {
+                    items.push(pop(&mut stack));
+                    continue;
+                }
+                Op::OrderItem(dir, nulls) => {
+                    let order = match dir {
+                        Dir::Asc => Order::Asc,
+                        Dir::Desc => Order::Desc,
+                    };
+                    let nulls = match nulls {
+                        Nulls::Default => None,
+                        Nulls::First => Some(NullOrdering::First),
+                        Nulls::Last => Some(NullOrdering::Last),
+                    };
+                    orders.push((pop(&mut stack), order, nulls));
+                    continue;
+                }
+                Op::Section(_) | Op::From(_) | Op::Root(..) | Op::Join(..) | Op::Tail(..) => {
+                    continue
+                }
+            };
+            stack.push(e);
+        }
+        Built {
+            expr: stack.pop(),
+            items,
+            orders,
+        }
+    }
+}
+
+/// What [`Rpn::to_exprs`] built.
+pub(crate) struct Built {
+    pub(crate) expr: Option<Expr>,
+    pub(crate) items: Vec<Expr>,
+    pub(crate) orders: Vec<(Expr, Order, Option<NullOrdering>)>,
+}
+
+/// Sums and averages cast so every database returns the same type (Postgres and
+/// MySQL return DECIMAL/NUMERIC otherwise).
+pub(crate) fn cast(call: Expr, dialect: Dialect, integer: bool) -> Expr {
+    match dialect {
+        Dialect::Postgres => call.cast_as(if integer {
+            "BIGINT"
+        } else {
+            "DOUBLE PRECISION"
+        }),
+        Dialect::MySql => call.cast_as(if integer { "SIGNED" } else { "DOUBLE" }),
+        Dialect::Sqlite => call.cast_as(if integer { "INTEGER" } else { "REAL" }),
+    }
+}
+
+impl Parts {
+    /// The sea-query SELECT of these parts; `extra` select expressions come
+    /// after the parts' own select list.
+    pub(crate) fn to_select_with(&self, dialect: Dialect, extra: Vec<Expr>) -> SelectStatement {
+        let mut q = sea_query::Query::select();
+        if let Some((table, fields)) = self.root {
+            q.exprs(
+                fields
+                    .iter()
+                    .filter(|f| f.is_persisted())
+                    .map(|f| Expr::col((table, f.column))),
+            );
+        }
+        q.exprs(self.select.to_exprs(dialect).items);
+        q.exprs(extra);
+        match &self.from_sub {
+            Some(sub) => q.from_subquery(sub.to_select(dialect), self.from),
+            None => q.from(self.from),
+        };
+        for j in &self.joins {
+            let kind = match j.kind {
+                JoinKind::Inner => JoinType::InnerJoin,
+                JoinKind::Left => JoinType::LeftJoin,
+                JoinKind::Right => JoinType::RightJoin,
+                JoinKind::Full => JoinType::FullOuterJoin,
+            };
+            let on =
+                j.on.to_exprs(dialect)
+                    .expr
+                    .unwrap_or_else(|| Expr::cust("1 = 1"));
+            match j.alias {
+                Some(alias) => q.join_as(kind, j.table, alias, on),
+                None => q.join(kind, j.table, on),
+            };
+        }
+        if let Some(c) = self.cond.to_exprs(dialect).expr {
+            q.and_where(c);
+        }
+        let group = self.group_by.to_exprs(dialect).items;
+        if !group.is_empty() {
+            q.add_group_by(group);
+        }
+        if let Some(h) = self.having.to_exprs(dialect).expr {
+            q.and_having(h);
+        }
+        for (e, o, nulls) in self.order.to_exprs(dialect).orders {
+            match nulls {
+                Some(n) => q.order_by_expr_with_nulls(e, o, n),
+                None => q.order_by_expr(e, o),
+            };
+        }
+        if let Some(l) = self.effective_limit(dialect) {
+            q.limit(l);
+        }
+        if let Some(o) = self.offset {
+            q.offset(o);
+        }
+        if self.distinct {
+            q.distinct();
+        }
+        if let Some((strength, wait)) = self.lock {
+            let t = match strength {
+                LockStrength::Update => LockType::Update,
+                LockStrength::Share => LockType::Share,
+            };
+            match wait {
+                LockWait::Wait => q.lock(t),
+                LockWait::NoWait => q.lock_with_behavior(t, LockBehavior::Nowait),
+                LockWait::SkipLocked => q.lock_with_behavior(t, LockBehavior::SkipLocked),
+            };
+        }
+        q
+    }
+
+    /// The sea-query SELECT of these parts.
+    pub(crate) fn to_select(&self, dialect: Dialect) -> SelectStatement {
+        self.to_select_with(dialect, Vec::new())
+    }
+}
