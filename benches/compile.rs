@@ -11,7 +11,7 @@ use quarry::sea_query::{
     Alias as SqAlias, Expr, ExprTrait, JoinType, MysqlQueryBuilder, Order, PostgresQueryBuilder,
     Query as SqQuery, QueryStatementBuilder, SqliteQueryBuilder,
 };
-use quarry::{maybe_row, row, Dialect, Fetch, ListParam, Param, Prepared, Query};
+use quarry::{maybe_row, row, Dialect, Fetch, ListParam, Param, Prepared, Query, SeaBuilder};
 
 #[derive(Schema, Clone, Debug, PartialEq)]
 #[quarry(table = "users")]
@@ -45,7 +45,6 @@ fn backend(dialect: Dialect) -> quarry::Backend {
             row_locks: true,
             ilike: false,
             window_functions: true,
-            array_params: false,
             max_params: 65_535,
             right_join: true,
             full_join: true,
@@ -57,10 +56,10 @@ fn sq_build<Q: QueryStatementBuilder>(
     q: &Q,
     dialect: Dialect,
 ) -> (String, quarry::sea_query::Values) {
-    match dialect {
-        Dialect::Postgres => q.build_any(&PostgresQueryBuilder),
-        Dialect::MySql => q.build_any(&MysqlQueryBuilder),
-        Dialect::Sqlite => q.build_any(&SqliteQueryBuilder),
+    match dialect.sea_builder() {
+        SeaBuilder::Postgres => q.build_any(&PostgresQueryBuilder),
+        SeaBuilder::MySql => q.build_any(&MysqlQueryBuilder),
+        SeaBuilder::Sqlite => q.build_any(&SqliteQueryBuilder),
     }
 }
 

@@ -92,7 +92,6 @@ fn backends() -> Vec<(&'static str, Backend)> {
         row_locks: locks,
         ilike: false,
         window_functions: true,
-        array_params: false,
         max_params: 65_535,
         right_join: true,
         full_join: full,

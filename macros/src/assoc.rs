@@ -177,9 +177,9 @@ pub fn expand(
         let related = &a.related;
         let attr = &a.attr;
         let span = attr.span;
-        let assoc_ty = quote!(::quarry::Association::<#name, #value_ty>);
+        let assoc_ty = quote!(::quarry::__private::Association::<#name, #value_ty>);
         out.inits
-            .push(quote! { #ident: ::quarry::Assoc::not_loaded(#struct_name, #fname), });
+            .push(quote! { #ident: ::quarry::__private::Assoc::not_loaded(#struct_name, #fname), });
         let order_terms = attr.preload_order.iter().map(|(f, desc)| {
             quote! { (<#related>::#f.index(), #desc) }
         });
@@ -223,7 +223,7 @@ pub fn expand(
             );
             out.consts.push(quote! {
                 #[doc = #doc]
-                pub const #ident: ::quarry::Association<#name, #value_ty> = #assoc_ty::through(
+                pub const #ident: ::quarry::__private::Association<#name, #value_ty> = #assoc_ty::through(
                     #fname,
                     || #assoc_ty::through_hops(#name::#first, <#hop_related>::#second),
                     #get,
@@ -313,12 +313,12 @@ pub fn expand(
         }
         out.consts.push(quote! {
             #[doc = #doc]
-            pub const #ident: ::quarry::Association<#name, #value_ty> = #constructor;
+            pub const #ident: ::quarry::__private::Association<#name, #value_ty> = #constructor;
         });
     }
     if !belongs.is_empty() {
         out.parent_keys = Some(quote! {
-            fn parent_keys(&self) -> ::std::vec::Vec<(usize, ::quarry::Value)> {
+            fn parent_keys(&self) -> ::std::vec::Vec<(usize, ::quarry::__private::Value)> {
                 let mut out = ::std::vec::Vec::new();
                 #(
                     if let ::core::option::Option::Some(k) = #name::#belongs.parent_key(self) {

@@ -4,7 +4,7 @@
 mod assoc;
 mod assoc_attrs;
 mod attrs;
-mod from_row;
+mod from_tuple;
 mod schema;
 
 use proc_macro::TokenStream;
@@ -40,10 +40,10 @@ pub fn derive_schema(input: TokenStream) -> TokenStream {
 /// in declaration order, so a query projection decodes straight into it:
 /// `repo.all(query.select((Product::name, Product::price)).as_struct::<NamePrice>())`.
 /// A projection whose types differ from the fields does not compile.
-#[proc_macro_derive(FromRow)]
-pub fn derive_from_row(input: TokenStream) -> TokenStream {
+#[proc_macro_derive(FromTuple)]
+pub fn derive_from_tuple(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    from_row::expand(input)
+    from_tuple::expand(input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

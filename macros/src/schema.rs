@@ -100,13 +100,13 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             ));
         }
         let role = if attrs.is_virtual {
-            quote!(::quarry::FieldRole::Virtual)
+            quote!(::quarry::__private::FieldRole::Virtual)
         } else if inserted {
-            quote!(::quarry::FieldRole::InsertedAt)
+            quote!(::quarry::__private::FieldRole::InsertedAt)
         } else if updated {
-            quote!(::quarry::FieldRole::UpdatedAt)
+            quote!(::quarry::__private::FieldRole::UpdatedAt)
         } else {
-            quote!(::quarry::FieldRole::Normal)
+            quote!(::quarry::__private::FieldRole::Normal)
         };
         fields.push(FieldInfo {
             ident,
@@ -155,39 +155,39 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
         let autogen = pk && !f.attrs.no_autogenerate;
         let role = &f.role;
         checks.push(quote_spanned! {ty.span()=>
-            const _: () = { fn __quarry_field<T: ::quarry::FieldValue>() {} fn __check() { __quarry_field::<#ty>(); } };
+            const _: () = { fn __quarry_field<T: ::quarry::__private::FieldValue>() {} fn __check() { __quarry_field::<#ty>(); } };
         });
         if f.is_timestamp {
             checks.push(quote_spanned! {ty.span()=>
-                const _: () = { fn __quarry_ts<T: ::quarry::TimestampValue>() {} fn __check() { __quarry_ts::<#ty>(); } };
+                const _: () = { fn __quarry_ts<T: ::quarry::__private::TimestampValue>() {} fn __check() { __quarry_ts::<#ty>(); } };
             });
         }
         defs.push(quote! {
-            ::quarry::FieldDef {
+            ::quarry::__private::FieldDef {
                 name: #fname,
                 column: #column,
-                ty: <#ty as ::quarry::FieldValue>::TYPE,
-                nullable: <#ty as ::quarry::FieldValue>::NULLABLE,
+                ty: <#ty as ::quarry::__private::FieldValue>::TYPE,
+                nullable: <#ty as ::quarry::__private::FieldValue>::NULLABLE,
                 primary_key: #pk,
-                autogenerate: #autogen && <#ty as ::quarry::FieldValue>::TYPE.is_integer(),
+                autogenerate: #autogen && <#ty as ::quarry::__private::FieldValue>::TYPE.is_integer(),
                 role: #role,
             }
         });
         let doc = format!("Column token for `{name}.{fname}` (column `{table}.{column}`).");
         consts.push(quote! {
             #[doc = #doc]
-            pub const #ident: ::quarry::Column<#name, #ty> = ::quarry::Column::new(#i);
+            pub const #ident: ::quarry::__private::Column<#name, #ty> = ::quarry::__private::Column::new(#i);
         });
-        getters.push(quote! { #i => ::quarry::FieldValue::to_value(&self.#ident), });
+        getters.push(quote! { #i => ::quarry::__private::FieldValue::to_value(&self.#ident), });
         takers.push(quote! {
-            #i => ::quarry::FieldValue::into_value(::core::mem::take(&mut self.#ident)),
+            #i => ::quarry::__private::FieldValue::into_value(::core::mem::take(&mut self.#ident)),
         });
         setters.push(quote! {
             #i => {
-                self.#ident = if value.is_null() && !<#ty as ::quarry::FieldValue>::NULLABLE {
+                self.#ident = if value.is_null() && !<#ty as ::quarry::__private::FieldValue>::NULLABLE {
                     ::core::default::Default::default()
                 } else {
-                    <#ty as ::quarry::FieldValue>::from_value(value).map_err(|e| ::quarry::Error::InvalidValue {
+                    <#ty as ::quarry::__private::FieldValue>::from_value(value).map_err(|e| ::quarry::__private::Error::InvalidValue {
                         field: #fname.to_string(),
                         message: e.to_string(),
                     })?
@@ -226,8 +226,8 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             #(#assoc_consts)*
 
             /// A query over all rows of this schema (Ecto's `from p in Schema`).
-            pub fn query() -> ::quarry::Query<#name> {
-                ::quarry::Query::new()
+            pub fn query() -> ::quarry::__private::Query<#name> {
+                ::quarry::__private::Query::new()
             }
         }
     };
@@ -238,7 +238,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             impl ::core::default::Default for #name {
                 fn default() -> Self {
                     #name {
-                        #meta_field: ::quarry::Meta::default(),
+                        #meta_field: ::quarry::__private::Meta::default(),
                         #(#defaults)*
                         #(#assoc_inits)*
                     }
@@ -250,41 +250,41 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
         #(#checks)*
         #consts_impl
         #default_impl
-        impl ::quarry::Schema for #name {
+        impl ::quarry::__private::Schema for #name {
             const TABLE: &'static str = #table;
             const NAME: &'static str = #struct_name;
-            const FIELDS: &'static [::quarry::FieldDef] = &[#(#defs),*];
+            const FIELDS: &'static [::quarry::__private::FieldDef] = &[#(#defs),*];
 
             #parent_keys
 
-            fn meta(&self) -> &::quarry::Meta {
+            fn meta(&self) -> &::quarry::__private::Meta {
                 &self.#meta_field
             }
-            fn meta_mut(&mut self) -> &mut ::quarry::Meta {
+            fn meta_mut(&mut self) -> &mut ::quarry::__private::Meta {
                 &mut self.#meta_field
             }
-            fn get_value(&self, index: usize) -> ::core::option::Option<::quarry::Value> {
+            fn get_value(&self, index: usize) -> ::core::option::Option<::quarry::__private::Value> {
                 ::core::option::Option::Some(match index {
                     #(#getters)*
                     _ => return ::core::option::Option::None,
                 })
             }
-            fn take_value(&mut self, index: usize) -> ::core::option::Option<::quarry::Value> {
+            fn take_value(&mut self, index: usize) -> ::core::option::Option<::quarry::__private::Value> {
                 ::core::option::Option::Some(match index {
                     #(#takers)*
                     _ => return ::core::option::Option::None,
                 })
             }
-            fn set_value(&mut self, index: usize, value: ::quarry::Value) -> ::core::result::Result<(), ::quarry::Error> {
+            fn set_value(&mut self, index: usize, value: ::quarry::__private::Value) -> ::core::result::Result<(), ::quarry::__private::Error> {
                 match index {
                     #(#setters)*
                     _ => {}
                 }
                 ::core::result::Result::Ok(())
             }
-            fn from_row(row: &dyn ::quarry::Row, offset: usize) -> ::core::result::Result<Self, ::quarry::Error> {
+            fn from_row(row: &dyn ::quarry::__private::Row, offset: usize) -> ::core::result::Result<Self, ::quarry::__private::Error> {
                 ::core::result::Result::Ok(#name {
-                    #meta_field: ::quarry::Meta::new(::quarry::State::Loaded),
+                    #meta_field: ::quarry::__private::Meta::new(::quarry::__private::State::Loaded),
                     #(#decoders)*
                     #(#assoc_inits)*
                 })

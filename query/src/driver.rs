@@ -26,8 +26,6 @@ pub struct Capabilities {
     pub ilike: bool,
     /// Window functions.
     pub window_functions: bool,
-    /// One array parameter for IN lists (`= ANY($1)`).
-    pub array_params: bool,
     /// The most bind parameters one statement may carry.
     pub max_params: usize,
     /// `RIGHT JOIN`.

@@ -36,7 +36,7 @@ pub mod statement;
 mod write;
 
 pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
-pub use dialect::Dialect;
+pub use dialect::{Dialect, SeaBuilder, SqlDialect};
 pub use driver::{Backend, Capabilities, Driver, ExecResult, RowSink, TxDriver};
 pub use expr::{Arg, Bind, ColumnExt, Comparable, Cond, Pattern, TextExt};
 pub use into_query::{Decode, Fetch, IntoQuery, RootOf};

@@ -334,7 +334,7 @@ impl<P: Projection> Select<P> {
 }
 
 impl<P: Projection> Select<P> {
-    /// Decodes each row into `R` (usually a `#[derive(FromRow)]` struct whose
+    /// Decodes each row into `R` (usually a `#[derive(FromTuple)]` struct whose
     /// fields have the projection's types, in order).
     pub fn as_struct<R: From<P::Output> + Send>(self) -> SelectAs<P, R> {
         SelectAs {

@@ -126,7 +126,6 @@ pub fn capabilities(version: &str) -> (&'static str, Capabilities) {
         row_locks: true,
         ilike: false,
         window_functions: if mariadb { v >= (10, 2) } else { v >= (8, 0) },
-        array_params: false,
         max_params: 65_535,
         right_join: true,
         full_join: false,

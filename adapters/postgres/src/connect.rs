@@ -92,7 +92,6 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<PostgresRep
             row_locks: true,
             ilike: true,
             window_functions: true,
-            array_params: true,
             max_params: 65_535,
             right_join: true,
             full_join: true,

@@ -122,7 +122,6 @@ fn capabilities(version: &str) -> Capabilities {
         row_locks: false,
         ilike: false,
         window_functions: v >= (3, 25),
-        array_params: false,
         max_params: if v >= (3, 32) { 32_766 } else { 999 },
         right_join: v >= (3, 39),
         full_join: v >= (3, 39),

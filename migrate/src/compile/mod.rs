@@ -6,35 +6,14 @@
 //! asked for them.
 
 mod alter;
+pub(crate) mod dialect;
 mod quote;
-mod types;
 
-use crate::command::{Column, Command, Constraint, Index, PrimaryKey, Table};
+use crate::command::{Column, Command, Constraint, PrimaryKey, Table};
 use crate::types::{DefaultValue, OnDelete, OnUpdate, References};
-use quarry_query::{Backend, Dialect};
-
-/// What compiling needs to know of a database: its dialect and name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Db {
-    /// The dialect.
-    pub dialect: Dialect,
-    /// `PostgreSQL`, `MySQL`, `MariaDB` or `SQLite`.
-    pub name: String,
-}
-
-impl Db {
-    /// The database behind `backend`.
-    pub(crate) fn of(backend: &Backend) -> Self {
-        Db {
-            dialect: backend.dialect,
-            name: backend.name.to_string(),
-        }
-    }
-}
-use sea_query::{
-    Check, ColumnDef, ConditionalStatement, Expr, ForeignKey, ForeignKeyAction, MysqlQueryBuilder,
-    PostgresQueryBuilder, SchemaStatementBuilder, SqliteQueryBuilder,
-};
+pub(crate) use dialect::{Db, Ddl, MigrationLock};
+use quarry_query::Dialect;
+use sea_query::{Check, ColumnDef, Expr, ForeignKey, ForeignKeyAction};
 
 pub(crate) use quote::quote;
 
@@ -61,20 +40,6 @@ pub(crate) fn unsupported<T>(command: impl Into<String>, hint: impl Into<String>
     })
 }
 
-/// Builds a sea-query schema statement for `dialect`.
-pub(crate) fn build<S: SchemaStatementBuilder>(stmt: &S, dialect: Dialect) -> String {
-    match dialect {
-        Dialect::Postgres => stmt.build(PostgresQueryBuilder),
-        Dialect::MySql => stmt.build(MysqlQueryBuilder),
-        Dialect::Sqlite => stmt.build(SqliteQueryBuilder),
-    }
-}
-
-/// True on MariaDB (which has `IF [NOT] EXISTS` where MySQL has not).
-pub(crate) fn is_mariadb(backend: &Db) -> bool {
-    backend.name == "MariaDB"
-}
-
 /// The SQL statements of `command` on `backend`, in order.
 pub(crate) fn compile(command: &Command, backend: &Db) -> CResult<Vec<String>> {
     // Every case sea-query would panic on is refused before building; this
@@ -85,27 +50,27 @@ pub(crate) fn compile(command: &Command, backend: &Db) -> CResult<Vec<String>> {
     .unwrap_or_else(|_| {
         unsupported(
             command.to_string(),
-            format!("sea-query cannot build it for {}", backend.name),
+            format!("sea-query cannot build it for {}", backend.ddl.name()),
         )
     })
 }
 
 fn compile_checked(command: &Command, backend: &Db) -> CResult<Vec<String>> {
-    let d = backend.dialect;
+    let (d, ddl) = (backend.dialect, backend.ddl);
     match command {
         Command::CreateTable {
             table,
             columns,
             checks,
             if_not_exists,
-        } => create_table(table, columns, checks, *if_not_exists, d).map(|s| vec![s]),
+        } => create_table(table, columns, checks, *if_not_exists, backend).map(|s| vec![s]),
         Command::DropTable { table, if_exists } => {
             let mut stmt = sea_query::Table::drop();
             stmt.table(table.clone());
             if *if_exists {
                 stmt.if_exists();
             }
-            Ok(vec![build(&stmt, d)])
+            Ok(vec![d.build_schema(&stmt)])
         }
         Command::AlterTable { table, changes } => {
             let mut out = Vec::new();
@@ -117,33 +82,29 @@ fn compile_checked(command: &Command, backend: &Db) -> CResult<Vec<String>> {
         Command::RenameTable { from, to } => {
             let mut stmt = sea_query::Table::rename();
             stmt.table(from.clone(), to.clone());
-            Ok(vec![build(&stmt, d)])
+            Ok(vec![d.build_schema(&stmt)])
         }
         Command::CreateIndex {
             index,
             if_not_exists,
-        } => create_index(index, *if_not_exists, backend).map(|s| vec![s]),
-        Command::DropIndex { index, if_exists } => {
-            drop_index(index, *if_exists, backend).map(|s| vec![s])
-        }
-        Command::CreateConstraint(c) => create_constraint(c, d).map(|s| vec![s]),
-        Command::DropConstraint(c) => {
-            if d == Dialect::Sqlite {
-                return unsupported(
-                    command.to_string(),
-                    "SQLite cannot drop a constraint from an existing table; recreate the table in up/down (SQLite's table rebuild)",
-                );
+        } => {
+            if index.columns.is_empty() {
+                return Err(CompileError::Invalid(format!(
+                    "index {} has no columns",
+                    index.index_name()
+                )));
             }
-            let mut stmt = sea_query::Table::alter();
-            stmt.table(c.table.clone()).drop_constraint(c.name.clone());
-            Ok(vec![build(&stmt, d)])
+            Ok(vec![ddl.create_index(d, index, *if_not_exists)?])
         }
+        Command::DropIndex { index, if_exists } => Ok(vec![ddl.drop_index(d, index, *if_exists)?]),
+        Command::CreateConstraint(c) => create_constraint(c, backend).map(|s| vec![s]),
+        Command::DropConstraint(c) => Ok(vec![ddl.drop_constraint(d, c, &command.to_string())?]),
         Command::Execute { up, .. } => Ok(vec![up.clone()]),
     }
 }
 
-fn identity_column(name: &str, ty: &crate::types::Type, d: Dialect) -> ColumnDef {
-    let mut def = ColumnDef::new_with_type(name.to_string(), types::identity_type(ty, d));
+fn identity_column(name: &str, ty: &crate::types::Type, ddl: &dyn Ddl) -> ColumnDef {
+    let mut def = ColumnDef::new_with_type(name.to_string(), ddl.identity_type(ty));
     def.not_null().auto_increment().primary_key();
     def
 }
@@ -176,10 +137,9 @@ fn action_sql(a: ForeignKeyAction) -> &'static str {
     }
 }
 
-/// SQLite's column-level foreign key clause (SQLite cannot add a table-level
-/// one later, and drops a column-level one with its column).
-fn inline_foreign_key(table: &str, column: &str, r: &References) -> String {
-    let d = Dialect::Sqlite;
+/// A column-level foreign key clause (SQLite cannot add a table-level one
+/// later, and drops a column-level one with its column).
+fn inline_foreign_key(d: Dialect, table: &str, column: &str, r: &References) -> String {
     let mut sql = format!(
         "CONSTRAINT {} REFERENCES {} ({})",
         quote(d, &r.constraint_name(table, column)),
@@ -214,9 +174,16 @@ pub(crate) fn foreign_key(table: &str, column: &str, r: &References) -> sea_quer
     fk
 }
 
-/// The definition of `column` (type, null, default; on SQLite its foreign key).
-pub(crate) fn column_def(table: &str, column: &Column, d: Dialect) -> ColumnDef {
-    let mut def = ColumnDef::new_with_type(column.name.clone(), types::column_type(column, d));
+/// The definition of `column` (type, null, default; where foreign keys are
+/// inline, its foreign key).
+pub(crate) fn column_def<D: Ddl + ?Sized>(
+    table: &str,
+    column: &Column,
+    d: Dialect,
+    ddl: &D,
+) -> ColumnDef {
+    let mut def =
+        ColumnDef::new_with_type(column.name.clone(), ddl.column_type(&column.ty, column));
     match column.null {
         Some(true) => {
             def.null();
@@ -234,8 +201,8 @@ pub(crate) fn column_def(table: &str, column: &Column, d: Dialect) -> ColumnDef 
         Some(DefaultValue::Sql(sql)) => extra.push(format!("DEFAULT {sql}")),
         None => {}
     }
-    if let (Dialect::Sqlite, Some(r)) = (d, column.ty.as_references()) {
-        extra.push(inline_foreign_key(table, &column.name, r));
+    if let (true, Some(r)) = (ddl.inline_foreign_keys(), column.ty.as_references()) {
+        extra.push(inline_foreign_key(d, table, &column.name, r));
     }
     if !extra.is_empty() {
         def.extra(extra.join(" "));
@@ -248,8 +215,9 @@ fn create_table(
     columns: &[Column],
     checks: &[(String, String)],
     if_not_exists: bool,
-    d: Dialect,
+    backend: &Db,
 ) -> CResult<String> {
+    let (d, ddl) = (backend.dialect, backend.ddl);
     if table.name.is_empty() {
         return Err(CompileError::Invalid("create table needs a name".into()));
     }
@@ -274,9 +242,9 @@ fn create_table(
             )));
         }
         if ty.is_integer() {
-            stmt.col(identity_column(name, ty, d));
+            stmt.col(identity_column(name, ty, ddl));
         } else {
-            let mut def = column_def(&table.name, &Column::new(*name, ty.clone()), d);
+            let mut def = column_def(&table.name, &Column::new(*name, ty.clone()), d, ddl);
             def.not_null().primary_key();
             stmt.col(def);
         }
@@ -288,7 +256,7 @@ fn create_table(
         )));
     }
     for c in columns {
-        let mut def = column_def(&table.name, c, d);
+        let mut def = column_def(&table.name, c, d, ddl);
         if c.primary_key && keys.len() == 1 {
             def.not_null().primary_key();
         }
@@ -301,7 +269,7 @@ fn create_table(
         }
         stmt.primary_key(&mut pk);
     }
-    if d != Dialect::Sqlite {
+    if !ddl.inline_foreign_keys() {
         for c in columns {
             if let Some(r) = c.ty.as_references() {
                 let mut create = ForeignKey::create();
@@ -322,94 +290,17 @@ fn create_table(
     for (name, expr) in checks {
         stmt.check(Check::named(name.clone(), Expr::cust(expr.clone())));
     }
-    Ok(build(&stmt, d))
+    Ok(d.build_schema(&stmt))
 }
 
-fn create_index(index: &Index, if_not_exists: bool, backend: &Db) -> CResult<String> {
-    let d = backend.dialect;
-    let name = index.index_name();
-    if index.columns.is_empty() {
-        return Err(CompileError::Invalid(format!(
-            "index {name} has no columns"
-        )));
-    }
-    if d == Dialect::MySql && index.where_sql.is_some() {
-        return unsupported(
-            format!("create index {name} where ..."),
-            "MySQL and MariaDB have no partial indexes",
-        );
-    }
-    if d == Dialect::MySql && if_not_exists && !is_mariadb(backend) {
-        return unsupported(
-            format!("create index if not exists {name}"),
-            "MySQL has no CREATE INDEX IF NOT EXISTS; use create_index",
-        );
-    }
-    let mut stmt = sea_query::Index::create();
-    stmt.name(name).table(index.table.clone());
-    for c in &index.columns {
-        stmt.col(c.clone());
-    }
-    if index.unique {
-        stmt.unique();
-    }
-    if if_not_exists {
-        stmt.if_not_exists();
-    }
-    if let Some(w) = &index.where_sql {
-        stmt.and_where(Expr::cust(w.clone()));
-    }
-    let sql = build(&stmt, d);
-    if d == Dialect::MySql && if_not_exists {
-        // sea-query's MySQL builder leaves IF NOT EXISTS out; MariaDB has it.
-        return Ok(sql.replacen("INDEX ", "INDEX IF NOT EXISTS ", 1));
-    }
-    Ok(sql)
-}
-
-fn drop_index(index: &Index, if_exists: bool, backend: &Db) -> CResult<String> {
-    let d = backend.dialect;
-    let name = index.index_name();
-    if d == Dialect::MySql {
-        if if_exists && !is_mariadb(backend) {
-            return unsupported(
-                format!("drop index if exists {name}"),
-                "MySQL has no DROP INDEX IF EXISTS; use drop_index",
-            );
-        }
-        let ie = if if_exists { "IF EXISTS " } else { "" };
-        return Ok(format!(
-            "DROP INDEX {ie}{} ON {}",
-            quote(d, &name),
-            quote(d, &index.table)
-        ));
-    }
-    let mut stmt = sea_query::Index::drop();
-    stmt.name(name);
-    if if_exists {
-        stmt.if_exists();
-    }
-    Ok(build(&stmt, d))
-}
-
-fn create_constraint(c: &Constraint, d: Dialect) -> CResult<String> {
+fn create_constraint(c: &Constraint, backend: &Db) -> CResult<String> {
     let Some(check) = &c.check else {
         return Err(CompileError::Invalid(format!(
             "constraint {} on {} has no check expression",
             c.name, c.table
         )));
     };
-    if d == Dialect::Sqlite {
-        return unsupported(
-            format!("create constraint {} on {}", c.name, c.table),
-            "SQLite cannot add a constraint to an existing table; declare it in create_table with t.check(name, expr)",
-        );
-    }
-    Ok(format!(
-        "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({check})",
-        quote(d, &c.table),
-        quote(d, &c.name)
-    ))
+    backend.ddl.create_constraint(backend.dialect, c, check)
 }
 
 #[cfg(test)]

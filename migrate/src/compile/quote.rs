@@ -4,8 +4,5 @@ use quarry_query::Dialect;
 
 /// `ident` quoted for `dialect` (`"x"` or `` `x` ``, inner quotes doubled).
 pub(crate) fn quote(dialect: Dialect, ident: &str) -> String {
-    match dialect {
-        Dialect::MySql => format!("`{}`", ident.replace('`', "``")),
-        _ => format!("\"{}\"", ident.replace('"', "\"\"")),
-    }
+    dialect.quoted(ident)
 }

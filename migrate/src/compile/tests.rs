@@ -6,10 +6,7 @@ use crate::commands::Commands;
 use crate::types::{references, OnDelete, Type};
 
 fn backend(dialect: Dialect, name: &'static str) -> Db {
-    Db {
-        dialect,
-        name: name.to_string(),
-    }
+    Db::new(dialect, name)
 }
 
 fn pg() -> Db {

@@ -11,10 +11,10 @@
 
 use super::report::Event;
 use super::versions::TABLE;
-use crate::compile::quote;
+use crate::compile::{quote, Db, MigrationLock};
 use crate::error::{MigrateError, Result};
 use quarry_core::{Value, ValueType};
-use quarry_query::{Dialect, Repo};
+use quarry_query::Repo;
 use std::time::{Duration, Instant};
 
 /// A constant first key for Postgres advisory locks ("quar").
@@ -28,10 +28,11 @@ pub(crate) async fn acquire<R: Repo>(
     timeout: Duration,
     emit: &(dyn Fn(Event) + Send + Sync),
 ) -> Result<()> {
-    let d = session.driver().backend().dialect;
+    let backend = session.driver().backend();
+    let d = backend.dialect;
     let started = Instant::now();
-    match d {
-        Dialect::Postgres => {
+    match Db::of(backend).ddl.migration_lock() {
+        MigrationLock::AdvisoryXact => {
             let sql = format!(
                 "SELECT pg_try_advisory_xact_lock({PG_KEY}, hashtext(COALESCE(current_schema(), '')))"
             );
@@ -57,7 +58,7 @@ pub(crate) async fn acquire<R: Repo>(
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
-        Dialect::MySql => {
+        MigrationLock::NamedLock => {
             let sql = format!("SELECT GET_LOCK({MYSQL_NAME}, ?)");
             let try_lock = |secs: i64| {
                 let sql = sql.clone();
@@ -84,7 +85,7 @@ pub(crate) async fn acquire<R: Repo>(
                 seconds: timeout.as_secs(),
             })
         }
-        Dialect::Sqlite => {
+        MigrationLock::WriteLock => {
             let sql = format!(
                 "DELETE FROM {} WHERE {} IS NULL",
                 quote(d, TABLE),
@@ -99,7 +100,7 @@ pub(crate) async fn acquire<R: Repo>(
 /// Releases what [`acquire`] took where ending the transaction does not
 /// (MySQL's `GET_LOCK`).
 pub(crate) async fn release<R: Repo>(session: &R) -> Result<()> {
-    if session.driver().backend().dialect == Dialect::MySql {
+    if Db::of(session.driver().backend()).ddl.migration_lock() == MigrationLock::NamedLock {
         let sql = format!("SELECT RELEASE_LOCK({MYSQL_NAME})");
         session.query_raw(&sql, vec![], &[ValueType::I64]).await?;
     }

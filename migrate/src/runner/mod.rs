@@ -27,7 +27,7 @@ pub use versions::TABLE;
 
 use crate::command::Command;
 use crate::commands::Commands;
-use crate::compile::{compile, CompileError, Db};
+use crate::compile::{compile, CompileError, Db, MigrationLock};
 use crate::error::{MigrateError, Result};
 use crate::migration::Migration;
 use quarry_query::{Backend, Repo, Transaction};
@@ -156,7 +156,8 @@ impl<'a, R: Repo> Migrator<'a, R> {
     /// Runs migrations in `direction` as far as `target`.
     pub async fn run(&self, direction: Direction, target: Target) -> Result<Report> {
         let backend = self.repo.driver().backend().clone();
-        if backend.dialect == quarry_query::Dialect::Sqlite {
+        let write_lock = Db::of(&backend).ddl.migration_lock() == MigrationLock::WriteLock;
+        if write_lock {
             // SQLite's lock is a write to this table, so it must exist first.
             versions::ensure(self.repo).await?;
         }
@@ -178,7 +179,7 @@ impl<'a, R: Repo> Migrator<'a, R> {
         target: Target,
     ) -> Result<Report> {
         lock::acquire(session, self.lock_timeout, &|e| self.emit(e)).await?;
-        if backend.dialect != quarry_query::Dialect::Sqlite {
+        if Db::of(backend).ddl.migration_lock() != MigrationLock::WriteLock {
             versions::ensure(session).await?;
         }
         let applied: BTreeSet<i64> = versions::applied(session).await?;

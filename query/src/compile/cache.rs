@@ -7,10 +7,11 @@
 //! every time. So a hit can never bind values in the wrong places.
 //!
 //! Two levels: a per-thread map, checked without any lock, in front of a shared
-//! map that fills it.
+//! map that fills it. A key starts with its dialect ([`Op::Dialect`]), so each
+//! dialect's SQL of a shape has an entry of its own.
 
 use crate::dialect::Dialect;
-use crate::ir::Op;
+use crate::ir::{Name, Op};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -49,7 +50,7 @@ impl Hasher for ShapeHasher {
 
 type Build = BuildHasherDefault<ShapeHasher>;
 
-/// What the cache holds for one dialect of a shape.
+/// What the cache holds for a shape of one dialect.
 #[derive(Clone, Default)]
 enum Slot {
     #[default]
@@ -58,7 +59,7 @@ enum Slot {
     Sql(Arc<str>),
 }
 
-type Shapes = HashMap<Vec<Op>, [Slot; 3], Build>;
+type Shapes = HashMap<Vec<Op>, Slot, Build>;
 
 fn shared() -> &'static RwLock<Shapes> {
     static CACHE: OnceLock<RwLock<Shapes>> = OnceLock::new();
@@ -68,14 +69,6 @@ fn shared() -> &'static RwLock<Shapes> {
 thread_local! {
     static LOCAL: RefCell<Shapes> = RefCell::new(HashMap::default());
     static BYPASS: Cell<bool> = const { Cell::new(false) };
-}
-
-fn slot(dialect: Dialect) -> usize {
-    match dialect {
-        Dialect::Postgres => 0,
-        Dialect::MySql => 1,
-        Dialect::Sqlite => 2,
-    }
 }
 
 /// Runs `f` with the SQL cache bypassed on this thread: every query is compiled
@@ -111,27 +104,25 @@ fn read(slot: Option<&Slot>) -> Option<Lookup> {
     }
 }
 
-fn put(map: &mut Shapes, dialect: Dialect, shape: &[Op], value: Slot) {
+fn put(map: &mut Shapes, shape: &[Op], value: Slot) {
     if map.len() >= MAX_SHAPES {
         map.clear();
     }
     match map.get_mut(shape) {
-        Some(slots) => slots[slot(dialect)] = value,
+        Some(slot) => *slot = value,
         None => {
-            let mut slots: [Slot; 3] = Default::default();
-            slots[slot(dialect)] = value;
-            map.insert(shape.to_vec(), slots);
+            map.insert(shape.to_vec(), value);
         }
     }
 }
 
-/// Looks `shape` up (by slice: no allocation on a hit).
-pub(crate) fn lookup(dialect: Dialect, shape: &[Op]) -> Lookup {
+/// Looks `shape` (a key begun by [`with_key_buffer`]) up, by slice: no
+/// allocation on a hit.
+pub(crate) fn lookup(shape: &[Op]) -> Lookup {
     if BYPASS.with(Cell::get) {
         return Lookup::Uncacheable;
     }
-    let i = slot(dialect);
-    if let Some(found) = LOCAL.with(|l| read(l.borrow().get(shape).map(|s| &s[i]))) {
+    if let Some(found) = LOCAL.with(|l| read(l.borrow().get(shape))) {
         return found;
     }
     let found = {
@@ -139,12 +130,12 @@ pub(crate) fn lookup(dialect: Dialect, shape: &[Op]) -> Lookup {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         };
-        guard.get(shape).map(|s| s[i].clone())
+        guard.get(shape).cloned()
     };
     match found {
         Some(slot @ (Slot::Sql(_) | Slot::Uncacheable)) => {
             let out = read(Some(&slot)).unwrap_or(Lookup::Miss);
-            LOCAL.with(|l| put(&mut l.borrow_mut(), dialect, shape, slot));
+            LOCAL.with(|l| put(&mut l.borrow_mut(), shape, slot));
             out
         }
         _ => Lookup::Miss,
@@ -152,7 +143,7 @@ pub(crate) fn lookup(dialect: Dialect, shape: &[Op]) -> Lookup {
 }
 
 /// Records a compiled shape: its SQL, or `None` when it must not be cached.
-pub(crate) fn store(dialect: Dialect, shape: &[Op], sql: Option<Arc<str>>) {
+pub(crate) fn store(shape: &[Op], sql: Option<Arc<str>>) {
     if BYPASS.with(Cell::get) {
         return;
     }
@@ -165,25 +156,27 @@ pub(crate) fn store(dialect: Dialect, shape: &[Op], sql: Option<Arc<str>>) {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         };
-        put(&mut guard, dialect, shape, value.clone());
+        put(&mut guard, shape, value.clone());
     }
-    LOCAL.with(|l| put(&mut l.borrow_mut(), dialect, shape, value));
+    LOCAL.with(|l| put(&mut l.borrow_mut(), shape, value));
 }
 
 thread_local! {
     static KEY: RefCell<Vec<Op>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs `f` with this thread's reusable key buffer, cleared.
-pub(crate) fn with_key_buffer<T>(f: impl FnOnce(&mut Vec<Op>) -> T) -> T {
+/// Runs `f` with this thread's reusable key buffer, holding only the key's
+/// first operation: its dialect.
+pub(crate) fn with_key_buffer<T>(dialect: Dialect, f: impl FnOnce(&mut Vec<Op>) -> T) -> T {
     KEY.with(|k| match k.try_borrow_mut() {
         Ok(mut buf) => {
             buf.clear();
+            buf.push(Op::Dialect(Name(dialect.name())));
             f(&mut buf)
         }
         // Re-entered (a subquery compiled while a key is being built): use a
         // fresh buffer.
-        Err(_) => f(&mut Vec::new()),
+        Err(_) => f(&mut vec![Op::Dialect(Name(dialect.name()))]),
     })
 }
 
@@ -198,9 +191,9 @@ pub(crate) fn text(
     if is_bypassed() {
         return write();
     }
-    let found = with_key_buffer(|buf| {
+    let found = with_key_buffer(dialect, |buf| {
         key(buf);
-        match lookup(dialect, buf) {
+        match lookup(buf) {
             Lookup::Hit(sql) => Ok(sql),
             Lookup::Uncacheable | Lookup::Miss => Err(buf.clone()),
         }
@@ -209,7 +202,7 @@ pub(crate) fn text(
         Ok(sql) => sql,
         Err(shape) => {
             let sql = write();
-            store(dialect, &shape, Some(sql.clone()));
+            store(&shape, Some(sql.clone()));
             sql
         }
     }

@@ -22,9 +22,9 @@ impl Parts {
                 None => dialect.build(&self.to_select(dialect), self.from),
             };
         }
-        let found = crate::compile::cache::with_key_buffer(|shape| {
+        let found = cache::with_key_buffer(dialect, |shape| {
             self.key(dialect, shape);
-            match crate::compile::cache::lookup(dialect, shape) {
+            match cache::lookup(shape) {
                 crate::compile::cache::Lookup::Hit(sql) => Ok(sql),
                 crate::compile::cache::Lookup::Uncacheable => Err(None),
                 crate::compile::cache::Lookup::Miss => Err(Some(shape.clone())),
@@ -36,7 +36,7 @@ impl Parts {
             Err(Some(shape)) => {
                 let sql: Option<std::sync::Arc<str>> =
                     crate::sql::write_select(&self, dialect).map(Into::into);
-                crate::compile::cache::store(dialect, &shape, sql.clone());
+                cache::store(&shape, sql.clone());
                 match sql {
                     Some(sql) => self.with_sql(dialect, sql),
                     None => dialect.build(&self.to_select(dialect), self.from),

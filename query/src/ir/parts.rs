@@ -74,9 +74,9 @@ impl Parts {
 
     /// LIMIT as sent: MySQL and SQLite need a LIMIT before an OFFSET.
     pub(crate) fn effective_limit(&self, dialect: Dialect) -> Option<u64> {
-        match (self.limit, self.offset, dialect) {
-            (None, Some(_), Dialect::MySql | Dialect::Sqlite) => Some(i64::MAX as u64),
-            (l, _, _) => l,
+        match (self.limit, self.offset) {
+            (None, Some(_)) => dialect.limit_for_offset(),
+            (l, _) => l,
         }
     }
 

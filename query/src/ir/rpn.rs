@@ -99,7 +99,7 @@ impl Rpn {
     /// Pushes this expression's shape onto a cache key. On Postgres an array IN
     /// list has one shape whatever its length.
     pub(crate) fn key(&self, dialect: Dialect, key: &mut Vec<Op>) {
-        if dialect == Dialect::Postgres && self.ops.iter().any(|o| matches!(o, Op::InArray(_))) {
+        if dialect.binds_arrays() && self.ops.iter().any(|o| matches!(o, Op::InArray(_))) {
             key.extend(self.ops.iter().map(|o| match o {
                 Op::InArray(_) => Op::InArray(0),
                 other => *other,

@@ -52,7 +52,7 @@ impl Rpn {
         let mut subs = std::mem::take(&mut this.subs).into_iter();
         for op in &this.ops {
             match *op {
-                Op::InArray(n) if dialect == Dialect::Postgres => {
+                Op::InArray(n) if dialect.binds_arrays() => {
                     let items = values
                         .by_ref()
                         .take(n as usize)

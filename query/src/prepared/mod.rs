@@ -105,7 +105,9 @@ pub struct Prepared<T, P> {
     /// Whether the query tests a list argument (its SQL outside Postgres then
     /// depends on the lists' lengths).
     has_lists: bool,
-    plans: [OnceLock<Plan>; 3],
+    /// The plan of the first dialect it ran on whose SQL does not depend on
+    /// list lengths (a program talks to one database): read without a lock.
+    first: OnceLock<(Dialect, Plan)>,
     by_lengths: Mutex<ByLengths>,
     _params: PhantomData<fn() -> P>,
 }
@@ -121,7 +123,7 @@ impl<T: Template, P: ParamList> Prepared<T, P> {
         Prepared {
             template,
             has_lists,
-            plans: Default::default(),
+            first: OnceLock::new(),
             by_lengths: Mutex::new(HashMap::new()),
             _params: PhantomData,
         }
@@ -138,23 +140,25 @@ impl<T: Template, P: ParamList> Prepared<T, P> {
     /// The statement for `dialect` with `args`.
     fn statement(&self, dialect: Dialect, args: Vec<ArgValue>) -> Result<Statement, Error> {
         let parts = self.template.parts();
-        if !self.has_lists || dialect == Dialect::Postgres {
-            let i = match dialect {
-                Dialect::Postgres => 0,
-                Dialect::MySql => 1,
-                Dialect::Sqlite => 2,
-            };
-            let plan =
-                self.plans[i].get_or_init(|| Plan::new(parts, dialect, P::COUNT, Vec::new()));
-            return plan.statement(parts, dialect, args);
+        let by_length = self.has_lists && !dialect.binds_arrays();
+        if !by_length {
+            let (d, plan) = self
+                .first
+                .get_or_init(|| (dialect, Plan::new(parts, dialect, P::COUNT, Vec::new())));
+            if *d == dialect {
+                return plan.statement(parts, dialect, args);
+            }
         }
-        let lengths: Vec<u32> = args
-            .iter()
-            .map(|a| match a {
-                ArgValue::List(items, _) => items.len() as u32,
-                ArgValue::One(_) => 0,
-            })
-            .collect();
+        let lengths: Vec<u32> = if by_length {
+            args.iter()
+                .map(|a| match a {
+                    ArgValue::List(items, _) => u32::try_from(items.len()).unwrap_or(u32::MAX),
+                    ArgValue::One(_) => 0,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let key = (dialect, lengths);
         let found = self.lengths().get(&key).cloned();
         let plan = match found {

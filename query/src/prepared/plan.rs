@@ -120,7 +120,7 @@ impl Plan {
             match (slot, a) {
                 (Slot::Arg { .. }, ArgValue::One(v)) => values.push(crate::sql_value::to_sea(v)),
                 (Slot::List { .. }, ArgValue::List(items, ty)) => {
-                    if dialect == Dialect::Postgres {
+                    if dialect.binds_arrays() {
                         values.push(array(items, ty));
                     } else {
                         values.extend(items);

@@ -4,7 +4,6 @@
 //! same left-associative connective on the left.
 
 use super::SqlBuf;
-use crate::dialect::Dialect;
 use crate::ir::{Dir, Nulls, Op, Rpn};
 use smallvec::SmallVec;
 
@@ -100,7 +99,12 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Like
         | Op::NotLike => 2,
         Op::Between => 3,
-        Op::Section(_) | Op::From(_) | Op::Root(..) | Op::Join(..) | Op::Tail(..) => return None,
+        Op::Section(_)
+        | Op::From(_)
+        | Op::Dialect(_)
+        | Op::Root(..)
+        | Op::Join(..)
+        | Op::Tail(..) => return None,
     })
 }
 
@@ -189,7 +193,7 @@ impl<'a> Writer<'a> {
             buf.push(if first { " ORDER BY " } else { ", " });
             first = false;
             let root = i.checked_sub(1)?;
-            if buf.dialect() == Dialect::MySql && nulls != Nulls::Default {
+            if !buf.dialect().nulls_ordering() && nulls != Nulls::Default {
                 let start = self.nodes.get(root)?.0 as usize;
                 if self.rpn.ops.get(start..=root)?.iter().any(|o| {
                     matches!(
@@ -213,7 +217,7 @@ impl<'a> Writer<'a> {
             }
             self.node(root, buf)?;
             buf.push(if dir == Dir::Asc { " ASC" } else { " DESC" });
-            if buf.dialect() != Dialect::MySql {
+            if buf.dialect().nulls_ordering() {
                 match nulls {
                     Nulls::Default => {}
                     Nulls::First => buf.push(" NULLS FIRST"),
@@ -262,14 +266,10 @@ impl<'a> Writer<'a> {
     fn cast(&self, i: usize, func: &str, integer: bool, buf: &mut SqlBuf) -> Option<()> {
         buf.push("CAST(");
         self.call(i, func, buf)?;
-        buf.push(match (buf.dialect(), integer) {
-            (Dialect::Postgres, true) => " AS BIGINT)",
-            (Dialect::Postgres, false) => " AS DOUBLE PRECISION)",
-            (Dialect::MySql, true) => " AS SIGNED)",
-            (Dialect::MySql, false) => " AS DOUBLE)",
-            (Dialect::Sqlite, true) => " AS INTEGER)",
-            (Dialect::Sqlite, false) => " AS REAL)",
-        });
+        let (int, float) = buf.dialect().aggregate_casts();
+        buf.push(" AS ");
+        buf.push(if integer { int } else { float });
+        buf.push(")");
         Some(())
     }
 
@@ -333,7 +333,7 @@ impl<'a> Writer<'a> {
                 buf.push(" AND ");
                 self.operand(high, Kind::And, buf)?;
             }
-            Op::InArray(_) | Op::ParamIn(_) if buf.dialect() == Dialect::Postgres => {
+            Op::InArray(_) | Op::ParamIn(_) if buf.dialect().binds_arrays() => {
                 let [x] = self.operands::<1>(i)?;
                 self.operand(x, Kind::Compare, buf)?;
                 buf.push(" = ANY(");
@@ -377,6 +377,7 @@ impl<'a> Writer<'a> {
             | Op::OrderItem(..)
             | Op::Section(_)
             | Op::From(_)
+            | Op::Dialect(_)
             | Op::Root(..)
             | Op::Join(..)
             | Op::Tail(..) => return None,

@@ -70,7 +70,7 @@ impl Rpn {
                     let low = pop(&mut stack);
                     pop(&mut stack).between(low, high)
                 }
-                Op::InArray(n) if dialect == Dialect::Postgres => {
+                Op::InArray(n) if dialect.binds_arrays() => {
                     let items: Vec<sea_query::Value> = values
                         .by_ref()
                         .take(n as usize)
@@ -133,9 +133,12 @@ impl Rpn {
                     orders.push((pop(&mut stack), order, nulls));
                     continue;
                 }
-                Op::Section(_) | Op::From(_) | Op::Root(..) | Op::Join(..) | Op::Tail(..) => {
-                    continue
-                }
+                Op::Section(_)
+                | Op::From(_)
+                | Op::Dialect(_)
+                | Op::Root(..)
+                | Op::Join(..)
+                | Op::Tail(..) => continue,
             };
             stack.push(e);
         }
@@ -157,15 +160,8 @@ pub(crate) struct Built {
 /// Sums and averages cast so every database returns the same type (Postgres and
 /// MySQL return DECIMAL/NUMERIC otherwise).
 pub(crate) fn cast(call: Expr, dialect: Dialect, integer: bool) -> Expr {
-    match dialect {
-        Dialect::Postgres => call.cast_as(if integer {
-            "BIGINT"
-        } else {
-            "DOUBLE PRECISION"
-        }),
-        Dialect::MySql => call.cast_as(if integer { "SIGNED" } else { "DOUBLE" }),
-        Dialect::Sqlite => call.cast_as(if integer { "INTEGER" } else { "REAL" }),
-    }
+    let (int, float) = dialect.aggregate_casts();
+    call.cast_as(if integer { int } else { float })
 }
 
 impl Parts {

@@ -51,22 +51,7 @@ impl SqlBuf {
 
     /// A quoted identifier (the quote character doubled inside it).
     pub(crate) fn ident(&mut self, name: &str) {
-        let q = match self.dialect {
-            Dialect::MySql => '`',
-            Dialect::Postgres | Dialect::Sqlite => '"',
-        };
-        self.sql.push(q);
-        if name.contains(q) {
-            for ch in name.chars() {
-                if ch == q {
-                    self.sql.push(q);
-                }
-                self.sql.push(ch);
-            }
-        } else {
-            self.sql.push_str(name);
-        }
-        self.sql.push(q);
+        self.dialect.write_ident(&mut self.sql, name);
     }
 
     /// `"table"."column"`.
@@ -76,33 +61,10 @@ impl SqlBuf {
         self.ident(column);
     }
 
-    /// The next placeholder: `$n` on Postgres, `?` elsewhere.
+    /// The next placeholder (`$n` on Postgres, `?` elsewhere).
     pub(crate) fn param(&mut self) {
-        match self.dialect {
-            Dialect::Postgres => {
-                self.params += 1;
-                self.sql.push('$');
-                push_u32(&mut self.sql, self.params);
-            }
-            Dialect::MySql | Dialect::Sqlite => self.sql.push('?'),
-        }
-    }
-}
-
-/// Writes `n` in decimal without going through `fmt`.
-fn push_u32(out: &mut String, mut n: u32) {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for d in &digits[i..] {
-        out.push(char::from(*d));
+        self.params += 1;
+        self.dialect.write_placeholder(&mut self.sql, self.params);
     }
 }
 

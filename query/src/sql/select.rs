@@ -3,7 +3,6 @@
 
 use super::expr::Writer;
 use super::SqlBuf;
-use crate::dialect::Dialect;
 use crate::ir::Rpn;
 use crate::ir::{JoinKind, LockStrength, LockWait, Parts};
 
@@ -87,11 +86,8 @@ fn condition(rpn: &Rpn, keyword: &str, buf: &mut SqlBuf) -> Option<()> {
 /// The row lock clause; SQLite has none (queries asking for one are refused
 /// before they are compiled).
 fn lock(strength: LockStrength, wait: LockWait, buf: &mut SqlBuf) {
-    let phrase = match (buf.dialect(), strength) {
-        (Dialect::Sqlite, _) => return,
-        (_, LockStrength::Update) => " FOR UPDATE",
-        (Dialect::MySql, LockStrength::Share) => " LOCK IN SHARE MODE",
-        (Dialect::Postgres, LockStrength::Share) => " FOR SHARE",
+    let Some(phrase) = buf.dialect().lock_clause(strength == LockStrength::Share) else {
+        return;
     };
     buf.push(phrase);
     match wait {

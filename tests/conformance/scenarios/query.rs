@@ -449,7 +449,7 @@ pub async fn select_into_struct(db: &Db) -> R {
     Ok(())
 }
 
-#[derive(FromRow, Debug, PartialEq)]
+#[derive(FromTuple, Debug, PartialEq)]
 struct Listing2 {
     product: String,
     store: String,

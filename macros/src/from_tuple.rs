@@ -1,4 +1,4 @@
-//! Expansion of `#[derive(FromRow)]`: `From<(field types, in order)>` for a struct,
+//! Expansion of `#[derive(FromTuple)]`: `From<(field types, in order)>` for a struct,
 //! so a query's projection can be decoded into it (`select(..).as_struct::<T>()`).
 
 use proc_macro2::TokenStream;
@@ -10,19 +10,19 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
     let Data::Struct(data) = &input.data else {
         return Err(syn::Error::new(
             name.span(),
-            "#[derive(FromRow)] only works on structs",
+            "#[derive(FromTuple)] only works on structs",
         ));
     };
     let Fields::Named(named) = &data.fields else {
         return Err(syn::Error::new(
             name.span(),
-            "#[derive(FromRow)] needs a struct with named fields",
+            "#[derive(FromTuple)] needs a struct with named fields",
         ));
     };
     if named.named.is_empty() {
         return Err(syn::Error::new(
             name.span(),
-            "#[derive(FromRow)] needs at least one field",
+            "#[derive(FromTuple)] needs at least one field",
         ));
     }
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();

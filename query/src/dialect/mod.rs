@@ -1,0 +1,262 @@
+//! SQL dialects: one [`SqlDialect`] trait whose default methods write standard
+//! SQL, and one file per database overriding only what differs
+//! ([`postgres`], [`mysql`], [`sqlite`]), the way sea-query's backends are.
+//!
+//! [`Dialect`] is the copyable handle the rest of quarry passes around; its
+//! constants name the built-in dialects:
+//!
+//! ```
+//! use quarry_query::Dialect;
+//! assert_eq!(Dialect::Postgres.name(), "PostgreSQL");
+//! assert_eq!(Dialect::MySql.quote(), '`');
+//! assert_ne!(Dialect::Sqlite, Dialect::Postgres);
+//! ```
+//!
+//! An adapter for another database that speaks one of these dialects with a
+//! few differences implements [`SqlDialect`] (overriding what differs) and
+//! hands out `Dialect::new(&ITS_DIALECT)`.
+
+pub mod mysql;
+pub mod postgres;
+pub mod sqlite;
+
+use crate::statement::Statement;
+use sea_query::{
+    MysqlQueryBuilder, PostgresQueryBuilder, QueryStatementBuilder, SchemaStatementBuilder,
+    SqliteQueryBuilder,
+};
+use std::fmt;
+
+/// Which of sea-query's builders writes a dialect's statements that quarry
+/// does not write itself (DDL, and the few query shapes its writer declines).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SeaBuilder {
+    /// `PostgresQueryBuilder`.
+    Postgres,
+    /// `MysqlQueryBuilder`.
+    MySql,
+    /// `SqliteQueryBuilder`.
+    Sqlite,
+}
+
+/// What quarry needs to know to write SQL for one database. Every method but
+/// the first two has a default: standard SQL, as Postgres writes it.
+pub trait SqlDialect: Send + Sync + 'static {
+    /// The dialect's name (`PostgreSQL`, `MySQL`, `SQLite`): unique among
+    /// dialects, it identifies the dialect (equality, caches).
+    fn name(&self) -> &'static str;
+
+    /// sea-query's builder for the statements quarry does not write itself.
+    fn sea_builder(&self) -> SeaBuilder;
+
+    /// The identifier quote character.
+    fn quote(&self) -> char {
+        '"'
+    }
+
+    /// Appends placeholder number `n` (1-based) to `sql`.
+    fn write_placeholder(&self, sql: &mut String, n: u32) {
+        let _ = n;
+        sql.push('?');
+    }
+
+    /// True when an IN list can be bound as one array parameter
+    /// (`x = ANY($1)`), so one SQL text serves every list length.
+    fn binds_arrays(&self) -> bool {
+        false
+    }
+
+    /// The LIMIT sent with an OFFSET that has none (MySQL and SQLite need
+    /// one), or `None` when an OFFSET may stand alone.
+    fn limit_for_offset(&self) -> Option<u64> {
+        None
+    }
+
+    /// The types sums and averages are cast to, so every database returns the
+    /// same Rust type: (integer, floating point).
+    fn aggregate_casts(&self) -> (&'static str, &'static str) {
+        ("BIGINT", "DOUBLE PRECISION")
+    }
+
+    /// The row lock clause of a SELECT (`FOR UPDATE`, or with `share` a
+    /// shared lock), or `None` when the database has row
+    /// locks of no kind (queries asking for one are refused before).
+    fn lock_clause(&self, share: bool) -> Option<&'static str> {
+        Some(if share { " FOR SHARE" } else { " FOR UPDATE" })
+    }
+
+    /// True when ORDER BY takes `NULLS FIRST` / `NULLS LAST`; otherwise
+    /// quarry sorts on `expr IS NULL` first.
+    fn nulls_ordering(&self) -> bool {
+        true
+    }
+
+    /// True when sea-query's builder drops an INSERT's RETURNING clause (its
+    /// MySQL builder: MariaDB has one), so quarry writes the clause itself.
+    fn writes_insert_returning(&self) -> bool {
+        false
+    }
+}
+
+/// A SQL dialect: a copyable handle to a [`SqlDialect`]. Equal when their
+/// names are.
+#[derive(Clone, Copy)]
+pub struct Dialect(&'static dyn SqlDialect);
+
+#[allow(non_upper_case_globals)]
+impl Dialect {
+    /// PostgreSQL.
+    pub const Postgres: Dialect = Dialect(&postgres::Postgres);
+    /// MySQL and MariaDB.
+    pub const MySql: Dialect = Dialect(&mysql::MySql);
+    /// SQLite.
+    pub const Sqlite: Dialect = Dialect(&sqlite::Sqlite);
+
+    /// The handle of a dialect of an adapter's own.
+    pub const fn new(dialect: &'static dyn SqlDialect) -> Self {
+        Dialect(dialect)
+    }
+
+    /// Builds `stmt` for this dialect: SQL text with placeholders, and the values.
+    ///
+    /// ```
+    /// use quarry_query::{Dialect, sea_query::{Query, ExprTrait, Expr}};
+    /// let mut q = Query::select();
+    /// q.column("id").from("users").and_where(Expr::col("id").eq(1));
+    /// assert_eq!(&*Dialect::Postgres.build(&q, "users").sql, r#"SELECT "id" FROM "users" WHERE "id" = $1"#);
+    /// assert_eq!(&*Dialect::MySql.build(&q, "users").sql, "SELECT `id` FROM `users` WHERE `id` = ?");
+    /// assert_eq!(&*Dialect::Sqlite.build(&q, "users").sql, r#"SELECT "id" FROM "users" WHERE "id" = ?"#);
+    /// ```
+    pub fn build<Q: QueryStatementBuilder>(self, stmt: &Q, table: &'static str) -> Statement {
+        let (sql, values) = self.build_parts(stmt);
+        Statement::new(sql, values, table)
+    }
+
+    /// Builds `stmt` into SQL text and sea-query values.
+    pub fn build_parts<Q: QueryStatementBuilder>(
+        self,
+        stmt: &Q,
+    ) -> (String, Vec<sea_query::Value>) {
+        let (sql, values) = match self.0.sea_builder() {
+            SeaBuilder::Postgres => stmt.build_any(&PostgresQueryBuilder),
+            SeaBuilder::MySql => stmt.build_any(&MysqlQueryBuilder),
+            SeaBuilder::Sqlite => stmt.build_any(&SqliteQueryBuilder),
+        };
+        (sql, values.0)
+    }
+
+    /// Builds a sea-query DDL statement.
+    pub fn build_schema<S: SchemaStatementBuilder>(self, stmt: &S) -> String {
+        match self.0.sea_builder() {
+            SeaBuilder::Postgres => stmt.build(PostgresQueryBuilder),
+            SeaBuilder::MySql => stmt.build(MysqlQueryBuilder),
+            SeaBuilder::Sqlite => stmt.build(SqliteQueryBuilder),
+        }
+    }
+
+    /// Builds an INSERT, with a RETURNING clause listing `returning` when given
+    /// (written by quarry where sea-query's builder drops it).
+    pub fn build_insert(
+        self,
+        stmt: &sea_query::InsertStatement,
+        returning: Option<&[&'static str]>,
+        table: &'static str,
+    ) -> Statement {
+        let by_text = self.writes_insert_returning();
+        let mut stmt = stmt.clone();
+        if let (Some(cols), false) = (returning, by_text) {
+            stmt.returning(sea_query::Query::returning().columns(cols.iter().copied()));
+        }
+        let (mut sql, values) = self.build_parts(&stmt);
+        if let (Some(cols), true) = (returning, by_text) {
+            sql.push_str(" RETURNING ");
+            for (i, c) in cols.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                self.write_ident(&mut sql, c);
+            }
+        }
+        Statement::new(sql, values, table)
+    }
+
+    /// Appends `name` quoted (the quote character doubled inside it).
+    ///
+    /// ```
+    /// let mut sql = String::new();
+    /// quarry_query::Dialect::MySql.write_ident(&mut sql, "a`b");
+    /// assert_eq!(sql, "`a``b`");
+    /// ```
+    pub fn write_ident(self, sql: &mut String, name: &str) {
+        let q = self.quote();
+        sql.push(q);
+        if name.contains(q) {
+            for ch in name.chars() {
+                if ch == q {
+                    sql.push(q);
+                }
+                sql.push(ch);
+            }
+        } else {
+            sql.push_str(name);
+        }
+        sql.push(q);
+    }
+
+    /// `name` quoted, as a new string.
+    pub fn quoted(self, name: &str) -> String {
+        let mut sql = String::with_capacity(name.len() + 2);
+        self.write_ident(&mut sql, name);
+        sql
+    }
+}
+
+impl std::ops::Deref for Dialect {
+    type Target = dyn SqlDialect;
+    fn deref(&self) -> &Self::Target {
+        self.0
+    }
+}
+
+impl PartialEq for Dialect {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name() == other.0.name()
+    }
+}
+
+impl Eq for Dialect {}
+
+impl std::hash::Hash for Dialect {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.name().hash(state);
+    }
+}
+
+impl fmt::Debug for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name())
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name())
+    }
+}
+
+/// Writes `n` in decimal without going through `fmt`.
+pub(crate) fn push_u32(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for d in &digits[i..] {
+        out.push(char::from(*d));
+    }
+}
