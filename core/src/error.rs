@@ -1,6 +1,6 @@
 //! quarry's one error type.
 
-use crate::changeset::FieldError;
+use crate::field_error::FieldError;
 use crate::value::ValueType;
 use std::any::Any;
 use std::fmt;

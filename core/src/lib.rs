@@ -9,6 +9,7 @@ pub mod changeset;
 pub mod column;
 pub mod error;
 pub mod field;
+pub mod field_error;
 pub mod row;
 pub mod schema;
 pub mod timestamp;

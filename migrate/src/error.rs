@@ -1,6 +1,6 @@
 //! The migration errors.
 
-use crate::runner::Direction;
+use crate::migration::Direction;
 
 /// Everything that can go wrong defining or running migrations. Each message is
 /// one line naming the migration (and statement) concerned.

@@ -1,6 +1,7 @@
 //! The [`Migration`] trait.
 
 use crate::commands::Commands;
+use std::fmt;
 
 /// One migration: a version (a UTC timestamp `YYYYMMDDhhmmss`, as
 /// `quarry gen migration` writes it), a name, and either `change` (reversed
@@ -62,5 +63,23 @@ impl<M: Migration + ?Sized> Migration for Box<M> {
     }
     fn down(&self, m: &mut Commands) {
         (**self).down(m)
+    }
+}
+
+/// Up (migrate) or down (rollback).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Apply pending migrations.
+    Up,
+    /// Revert applied migrations.
+    Down,
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+        })
     }
 }

@@ -229,14 +229,36 @@ fn list<L, B>(
     ))
 }
 
-fn subquery<L, P: crate::select::Projection>(
-    col: Op,
-    sub: crate::select::Select<P>,
-    op: Op,
-) -> Cond<L> {
+fn subquery<L, T>(col: Op, sub: impl Subquery<T>, op: Op) -> Cond<L> {
     let mut rpn = Rpn::op(col);
-    rpn.push_sub(sub.into_parts_only(), op);
+    rpn.push_sub(sub.into_parts(), op);
     Cond::new(rpn)
+}
+
+/// A subquery a column holding `T` can be tested against with
+/// [`ColumnExt::in_subquery`]: a [`Select`](crate::Select) of one column whose
+/// values compare with `T`.
+#[diagnostic::on_unimplemented(
+    message = "this subquery's values cannot be compared with a column of type `{T}`",
+    label = "expected a query selecting one column comparable with `{T}`"
+)]
+pub trait Subquery<T> {
+    /// The subquery's parts.
+    #[doc(hidden)]
+    fn into_parts(self) -> crate::ir::Parts;
+}
+
+/// A list argument that can be tested against a column holding `T` (with
+/// [`ColumnExt::in_param`]): a [`ListParam`](crate::ListParam) of `T`'s type
+/// (the column may be `Option<T>`).
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` cannot be tested against a column of type `{T}`",
+    label = "expected a ListParam of the column's type `{T}`"
+)]
+pub trait ListArg<T> {
+    /// The argument's number.
+    #[doc(hidden)]
+    fn number(self) -> u16;
 }
 
 /// Conditions and orderings on a typed column (of a schema or of an alias). In
@@ -305,25 +327,17 @@ pub trait ColumnExt: ColumnRef {
     /// `col IN (list argument)` of a [`Prepared`](crate::Prepared) query: the
     /// list is given each time the query runs (one array on Postgres); an
     /// empty list matches nothing.
-    fn in_param(self, list: impl crate::prepared::ListArg<Self::Value>) -> Cond<Self::Mentions> {
+    fn in_param(self, list: impl ListArg<Self::Value>) -> Cond<Self::Mentions> {
         let mut rpn = Rpn::op(self.col());
         rpn.push(Op::ParamIn(list.number()));
         Cond::new(rpn)
     }
     /// `col IN (subquery)`; the subquery selects one column of a comparable type.
-    fn in_subquery<P>(self, sub: crate::select::Select<P>) -> Cond<Self::Mentions>
-    where
-        P: crate::select::Projection,
-        P::Output: Comparable<Self::Value>,
-    {
+    fn in_subquery(self, sub: impl Subquery<Self::Value>) -> Cond<Self::Mentions> {
         subquery(self.col(), sub, Op::InSub)
     }
     /// `col NOT IN (subquery)`.
-    fn not_in_subquery<P>(self, sub: crate::select::Select<P>) -> Cond<Self::Mentions>
-    where
-        P: crate::select::Projection,
-        P::Output: Comparable<Self::Value>,
-    {
+    fn not_in_subquery(self, sub: impl Subquery<Self::Value>) -> Cond<Self::Mentions> {
         subquery(self.col(), sub, Op::NotInSub)
     }
     /// `col IS NULL`.

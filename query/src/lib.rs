@@ -17,6 +17,7 @@ pub mod ir;
 #[doc(hidden)]
 pub use compile::cache::bypassed as sql_cache_bypassed;
 pub mod assoc;
+mod assoc_path;
 pub mod bench;
 pub mod dialect;
 pub mod driver;
@@ -38,12 +39,10 @@ mod write;
 pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
 pub use dialect::{Dialect, SeaBuilder, SqlDialect};
 pub use driver::{Backend, Capabilities, Driver, ExecResult, RowSink, TxDriver};
-pub use expr::{Arg, Bind, ColumnExt, Comparable, Cond, Pattern, TextExt};
+pub use expr::{Arg, Bind, ColumnExt, Comparable, Cond, ListArg, Pattern, Subquery, TextExt};
 pub use into_query::{Decode, Fetch, IntoQuery, RootOf};
 pub use preload::{AssocSpec, Preload, PreloadExt, Preloaded};
-pub use prepared::{
-    Bound, ListArg, ListItem, ListParam, Param, ParamList, ParamSlot, Prepared, Template,
-};
+pub use prepared::{Bound, ListItem, ListParam, Param, ParamList, ParamSlot, Prepared, Template};
 pub use query::{exists, from, not_exists, JoinKind, LockStrength, LockWait, Query, SortOrder};
 pub use repo::{Aggregate, Repo, Transaction, Updates};
 pub use select::{

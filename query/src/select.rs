@@ -284,6 +284,15 @@ pub struct Select<P> {
     projection: P,
 }
 
+impl<P: Projection, T> crate::expr::Subquery<T> for Select<P>
+where
+    P::Output: crate::expr::Comparable<T>,
+{
+    fn into_parts(self) -> crate::ir::Parts {
+        self.into_parts_only()
+    }
+}
+
 impl<P: Projection> Select<P> {
     pub(crate) fn new(mut parts: Parts, projection: P) -> Self {
         parts.select = Rpn::default();

@@ -20,12 +20,12 @@
 mod assoc;
 mod cast;
 mod constraint;
-mod field_error;
+
 mod params;
 mod validate;
 
+pub use crate::field_error::{traverse_errors, FieldError};
 pub use constraint::{Constraint, ConstraintOptions, NameMatch};
-pub use field_error::{traverse_errors, FieldError};
 pub use params::Params;
 pub use validate::{HasLength, JsonList, Length, LengthCount, Num, Number, Numeric, Text};
 

@@ -1,27 +1,9 @@
 //! Which migrations a run applies or reverts, and in what order.
 
 use crate::error::{MigrateError, Result};
+pub use crate::migration::Direction;
 use crate::migration::Migration;
 use std::collections::BTreeSet;
-use std::fmt;
-
-/// Up (migrate) or down (rollback).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Direction {
-    /// Apply pending migrations.
-    Up,
-    /// Revert applied migrations.
-    Down,
-}
-
-impl fmt::Display for Direction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Direction::Up => "up",
-            Direction::Down => "down",
-        })
-    }
-}
 
 /// How far a run goes (Ecto's `--all`, `--step n`, `--to v`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -3,7 +3,6 @@
 //! many-to-many links). Declaring associations is `#[derive(Schema)]`'s job;
 //! their tokens and state types live in `quarry_core::assoc`.
 
-pub(crate) mod plan;
 mod query;
 mod repo;
 mod write;

@@ -1,7 +1,7 @@
 //! Queries over associations: `assoc(&store, Store::products)` (Ecto's
 //! `assoc/2`) and joining an association (`query.join_assoc(Product::store)`).
 
-use super::plan::{in_list, Plan};
+use crate::assoc_path::{in_list, Plan};
 use crate::expr::Cond;
 use crate::query::{JoinKind, Query};
 use crate::scope::{AllIn, One};

@@ -3,7 +3,7 @@
 //! limit), with the owner key read back from each row.
 
 use super::key::{Key, KeyMap, KeyState};
-use crate::assoc::plan::Plan;
+use crate::assoc_path::Plan;
 use crate::driver::{Backend, Driver};
 use crate::ir::Parts;
 use crate::ir::{Dir, Nulls, Op, Rpn};
@@ -113,10 +113,7 @@ impl<'a> Fetcher<'a> {
             parts.select.push(Op::Item);
         }
         parts.joins.extend(self.plan.join_parts_from_related());
-        parts.and_where(crate::assoc::plan::in_list(
-            self.plan.matcher,
-            keys.to_vec(),
-        ));
+        parts.and_where(crate::assoc_path::in_list(self.plan.matcher, keys.to_vec()));
         // No ORDER BY on the owner key (Ecto sorts on it to split the rows in
         // one pass): rows are grouped by hashing, and the order within one owner
         // is the same either way, so the database is spared a sort of every

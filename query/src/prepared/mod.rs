@@ -81,7 +81,7 @@ mod params;
 mod plan;
 mod template;
 
-pub use params::{ListArg, ListItem, ListParam, Param, ParamList, ParamSlot};
+pub use params::{ListItem, ListParam, Param, ParamList, ParamSlot};
 use plan::Plan;
 pub use template::{Template, TemplateDecoder};
 

@@ -2,7 +2,7 @@
 //! [`ListParam`] (a list, for `IN`), and the tuples of them a query is built
 //! with ([`ParamList`]).
 
-use crate::expr::{Arg, Pattern};
+use crate::expr::{Arg, ListArg, Pattern};
 use crate::ir::ArgValue;
 use crate::ir::Operand;
 use quarry_core::{FieldValue, ScalarValue, ValueType};
@@ -103,18 +103,6 @@ list_item!(
     f64 => Double,
     String => String
 );
-
-/// A list argument that can be tested against a column holding `T`: a
-/// [`ListParam`] of `T`'s type (the column may be `Option<T>`).
-#[diagnostic::on_unimplemented(
-    message = "a `{Self}` cannot be tested against a column of type `{T}`",
-    label = "expected a ListParam of the column's type `{T}`"
-)]
-pub trait ListArg<T> {
-    /// The argument's number.
-    #[doc(hidden)]
-    fn number(self) -> u16;
-}
 
 impl<T: ListItem> ListArg<T> for ListParam<T> {
     fn number(self) -> u16 {
