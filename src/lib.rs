@@ -38,6 +38,18 @@
 //! # Ok(()) }
 //! ```
 #![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss
+    )
+)]
 //!
 //! ## Where things are
 //!
@@ -117,7 +129,7 @@ pub mod assoc {
 pub mod error {
     pub use quarry_core::{
         ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError,
-        DriverError, Error, InvalidChangeset, Result,
+        DriverError, Error, InvalidChangeset, QueryError, Result,
     };
 }
 

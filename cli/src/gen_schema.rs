@@ -78,8 +78,8 @@ pub fn schema_file(module: &str, table: &str, fields: &[FieldSpec]) -> String {
         out.push_str(&format!("    pub {}: {},\n", f.name, f.rust));
     }
     out.push_str("    pub inserted_at: chrono::NaiveDateTime,\n    pub updated_at: chrono::NaiveDateTime,\n}\n\n");
-    let list = if fields.len() == 1 {
-        format!("{module}::{}", fields[0].name)
+    let list = if let [only] = fields {
+        format!("{module}::{}", only.name)
     } else {
         format!(
             "({})",

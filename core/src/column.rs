@@ -15,12 +15,17 @@ pub struct Column<S, T> {
     _marker: PhantomData<fn() -> (S, T)>,
 }
 
-impl<S, T> Column<S, T> {
-    /// The column for field number `index` of `S::FIELDS` (used by the derive).
+impl<S: Schema, T> Column<S, T> {
+    /// The column for field number `I` of `S::FIELDS` (what the derive
+    /// writes). An `I` past the schema's fields does not compile: the check
+    /// runs at compile time, so every column indexes `S::FIELDS` safely.
     #[doc(hidden)]
-    pub const fn new(index: usize) -> Self {
+    pub const fn new<const I: usize>() -> Self {
+        const {
+            assert!(I < S::FIELDS.len(), "column index past the schema's fields");
+        }
         Column {
-            index,
+            index: I,
             _marker: PhantomData,
         }
     }
@@ -33,7 +38,7 @@ impl<S: Schema, T: FieldValue> Column<S, T> {
     }
     /// The field's static description.
     pub fn def(&self) -> &'static FieldDef {
-        &S::FIELDS[self.index]
+        crate::schema::field_def::<S>(self.index)
     }
     /// The Rust field name.
     pub fn name(&self) -> &'static str {
@@ -87,7 +92,7 @@ impl<S> PartialEq for Field<S> {
 
 impl<S: Schema> fmt::Debug for Field<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", S::TABLE, S::FIELDS[self.index].name)
+        write!(f, "{}.{}", S::TABLE, self.def().name)
     }
 }
 
@@ -114,7 +119,7 @@ impl<S: Schema> Field<S> {
     }
     /// The field's static description.
     pub fn def(&self) -> &'static FieldDef {
-        &S::FIELDS[self.index]
+        crate::schema::field_def::<S>(self.index)
     }
     /// The Rust field name.
     pub fn name(&self) -> &'static str {

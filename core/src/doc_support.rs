@@ -33,13 +33,13 @@ const fn def(name: &'static str, ty: ValueType, nullable: bool, pk: bool) -> Fie
 #[allow(non_upper_case_globals)]
 impl Product {
     /// `id` column.
-    pub const id: Column<Product, i64> = Column::new(0);
+    pub const id: Column<Product, i64> = Column::new::<0>();
     /// `name` column.
-    pub const name: Column<Product, String> = Column::new(1);
+    pub const name: Column<Product, String> = Column::new::<1>();
     /// `price` column.
-    pub const price: Column<Product, f64> = Column::new(2);
+    pub const price: Column<Product, f64> = Column::new::<2>();
     /// `description` column.
-    pub const description: Column<Product, Option<String>> = Column::new(3);
+    pub const description: Column<Product, Option<String>> = Column::new::<3>();
 }
 
 impl Schema for Product {
@@ -68,7 +68,7 @@ impl Schema for Product {
     }
     fn set_value(&mut self, index: usize, value: Value) -> Result<(), Error> {
         let bad = |e: crate::ValueError| Error::InvalidValue {
-            field: Self::FIELDS[index].name.to_string(),
+            field: Self::FIELDS.get(index).map_or("", |f| f.name).to_string(),
             message: e.to_string(),
         };
         match index {

@@ -289,6 +289,114 @@ impl fmt::Display for InvalidChangeset {
     }
 }
 
+/// Why a query or an operation cannot be run as asked: a mistake in how it was
+/// built, found before anything is sent.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    /// The schema has no primary key, which the operation needs.
+    #[error("schema {schema} has no primary key, so it cannot be {action} by key")]
+    NoPrimaryKey {
+        /// The schema's Rust name.
+        schema: &'static str,
+        /// What was asked (`updated, deleted or reloaded`, `reloaded`).
+        action: &'static str,
+    },
+    /// The operation needs exactly one primary key field.
+    #[error("{operation} needs a schema with exactly one primary key field; {schema} has {count}")]
+    NotOneKey {
+        /// The operation.
+        operation: &'static str,
+        /// The schema's Rust name.
+        schema: &'static str,
+        /// How many it has.
+        count: usize,
+    },
+    /// A bulk operation was given a query with more than filters.
+    #[error("{operation} takes filters only (no joins, limit, offset or distinct)")]
+    FiltersOnly {
+        /// `update_all` or `delete_all`.
+        operation: &'static str,
+    },
+    /// An association operation does not apply to this kind of association.
+    #[error("{operation} does not work on {owner}.{association} ({kind})")]
+    AssociationKind {
+        /// What was asked.
+        operation: String,
+        /// The owner schema.
+        owner: &'static str,
+        /// The association.
+        association: &'static str,
+        /// Its kind.
+        kind: &'static str,
+    },
+    /// `link` / `unlink` of a row that has no key yet.
+    #[error("link and unlink need saved rows: a key of {owner}.{association} is NULL")]
+    UnsavedRow {
+        /// The owner schema.
+        owner: &'static str,
+        /// The association.
+        association: &'static str,
+    },
+    /// A preload query with a limit or offset (they would apply to all parents
+    /// together).
+    #[error("the preload query of {owner}.{association} has a limit or offset, which would apply to all parents together; use limit_per_parent(n)")]
+    PreloadWindow {
+        /// The owner schema.
+        owner: &'static str,
+        /// The association.
+        association: &'static str,
+    },
+    /// A prepared query's argument in a query that is not prepared.
+    #[error("a prepared query's argument (Param) was used in a query that is not prepared: build the query inside Prepared::new")]
+    ParamOutsidePrepared,
+    /// A prepared query ran with fewer arguments than it uses.
+    #[error("the query uses argument {index} but only {given} were given")]
+    MissingArgument {
+        /// The argument's number.
+        index: u16,
+        /// How many were given.
+        given: usize,
+    },
+    /// A parameter of another prepared query (its number beyond this one's).
+    #[error("the prepared query uses argument {index} but takes {count}: a parameter was taken from another prepared query")]
+    ForeignParam {
+        /// The parameter's number.
+        index: u16,
+        /// How many the query takes.
+        count: usize,
+    },
+    /// A prepared query's argument used both as a value and as a list.
+    #[error("argument {0} of the prepared query is used both as a value and as a list")]
+    ArgumentKind(u16),
+    /// `begin` on a transaction's driver (nesting goes through savepoints).
+    #[error("nested transactions are savepoints: call begin on the Transaction")]
+    NestedBegin,
+    /// A value or statement sea-query refused to build.
+    #[error("{0}")]
+    Build(String),
+    /// Anything else, in words (also what application code returns through
+    /// `Error::Query("...".into())`).
+    #[error("{0}")]
+    Other(String),
+    /// quarry reached a state it should not: a bug to report, never a
+    /// silently wrong statement.
+    #[error("internal error (please report): {0}")]
+    Internal(&'static str),
+}
+
+impl From<&str> for QueryError {
+    fn from(message: &str) -> Self {
+        QueryError::Other(message.to_string())
+    }
+}
+
+impl From<String> for QueryError {
+    fn from(message: String) -> Self {
+        QueryError::Other(message)
+    }
+}
+
 /// Everything that can go wrong in quarry. Library code returns this instead of
 /// panicking on bad input.
 #[derive(Debug, thiserror::Error)]
@@ -393,9 +501,9 @@ pub enum Error {
         /// The association's name.
         association: &'static str,
     },
-    /// The query is not valid for the operation (explained in the message).
+    /// The query is not valid for the operation.
     #[error("invalid query: {0}")]
-    Query(String),
+    Query(QueryError),
 }
 
 impl Error {

@@ -99,7 +99,7 @@ scalar!(i32, I32, |v| match v {
 scalar!(i64, I64, |v| v.as_i64());
 scalar!(f32, F32, |v| match v {
     Value::F32(f) => Some(f),
-    Value::F64(f) => Some(f as f32),
+    Value::F64(f) => crate::value::narrow_f32(f),
     Value::I16(i) => Some(f32::from(i)),
     Value::I32(i) => Some(i as f32),
     Value::I64(i) => Some(i as f32),

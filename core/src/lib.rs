@@ -3,6 +3,18 @@
 //!
 //! Most users reach these through the `quarry` facade crate.
 #![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss
+    )
+)]
 
 pub mod assoc;
 pub mod changeset;
@@ -28,7 +40,7 @@ pub use changeset::{
 pub use column::{Column, Field, FieldList};
 pub use error::{
     ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError,
-    DriverError, Error, InvalidChangeset, Result,
+    DriverError, Error, InvalidChangeset, QueryError, Result,
 };
 pub use field::{FieldValue, Nullable, ScalarValue, TimestampValue, ValueError};
 pub use row::{Row, ValueRow};

@@ -167,3 +167,16 @@ pub trait Schema: Sized + Clone + Send + Sync + 'static {
         Self::FIELDS.iter().filter(|f| f.is_persisted()).count()
     }
 }
+
+/// The description of field `index` of `S`.
+///
+/// For indices quarry made itself: from a [`Column`](crate::Column) (checked
+/// at compile time), a [`Field`](crate::Field) (from a column or a name found
+/// in `S::FIELDS`), or a walk over `S::FIELDS`. The derive's field numbers are
+/// the positions in `S::FIELDS`, so each of these is in range; an index from
+/// anywhere else must be checked with `S::FIELDS.get` instead.
+#[doc(hidden)]
+#[allow(clippy::indexing_slicing)] // in range for the indices above (see the doc)
+pub fn field_def<S: Schema>(index: usize) -> &'static FieldDef {
+    &S::FIELDS[index]
+}

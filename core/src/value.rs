@@ -272,3 +272,12 @@ impl Value {
         })
     }
 }
+
+/// `f` rounded to the nearest `f32`, or `None` when it is beyond `f32`'s range
+/// (narrowing would make it infinite). NaN and infinities stay what they are.
+pub(crate) fn narrow_f32(f: f64) -> Option<f32> {
+    // Rounding to the nearest f32 is what narrowing means; overflow is refused.
+    #[allow(clippy::cast_possible_truncation)]
+    let narrowed = f as f32;
+    (narrowed.is_finite() || !f.is_finite()).then_some(narrowed)
+}

@@ -98,10 +98,10 @@ pub fn snake_case(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in chars.iter().enumerate() {
         if c.is_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev = i.checked_sub(1).and_then(|p| chars.get(p));
+            let prev_lower = prev.is_some_and(|p| p.is_lowercase() || p.is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            let prev_upper = i > 0 && chars[i - 1].is_uppercase();
+            let prev_upper = prev.is_some_and(|p| p.is_uppercase());
             if i > 0 && (prev_lower || (prev_upper && next_lower)) {
                 out.push('_');
             }

@@ -176,7 +176,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
         let doc = format!("Column token for `{name}.{fname}` (column `{table}.{column}`).");
         consts.push(quote! {
             #[doc = #doc]
-            pub const #ident: ::quarry::__private::Column<#name, #ty> = ::quarry::__private::Column::new(#i);
+            pub const #ident: ::quarry::__private::Column<#name, #ty> = ::quarry::__private::Column::new::<#i>();
         });
         getters.push(quote! { #i => ::quarry::__private::FieldValue::to_value(&self.#ident), });
         takers.push(quote! {

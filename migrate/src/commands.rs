@@ -14,6 +14,7 @@ pub struct NewTable {
 
 impl NewTable {
     /// Adds a column: `t.add("name", Type::String).not_null()`.
+    #[allow(clippy::indexing_slicing)] // `last` is the column just pushed
     pub fn add(&mut self, name: impl Into<String>, ty: impl Into<Type>) -> &mut Column {
         self.columns.push(Column::new(name, ty));
         let last = self.columns.len() - 1;

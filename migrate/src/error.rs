@@ -101,7 +101,7 @@ impl From<MigrateError> for quarry_core::Error {
     fn from(e: MigrateError) -> Self {
         match e {
             MigrateError::Database(inner) => *inner,
-            other => quarry_core::Error::Query(other.to_string()),
+            other => quarry_core::Error::Query(other.to_string().into()),
         }
     }
 }

@@ -50,7 +50,8 @@ pub(crate) fn alias(n: usize) -> &'static str {
         let next = format!("__quarry_a{}", names.len());
         names.push(Box::leak(next.into_boxed_str()));
     }
-    names[n]
+    // The loop above made names[n].
+    names.get(n).copied().unwrap_or("__quarry_a")
 }
 
 fn column(fields: &'static [quarry_core::FieldDef], index: usize) -> &'static str {
@@ -166,8 +167,7 @@ impl Plan {
     pub(crate) fn joins_from_owner(&self, kind: JoinKind, owner_key: Col) -> Vec<JoinPart> {
         let mut out = Vec::with_capacity(self.nodes.len());
         let mut on = (self.matcher, owner_key);
-        for i in (0..self.nodes.len()).rev() {
-            let node = self.nodes[i];
+        for (i, node) in self.nodes.iter().enumerate().rev() {
             out.push(JoinPart {
                 kind,
                 table: node.table,

@@ -111,7 +111,7 @@ impl<S: Schema, J> Fetch<()> for Query<S, J> {
     }
     fn prepare(self, backend: &Backend) -> Result<(Statement, RootDecoder<S>), Error> {
         self.check(backend)?;
-        let stmt = self.into_statement(backend.dialect);
+        let stmt = self.into_statement(backend.dialect)?;
         Ok((stmt, RootDecoder(std::marker::PhantomData)))
     }
 }
@@ -124,7 +124,7 @@ impl<P: Projection> Fetch<()> for Select<P> {
     }
     fn prepare(self, backend: &Backend) -> Result<(Statement, ProjectionDecoder<P>), Error> {
         self.check(backend)?;
-        let (stmt, projection) = self.into_parts(backend.dialect);
+        let (stmt, projection) = self.into_parts(backend.dialect)?;
         Ok((stmt, ProjectionDecoder(projection)))
     }
 }
@@ -137,7 +137,7 @@ impl<P: Projection, R: From<P::Output> + Send> Fetch<()> for SelectAs<P, R> {
     }
     fn prepare(self, backend: &Backend) -> Result<(Statement, StructDecoder<P, R>), Error> {
         self.select.check(backend)?;
-        let (stmt, projection) = self.select.into_parts(backend.dialect);
+        let (stmt, projection) = self.select.into_parts(backend.dialect)?;
         Ok((stmt, StructDecoder(projection, std::marker::PhantomData)))
     }
 }

@@ -11,7 +11,7 @@ use std::time::Instant;
 pub const TARGET: &str = "quarry::sql";
 
 fn emit(stmt: &Statement, started: Instant, rows: u64, ok: bool) {
-    let micros = started.elapsed().as_micros() as u64;
+    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     tracing::debug!(target: TARGET, sql = %stmt.sql, table = stmt.table, duration_us = micros, rows, ok, "statement");
     tracing::trace!(target: TARGET, params = ?stmt.values, "statement parameters");
 }

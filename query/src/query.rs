@@ -25,11 +25,12 @@ use std::marker::PhantomData;
 ///     q.filter(Product::price.lt(10.0))
 /// }
 /// let q = cheap(from::<Product>()).order_by(Product::name.asc()).limit(5);
-/// let stmt = q.to_statement(Dialect::Postgres);
+/// let stmt = q.to_statement(Dialect::Postgres)?;
 /// assert_eq!(
 ///     &*stmt.sql,
 ///     r#"SELECT "products"."id", "products"."name", "products"."price", "products"."description" FROM "products" WHERE "products"."price" < $1 ORDER BY "products"."name" ASC LIMIT $2"#
 /// );
+/// # Ok::<(), quarry_core::Error>(())
 /// ```
 pub struct Query<S, J = ()> {
     pub(crate) parts: Parts,
@@ -81,7 +82,8 @@ impl<S: Schema> Query<S> {
     /// # use quarry_core::doc_support::Product;
     /// let newest = Query::<Product>::new().order_by(Product::id.desc()).limit(10);
     /// let q = Query::from_subquery(newest).order_by(Product::price.asc()).limit(1);
-    /// assert!(q.to_statement(Dialect::Sqlite).sql.contains(r#"FROM (SELECT "products"."id""#));
+    /// assert!(q.to_statement(Dialect::Sqlite)?.sql.contains(r#"FROM (SELECT "products"."id""#));
+    /// # Ok::<(), quarry_core::Error>(())
     /// ```
     pub fn from_subquery<J>(sub: Query<S, J>) -> Self {
         let mut inner = sub.parts;
@@ -142,9 +144,10 @@ impl<S: Schema, J> Query<S, J> {
     /// [`Field::named`]).
     pub fn order_by_field(mut self, field: Field<S>, descending: bool) -> Self {
         let dir = if descending { Dir::Desc } else { Dir::Asc };
-        self.parts
-            .order
-            .push(Op::col(S::TABLE, S::FIELDS[field.index()].column));
+        self.parts.order.push(Op::col(
+            S::TABLE,
+            quarry_core::schema::field_def::<S>(field.index()).column,
+        ));
         self.parts.order.push(Op::OrderItem(dir, Nulls::Default));
         self
     }
@@ -335,8 +338,8 @@ impl<S: Schema, J> Query<S, J> {
     }
 
     /// The WHERE expression for `dialect`, if any.
-    pub fn condition(&self, dialect: Dialect) -> Option<Expr> {
-        self.parts.cond.to_exprs(dialect).expr
+    pub fn condition(&self, dialect: Dialect) -> Result<Option<Expr>, Error> {
+        Ok(self.parts.cond.to_exprs(dialect)?.expr)
     }
 
     /// True when the query joins other sources.
@@ -345,17 +348,17 @@ impl<S: Schema, J> Query<S, J> {
     }
 
     /// The SELECT of every persisted column of `S`, for `dialect`.
-    pub fn select_statement(&self, dialect: Dialect) -> SelectStatement {
+    pub fn select_statement(&self, dialect: Dialect) -> Result<SelectStatement, Error> {
         self.parts.to_select_with(dialect, root_columns::<S>())
     }
 
     /// Compiles the query for `dialect` (through the SQL cache).
-    pub fn to_statement(&self, dialect: Dialect) -> Statement {
+    pub fn to_statement(&self, dialect: Dialect) -> Result<Statement, Error> {
         self.clone().into_statement(dialect)
     }
 
     /// Compiles the query for `dialect`, consuming it (through the SQL cache).
-    pub fn into_statement(self, dialect: Dialect) -> Statement {
+    pub fn into_statement(self, dialect: Dialect) -> Result<Statement, Error> {
         let mut parts = self.parts;
         parts.root_unless_selected(S::TABLE, S::FIELDS);
         parts.compile(dialect)

@@ -317,18 +317,18 @@ impl<P: Projection> Select<P> {
     }
 
     /// The SELECT, for use as a subquery of a statement built for `dialect`.
-    pub fn into_statement(self, dialect: Dialect) -> SelectStatement {
+    pub fn into_statement(self, dialect: Dialect) -> Result<SelectStatement, Error> {
         self.parts.to_select(dialect)
     }
 
     /// Compiles for `dialect` (through the SQL cache).
-    pub fn to_statement(&self, dialect: Dialect) -> Statement {
+    pub fn to_statement(&self, dialect: Dialect) -> Result<Statement, Error> {
         self.parts.clone().compile(dialect)
     }
 
     /// Compiles for `dialect`, giving back the projection to decode with.
-    pub(crate) fn into_parts(self, dialect: Dialect) -> (Statement, P) {
-        (self.parts.compile(dialect), self.projection)
+    pub(crate) fn into_parts(self, dialect: Dialect) -> Result<(Statement, P), Error> {
+        Ok((self.parts.compile(dialect)?, self.projection))
     }
 
     /// Refuses what the database cannot run.

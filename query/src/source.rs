@@ -125,7 +125,10 @@ impl<S: Schema, T: FieldValue, const N: u8> ColumnRef for AliasColumn<S, T, N> {
     type Mentions = crate::scope::One<Alias<S, N>>;
     type Value = T;
     fn col(&self) -> crate::ir::Op {
-        crate::ir::Op::col(alias_name::<S, N>(), S::FIELDS[self.index].column)
+        crate::ir::Op::col(
+            alias_name::<S, N>(),
+            quarry_core::schema::field_def::<S>(self.index).column,
+        )
     }
 }
 

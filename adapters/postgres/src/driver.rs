@@ -98,9 +98,7 @@ impl Driver for PgTx {
         fetch_on(&mut **tx, stmt, sink).await
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
-        Err(Error::Query(
-            "nested transactions are savepoints: call begin on the Transaction".into(),
-        ))
+        Err(Error::Query(quarry_core::QueryError::NestedBegin))
     }
 }
 

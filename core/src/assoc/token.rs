@@ -287,12 +287,12 @@ impl<O: Schema, V: AssocValue> Association<O, V> {
         let (key, foreign_key) = match self.link {
             Link::HasMany(keys) | Link::HasOne(keys) => keys(),
             _ => {
-                return Err(Error::Query(format!(
-                    "build_assoc needs a has_many or has_one association; {}.{} is {}",
-                    O::NAME,
-                    self.name,
-                    self.def().kind_name()
-                )))
+                return Err(Error::Query(crate::QueryError::AssociationKind {
+                    operation: "build_assoc (has_many or has_one only)".to_string(),
+                    owner: O::NAME,
+                    association: self.name,
+                    kind: self.def().kind_name(),
+                }))
             }
         };
         let value = owner.get_value(key).ok_or_else(|| Error::UnknownField {

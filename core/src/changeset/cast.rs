@@ -89,6 +89,8 @@ fn parse_float(s: &str) -> Result<f64, ()> {
 
 /// Narrows to `f32`; a value beyond its range (which would become infinite) is invalid.
 fn to_f32(f: f64) -> Result<f32, ()> {
+    // Rounding to the nearest f32 is what narrowing means; overflow is caught below.
+    #[allow(clippy::cast_possible_truncation)]
     let narrowed = f as f32;
     if narrowed.is_finite() {
         Ok(narrowed)

@@ -124,7 +124,7 @@ impl<S: Schema> Changeset<S> {
             ));
         }
         for index in permitted.indices() {
-            let def = &S::FIELDS[index];
+            let def = crate::schema::field_def::<S>(index);
             let Some(raw) = params.get(def.name) else {
                 continue;
             };
@@ -175,7 +175,7 @@ impl<S: Schema> Changeset<S> {
     pub fn changes(&self) -> Vec<(&'static str, &Value)> {
         self.changes
             .iter()
-            .map(|(i, v)| (S::FIELDS[*i].name, v))
+            .map(|(i, v)| (crate::schema::field_def::<S>(*i).name, v))
             .collect()
     }
 
@@ -215,7 +215,7 @@ impl<S: Schema> Changeset<S> {
             None => self
                 .data
                 .get_value(index)
-                .unwrap_or(Value::Null(S::FIELDS[index].ty)),
+                .unwrap_or(Value::Null(crate::schema::field_def::<S>(index).ty)),
         }
     }
 
@@ -375,7 +375,10 @@ impl<S: Schema> Changeset<S> {
     /// On a stale update/delete, add `"is stale"` (metadata `stale: true`) to
     /// `field` and return [`Error::Invalid`] instead of [`Error::Stale`].
     pub fn stale_error_field(mut self, field: impl FieldList<S>) -> Self {
-        self.stale_error_field = field.indices().first().map(|i| S::FIELDS[*i].name);
+        self.stale_error_field = field
+            .indices()
+            .first()
+            .map(|i| crate::schema::field_def::<S>(*i).name);
         self
     }
 
@@ -438,9 +441,12 @@ impl<S: Schema> Changeset<S> {
         let idx = fields.indices();
         let columns: Vec<String> = idx
             .iter()
-            .map(|i| S::FIELDS[*i].column.to_string())
+            .map(|i| crate::schema::field_def::<S>(*i).column.to_string())
             .collect();
-        let field = idx.first().map(|i| S::FIELDS[*i].name).unwrap_or("base");
+        let field = idx
+            .first()
+            .map(|i| crate::schema::field_def::<S>(*i).name)
+            .unwrap_or("base");
         let name = opts.name.unwrap_or_else(|| match suffix {
             Some(suffix) => format!("{}_{}_{suffix}", S::TABLE, columns.join("_")),
             None => String::new(),

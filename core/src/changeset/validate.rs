@@ -228,7 +228,7 @@ impl<S: Schema> Changeset<S> {
     /// already carry an error are skipped.
     pub fn validate_required(mut self, fields: impl FieldList<S>) -> Self {
         for index in fields.indices() {
-            let name = S::FIELDS[index].name;
+            let name = crate::schema::field_def::<S>(index).name;
             if self.has_error(name) {
                 continue;
             }
@@ -401,7 +401,7 @@ impl<S: Schema> Changeset<S> {
             };
             let list: Vec<Json> = allowed.iter().map(Value::to_json).collect();
             self.errors.push((
-                S::FIELDS[index].name.to_string(),
+                crate::schema::field_def::<S>(index).name.to_string(),
                 FieldError::new(message)
                     .with("validation", validation)
                     .with("enum", Json::Array(list)),
@@ -440,7 +440,7 @@ impl<S: Schema> Changeset<S> {
             return self;
         };
         for index in field.indices() {
-            let name = S::FIELDS[index].name;
+            let name = crate::schema::field_def::<S>(index).name;
             let accepted = params
                 .get(name)
                 .map(|raw| cast::cast_value(ValueType::Bool, raw) == Ok(Value::Bool(true)))

@@ -78,7 +78,8 @@ pub(crate) async fn acquire<R: Repo>(
                 return Ok(());
             }
             emit(Event::WaitingForLock);
-            if try_lock(timeout.as_secs().max(1) as i64).await? {
+            let seconds = i64::try_from(timeout.as_secs().max(1)).unwrap_or(i64::MAX);
+            if try_lock(seconds).await? {
                 return Ok(());
             }
             Err(MigrateError::LockTimeout {

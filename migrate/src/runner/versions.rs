@@ -23,7 +23,9 @@ pub(crate) async fn ensure<R: Repo>(repo: &R) -> Result<()> {
         if_not_exists: true,
     };
     let sql = compile(&cmd, &Db::of(backend)).map_err(|e| match e {
-        CompileError::Unsupported { hint, .. } | CompileError::Invalid(hint) => Error::Query(hint),
+        CompileError::Unsupported { hint, .. } | CompileError::Invalid(hint) => {
+            Error::Query(hint.into())
+        }
     })?;
     for s in sql {
         repo.execute_raw(&s, vec![]).await?;
@@ -59,7 +61,7 @@ pub(crate) async fn insert<R: Repo>(repo: &R, version: i64) -> Result<()> {
             quarry_query::sql_value::to_sea(Value::I64(version)).into(),
             quarry_query::sql_value::to_sea(Value::DateTime(now)).into(),
         ])
-        .map_err(|e| Error::Query(e.to_string()))?;
+        .map_err(|e| Error::Query(quarry_core::QueryError::Build(e.to_string())))?;
     let stmt = d.build(&q, TABLE);
     log::execute(repo.driver(), &stmt).await.map(drop)
 }

@@ -5,7 +5,7 @@ use super::write::{link_rows, unlink_rows, InsertAssoc};
 use crate::preload::{Preload, Preloaded};
 use crate::repo::Repo;
 use async_trait::async_trait;
-use quarry_core::{Association, Error, Preloadable, Result, Schema};
+use quarry_core::{Association, Error, Preloadable, QueryError, Result, Schema};
 
 /// Association operations, for every [`Repo`] (in `quarry::prelude`).
 #[async_trait]
@@ -21,7 +21,8 @@ pub trait AssocRepo: Repo {
     ) -> Result<T> {
         let mut rows = target.into_rows();
         spec.preload(self.driver(), &mut rows).await?;
-        T::from_rows(rows).ok_or_else(|| Error::Query("preload lost its struct".into()))
+        T::from_rows(rows)
+            .ok_or_else(|| Error::Query(QueryError::Internal("preload lost its struct")))
     }
 
     /// All rows of a preloading query (`query.preload(..)` /

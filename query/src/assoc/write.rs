@@ -6,8 +6,8 @@ use crate::driver::Driver;
 use crate::log;
 use crate::repo::{BoxFuture, Repo, Transaction};
 use quarry_core::{
-    AssocDef, AssocKind, AssocValue, Association, Changeset, Error, Field, Result, Schema, State,
-    Value,
+    AssocDef, AssocKind, AssocValue, Association, Changeset, Error, Field, QueryError, Result,
+    Schema, State, Value,
 };
 use sea_query::{Expr, ExprTrait};
 
@@ -43,12 +43,12 @@ async fn save<R: Schema>(tx: &Transaction, row: R, field: Option<(usize, Value)>
 }
 
 fn unsupported(def: &AssocDef, what: &str) -> Error {
-    Error::Query(format!(
-        "{what} does not work on {}.{} ({})",
-        def.owner,
-        def.name,
-        def.kind_name()
-    ))
+    Error::Query(QueryError::AssociationKind {
+        operation: what.to_string(),
+        owner: def.owner,
+        association: def.name,
+        kind: def.kind_name(),
+    })
 }
 
 impl<O: Schema, V: AssocValue> InsertAssoc<O> for Association<O, V> {
@@ -167,10 +167,10 @@ fn link_parts<O: Schema, R: Schema>(
         .get_value(*related_key)
         .unwrap_or(Value::Null(quarry_core::ValueType::I64));
     if owner_key.is_null() || related_value.is_null() {
-        return Err(Error::Query(format!(
-            "link and unlink need saved rows: a key of {}.{} is NULL",
-            def.owner, def.name
-        )));
+        return Err(Error::Query(QueryError::UnsavedRow {
+            owner: def.owner,
+            association: def.name,
+        }));
     }
     Ok((
         join_table,
@@ -195,7 +195,7 @@ pub(crate) async fn link_rows<O: Schema, R: Schema>(
         Expr::val(crate::sql_value::to_sea(va)),
         Expr::val(crate::sql_value::to_sea(vb)),
     ])
-    .map_err(|e| Error::Query(e.to_string()))?;
+    .map_err(|e| Error::Query(QueryError::Build(e.to_string())))?;
     let stmt = driver.backend().dialect.build(&q, table);
     log::execute(driver, &stmt).await?;
     Ok(())

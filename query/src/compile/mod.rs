@@ -8,18 +8,18 @@ use crate::dialect::Dialect;
 use crate::driver::Backend;
 use crate::ir::{JoinKind, Parts};
 use crate::statement::Statement;
-use quarry_core::Error;
+use quarry_core::{Error, QueryError};
 
 impl Parts {
     /// Compiles to a statement, through the SQL cache: a shape seen before skips
     /// SQL generation and only collects its values. A new shape is written by
     /// quarry's own writer (`crate::sql`); what it does not write goes through
-    /// sea-query every time.
-    pub(crate) fn compile(self, dialect: Dialect) -> Statement {
+    /// sea-query every time. A malformed form is an internal error.
+    pub(crate) fn compile(self, dialect: Dialect) -> Result<Statement, Error> {
         if crate::compile::cache::is_bypassed() {
             return match crate::sql::write_select(&self, dialect) {
-                Some(sql) => self.with_sql(dialect, sql.into()),
-                None => dialect.build(&self.to_select(dialect), self.from),
+                Some(sql) => Ok(self.with_sql(dialect, sql.into())),
+                None => Ok(dialect.build(&self.to_select(dialect)?, self.from)),
             };
         }
         let found = cache::with_key_buffer(dialect, |shape| {
@@ -31,16 +31,17 @@ impl Parts {
             }
         });
         match found {
-            Ok(sql) => self.with_sql(dialect, sql),
-            Err(None) => dialect.build(&self.to_select(dialect), self.from),
+            Ok(sql) => Ok(self.with_sql(dialect, sql)),
+            Err(None) => Ok(dialect.build(&self.to_select(dialect)?, self.from)),
             Err(Some(shape)) => {
                 let sql: Option<std::sync::Arc<str>> =
                     crate::sql::write_select(&self, dialect).map(Into::into);
-                cache::store(&shape, sql.clone());
-                match sql {
+                let stmt = match sql.clone() {
                     Some(sql) => self.with_sql(dialect, sql),
-                    None => dialect.build(&self.to_select(dialect), self.from),
-                }
+                    None => dialect.build(&self.to_select(dialect)?, self.from),
+                };
+                cache::store(&shape, sql);
+                Ok(stmt)
             }
         }
     }
@@ -64,11 +65,7 @@ impl Parts {
     /// argument of a prepared query used in a query that is not prepared.
     pub(crate) fn check(&self, backend: &Backend) -> Result<(), Error> {
         if self.has_params() {
-            return Err(Error::Query(
-                "a prepared query's argument (Param) was used in a query that is not prepared: \
-                 build the query inside Prepared::new"
-                    .into(),
-            ));
+            return Err(Error::Query(QueryError::ParamOutsidePrepared));
         }
         self.check_backend(backend)
     }

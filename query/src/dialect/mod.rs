@@ -247,16 +247,17 @@ impl fmt::Display for Dialect {
 /// Writes `n` in decimal without going through `fmt`.
 pub(crate) fn push_u32(out: &mut String, mut n: u32) {
     let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
+    let mut len = 0;
+    for slot in digits.iter_mut() {
+        // n % 10 < 10: the narrowing is exact.
+        *slot = b'0' + u8::try_from(n % 10).unwrap_or(0);
+        len += 1;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    for d in &digits[i..] {
+    for d in digits.iter().take(len).rev() {
         out.push(char::from(*d));
     }
 }

@@ -119,12 +119,16 @@ impl Rpn {
         if values.is_empty() {
             return Rpn::op(Op::lit(if negate { "1 = 1" } else { "1 = 0" }));
         }
-        let n = values.len() as u32;
+        // A list past u32::MAX items cannot be built in memory, let alone bound.
+        let n = u32::try_from(values.len()).unwrap_or(u32::MAX);
         // One pass: every value of the first one's kind, and that kind one
         // Postgres arrays bind.
+        let Some(first) = values.first() else {
+            return Rpn::op(Op::lit(if negate { "1 = 1" } else { "1 = 0" }));
+        };
         let arrayable = !negate
             && matches!(
-                values[0],
+                first,
                 Value::Bool(_)
                     | Value::I16(_)
                     | Value::I32(_)
@@ -134,7 +138,7 @@ impl Rpn {
                     | Value::String(_)
             )
             && {
-                let kind = std::mem::discriminant(&values[0]);
+                let kind = std::mem::discriminant(first);
                 values.iter().all(|v| std::mem::discriminant(v) == kind)
             };
         let mut rpn = Rpn {

@@ -15,9 +15,7 @@ pub enum ArgValue {
 
 /// Argument `n` given as a value where a list is tested, or the other way.
 pub(crate) fn mismatch(n: u16) -> quarry_core::Error {
-    quarry_core::Error::Query(format!(
-        "argument {n} of the prepared query is used both as a value and as a list"
-    ))
+    quarry_core::Error::Query(quarry_core::QueryError::ArgumentKind(n))
 }
 
 impl Rpn {
@@ -33,10 +31,10 @@ impl Rpn {
         }
         let arg = |n: u16| {
             args.get(usize::from(n)).ok_or_else(|| {
-                quarry_core::Error::Query(format!(
-                    "the query uses argument {n} but only {} were given",
-                    args.len()
-                ))
+                quarry_core::Error::Query(quarry_core::QueryError::MissingArgument {
+                    index: n,
+                    given: args.len(),
+                })
             })
         };
         let mut old = std::mem::take(&mut self.values).into_iter();
@@ -66,7 +64,7 @@ impl Rpn {
                     }
                     ArgValue::List(items, _) => {
                         values.extend(items.iter().map(crate::sql_value::from_sea_item));
-                        ops.push(Op::InList(items.len() as u32));
+                        ops.push(Op::InList(u32::try_from(items.len()).unwrap_or(u32::MAX)));
                         continue;
                     }
                     ArgValue::One(_) => return Err(mismatch(n)),

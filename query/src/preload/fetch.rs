@@ -10,7 +10,7 @@ use crate::ir::{Dir, Nulls, Op, Rpn};
 use crate::log;
 use crate::query::{root_columns, Query};
 use crate::statement::Statement;
-use quarry_core::{AssocDef, AssocKind, Error, Result, Schema, Value};
+use quarry_core::{AssocDef, AssocKind, Error, QueryError, Result, Schema, Value};
 use sea_query::{
     Asterisk, Expr, ExprTrait, NullOrdering, Order, OverStatement, SelectStatement, WindowStatement,
 };
@@ -55,10 +55,10 @@ impl<'a> Fetcher<'a> {
         let plan = Plan::of(def, def.related_table, &mut next);
         if let Some(p) = parts {
             if p.limit.is_some() || p.offset.is_some() {
-                return Err(Error::Query(format!(
-                    "the preload query of {}.{} has a limit or offset, which would apply to all parents together; use limit_per_parent(n)",
-                    def.owner, def.name
-                )));
+                return Err(Error::Query(QueryError::PreloadWindow {
+                    owner: def.owner,
+                    association: def.name,
+                }));
             }
         }
         Ok(Fetcher {
@@ -81,9 +81,13 @@ impl<'a> Fetcher<'a> {
 
     /// The order of the related rows within one owner: the preload query's,
     /// else the association's default order.
-    fn order<R: Schema>(&self, parts: &Parts, backend: &Backend) -> (bool, Vec<OrderTerm>) {
+    fn order<R: Schema>(
+        &self,
+        parts: &Parts,
+        backend: &Backend,
+    ) -> Result<(bool, Vec<OrderTerm>), Error> {
         if !parts.order.is_empty() {
-            return (true, parts.order.to_exprs(backend.dialect).orders);
+            return Ok((true, parts.order.to_exprs(backend.dialect)?.orders));
         }
         let terms = self
             .default_order
@@ -94,7 +98,7 @@ impl<'a> Fetcher<'a> {
                 Some((Expr::col((R::TABLE, f.column)), o, None))
             })
             .collect();
-        (false, terms)
+        Ok((false, terms))
     }
 
     /// The statement for one chunk of keys: the related rows with the owner key
@@ -104,7 +108,7 @@ impl<'a> Fetcher<'a> {
         let mut parts = self.parts::<R>();
         parts.check(backend)?;
         if self.options.per_parent.is_some() && backend.capabilities.window_functions {
-            return Ok(self.windowed::<R>(parts, backend, keys));
+            return self.windowed::<R>(parts, backend, keys);
         }
         parts.root = Some((R::TABLE, R::FIELDS));
         if self.owner_in_row::<R>(backend).is_none() {
@@ -132,7 +136,7 @@ impl<'a> Fetcher<'a> {
                 }
             }
         }
-        Ok(parts.compile(backend.dialect))
+        parts.compile(backend.dialect)
     }
 
     /// Where each fetched row holds its owner's key: the related schema's own
@@ -159,9 +163,9 @@ impl<'a> Fetcher<'a> {
         mut parts: Parts,
         backend: &Backend,
         keys: &[Value],
-    ) -> Statement {
+    ) -> Result<Statement, Error> {
         let dialect = backend.dialect;
-        let (_, mut order) = self.order::<R>(&parts, backend);
+        let (_, mut order) = self.order::<R>(&parts, backend)?;
         if order.is_empty() {
             order = R::FIELDS
                 .iter()
@@ -170,7 +174,7 @@ impl<'a> Fetcher<'a> {
                 .collect();
         }
         parts.order = Rpn::default();
-        let mut q = parts.to_select_with(dialect, root_columns::<R>());
+        let mut q = parts.to_select_with(dialect, root_columns::<R>())?;
         q.expr_as(self.plan.matcher_expr(), OWNER);
         self.plan.join_from_related(&mut q);
         q.and_where(
@@ -180,7 +184,7 @@ impl<'a> Fetcher<'a> {
             ),
         );
         let n = self.options.per_parent.unwrap_or(u64::MAX);
-        dialect.build(&self.per_parent(q, order, n), R::TABLE)
+        Ok(dialect.build(&self.per_parent(q, order, n), R::TABLE))
     }
 
     /// Wraps `inner` so only the first `n` rows of each owner remain, numbered
@@ -204,7 +208,7 @@ impl<'a> Fetcher<'a> {
         outer
             .column(Asterisk)
             .from_subquery(inner, "__quarry_p")
-            .and_where(Expr::col(ROW_NUMBER).lte(n as i64))
+            .and_where(Expr::col(ROW_NUMBER).lte(i64::try_from(n).unwrap_or(i64::MAX)))
             .order_by(OWNER, Order::Asc)
             .order_by(ROW_NUMBER, Order::Asc);
         outer

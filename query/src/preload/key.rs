@@ -78,13 +78,13 @@ impl std::hash::Hasher for KeyHasher {
         self.word = x ^ (x >> 29);
     }
     fn write_i64(&mut self, n: i64) {
-        self.write_u64(n as u64);
+        self.write_u64(u64::from_ne_bytes(n.to_ne_bytes()));
     }
     fn write_usize(&mut self, n: usize) {
         self.write_u64(n as u64);
     }
     fn write_isize(&mut self, n: isize) {
-        self.write_u64(n as u64);
+        self.write_u64(u64::from_ne_bytes((n as i64).to_ne_bytes()));
     }
     fn finish(&self) -> u64 {
         if self.bytes {

@@ -11,7 +11,7 @@ use crate::ir::Rpn;
 use crate::log;
 use crate::query::{root_columns, Query};
 use crate::scope::Has;
-use quarry_core::{AssocValue, Association, Error, Result, Schema, Value};
+use quarry_core::{AssocValue, Association, Error, QueryError, Result, Schema, Value};
 use std::collections::HashSet;
 
 /// A query of `S` (with joins `J`) whose rows are returned with associations
@@ -101,11 +101,11 @@ async fn joined<S: Schema, J>(
     let pk = match S::primary_key().as_slice() {
         [i] => *i,
         _ => {
-            return Err(Error::Query(format!(
-                "a join preload needs a schema with exactly one primary key field; {} has {}",
-                S::NAME,
-                S::primary_key().len()
-            )))
+            return Err(Error::Query(QueryError::NotOneKey {
+                operation: "a join preload",
+                schema: S::NAME,
+                count: S::primary_key().len(),
+            }))
         }
     };
     let mut columns = root_columns::<S>();
@@ -117,7 +117,7 @@ async fn joined<S: Schema, J>(
     parts.select = Rpn::default();
     let stmt = backend
         .dialect
-        .build(&parts.to_select_with(backend.dialect, columns), S::TABLE);
+        .build(&parts.to_select_with(backend.dialect, columns)?, S::TABLE);
     let width = S::persisted_count();
     let mut index: KeyMap<usize> = KeyMap::with_hasher(KeyState::new());
     let mut out: Vec<S> = Vec::new();
@@ -127,7 +127,7 @@ async fn joined<S: Schema, J>(
         let key = Key::of(
             &parent
                 .get_value(pk)
-                .unwrap_or(Value::Null(S::FIELDS[pk].ty)),
+                .unwrap_or(Value::Null(quarry_core::schema::field_def::<S>(pk).ty)),
         );
         let at = match key.as_ref().and_then(|k| index.get(k)) {
             Some(i) => *i,
@@ -145,8 +145,13 @@ async fn joined<S: Schema, J>(
             }
         };
         let mut column = width;
-        for (n, j) in joins.iter().enumerate() {
-            j.add(row, column, &mut out[at], &mut seen[at][n])?;
+        let (Some(parent), Some(seen)) = (out.get_mut(at), seen.get_mut(at)) else {
+            return Err(Error::Query(QueryError::Internal(
+                "a join preload lost track of a parent row",
+            )));
+        };
+        for (j, seen) in joins.iter().zip(seen.iter_mut()) {
+            j.add(row, column, parent, seen)?;
             column += j.width();
         }
         Ok(())

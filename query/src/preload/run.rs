@@ -68,7 +68,9 @@ where
     let mut kept_rows = rows.into_iter();
     for (i, n) in kept {
         let items: Vec<V::Item> = kept_rows.by_ref().take(n).collect();
-        assoc.get_mut(&mut parents[i]).set(V::from_items(items));
+        if let Some(parent) = parents.get_mut(i) {
+            assoc.get_mut(parent).set(V::from_items(items));
+        }
     }
     let mut groups: KeyMap<Vec<V::Item>> = KeyMap::with_hasher(KeyState::new());
     for (key, row) in owners.into_iter().zip(fetched) {
@@ -88,7 +90,9 @@ where
         } else {
             groups.get(&key).cloned().unwrap_or_default()
         };
-        assoc.get_mut(&mut parents[i]).set(V::from_items(items));
+        if let Some(parent) = parents.get_mut(i) {
+            assoc.get_mut(parent).set(V::from_items(items));
+        }
     }
     Ok(())
 }

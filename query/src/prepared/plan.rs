@@ -5,7 +5,7 @@ use crate::dialect::Dialect;
 use crate::ir::Parts;
 use crate::ir::{ArgValue, ValueSink};
 use crate::statement::Statement;
-use quarry_core::{Error, Value, ValueType};
+use quarry_core::{Error, QueryError, Value, ValueType};
 use std::sync::Arc;
 
 /// Where a value of a prepared statement comes from.
@@ -36,7 +36,7 @@ pub(super) enum Plan {
     Substituted,
     /// The query uses an argument it was not built with (a parameter taken
     /// from another prepared query).
-    Invalid(String),
+    Invalid(QueryError),
 }
 
 /// Records where each value of a statement comes from.
@@ -95,7 +95,7 @@ impl Plan {
             Plan::Substituted => {
                 let mut parts = parts.clone();
                 parts.substitute(&args)?;
-                return Ok(parts.compile(dialect));
+                return parts.compile(dialect);
             }
             Plan::Invalid(message) => return Err(Error::Query(message.clone())),
         };
@@ -153,9 +153,6 @@ fn array(items: Vec<sea_query::Value>, ty: ValueType) -> sea_query::Value {
     sea_query::Value::Array(ty, Some(Box::new(items)))
 }
 
-pub(super) fn out_of_range(n: u16, count: usize) -> String {
-    format!(
-        "the prepared query uses argument {n} but takes {count}: \
-         a parameter was taken from another prepared query"
-    )
+pub(super) fn out_of_range(n: u16, count: usize) -> QueryError {
+    QueryError::ForeignParam { index: n, count }
 }

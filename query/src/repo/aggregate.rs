@@ -63,7 +63,9 @@ impl<S: Schema> Aggregate<S> {
 
     /// The result type.
     pub fn result_type(&self) -> ValueType {
-        let col_ty = self.field.map(|i| S::FIELDS[i].ty);
+        let col_ty = self
+            .field
+            .map(|i| quarry_core::schema::field_def::<S>(i).ty);
         match self.kind {
             Kind::Count | Kind::CountDistinct => ValueType::I64,
             Kind::Avg => ValueType::F64,
@@ -79,14 +81,14 @@ impl<S: Schema> Aggregate<S> {
         &self,
         parts: &Parts,
         dialect: Dialect,
-    ) -> (SelectStatement, ValueType) {
+    ) -> Result<(SelectStatement, ValueType), quarry_core::Error> {
         let ty = self.result_type();
         let wrap = parts.is_windowed();
         let arg = |i: usize| -> Expr {
             if wrap {
-                Expr::col(("quarry_sub", S::FIELDS[i].column))
+                Expr::col(("quarry_sub", quarry_core::schema::field_def::<S>(i).column))
             } else {
-                Expr::col((S::TABLE, S::FIELDS[i].column))
+                Expr::col((S::TABLE, quarry_core::schema::field_def::<S>(i).column))
             }
         };
         let call: Expr = match (self.kind, self.field) {
@@ -107,12 +109,12 @@ impl<S: Schema> Aggregate<S> {
             let mut q = sea_query::Query::select();
             q.expr(call);
             q.from_subquery(
-                parts.to_select_with(dialect, root_columns::<S>()),
+                parts.to_select_with(dialect, root_columns::<S>())?,
                 "quarry_sub",
             );
-            (q, ty)
+            Ok((q, ty))
         } else {
-            (parts.to_select_with(dialect, vec![call]), ty)
+            Ok((parts.to_select_with(dialect, vec![call])?, ty))
         }
     }
 }

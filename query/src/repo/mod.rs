@@ -17,7 +17,8 @@ use crate::statement::Statement;
 use crate::write;
 use async_trait::async_trait;
 use quarry_core::{
-    Action, Changeset, ConstraintKind, Error, FieldRole, Result, Schema, State, Value, ValueRow,
+    Action, Changeset, ConstraintKind, Error, FieldRole, QueryError, Result, Schema, State, Value,
+    ValueRow,
 };
 use sea_query::{Expr, ExprTrait};
 use std::future::Future;
@@ -41,7 +42,7 @@ async fn map_write_error<S: Schema>(
     if v.kind == ConstraintKind::ForeignKey && v.name.is_none() && !written.is_empty() {
         let cols: Vec<(&str, Value)> = written
             .iter()
-            .map(|(i, val)| (S::FIELDS[*i].column, val.clone()))
+            .map(|(i, val)| (quarry_core::schema::field_def::<S>(*i).column, val.clone()))
             .collect();
         if let Ok(Some(name)) = driver.resolve_foreign_key(S::TABLE, &cols).await {
             v.name = Some(name);
@@ -201,9 +202,18 @@ pub trait Repo: Send + Sync {
             result.last_insert_id,
             S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
         ) {
+            let narrow = |found: &str| Error::Decode {
+                column: f.column.to_string(),
+                expected: f.ty,
+                found: format!("generated id {id} ({found})"),
+            };
             let id_value = match f.ty {
-                quarry_core::ValueType::I16 => Value::I16(id as i16),
-                quarry_core::ValueType::I32 => Value::I32(id as i32),
+                quarry_core::ValueType::I16 => {
+                    Value::I16(i16::try_from(id).map_err(|_| narrow("out of range"))?)
+                }
+                quarry_core::ValueType::I32 => {
+                    Value::I32(i32::try_from(id).map_err(|_| narrow("out of range"))?)
+                }
                 _ => Value::I64(id),
             };
             key_source.set_value(i, id_value)?;
@@ -274,11 +284,11 @@ pub trait Repo: Send + Sync {
     async fn get<S: Schema, K: Into<Value> + Send>(&self, id: K) -> Result<Option<S>> {
         let pk = S::primary_key();
         let [index] = pk.as_slice() else {
-            return Err(Error::Query(format!(
-                "get needs a schema with exactly one primary key field; {} has {}",
-                S::NAME,
-                pk.len()
-            )));
+            return Err(Error::Query(QueryError::NotOneKey {
+                operation: "get",
+                schema: S::NAME,
+                count: pk.len(),
+            }));
         };
         let q = write::by_key::<S>([(*index, id.into())]);
         Ok(fetch_rows(self.driver(), q).await?.into_iter().next())
@@ -356,7 +366,7 @@ pub trait Repo: Send + Sync {
         query.check(self.driver().backend())?;
         let mut q = query
             .parts
-            .to_select_with(self.driver().backend().dialect, vec![Expr::val(1)]);
+            .to_select_with(self.driver().backend().dialect, vec![Expr::val(1)])?;
         q.limit(1);
         let stmt = self.driver().backend().dialect.build(&q, Q::Schema::TABLE);
         let mut found = false;
@@ -372,14 +382,18 @@ pub trait Repo: Send + Sync {
     async fn reload<S: Schema>(&self, data: &S) -> Result<Option<S>> {
         let pk = S::primary_key();
         if pk.is_empty() {
-            return Err(Error::Query(format!(
-                "schema {} has no primary key, so it cannot be reloaded by key",
-                S::NAME
-            )));
+            return Err(Error::Query(QueryError::NoPrimaryKey {
+                schema: S::NAME,
+                action: "reloaded",
+            }));
         }
-        let key = pk
-            .into_iter()
-            .map(|i| (i, data.get_value(i).unwrap_or(Value::Null(S::FIELDS[i].ty))));
+        let key = pk.into_iter().map(|i| {
+            (
+                i,
+                data.get_value(i)
+                    .unwrap_or(Value::Null(quarry_core::schema::field_def::<S>(i).ty)),
+            )
+        });
         let mut rows = fetch_rows(self.driver(), write::by_key::<S>(key)).await?;
         let mut fresh = rows.pop();
         if let Some(f) = fresh.as_mut() {
@@ -403,9 +417,9 @@ pub trait Repo: Send + Sync {
             return Ok(Vec::new());
         }
         let keys: Vec<Value> = data.iter().filter_map(|d| d.get_value(*index)).collect();
-        let mut q = Query::<S>::new().select_statement(self.driver().backend().dialect);
+        let mut q = Query::<S>::new().select_statement(self.driver().backend().dialect)?;
         q.and_where(
-            Expr::col((S::TABLE, S::FIELDS[*index].column)).is_in(
+            Expr::col((S::TABLE, quarry_core::schema::field_def::<S>(*index).column)).is_in(
                 keys.iter()
                     .map(|k| Expr::val(crate::sql_value::to_sea(k.clone()))),
             ),
@@ -443,7 +457,7 @@ pub trait Repo: Send + Sync {
         let query = query.into_query();
         query.check(self.driver().backend())?;
         let dialect = self.driver().backend().dialect;
-        let (q, ty) = aggregate.statement(&query.parts, dialect);
+        let (q, ty) = aggregate.statement(&query.parts, dialect)?;
         let stmt = dialect.build(&q, Q::Schema::TABLE);
         let mut out = Value::Null(ty);
         log::fetch(self.driver(), &stmt, &mut |row| {
@@ -493,9 +507,9 @@ pub trait Repo: Send + Sync {
         type S<Q, I> = <Q as IntoQuery<I>>::Schema;
         let query = query.into_query();
         if query.is_windowed() || query.has_joins() {
-            return Err(Error::Query(
-                "update_all takes filters only (no joins, limit, offset or distinct)".into(),
-            ));
+            return Err(Error::Query(QueryError::FiltersOnly {
+                operation: "update_all",
+            }));
         }
         if updates.is_empty() {
             return Ok(0);
@@ -503,7 +517,7 @@ pub trait Repo: Send + Sync {
         let mut q = sea_query::Query::update();
         q.table(S::<Q, I>::TABLE);
         updates.apply(&mut q);
-        if let Some(c) = query.condition(self.driver().backend().dialect) {
+        if let Some(c) = query.condition(self.driver().backend().dialect)? {
             q.and_where(c);
         }
         let stmt = self.driver().backend().dialect.build(&q, S::<Q, I>::TABLE);
@@ -514,13 +528,13 @@ pub trait Repo: Send + Sync {
     async fn delete_all<Q: IntoQuery<I>, I>(&self, query: Q) -> Result<u64> {
         let query = query.into_query();
         if query.is_windowed() || query.has_joins() {
-            return Err(Error::Query(
-                "delete_all takes filters only (no joins, limit, offset or distinct)".into(),
-            ));
+            return Err(Error::Query(QueryError::FiltersOnly {
+                operation: "delete_all",
+            }));
         }
         let mut q = sea_query::Query::delete();
         q.from_table(Q::Schema::TABLE);
-        if let Some(c) = query.condition(self.driver().backend().dialect) {
+        if let Some(c) = query.condition(self.driver().backend().dialect)? {
             q.and_where(c);
         }
         let stmt = self.driver().backend().dialect.build(&q, Q::Schema::TABLE);

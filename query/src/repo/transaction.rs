@@ -47,9 +47,7 @@ impl Driver for Shared {
         self.driver.fetch(stmt, sink).await
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
-        Err(Error::Query(
-            "nested transactions are savepoints: call begin on the Transaction".into(),
-        ))
+        Err(Error::Query(quarry_core::QueryError::NestedBegin))
     }
     async fn resolve_foreign_key(
         &self,

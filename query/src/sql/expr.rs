@@ -126,7 +126,16 @@ impl<'a> Writer<'a> {
     pub(crate) fn new(rpn: &'a Rpn) -> Option<Self> {
         let mut nodes = Nodes::with_capacity(rpn.ops.len());
         let mut subs = 0u32;
+        // Each value the form binds is held once: a form whose operations
+        // bind more or fewer values than it holds is malformed (declined here,
+        // so lowering reports it).
+        let mut bound = 0usize;
         for (i, op) in rpn.ops.iter().enumerate() {
+            bound += match *op {
+                Op::Val => 1,
+                Op::InList(n) | Op::InArray(n) | Op::NotInList(n) => n as usize,
+                _ => 0,
+            };
             let mut start = i;
             for _ in 0..arity(*op)? {
                 let (s, _) = *nodes.get(start.checked_sub(1)?)?;
@@ -136,6 +145,9 @@ impl<'a> Writer<'a> {
             if uses_sub(*op) {
                 subs += 1;
             }
+        }
+        if bound != rpn.values.len() || subs as usize != rpn.subs.len() {
+            return None;
         }
         Some(Writer { rpn, nodes })
     }
@@ -148,9 +160,9 @@ impl<'a> Writer<'a> {
     fn operands<const N: usize>(&self, i: usize) -> Option<[usize; N]> {
         let mut out = [0usize; N];
         let mut at = i;
-        for k in (0..N).rev() {
+        for slot in out.iter_mut().rev() {
             let child = at.checked_sub(1)?;
-            out[k] = child;
+            *slot = child;
             at = self.nodes.get(child)?.0 as usize;
         }
         Some(out)

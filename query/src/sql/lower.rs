@@ -3,7 +3,7 @@
 
 use crate::dialect::Dialect;
 use crate::ir::{Dir, JoinKind, LockStrength, LockWait, Nulls, Op, Parts, Rpn};
-use quarry_core::Value;
+use quarry_core::{Error, QueryError};
 use sea_query::{
     BinOper, Expr, ExprTrait, Func, JoinType, LockBehavior, LockType, NullOrdering, Order,
     SelectStatement,
@@ -12,13 +12,21 @@ use sea_query::{
 impl Rpn {
     /// Builds the sea-query expressions: the one expression left on the stack, or
     /// the items of a list.
-    pub(crate) fn to_exprs(&self, dialect: Dialect) -> Built {
+    ///
+    /// A malformed form (an operator short of operands, a value or subquery
+    /// missing, a prepared query's argument left in place) is an internal
+    /// error, never a NULL or a `1 = 0` in the SQL.
+    pub(crate) fn to_exprs(&self, dialect: Dialect) -> Result<Built, Error> {
         let mut stack: Vec<Expr> = Vec::with_capacity(4);
         let mut values = self.values.iter();
         let mut subs = self.subs.iter();
         let mut items = Vec::new();
         let mut orders = Vec::new();
-        let pop = |stack: &mut Vec<Expr>| stack.pop().unwrap_or_else(|| Expr::cust("NULL"));
+        let pop = |stack: &mut Vec<Expr>| {
+            stack
+                .pop()
+                .ok_or_else(|| malformed("an operand is missing"))
+        };
         for op in &self.ops {
             let e = match *op {
                 Op::Col(t, c) => Expr::col((t.0, c.0)),
@@ -26,15 +34,13 @@ impl Rpn {
                     values
                         .next()
                         .cloned()
-                        .unwrap_or(Value::Null(quarry_core::ValueType::String)),
+                        .ok_or_else(|| malformed("a bound value is missing"))?,
                 )),
                 Op::Lit(s) => Expr::cust(s.0),
-                // Never compiled: a prepared query substitutes its arguments
-                // first, and a query holding one elsewhere is refused.
-                Op::Param(_) => Expr::cust("NULL"),
-                Op::ParamIn(_) => {
-                    pop(&mut stack);
-                    Expr::cust("1 = 0")
+                // A prepared query substitutes its arguments first, and a
+                // query holding one elsewhere is refused before it compiles.
+                Op::Param(_) | Op::ParamIn(_) => {
+                    return Err(malformed("a prepared query's argument was not substituted"))
                 }
                 Op::Eq
                 | Op::Ne
@@ -46,8 +52,8 @@ impl Rpn {
                 | Op::Or
                 | Op::Like
                 | Op::NotLike => {
-                    let r = pop(&mut stack);
-                    let l = pop(&mut stack);
+                    let r = pop(&mut stack)?;
+                    let l = pop(&mut stack)?;
                     match *op {
                         Op::Eq => l.eq(r),
                         Op::Ne => l.ne(r),
@@ -61,14 +67,14 @@ impl Rpn {
                         _ => l.binary(BinOper::NotLike, r),
                     }
                 }
-                Op::Not => pop(&mut stack).not(),
-                Op::IsNull => pop(&mut stack).is_null(),
-                Op::IsNotNull => pop(&mut stack).is_not_null(),
-                Op::Lower => Func::lower(pop(&mut stack)).into(),
+                Op::Not => pop(&mut stack)?.not(),
+                Op::IsNull => pop(&mut stack)?.is_null(),
+                Op::IsNotNull => pop(&mut stack)?.is_not_null(),
+                Op::Lower => Func::lower(pop(&mut stack)?).into(),
                 Op::Between => {
-                    let high = pop(&mut stack);
-                    let low = pop(&mut stack);
-                    pop(&mut stack).between(low, high)
+                    let high = pop(&mut stack)?;
+                    let low = pop(&mut stack)?;
+                    pop(&mut stack)?.between(low, high)
                 }
                 Op::InArray(n) if dialect.binds_arrays() => {
                     let items: Vec<sea_query::Value> = values
@@ -77,7 +83,7 @@ impl Rpn {
                         .cloned()
                         .map(crate::sql_value::to_sea)
                         .collect();
-                    let x = pop(&mut stack);
+                    let x = pop(&mut stack)?;
                     let any: Expr = sea_query::extension::postgres::PgFunc::any(Expr::val(
                         crate::ir::values::array_of(items),
                     ))
@@ -91,7 +97,7 @@ impl Rpn {
                         .cloned()
                         .map(|v| Expr::val(crate::sql_value::to_sea(v)))
                         .collect();
-                    let x = pop(&mut stack);
+                    let x = pop(&mut stack)?;
                     if matches!(op, Op::NotInList(_)) {
                         x.is_not_in(list)
                     } else {
@@ -102,22 +108,22 @@ impl Rpn {
                     let sub = subs
                         .next()
                         .map(|s| s.to_select(dialect))
-                        .unwrap_or_else(sea_query::Query::select);
+                        .ok_or_else(|| malformed("a subquery is missing"))??;
                     match op {
-                        Op::InSub => pop(&mut stack).in_subquery(sub),
-                        Op::NotInSub => pop(&mut stack).not_in_subquery(sub),
+                        Op::InSub => pop(&mut stack)?.in_subquery(sub),
+                        Op::NotInSub => pop(&mut stack)?.not_in_subquery(sub),
                         Op::Exists => Expr::exists(sub),
                         _ => Expr::exists(sub).not(),
                     }
                 }
                 Op::CountStar => Func::count(Expr::cust("*")).into(),
-                Op::CountDistinct => Func::count_distinct(pop(&mut stack)).into(),
-                Op::Sum { integer } => cast(Func::sum(pop(&mut stack)).into(), dialect, integer),
-                Op::Avg => cast(Func::avg(pop(&mut stack)).into(), dialect, false),
-                Op::Min => Func::min(pop(&mut stack)).into(),
-                Op::Max => Func::max(pop(&mut stack)).into(),
+                Op::CountDistinct => Func::count_distinct(pop(&mut stack)?).into(),
+                Op::Sum { integer } => cast(Func::sum(pop(&mut stack)?).into(), dialect, integer),
+                Op::Avg => cast(Func::avg(pop(&mut stack)?).into(), dialect, false),
+                Op::Min => Func::min(pop(&mut stack)?).into(),
+                Op::Max => Func::max(pop(&mut stack)?).into(),
                 Op::Item => {
-                    items.push(pop(&mut stack));
+                    items.push(pop(&mut stack)?);
                     continue;
                 }
                 Op::OrderItem(dir, nulls) => {
@@ -130,7 +136,7 @@ impl Rpn {
                         Nulls::First => Some(NullOrdering::First),
                         Nulls::Last => Some(NullOrdering::Last),
                     };
-                    orders.push((pop(&mut stack), order, nulls));
+                    orders.push((pop(&mut stack)?, order, nulls));
                     continue;
                 }
                 Op::Section(_)
@@ -142,15 +148,25 @@ impl Rpn {
             };
             stack.push(e);
         }
-        Built {
-            expr: stack.pop(),
+        let expr = stack.pop();
+        if !stack.is_empty() {
+            return Err(malformed("operands are left over"));
+        }
+        Ok(Built {
+            expr,
             items,
             orders,
-        }
+        })
     }
 }
 
+/// The internal error of a malformed postfix form.
+fn malformed(what: &'static str) -> Error {
+    Error::Query(QueryError::Internal(what))
+}
+
 /// What [`Rpn::to_exprs`] built.
+#[derive(Debug)]
 pub(crate) struct Built {
     pub(crate) expr: Option<Expr>,
     pub(crate) items: Vec<Expr>,
@@ -167,7 +183,11 @@ pub(crate) fn cast(call: Expr, dialect: Dialect, integer: bool) -> Expr {
 impl Parts {
     /// The sea-query SELECT of these parts; `extra` select expressions come
     /// after the parts' own select list.
-    pub(crate) fn to_select_with(&self, dialect: Dialect, extra: Vec<Expr>) -> SelectStatement {
+    pub(crate) fn to_select_with(
+        &self,
+        dialect: Dialect,
+        extra: Vec<Expr>,
+    ) -> Result<SelectStatement, Error> {
         let mut q = sea_query::Query::select();
         if let Some((table, fields)) = self.root {
             q.exprs(
@@ -177,10 +197,10 @@ impl Parts {
                     .map(|f| Expr::col((table, f.column))),
             );
         }
-        q.exprs(self.select.to_exprs(dialect).items);
+        q.exprs(self.select.to_exprs(dialect)?.items);
         q.exprs(extra);
         match &self.from_sub {
-            Some(sub) => q.from_subquery(sub.to_select(dialect), self.from),
+            Some(sub) => q.from_subquery(sub.to_select(dialect)?, self.from),
             None => q.from(self.from),
         };
         for j in &self.joins {
@@ -191,25 +211,26 @@ impl Parts {
                 JoinKind::Full => JoinType::FullOuterJoin,
             };
             let on =
-                j.on.to_exprs(dialect)
+                j.on.to_exprs(dialect)?
                     .expr
+                    // An empty condition joins every pair, as quarry's writer writes it.
                     .unwrap_or_else(|| Expr::cust("1 = 1"));
             match j.alias {
                 Some(alias) => q.join_as(kind, j.table, alias, on),
                 None => q.join(kind, j.table, on),
             };
         }
-        if let Some(c) = self.cond.to_exprs(dialect).expr {
+        if let Some(c) = self.cond.to_exprs(dialect)?.expr {
             q.and_where(c);
         }
-        let group = self.group_by.to_exprs(dialect).items;
+        let group = self.group_by.to_exprs(dialect)?.items;
         if !group.is_empty() {
             q.add_group_by(group);
         }
-        if let Some(h) = self.having.to_exprs(dialect).expr {
+        if let Some(h) = self.having.to_exprs(dialect)?.expr {
             q.and_having(h);
         }
-        for (e, o, nulls) in self.order.to_exprs(dialect).orders {
+        for (e, o, nulls) in self.order.to_exprs(dialect)?.orders {
             match nulls {
                 Some(n) => q.order_by_expr_with_nulls(e, o, n),
                 None => q.order_by_expr(e, o),
@@ -235,11 +256,51 @@ impl Parts {
                 LockWait::SkipLocked => q.lock_with_behavior(t, LockBehavior::SkipLocked),
             };
         }
-        q
+        Ok(q)
     }
 
     /// The sea-query SELECT of these parts.
-    pub(crate) fn to_select(&self, dialect: Dialect) -> SelectStatement {
+    pub(crate) fn to_select(&self, dialect: Dialect) -> Result<SelectStatement, Error> {
         self.to_select_with(dialect, Vec::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn internal<T: std::fmt::Debug>(r: &Result<T, Error>) -> bool {
+        matches!(r, Err(Error::Query(QueryError::Internal(_))))
+    }
+
+    #[test]
+    fn an_argument_left_in_place_is_an_internal_error() {
+        let mut rpn = Rpn::op(Op::col("t", "a"));
+        rpn.push(Op::Param(0));
+        rpn.push(Op::Eq);
+        assert!(internal(&rpn.to_exprs(Dialect::Sqlite)));
+    }
+
+    #[test]
+    fn malformed_forms_are_internal_errors_not_sql() {
+        // An operator short of operands, a value that is not there, a
+        // prepared query's argument left in place, operands left over.
+        for ops in [
+            vec![Op::Eq],
+            vec![Op::Val],
+            vec![Op::col("t", "a"), Op::col("t", "b")],
+        ] {
+            let mut rpn = Rpn::default();
+            for op in ops {
+                rpn.push(op);
+            }
+            assert!(internal(&rpn.to_exprs(Dialect::Postgres)));
+            let mut parts = Parts::new("t");
+            parts.and_where(rpn);
+            for d in [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite] {
+                let r = parts.clone().compile(d);
+                assert!(internal(&r), "{d:?} {r:?}");
+            }
+        }
     }
 }

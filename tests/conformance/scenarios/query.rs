@@ -505,7 +505,7 @@ pub async fn stream_rows_one_at_a_time(db: &Db) -> R {
         })
         .await;
     assert!(
-        matches!(stopped, Err(Error::Query(ref m)) if m == "enough"),
+        matches!(stopped, Err(Error::Query(ref m)) if m.to_string() == "enough"),
         "{stopped:?}"
     );
     assert_eq!(n, 10, "the stream stops at the first error");

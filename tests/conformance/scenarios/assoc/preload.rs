@@ -245,7 +245,7 @@ pub async fn preload_query_with_limit_is_refused(db: &Db) -> R {
     let c = seed(db).await?;
     let spec = Store::products.query(Product::query().limit(3));
     match db.repo.preload(c.stores.clone(), spec).await {
-        Err(Error::Query(msg)) => assert!(msg.contains("limit_per_parent"), "{msg}"),
+        Err(Error::Query(msg)) => assert!(msg.to_string().contains("limit_per_parent"), "{msg}"),
         other => panic!("expected Error::Query, got {other:?}"),
     }
     assert_eq!(db.statement_count(), 0);
