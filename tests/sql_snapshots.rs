@@ -1,7 +1,14 @@
 //! SQL snapshots: the exact SQL (and bound values) every query construct compiles
-//! to on Postgres, MySQL/MariaDB and SQLite, pinned in
-//! `tests/snapshots/sql.txt` so a change to emitted SQL is a visible diff.
-//! Run with `UPDATE_SNAPSHOTS=1` to rewrite the file after an intended change.
+//! to on Postgres, MySQL/MariaDB and SQLite, pinned with [insta] in
+//! `tests/snapshots/sql_snapshots__<construct>.snap` (one file per construct) so
+//! a change to emitted SQL is a visible diff.
+//!
+//! After an intended change: `INSTA_UPDATE=always cargo test --test sql_snapshots`
+//! rewrites the files in place (or, with `cargo-insta` installed,
+//! `cargo insta test --review`). By default a mismatch writes a
+//! `.snap.new` beside the file and fails; on CI (`CI` set, or `INSTA_UPDATE=no`,
+//! which `.ci/run` sets) nothing is written and a changed or missing snapshot
+//! fails the test.
 //!
 //! Repo operations (insert, update, delete, bulk) are captured through a driver
 //! that records statements instead of sending them: only the SQL text is checked
@@ -155,6 +162,9 @@ fn values(vals: &[quarry::sea_query::Value]) -> String {
     format!("[{}]", shown.join(", "))
 }
 
+/// Each construct's name and its rendered statements on every backend, in order.
+type Snapshots = Vec<(&'static str, String)>;
+
 fn render(out: &mut String, name: &str, backend: &str, stmt: Result<Statement, quarry::Error>) {
     match stmt {
         Ok(s) => {
@@ -171,16 +181,19 @@ fn render(out: &mut String, name: &str, backend: &str, stmt: Result<Statement, q
     }
 }
 
-fn query<F: Fetch<I>, I>(out: &mut String, name: &str, q: impl Fn() -> F) {
+fn query<F: Fetch<I>, I>(all: &mut Snapshots, name: &'static str, q: impl Fn() -> F) {
+    let mut out = String::new();
     for (label, backend) in backends() {
-        render(out, name, label, q().prepare(&backend).map(|(s, _)| s));
+        render(&mut out, name, label, q().prepare(&backend).map(|(s, _)| s));
     }
+    all.push((name, out));
 }
 
-async fn repo_op<Fut, T>(out: &mut String, name: &str, op: impl Fn(Recorder) -> Fut)
+async fn repo_op<Fut, T>(all: &mut Snapshots, name: &'static str, op: impl Fn(Recorder) -> Fut)
 where
     Fut: std::future::Future<Output = (Recorder, quarry::Result<T>)>,
 {
+    let mut out = String::new();
     for (label, backend) in backends() {
         let rec = Recorder {
             backend,
@@ -189,9 +202,10 @@ where
         let (rec, _result) = op(rec).await;
         let seen = rec.seen.into_inner().unwrap_or_default();
         for s in seen {
-            render(out, name, label, Ok(s));
+            render(&mut out, name, label, Ok(s));
         }
     }
+    all.push((name, out));
 }
 
 fn a_user() -> User {
@@ -208,8 +222,8 @@ fn a_user() -> User {
     }
 }
 
-async fn all_snapshots() -> String {
-    let mut out = String::new();
+async fn all_snapshots() -> Snapshots {
+    let mut out = Snapshots::new();
     let o = &mut out;
     // The six shapes of the compilation benchmark.
     query(o, "trivial", User::query);
@@ -394,7 +408,7 @@ async fn all_snapshots() -> String {
         (r, x)
     })
     .await;
-    repo_op(o, "exists", |r| async move {
+    repo_op(o, "repo_exists", |r| async move {
         let x = r.exists(User::name.eq("Ann")).await;
         (r, x)
     })
@@ -460,31 +474,15 @@ async fn sql_matches_snapshots() {
     // same SQL and bind the same values in the same order.
     let warm = all_snapshots().await;
     assert_eq!(actual, warm, "cached compilation differs from a fresh one");
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/sql.txt");
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, &actual).expect("write snapshots");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .expect("tests/snapshots/sql.txt exists (run with UPDATE_SNAPSHOTS=1 to create it)");
-    if actual != expected {
-        let first = actual
-            .lines()
-            .zip(expected.lines())
-            .position(|(a, e)| a != e)
-            .unwrap_or(0);
-        let show = |s: &str| {
-            s.lines()
-                .skip(first.saturating_sub(2))
-                .take(6)
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        panic!(
-            "emitted SQL changed at line {}:\n--- expected\n{}\n--- actual\n{}\n(run with UPDATE_SNAPSHOTS=1 if intended)",
-            first + 1,
-            show(&expected),
-            show(&actual)
-        );
-    }
+    let mut names: Vec<_> = actual.iter().map(|(name, _)| *name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), actual.len(), "snapshot names are unique");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_omit_expression(true);
+    settings.bind(|| {
+        for (name, sql) in &actual {
+            insta::assert_snapshot!(*name, sql);
+        }
+    });
 }
