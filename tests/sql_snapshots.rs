@@ -189,17 +189,18 @@ fn query<F: Fetch<I>, I>(all: &mut Snapshots, name: &'static str, q: impl Fn() -
     all.push((name, out));
 }
 
-async fn repo_op<Fut, T>(all: &mut Snapshots, name: &'static str, op: impl Fn(Recorder) -> Fut)
-where
-    Fut: std::future::Future<Output = (Recorder, quarry::Result<T>)>,
-{
+async fn repo_op<T>(
+    all: &mut Snapshots,
+    name: &'static str,
+    op: impl AsyncFn(&Recorder) -> quarry::Result<T>,
+) {
     let mut out = String::new();
     for (label, backend) in backends() {
         let rec = Recorder {
             backend,
             seen: Mutex::new(Vec::new()),
         };
-        let (rec, _result) = op(rec).await;
+        let _result = op(&rec).await;
         let seen = rec.seen.into_inner().unwrap_or_default();
         for s in seen {
             render(&mut out, name, label, Ok(s));
@@ -218,6 +219,15 @@ fn a_user() -> User {
         inserted_at: at,
         updated_at: at,
         meta: Meta::new(State::Loaded),
+        ..Default::default()
+    }
+}
+
+/// A new post (not yet inserted) by `user_id`.
+fn a_post(user_id: i64, title: &str) -> Post {
+    Post {
+        user_id,
+        title: title.into(),
         ..Default::default()
     }
 }
@@ -363,105 +373,65 @@ async fn all_snapshots() -> Snapshots {
         User::query().for_update().no_wait()
     });
     // Repo operations.
-    repo_op(o, "insert", |r| async move {
-        let x = r
-            .insert(User {
-                name: "Ann".into(),
-                ..Default::default()
-            })
-            .await;
-        (r, x)
+    repo_op(o, "insert", async |r| {
+        r.insert(User {
+            name: "Ann".into(),
+            ..Default::default()
+        })
+        .await
     })
     .await;
-    repo_op(o, "update_changes", |r| async move {
+    repo_op(o, "update_changes", async |r| {
         let cs = Changeset::new(a_user())
             .put_change(User::name, "Bea".to_string())
             .put_change(User::hair_color, Some("red".into()));
-        let x = r.update(cs).await;
-        (r, x)
+        r.update(cs).await
     })
     .await;
-    repo_op(o, "update_with_lock", |r| async move {
+    repo_op(o, "update_with_lock", async |r| {
         let p = Post {
             id: 3,
             version: 4,
             meta: Meta::new(State::Loaded),
             ..Default::default()
         };
-        let x = r
-            .update(
-                Changeset::new(p)
-                    .put_change(Post::title, "t".to_string())
-                    .optimistic_lock(Post::version),
-            )
-            .await;
-        (r, x)
+        r.update(
+            Changeset::new(p)
+                .put_change(Post::title, "t".to_string())
+                .optimistic_lock(Post::version),
+        )
+        .await
     })
     .await;
-    repo_op(o, "delete", |r| async move {
-        let x = r.delete(a_user()).await;
-        (r, x)
+    repo_op(o, "delete", async |r| r.delete(a_user()).await).await;
+    repo_op(o, "get", async |r| r.get::<User, _>(7).await).await;
+    repo_op(o, "repo_exists", async |r| {
+        r.exists(User::name.eq("Ann")).await
     })
     .await;
-    repo_op(o, "get", |r| async move {
-        let x = r.get::<User, _>(7).await;
-        (r, x)
+    repo_op(o, "aggregate_windowed", async |r| {
+        r.aggregate(User::query().limit(5), Aggregate::max(User::id))
+            .await
     })
     .await;
-    repo_op(o, "repo_exists", |r| async move {
-        let x = r.exists(User::name.eq("Ann")).await;
-        (r, x)
+    repo_op(o, "insert_all", async |r| {
+        r.insert_all(vec![a_post(1, "a"), a_post(2, "b")]).await
     })
     .await;
-    repo_op(o, "aggregate_windowed", |r| async move {
-        let x = r
-            .aggregate(User::query().limit(5), Aggregate::max(User::id))
-            .await;
-        (r, x)
+    repo_op(o, "insert_all_returning", async |r| {
+        r.insert_all_returning(vec![a_post(1, "a")]).await
     })
     .await;
-    repo_op(o, "insert_all", |r| async move {
-        let x = r
-            .insert_all(vec![
-                Post {
-                    user_id: 1,
-                    title: "a".into(),
-                    ..Default::default()
-                },
-                Post {
-                    user_id: 2,
-                    title: "b".into(),
-                    ..Default::default()
-                },
-            ])
-            .await;
-        (r, x)
+    repo_op(o, "update_all", async |r| {
+        r.update_all(
+            Post::user_id.eq(1),
+            Updates::new().set(Post::title, "x").inc(Post::version, 1),
+        )
+        .await
     })
     .await;
-    repo_op(o, "insert_all_returning", |r| async move {
-        let x = r
-            .insert_all_returning(vec![Post {
-                user_id: 1,
-                title: "a".into(),
-                ..Default::default()
-            }])
-            .await;
-        (r, x)
-    })
-    .await;
-    repo_op(o, "update_all", |r| async move {
-        let x = r
-            .update_all(
-                Post::user_id.eq(1),
-                Updates::new().set(Post::title, "x").inc(Post::version, 1),
-            )
-            .await;
-        (r, x)
-    })
-    .await;
-    repo_op(o, "delete_all", |r| async move {
-        let x = r.delete_all(Post::title.like("old%")).await;
-        (r, x)
+    repo_op(o, "delete_all", async |r| {
+        r.delete_all(Post::title.like("old%")).await
     })
     .await;
     out

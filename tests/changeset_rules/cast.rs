@@ -1,7 +1,7 @@
 //! Casting: every field type's cast rules, nulls and empty strings, unchanged
 //! values, unknown keys, and params from forms, JSON values and serialized structs.
 
-use crate::schemas::*;
+use super::*;
 use quarry::{Changeset, Error, Field, Params, Schema, Value};
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, HashMap};

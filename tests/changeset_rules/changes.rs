@@ -1,6 +1,6 @@
 //! Change helpers, `apply_changes`, `apply_action` and `error_messages`.
 
-use crate::schemas::*;
+use super::*;
 use quarry::{Action, Changeset, Error, Meta};
 use serde_json::json;
 

@@ -1,7 +1,7 @@
 //! Constraint declarations: default names, messages and tags, and how a
 //! database violation becomes a changeset error or a typed error.
 
-use crate::schemas::*;
+use super::*;
 use quarry::{
     Changeset, ConstraintKind, ConstraintOptions, ConstraintViolation, Error, FieldError, NameMatch,
 };

@@ -1,7 +1,7 @@
 //! Properties: casting arbitrary JSON never panics and only ever reports typed
 //! cast errors; valid params always cast to their values.
 
-use crate::schemas::*;
+use super::*;
 use proptest::prelude::*;
 use quarry::{
     Action, Changeset, Field, Length, LengthCount, Number, Regex, Schema, Value, ValueType,

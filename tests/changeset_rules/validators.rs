@@ -1,7 +1,7 @@
 //! Validators: each one's message template, rendered message and metadata,
 //! and which fields they skip.
 
-use crate::schemas::*;
+use super::*;
 use quarry::{Changeset, FieldError, Length, LengthCount, Meta, Number, Regex};
 use serde_json::{json, Value as Json};
 
