@@ -402,8 +402,61 @@ type Tally = Mutex<[(usize, usize); 3]>;
 /// suite takes about half as long with 8 threads as with 2).
 const DEFAULT_THREADS: usize = 2 * PER_SERVER;
 
+/// libtest's options that take a value (`--skip NAME`, ...), as opposed to
+/// flags; what is left are the filters.
+const VALUED: &[&str] = &[
+    "--skip",
+    "--test-threads",
+    "--logfile",
+    "--color",
+    "--format",
+    "-Z",
+];
+
+/// The command line, and every filter when there are several: libtest runs a
+/// test that matches any of its filters, libtest-mimic takes one, so with
+/// more than one the harness filters and hands libtest-mimic none.
+fn arguments() -> (Arguments, Vec<String>) {
+    let all: Vec<String> = std::env::args().collect();
+    let mut rest = Vec::new();
+    let mut filters = Vec::new();
+    let mut words = all.into_iter();
+    if let Some(program) = words.next() {
+        rest.push(program);
+    }
+    while let Some(word) = words.next() {
+        if VALUED.contains(&word.as_str()) {
+            rest.push(word);
+            rest.extend(words.next());
+        } else if word.starts_with('-') {
+            rest.push(word);
+        } else {
+            filters.push(word);
+        }
+    }
+    if filters.len() > 1 {
+        (Arguments::from_iter(rest), filters)
+    } else {
+        rest.extend(filters);
+        (Arguments::from_iter(rest), Vec::new())
+    }
+}
+
+/// Whether `name` passes the filters taken off the command line (see
+/// [`arguments`]).
+fn wanted(filters: &[String], exact: bool, name: &str) -> bool {
+    filters.is_empty()
+        || filters.iter().any(|f| {
+            if exact {
+                name == f
+            } else {
+                name.contains(f.as_str())
+            }
+        })
+}
+
 pub fn main(scenarios: Vec<Scenario>) {
-    let mut args = Arguments::from_args();
+    let (mut args, filters) = arguments();
     if args.test_threads.is_none() {
         // libtest honours RUST_TEST_THREADS; libtest-mimic leaves it to us.
         let from_env = std::env::var("RUST_TEST_THREADS")
@@ -434,6 +487,9 @@ pub fn main(scenarios: Vec<Scenario>) {
     for kind in Kind::ALL.into_iter().filter(|k| k.enabled()) {
         for scenario in &scenarios {
             let name = format!("{}::{}", kind.name(), scenario.name);
+            if !wanted(&filters, args.exact, &name) {
+                continue;
+            }
             let scenario = Scenario {
                 name: name.clone(),
                 run: scenario.run,

@@ -139,6 +139,15 @@ pub fn user(name: &str) -> User {
     }
 }
 
+/// A store built in memory, owned by `user_id`.
+pub fn store(name: &str, user_id: Option<i64>) -> Store {
+    Store {
+        name: name.to_string(),
+        user_id,
+        ..Default::default()
+    }
+}
+
 /// A product built in memory.
 pub fn product(name: &str, price: f64) -> Product {
     Product {
