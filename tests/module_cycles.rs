@@ -844,7 +844,6 @@ fn workspace_crates(root: &Path) -> Vec<(String, PathBuf)> {
 }
 
 /// Parses a crate laid out in a temporary directory (for the checker's own tests).
-#[cfg(test)]
 fn parse_sources(files: &[(&str, &str)]) -> Crate {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -860,7 +859,6 @@ fn parse_sources(files: &[(&str, &str)]) -> Crate {
     krate
 }
 
-#[cfg(test)]
 fn cycle_names(krate: &Crate) -> Vec<Vec<String>> {
     krate
         .cycles()
@@ -920,9 +918,10 @@ fn no_new_module_cycles() {
     assert!(failures.is_empty(), "{}\n{report}", failures.join("\n"));
 }
 
-#[cfg(test)]
-fn edge_names(krate: &Crate) -> BTreeSet<String> {
-    krate
+/// Asserts the dependency edges (`"a -> b"`) `present` are found and `absent`
+/// are not.
+fn assert_edges(krate: &Crate, present: &[&str], absent: &[&str]) {
+    let edges: BTreeSet<String> = krate
         .edges()
         .keys()
         .map(|(a, b)| {
@@ -932,7 +931,13 @@ fn edge_names(krate: &Crate) -> BTreeSet<String> {
                 krate.modules[*b].name()
             )
         })
-        .collect()
+        .collect();
+    for edge in present {
+        assert!(edges.contains(*edge), "{edge} in {edges:?}");
+    }
+    for edge in absent {
+        assert!(!edges.contains(*edge), "{edge} not in {edges:?}");
+    }
 }
 
 #[test]
