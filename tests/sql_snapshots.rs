@@ -1,7 +1,14 @@
 //! SQL snapshots: the exact SQL (and bound values) every query construct compiles
-//! to on Postgres, MySQL/MariaDB and SQLite, pinned in
-//! `tests/snapshots/sql.txt` so a change to emitted SQL is a visible diff.
-//! Run with `UPDATE_SNAPSHOTS=1` to rewrite the file after an intended change.
+//! to on Postgres, MySQL/MariaDB and SQLite, pinned with [insta] in
+//! `tests/snapshots/sql_snapshots__<construct>.snap` (one file per construct) so
+//! a change to emitted SQL is a visible diff.
+//!
+//! After an intended change: `INSTA_UPDATE=always cargo test --test sql_snapshots`
+//! rewrites the files in place (or, with `cargo-insta` installed,
+//! `cargo insta test --review`). By default a mismatch writes a
+//! `.snap.new` beside the file and fails; on CI (`CI` set, or `INSTA_UPDATE=no`,
+//! which `.ci/run` sets) nothing is written and a changed or missing snapshot
+//! fails the test.
 //!
 //! Repo operations (insert, update, delete, bulk) are captured through a driver
 //! that records statements instead of sending them: only the SQL text is checked
@@ -154,6 +161,9 @@ fn values(vals: &[quarry::sea_query::Value]) -> String {
     format!("[{}]", shown.join(", "))
 }
 
+/// Each construct's name and its rendered statements on every backend, in order.
+type Snapshots = Vec<(&'static str, String)>;
+
 fn render(out: &mut String, name: &str, backend: &str, stmt: Result<Statement, quarry::Error>) {
     match stmt {
         Ok(s) => {
@@ -170,27 +180,32 @@ fn render(out: &mut String, name: &str, backend: &str, stmt: Result<Statement, q
     }
 }
 
-fn query<F: Fetch<I>, I>(out: &mut String, name: &str, q: impl Fn() -> F) {
+fn query<F: Fetch<I>, I>(all: &mut Snapshots, name: &'static str, q: impl Fn() -> F) {
+    let mut out = String::new();
     for (label, backend) in backends() {
-        render(out, name, label, q().prepare(&backend).map(|(s, _)| s));
+        render(&mut out, name, label, q().prepare(&backend).map(|(s, _)| s));
     }
+    all.push((name, out));
 }
 
-async fn repo_op<Fut, T>(out: &mut String, name: &str, op: impl Fn(Recorder) -> Fut)
-where
-    Fut: std::future::Future<Output = (Recorder, quarry::Result<T>)>,
-{
+async fn repo_op<T>(
+    all: &mut Snapshots,
+    name: &'static str,
+    op: impl AsyncFn(&Recorder) -> quarry::Result<T>,
+) {
+    let mut out = String::new();
     for (label, backend) in backends() {
         let rec = Recorder {
             backend,
             seen: Mutex::new(Vec::new()),
         };
-        let (rec, _result) = op(rec).await;
+        let _result = op(&rec).await;
         let seen = rec.seen.into_inner().unwrap_or_default();
         for s in seen {
-            render(out, name, label, Ok(s));
+            render(&mut out, name, label, Ok(s));
         }
     }
+    all.push((name, out));
 }
 
 fn a_user() -> User {
@@ -207,8 +222,17 @@ fn a_user() -> User {
     }
 }
 
-async fn all_snapshots() -> String {
-    let mut out = String::new();
+/// A new post (not yet inserted) by `user_id`.
+fn a_post(user_id: i64, title: &str) -> Post {
+    Post {
+        user_id,
+        title: title.into(),
+        ..Default::default()
+    }
+}
+
+async fn all_snapshots() -> Snapshots {
+    let mut out = Snapshots::new();
     let o = &mut out;
     // The six shapes of the compilation benchmark.
     query(o, "trivial", User::query);
@@ -348,105 +372,65 @@ async fn all_snapshots() -> String {
         User::query().for_update().no_wait()
     });
     // Repo operations.
-    repo_op(o, "insert", |r| async move {
-        let x = r
-            .insert(User {
-                name: "Ann".into(),
-                ..Default::default()
-            })
-            .await;
-        (r, x)
+    repo_op(o, "insert", async |r| {
+        r.insert(User {
+            name: "Ann".into(),
+            ..Default::default()
+        })
+        .await
     })
     .await;
-    repo_op(o, "update_changes", |r| async move {
+    repo_op(o, "update_changes", async |r| {
         let cs = Changeset::new(a_user())
             .put_change(User::name, "Bea".to_string())
             .put_change(User::hair_color, Some("red".into()));
-        let x = r.update(cs).await;
-        (r, x)
+        r.update(cs).await
     })
     .await;
-    repo_op(o, "update_with_lock", |r| async move {
+    repo_op(o, "update_with_lock", async |r| {
         let p = Post {
             id: 3,
             version: 4,
             meta: Meta::new(State::Loaded),
             ..Default::default()
         };
-        let x = r
-            .update(
-                Changeset::new(p)
-                    .put_change(Post::title, "t".to_string())
-                    .optimistic_lock(Post::version),
-            )
-            .await;
-        (r, x)
+        r.update(
+            Changeset::new(p)
+                .put_change(Post::title, "t".to_string())
+                .optimistic_lock(Post::version),
+        )
+        .await
     })
     .await;
-    repo_op(o, "delete", |r| async move {
-        let x = r.delete(a_user()).await;
-        (r, x)
+    repo_op(o, "delete", async |r| r.delete(a_user()).await).await;
+    repo_op(o, "get", async |r| r.get::<User, _>(7).await).await;
+    repo_op(o, "repo_exists", async |r| {
+        r.exists(User::name.eq("Ann")).await
     })
     .await;
-    repo_op(o, "get", |r| async move {
-        let x = r.get::<User, _>(7).await;
-        (r, x)
+    repo_op(o, "aggregate_windowed", async |r| {
+        r.aggregate(User::query().limit(5), Aggregate::max(User::id))
+            .await
     })
     .await;
-    repo_op(o, "exists", |r| async move {
-        let x = r.exists(User::name.eq("Ann")).await;
-        (r, x)
+    repo_op(o, "insert_all", async |r| {
+        r.insert_all(vec![a_post(1, "a"), a_post(2, "b")]).await
     })
     .await;
-    repo_op(o, "aggregate_windowed", |r| async move {
-        let x = r
-            .aggregate(User::query().limit(5), Aggregate::max(User::id))
-            .await;
-        (r, x)
+    repo_op(o, "insert_all_returning", async |r| {
+        r.insert_all_returning(vec![a_post(1, "a")]).await
     })
     .await;
-    repo_op(o, "insert_all", |r| async move {
-        let x = r
-            .insert_all(vec![
-                Post {
-                    user_id: 1,
-                    title: "a".into(),
-                    ..Default::default()
-                },
-                Post {
-                    user_id: 2,
-                    title: "b".into(),
-                    ..Default::default()
-                },
-            ])
-            .await;
-        (r, x)
+    repo_op(o, "update_all", async |r| {
+        r.update_all(
+            Post::user_id.eq(1),
+            Updates::new().set(Post::title, "x").inc(Post::version, 1),
+        )
+        .await
     })
     .await;
-    repo_op(o, "insert_all_returning", |r| async move {
-        let x = r
-            .insert_all_returning(vec![Post {
-                user_id: 1,
-                title: "a".into(),
-                ..Default::default()
-            }])
-            .await;
-        (r, x)
-    })
-    .await;
-    repo_op(o, "update_all", |r| async move {
-        let x = r
-            .update_all(
-                Post::user_id.eq(1),
-                Updates::new().set(Post::title, "x").inc(Post::version, 1),
-            )
-            .await;
-        (r, x)
-    })
-    .await;
-    repo_op(o, "delete_all", |r| async move {
-        let x = r.delete_all(Post::title.like("old%")).await;
-        (r, x)
+    repo_op(o, "delete_all", async |r| {
+        r.delete_all(Post::title.like("old%")).await
     })
     .await;
     out
@@ -459,31 +443,15 @@ async fn sql_matches_snapshots() {
     // same SQL and bind the same values in the same order.
     let warm = all_snapshots().await;
     assert_eq!(actual, warm, "cached compilation differs from a fresh one");
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/sql.txt");
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, &actual).expect("write snapshots");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .expect("tests/snapshots/sql.txt exists (run with UPDATE_SNAPSHOTS=1 to create it)");
-    if actual != expected {
-        let first = actual
-            .lines()
-            .zip(expected.lines())
-            .position(|(a, e)| a != e)
-            .unwrap_or(0);
-        let show = |s: &str| {
-            s.lines()
-                .skip(first.saturating_sub(2))
-                .take(6)
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        panic!(
-            "emitted SQL changed at line {}:\n--- expected\n{}\n--- actual\n{}\n(run with UPDATE_SNAPSHOTS=1 if intended)",
-            first + 1,
-            show(&expected),
-            show(&actual)
-        );
-    }
+    let mut names: Vec<_> = actual.iter().map(|(name, _)| *name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), actual.len(), "snapshot names are unique");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_omit_expression(true);
+    settings.bind(|| {
+        for (name, sql) in &actual {
+            insta::assert_snapshot!(*name, sql);
+        }
+    });
 }

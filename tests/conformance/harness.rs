@@ -1,14 +1,21 @@
-//! A small test runner: runs each scenario once per enabled backend, each on its own
-//! thread and runtime against an isolated database, counts the statements each
-//! scenario sends (through quarry's `tracing` events), and prints a summary per
-//! backend and a closing `N passed, N failed` line.
+//! The suite's runner, on [libtest-mimic]: every scenario becomes one test per
+//! enabled backend, named `BACKEND::MODULE::FUNCTION` (for example
+//! `sqlite::transaction::commits_on_ok`), so libtest's flags work: `--list`,
+//! `--exact NAME`, filters, `--skip`, `--ignored`, `--test-threads`, `--format`,
+//! and `cargo nextest run --test conformance`. Each test runs on its own
+//! current-thread runtime against an isolated database, counts the statements
+//! its scenario sends (through quarry's `tracing` events), and the run ends with
+//! libtest's summary, a line per backend and a closing `N passed, N failed` line.
+//!
+//! [libtest-mimic]: https://docs.rs/libtest-mimic
 
+use libtest_mimic::{Arguments, Failed, Trial};
 use quarry::{AnyRepo, Repo};
-use std::collections::VecDeque;
+use std::cell::RefCell;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::Layer;
@@ -55,6 +62,26 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order the suite runs and lists them.
+    const ALL: [Kind; 3] = [Kind::Sqlite, Kind::Postgres, Kind::MySql];
+
+    /// Whether this backend's cargo feature is enabled.
+    fn enabled(self) -> bool {
+        match self {
+            Kind::Sqlite => cfg!(feature = "sqlite"),
+            Kind::Postgres => cfg!(feature = "postgres"),
+            Kind::MySql => cfg!(feature = "mysql"),
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Kind::Sqlite => 0,
+            Kind::Postgres => 1,
+            Kind::MySql => 2,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Kind::Sqlite => "sqlite",
@@ -159,66 +186,50 @@ fn quarry_query_target() -> &'static str {
     "quarry::sql"
 }
 
-/// (backend index, scenario index, result).
-type Outcome = (usize, usize, Result<(), String>);
-
-/// Where each backend's server is.
-pub struct Target {
-    kind: Kind,
-    url: String,
+/// Where each enabled backend's server is, found on first use (so `--list` and a
+/// run filtered to SQLite never look for a server), and the containers started
+/// for this run, removed when it ends.
+#[derive(Default)]
+struct Servers {
+    urls: [OnceLock<Result<String, String>>; 3],
+    containers: Mutex<crate::containers::Containers>,
 }
 
-/// The enabled backends and their servers. Order of resolution for a server:
-/// the `QUARRY_TEST_*_URL` variable; otherwise a testcontainers container when a
-/// Docker engine answers; otherwise the run fails (a backend whose feature is
-/// enabled is never skipped).
-fn targets(containers: &mut crate::containers::Containers) -> Result<Vec<Target>, String> {
-    let mut out = Vec::new();
-    if cfg!(feature = "sqlite") {
-        out.push(Target {
-            kind: Kind::Sqlite,
-            url: "sqlite::memory:".to_string(),
-        });
+impl Servers {
+    /// The URL of `kind`'s server. Order of resolution: the `QUARRY_TEST_*_URL`
+    /// variable; otherwise a testcontainers container when a Docker engine
+    /// answers; otherwise an error, so every scenario of that backend fails (a
+    /// backend whose feature is enabled is never skipped).
+    fn url(&self, kind: Kind) -> Result<String, String> {
+        self.urls[kind.index()]
+            .get_or_init(|| match kind {
+                Kind::Sqlite => Ok("sqlite::memory:".to_string()),
+                Kind::Postgres => self.server_url(kind, "QUARRY_TEST_POSTGRES_URL"),
+                Kind::MySql => self.server_url(kind, "QUARRY_TEST_MYSQL_URL"),
+            })
+            .clone()
     }
-    if cfg!(feature = "postgres") {
-        let url = server_url(Kind::Postgres, "QUARRY_TEST_POSTGRES_URL", containers)?;
-        out.push(Target {
-            kind: Kind::Postgres,
-            url,
-        });
-    }
-    if cfg!(feature = "mysql") {
-        let url = server_url(Kind::MySql, "QUARRY_TEST_MYSQL_URL", containers)?;
-        out.push(Target {
-            kind: Kind::MySql,
-            url,
-        });
-    }
-    Ok(out)
-}
 
-fn server_url(
-    kind: Kind,
-    var: &str,
-    containers: &mut crate::containers::Containers,
-) -> Result<String, String> {
-    if let Ok(url) = std::env::var(var) {
-        if !url.trim().is_empty() {
-            return Ok(url);
+    fn server_url(&self, kind: Kind, var: &str) -> Result<String, String> {
+        if let Ok(url) = std::env::var(var) {
+            if !url.trim().is_empty() {
+                return Ok(url);
+            }
         }
-    }
-    if crate::containers::docker_answers() {
-        return containers.start(kind);
-    }
-    Err(format!(
-        "the `{}` feature is enabled but no {} server is available: set {var} (for example {}) or make a Docker engine available for testcontainers",
-        kind.name(),
-        kind.name(),
-        match kind {
-            Kind::Postgres => "postgres://postgres@127.0.0.1:5432/test",
-            _ => "mysql://root@127.0.0.1:3306/test",
+        if crate::containers::docker_answers() {
+            let mut containers = self.containers.lock().map_err(|e| e.to_string())?;
+            return containers.start(kind);
         }
-    ))
+        Err(format!(
+            "the `{}` feature is enabled but no {} server is available: set {var} (for example {}) or make a Docker engine available for testcontainers",
+            kind.name(),
+            kind.name(),
+            match kind {
+                Kind::Postgres => "postgres://postgres@127.0.0.1:5432/test",
+                _ => "mysql://root@127.0.0.1:3306/test",
+            }
+        ))
+    }
 }
 
 /// `url` with its database (path) replaced by `db`.
@@ -248,22 +259,24 @@ fn with_param(url: &str, param: &str) -> String {
 static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// A fresh isolated database for one scenario: a new in-memory SQLite database, a
-/// schema of its own on Postgres, a database of its own on MySQL/MariaDB.
-async fn isolate(target: &Target) -> quarry::Result<(String, Option<(AnyRepo, String)>)> {
+/// schema of its own on Postgres, a database of its own on MySQL/MariaDB. Names
+/// carry the process id, so parallel runs (nextest's process per test, other
+/// checkouts on the same server) never share one.
+async fn isolate(kind: Kind, server: &str) -> quarry::Result<(String, Option<(AnyRepo, String)>)> {
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let name = format!("quarry_t{}_{n}", std::process::id());
-    match target.kind {
-        Kind::Sqlite => Ok((target.url.clone(), None)),
+    match kind {
+        Kind::Sqlite => Ok((server.to_string(), None)),
         Kind::Postgres => {
-            let admin = quarry::connect(&target.url).await?;
+            let admin = quarry::connect(server).await?;
             admin
                 .execute_raw(&format!("CREATE SCHEMA {name}"), vec![])
                 .await?;
-            let url = with_param(&target.url, &format!("options=-c%20search_path%3D{name}"));
+            let url = with_param(server, &format!("options=-c%20search_path%3D{name}"));
             Ok((url, Some((admin, format!("DROP SCHEMA {name} CASCADE")))))
         }
         Kind::MySql => {
-            let admin = quarry::connect(&target.url).await?;
+            let admin = quarry::connect(server).await?;
             admin
                 .execute_raw(
                     &format!("CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"),
@@ -271,22 +284,26 @@ async fn isolate(target: &Target) -> quarry::Result<(String, Option<(AnyRepo, St
                 )
                 .await?;
             Ok((
-                with_database(&target.url, &name),
+                with_database(server, &name),
                 Some((admin, format!("DROP DATABASE {name}"))),
             ))
         }
     }
 }
 
-async fn open(target: &Target, statements: Log) -> quarry::Result<(Db, Option<(AnyRepo, String)>)> {
-    let (url, cleanup) = isolate(target).await?;
+async fn open(
+    kind: Kind,
+    server: &str,
+    statements: Log,
+) -> quarry::Result<(Db, Option<(AnyRepo, String)>)> {
+    let (url, cleanup) = isolate(kind, server).await?;
     let repo = quarry::connect(&url).await?;
     let db = Db {
         repo,
-        kind: target.kind,
+        kind,
         statements,
     };
-    for ddl in crate::schemas::ddl(target.kind) {
+    for ddl in crate::schemas::ddl(kind) {
         db.exec(&ddl).await?;
     }
     db.reset_statements();
@@ -302,7 +319,16 @@ async fn close(db: Db, cleanup: Option<(AnyRepo, String)>) {
     }
 }
 
-fn run_one(target: &Target, scenario: &Scenario) -> Result<(), String> {
+thread_local! {
+    /// The test running on this thread, for the panic hook's line.
+    static CURRENT: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs one scenario on one backend: isolated database, own runtime, own
+/// statement log; a panic (in the scenario or a task it spawned) is caught and
+/// becomes the test's failure message.
+fn run_one(servers: &Servers, kind: Kind, scenario: &Scenario) -> Result<(), String> {
+    let server = servers.url(kind)?;
     let statements = Arc::new(Mutex::new(Vec::new()));
     let subscriber = tracing_subscriber::registry().with(Capture(statements.clone()));
     let _guard = tracing::subscriber::set_default(subscriber);
@@ -312,7 +338,7 @@ fn run_one(target: &Target, scenario: &Scenario) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         rt.block_on(async {
-            let (db, cleanup) = open(target, statements)
+            let (db, cleanup) = open(kind, &server, statements)
                 .await
                 .map_err(|e| format!("setup failed: {e}"))?;
             let result = (scenario.run)(&db).await.map_err(|e| e.to_string());
@@ -326,112 +352,181 @@ fn run_one(target: &Target, scenario: &Scenario) -> Result<(), String> {
             .downcast_ref::<String>()
             .cloned()
             .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .map(|m| format!("panicked: {m}"))
             .unwrap_or_else(|| "panicked".to_string())),
     }
 }
 
+/// At most this many scenarios run at once against one server (Postgres,
+/// MySQL/MariaDB), whatever `--test-threads` says: each scenario holds an admin
+/// connection and a pool of up to ten, and servers cap connections (100 on a
+/// default Postgres). SQLite, in memory, has no cap.
+const PER_SERVER: usize = 4;
+
+/// A counting semaphore per backend (`PER_SERVER` permits for servers).
+#[derive(Default)]
+struct Slots {
+    busy: Mutex<[usize; 3]>,
+    freed: Condvar,
+}
+
+impl Slots {
+    fn run<T>(&self, kind: Kind, f: impl FnOnce() -> T) -> T {
+        if kind == Kind::Sqlite {
+            return f();
+        }
+        let i = kind.index();
+        {
+            let mut busy = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
+            while busy[i] >= PER_SERVER {
+                busy = self
+                    .freed
+                    .wait(busy)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            busy[i] += 1;
+        }
+        let out = f();
+        self.busy.lock().unwrap_or_else(PoisonError::into_inner)[i] -= 1;
+        self.freed.notify_all();
+        out
+    }
+}
+
+/// Scenarios run and failed, per backend, for the summary lines.
+type Tally = Mutex<[(usize, usize); 3]>;
+
+/// The number of test threads when neither `--test-threads` nor
+/// `RUST_TEST_THREADS` says: `2 * PER_SERVER`, whatever the cores, since a
+/// scenario spends most of its time waiting on a server (on 2 cores the full
+/// suite takes about half as long with 8 threads as with 2).
+const DEFAULT_THREADS: usize = 2 * PER_SERVER;
+
+/// libtest's options that take a value (`--skip NAME`, ...), as opposed to
+/// flags; what is left are the filters.
+const VALUED: &[&str] = &[
+    "--skip",
+    "--test-threads",
+    "--logfile",
+    "--color",
+    "--format",
+    "-Z",
+];
+
+/// The command line, and every filter when there are several: libtest runs a
+/// test that matches any of its filters, libtest-mimic takes one, so with
+/// more than one the harness filters and hands libtest-mimic none.
+fn arguments() -> (Arguments, Vec<String>) {
+    let all: Vec<String> = std::env::args().collect();
+    let mut rest = Vec::new();
+    let mut filters = Vec::new();
+    let mut words = all.into_iter();
+    if let Some(program) = words.next() {
+        rest.push(program);
+    }
+    while let Some(word) = words.next() {
+        if VALUED.contains(&word.as_str()) {
+            rest.push(word);
+            rest.extend(words.next());
+        } else if word.starts_with('-') {
+            rest.push(word);
+        } else {
+            filters.push(word);
+        }
+    }
+    if filters.len() > 1 {
+        (Arguments::from_iter(rest), filters)
+    } else {
+        rest.extend(filters);
+        (Arguments::from_iter(rest), Vec::new())
+    }
+}
+
+/// Whether `name` passes the filters taken off the command line (see
+/// [`arguments`]).
+fn wanted(filters: &[String], exact: bool, name: &str) -> bool {
+    filters.is_empty()
+        || filters.iter().any(|f| {
+            if exact {
+                name == f
+            } else {
+                name.contains(f.as_str())
+            }
+        })
+}
+
 pub fn main(scenarios: Vec<Scenario>) {
-    // Scenario panics are reported in the summary; print them as one line, not a
-    // backtrace (one scenario panics on purpose to test rollback).
+    let (mut args, filters) = arguments();
+    if args.test_threads.is_none() {
+        // libtest honours RUST_TEST_THREADS; libtest-mimic leaves it to us.
+        let from_env = std::env::var("RUST_TEST_THREADS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .filter(|n: &usize| *n > 0);
+        args.test_threads = Some(from_env.unwrap_or(DEFAULT_THREADS));
+    }
+    // Scenario panics are reported as the test's failure; print them as one line
+    // naming the test, not a backtrace (one scenario panics on purpose to test
+    // rollback).
     std::panic::set_hook(Box::new(|info| {
+        let name = CURRENT.with(|c| c.borrow().clone());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         eprintln!(
-            "panic in {}: {info}",
-            std::thread::current().name().unwrap_or("scenario")
+            "panic in {}{at}: {}",
+            name.as_deref().unwrap_or("scenario"),
+            info.payload_as_str().unwrap_or("(no message)")
         );
     }));
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    let mut containers = crate::containers::Containers::default();
-    let targets = match targets(&mut containers) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            println!("conformance: 0 passed, 1 failed");
-            std::process::exit(1);
+    let servers = Arc::new(Servers::default());
+    let slots = Arc::new(Slots::default());
+    let tally: Arc<Tally> = Arc::default();
+    let mut trials = Vec::new();
+    for kind in Kind::ALL.into_iter().filter(|k| k.enabled()) {
+        for scenario in &scenarios {
+            let name = format!("{}::{}", kind.name(), scenario.name);
+            if !wanted(&filters, args.exact, &name) {
+                continue;
+            }
+            let scenario = Scenario {
+                name: name.clone(),
+                run: scenario.run,
+            };
+            let (servers, slots, tally) = (servers.clone(), slots.clone(), tally.clone());
+            trials.push(Trial::test(name, move || {
+                CURRENT.with(|c| *c.borrow_mut() = Some(scenario.name.clone()));
+                let outcome = slots.run(kind, || run_one(&servers, kind, &scenario));
+                CURRENT.with(|c| *c.borrow_mut() = None);
+                if let Ok(mut t) = tally.lock() {
+                    let entry = &mut t[kind.index()];
+                    entry.0 += 1;
+                    entry.1 += usize::from(outcome.is_err());
+                }
+                outcome.map_err(Failed::from)
+            }));
         }
-    };
-    let scenarios = Arc::new(scenarios);
-    let mut jobs = VecDeque::new();
-    for (t, target) in targets.iter().enumerate() {
-        for (s, scenario) in scenarios.iter().enumerate() {
-            let full = format!("{}::{}", target.kind.name(), scenario.name);
-            if filters.is_empty() || filters.iter().any(|f| full.contains(f.as_str())) {
-                jobs.push_back((t, s));
+    }
+    let conclusion = libtest_mimic::run(&args, trials);
+    if !args.list {
+        let tally = tally.lock().map(|t| *t).unwrap_or_default();
+        for kind in Kind::ALL.into_iter().filter(|k| k.enabled()) {
+            let (ran, failed) = tally[kind.index()];
+            if ran > 0 {
+                println!(
+                    "conformance {}: {ran} scenarios ran, {} passed, {failed} failed",
+                    kind.name(),
+                    ran - failed
+                );
             }
         }
-    }
-    let total = jobs.len();
-    println!(
-        "\nrunning {total} conformance scenarios on {} backend(s)",
-        targets.len()
-    );
-    let jobs = Arc::new(Mutex::new(jobs));
-    let results: Arc<Mutex<Vec<Outcome>>> = Arc::new(Mutex::new(Vec::new()));
-    let targets = Arc::new(targets);
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .clamp(2, 4);
-    let handles: Vec<_> = (0..workers)
-        .map(|_| {
-            let (jobs, results, targets, scenarios) = (
-                jobs.clone(),
-                results.clone(),
-                targets.clone(),
-                scenarios.clone(),
-            );
-            std::thread::spawn(move || loop {
-                let job = jobs.lock().ok().and_then(|mut j| j.pop_front());
-                let Some((t, s)) = job else { break };
-                let outcome = run_one(&targets[t], &scenarios[s]);
-                let status = if outcome.is_ok() { "ok" } else { "FAILED" };
-                println!(
-                    "test {}::{} ... {status}",
-                    targets[t].kind.name(),
-                    scenarios[s].name
-                );
-                if let Ok(mut r) = results.lock() {
-                    r.push((t, s, outcome));
-                }
-            })
-        })
-        .collect();
-    for h in handles {
-        let _ = h.join();
-    }
-    let results = results.lock().map(|r| r.clone()).unwrap_or_default();
-    let mut failed = 0;
-    for (t, s, r) in &results {
-        if let Err(e) = r {
-            failed += 1;
-            println!(
-                "\n---- {}::{} ----\n{e}",
-                targets[*t].kind.name(),
-                scenarios[*s].name
-            );
-        }
-    }
-    println!();
-    for (t, target) in targets.iter().enumerate() {
-        let mine: Vec<_> = results.iter().filter(|(i, _, _)| *i == t).collect();
-        let bad = mine.iter().filter(|(_, _, r)| r.is_err()).count();
         println!(
-            "conformance {}: {} scenarios ran, {} passed, {} failed",
-            target.kind.name(),
-            mine.len(),
-            mine.len() - bad,
-            bad
+            "conformance: {} passed, {} failed",
+            conclusion.num_passed, conclusion.num_failed
         );
     }
-    println!(
-        "conformance: {} passed, {} failed",
-        results.len() - failed,
-        failed
-    );
-    drop(containers);
-    if failed > 0 || results.len() != total {
-        std::process::exit(1);
-    }
+    // Removes the containers started for this run, if any.
+    drop(servers);
+    conclusion.exit();
 }

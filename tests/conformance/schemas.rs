@@ -4,47 +4,10 @@ use crate::harness::Kind;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use quarry::prelude::*;
 
-#[derive(Schema, Clone, Debug, PartialEq)]
-#[quarry(table = "users", timestamps)]
-pub struct User {
-    pub meta: Meta,
-    pub id: i64,
-    pub name: String,
-    pub email: Option<String>,
-    pub age: Option<i32>,
-    pub inserted_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Schema, Clone, Debug, PartialEq)]
-#[quarry(table = "stores", timestamps)]
-pub struct Store {
-    pub meta: Meta,
-    pub id: i64,
-    pub name: String,
-    pub user_id: Option<i64>,
-    pub inserted_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Schema, Clone, Debug, PartialEq)]
-#[quarry(table = "products", timestamps)]
-pub struct Product {
-    pub meta: Meta,
-    pub id: i64,
-    pub name: String,
-    pub description: Option<String>,
-    pub price: Option<f64>,
-    pub status: Option<String>,
-    pub stock: i32,
-    pub store_id: Option<i64>,
-    #[quarry(default = 1)]
-    pub lock_version: i32,
-    #[quarry(virtual)]
-    pub note: Option<String>,
-    pub inserted_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
+// `User`, `Store` and `Product` (the tutorial's tables) are declared once, with
+// their associations, in `assoc` below; scenarios that never touch an
+// association see them as plain schemas (associations start not loaded).
+pub use assoc::{Product, Store, User};
 
 /// Every field type, for round trips.
 #[derive(Schema, Clone, Debug, PartialEq)]
@@ -176,6 +139,15 @@ pub fn user(name: &str) -> User {
     }
 }
 
+/// A store built in memory, owned by `user_id`.
+pub fn store(name: &str, user_id: Option<i64>) -> Store {
+    Store {
+        name: name.to_string(),
+        user_id,
+        ..Default::default()
+    }
+}
+
 /// A product built in memory.
 pub fn product(name: &str, price: f64) -> Product {
     Product {
@@ -185,9 +157,9 @@ pub fn product(name: &str, price: f64) -> Product {
     }
 }
 
-/// The association scenarios' schemas: the tables `users`, `stores` and
-/// `products` again, now with their associations (the tutorial's second half),
-/// plus posts, comments and tags.
+/// The tutorial's schemas with their associations (its second half): `users`,
+/// `stores` and `products` (also re-exported above for every scenario), plus
+/// posts, comments and tags.
 pub mod assoc {
     use chrono::NaiveDateTime;
     use quarry::prelude::*;
@@ -240,6 +212,8 @@ pub mod assoc {
         pub store_id: Option<i64>,
         #[quarry(default = 1)]
         pub lock_version: i32,
+        #[quarry(virtual)]
+        pub note: Option<String>,
         #[quarry(belongs_to)]
         pub store: Assoc<Option<Store>>,
         #[quarry(many_to_many(join_through = "products_tags", preload_order(name)))]

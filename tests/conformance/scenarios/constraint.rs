@@ -1,5 +1,5 @@
 use crate::harness::{Db, R};
-use crate::schemas::{product, user, Product, Store, User};
+use crate::schemas::{product, store, user, Product, User};
 use quarry::prelude::*;
 use quarry::{ConstraintKind, Error};
 
@@ -31,13 +31,7 @@ pub async fn declared_unique_becomes_changeset_error(db: &Db) -> R {
     // Multi-column unique index, declared with its fields.
     let mut p = product("Pen", 1.0);
     p.store_id = None;
-    let s = db
-        .repo
-        .insert(Store {
-            name: "S".into(),
-            ..Default::default()
-        })
-        .await?;
+    let s = db.repo.insert(store("S", None)).await?;
     p.store_id = Some(s.id);
     db.repo.insert(p.clone()).await?;
     let err = db
@@ -69,14 +63,7 @@ pub async fn undeclared_unique_is_typed_error(db: &Db) -> R {
 
 pub async fn foreign_key_error_on_the_right_field(db: &Db) -> R {
     let u = db.repo.insert(user("Owner")).await?;
-    let s = db
-        .repo
-        .insert(Store {
-            name: "Real".into(),
-            user_id: Some(u.id),
-            ..Default::default()
-        })
-        .await?;
+    let s = db.repo.insert(store("Real", Some(u.id))).await?;
     let mut p = product("Orphan", 1.0);
     p.store_id = Some(s.id + 999);
     let cs = Changeset::new(p.clone()).foreign_key_constraint(Product::store_id);

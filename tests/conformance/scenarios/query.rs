@@ -1,7 +1,7 @@
 //! Query scenarios: composition, joins, selects, aggregates, subqueries, locks.
 
 use crate::harness::{Db, Kind, Scenario, R};
-use crate::schemas::{product, user, Product, Store, User};
+use crate::schemas::{product, store, user, Product, Store, User};
 use quarry::prelude::*;
 use quarry::{count, exists, maybe_row, not_exists, row, sum, Error};
 
@@ -30,22 +30,8 @@ pub fn all() -> Vec<Scenario> {
 pub(super) async fn seed(db: &Db) -> quarry::Result<(Vec<User>, Vec<Store>)> {
     let ann = db.repo.insert(user("Ann")).await?;
     let bob = db.repo.insert(user("Bob")).await?;
-    let a = db
-        .repo
-        .insert(Store {
-            name: "Shop A".into(),
-            user_id: Some(ann.id),
-            ..Default::default()
-        })
-        .await?;
-    let b = db
-        .repo
-        .insert(Store {
-            name: "Shop B".into(),
-            user_id: Some(bob.id),
-            ..Default::default()
-        })
-        .await?;
+    let a = db.repo.insert(store("Shop A", Some(ann.id))).await?;
+    let b = db.repo.insert(store("Shop B", Some(bob.id))).await?;
     for (name, price, store) in [
         ("Apple", 1.5, Some(a.id)),
         ("Banana", 0.5, Some(a.id)),

@@ -2,6 +2,7 @@
 
 use crate::harness::{Db, R};
 use crate::schemas::assoc::{Product, Store, User};
+use crate::schemas::user;
 use quarry::prelude::*;
 use quarry::Error;
 
@@ -12,13 +13,7 @@ pub async fn not_loaded_is_a_typed_error_and_prints_a_marker(db: &Db) -> R {
         ["id", "name", "email", "age", "inserted_at", "updated_at"],
         "association fields are not columns"
     );
-    let alex = db
-        .repo
-        .insert(User {
-            name: "Alex".into(),
-            ..Default::default()
-        })
-        .await?;
+    let alex = db.repo.insert(user("Alex")).await?;
     let alex: User = db.repo.must_get(alex.id).await?;
     db.reset_statements();
     match alex.store.get() {
@@ -58,12 +53,7 @@ pub async fn not_loaded_is_a_typed_error_and_prints_a_marker(db: &Db) -> R {
 /// nested preload store -> user.
 pub async fn tutorial_user_store_product(db: &Db) -> R {
     let repo = &db.repo;
-    let user = repo
-        .insert(User {
-            name: "Alex".into(),
-            ..Default::default()
-        })
-        .await?;
+    let user = repo.insert(user("Alex")).await?;
     let store = repo
         .insert(Store {
             name: "Alex store".into(),

@@ -3,7 +3,8 @@
 
 use super::{product_names, seed};
 use crate::harness::{Db, R};
-use crate::schemas::assoc::{Product, Store, Tag, User};
+use crate::schemas::assoc::{Product, Store, Tag};
+use crate::schemas::user;
 use quarry::prelude::*;
 use quarry::{assoc, Error};
 
@@ -28,10 +29,7 @@ pub async fn insert_with_parent_and_children_in_one_transaction(db: &Db) -> R {
     let repo = &db.repo;
     let store = Store {
         name: "Shop N".into(),
-        user: Assoc::loaded(Some(User {
-            name: "Nia".into(),
-            ..Default::default()
-        })),
+        user: Assoc::loaded(Some(user("Nia"))),
         products: Assoc::loaded(vec![
             Product {
                 name: "Kiwi".into(),
