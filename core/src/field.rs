@@ -1,17 +1,7 @@
 //! Rust types that can be schema fields: how each converts to and from a [`Value`].
 
-use crate::value::{Value, ValueType};
+use crate::value::{Value, ValueError, ValueType};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-
-/// A value could not be converted to the Rust type of a field.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("expected {expected}, found {found}")]
-pub struct ValueError {
-    /// The type the field holds.
-    pub expected: ValueType,
-    /// What was found instead (a type name, or `NULL`).
-    pub found: String,
-}
 
 /// A Rust type that a schema field can have.
 ///
@@ -201,4 +191,40 @@ impl<T: ScalarValue> Nullable for T {
 }
 impl<T: ScalarValue> Nullable for Option<T> {
     type Opt = Option<T>;
+}
+
+impl Value {
+    /// Converts this value to type `ty` where that loses nothing a field of `ty`
+    /// could hold: integers widen (and narrow when they fit), integers become
+    /// floats, floats change width, 0/1 become booleans, naive and UTC datetimes
+    /// convert (naive is read as UTC), strings parse as JSON, strings become bytes.
+    /// Adapters decode a column by its own type and coerce to the field's.
+    ///
+    /// ```
+    /// use quarry_core::{Value, ValueType};
+    /// assert_eq!(Value::I32(7).coerce(ValueType::I64), Ok(Value::I64(7)));
+    /// assert!(Value::String("x".into()).coerce(ValueType::I64).is_err());
+    /// ```
+    pub fn coerce(self, ty: ValueType) -> Result<Value, ValueError> {
+        if self.value_type() == ty {
+            return Ok(self);
+        }
+        if self.is_null() {
+            return Ok(Value::Null(ty));
+        }
+        Ok(match ty {
+            ValueType::Bool => Value::Bool(bool::from_value(self)?),
+            ValueType::I16 => Value::I16(i16::from_value(self)?),
+            ValueType::I32 => Value::I32(i32::from_value(self)?),
+            ValueType::I64 => Value::I64(i64::from_value(self)?),
+            ValueType::F32 => Value::F32(f32::from_value(self)?),
+            ValueType::F64 => Value::F64(f64::from_value(self)?),
+            ValueType::String => Value::String(String::from_value(self)?),
+            ValueType::Bytes => Value::Bytes(Vec::<u8>::from_value(self)?),
+            ValueType::Json => Value::Json(serde_json::Value::from_value(self)?),
+            ValueType::Date => Value::Date(NaiveDate::from_value(self)?),
+            ValueType::DateTime => Value::DateTime(NaiveDateTime::from_value(self)?),
+            ValueType::DateTimeUtc => Value::DateTimeUtc(DateTime::<Utc>::from_value(self)?),
+        })
+    }
 }

@@ -42,10 +42,10 @@ pub use error::{
     ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError,
     DriverError, Error, InvalidChangeset, QueryError, Result,
 };
-pub use field::{FieldValue, Nullable, ScalarValue, TimestampValue, ValueError};
+pub use field::{FieldValue, Nullable, ScalarValue, TimestampValue};
 pub use row::{Row, ValueRow};
 pub use schema::{FieldDef, FieldRole, Meta, Schema, State};
-pub use value::{Value, ValueType};
+pub use value::{Value, ValueError, ValueType};
 
 /// Re-exported so validators can take a compiled pattern.
 pub use regex::Regex;

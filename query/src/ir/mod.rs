@@ -6,26 +6,25 @@
 //! builder) or reads it (the SQL writer in `sql`, the cache in `compile`).
 //!
 //! - [`op`]: the operations, names and join and lock kinds;
-//! - [`rpn`]: one postfix expression with its values and subqueries;
-//! - [`parts`]: a SELECT's parts, its cache key and walks over its expressions;
+//! - [`form`]: one postfix expression with its values and subqueries, and a
+//!   SELECT's parts made of them (each holds the other), their cache key and
+//!   walks over their expressions;
 //! - [`operand`]: what a comparison binds;
 //! - [`substitute`]: a prepared query's arguments put in place;
 //! - [`values`]: the values moved out in SQL order;
 //! - `pool`: the per-thread pool of the buffers an [`Rpn`] is made of.
 
+pub mod form;
 pub mod op;
 pub mod operand;
-pub mod parts;
 pub(crate) mod pool;
-pub mod rpn;
 pub mod substitute;
 pub mod values;
 
+pub use form::{JoinPart, Parts, Rpn};
 pub use op::{Dir, JoinKind, LockStrength, LockWait, Name, Nulls, Op};
+pub(crate) use op::{Ops, Values};
 pub use operand::Operand;
-pub use parts::{JoinPart, Parts};
-pub use rpn::Rpn;
-pub(crate) use rpn::{Ops, Values};
 pub(crate) use substitute::mismatch;
 pub use substitute::ArgValue;
 pub(crate) use values::ValueSink;

@@ -155,3 +155,9 @@ impl Op {
         Op::Lit(Name(sql))
     }
 }
+
+/// The operations of an [`Rpn`](super::Rpn).
+pub(crate) type Ops = Vec<Op>;
+
+/// The values of an [`Rpn`](super::Rpn).
+pub(crate) type Values = Vec<quarry_core::Value>;

@@ -5,7 +5,7 @@
 //!
 //! [`Rpn`]: crate::ir::Rpn
 
-use crate::ir::{Op, Ops, Values};
+use super::op::{Op, Ops, Values};
 use std::cell::RefCell;
 
 /// Buffers kept per thread and per kind; more are freed.

@@ -302,7 +302,7 @@ impl<'a> Writer<'a> {
 
     fn sub(&self, i: usize, buf: &mut SqlBuf) -> Option<()> {
         let sub = self.rpn.subs.get(self.nodes.get(i)?.1 as usize)?;
-        super::select::write(sub, buf)
+        super::write_subquery(sub, buf)
     }
 
     /// Writes the expression whose root is the operation at `i`.

@@ -68,6 +68,13 @@ impl SqlBuf {
     }
 }
 
+/// Writes a subquery where an expression holds one: SELECTs and expressions
+/// nest in each other, and this is where the expression writer hands back to
+/// the SELECT writer.
+pub(crate) fn write_subquery(parts: &crate::ir::Parts, buf: &mut SqlBuf) -> Option<()> {
+    select::write(parts, buf)
+}
+
 /// The SELECT of `parts` for `dialect` as SQL text, or `None` when a part of it
 /// is not one quarry writes itself (the caller builds it through sea-query).
 pub(crate) fn write_select(parts: &crate::ir::Parts, dialect: Dialect) -> Option<String> {

@@ -1,0 +1,327 @@
+//! The recursive heart of the IR: [`Rpn`], one postfix expression (or list
+//! of expressions) with the values it binds and the subqueries it holds, and
+//! [`Parts`], the parts of a SELECT made of such expressions. Each holds the
+//! other (a subquery is a `Parts` inside an `Rpn`), so they live together.
+
+use super::{JoinKind, LockStrength, LockWait, Name, Op, Operand, Ops, Values};
+use crate::dialect::Dialect;
+use quarry_core::Value;
+
+/// A postfix expression (or list of expressions) with its values and subqueries.
+/// Its buffers come from, and go back to, a per-thread pool (`crate::pool`): a
+/// query built and compiled again and again does not go to the allocator for
+/// them.
+#[derive(Clone, Debug, Default)]
+pub struct Rpn {
+    pub(crate) ops: Ops,
+    pub(crate) values: Values,
+    pub(crate) subs: Vec<Parts>,
+}
+
+impl Drop for Rpn {
+    fn drop(&mut self) {
+        if self.ops.capacity() == 0 && self.values.capacity() == 0 {
+            return;
+        }
+        super::pool::give_back(
+            std::mem::take(&mut self.ops),
+            std::mem::take(&mut self.values),
+        );
+    }
+}
+
+impl Rpn {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    pub(crate) fn op(op: Op) -> Self {
+        let mut ops = super::pool::ops();
+        ops.push(op);
+        Rpn {
+            ops,
+            values: Values::new(),
+            subs: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, op: Op) {
+        if self.ops.capacity() == 0 {
+            self.ops = super::pool::ops();
+        }
+        self.ops.push(op);
+    }
+
+    pub(crate) fn push_value(&mut self, v: Value) {
+        self.ops.push(Op::Val);
+        if self.values.capacity() == 0 {
+            self.values = super::pool::values();
+        }
+        self.values.push(v);
+    }
+
+    /// Pushes a comparison's operand: a value, or a prepared query's argument.
+    pub(crate) fn push_operand(&mut self, o: Operand) {
+        match o {
+            Operand::Value(v) => self.push_value(v),
+            Operand::Param(n) => self.push(Op::Param(n)),
+        }
+    }
+
+    pub(crate) fn push_sub(&mut self, sub: Parts, op: Op) {
+        self.subs.push(sub);
+        self.ops.push(op);
+    }
+
+    /// Appends `other`'s operations, values and subqueries after this one's
+    /// (`other`'s buffers go back to the pool).
+    pub(crate) fn append(&mut self, mut other: Rpn) {
+        if self.ops.is_empty() && self.values.is_empty() && self.subs.is_empty() {
+            std::mem::swap(self, &mut other);
+            return;
+        }
+        self.ops.extend_from_slice(&other.ops);
+        self.values.append(&mut other.values);
+        self.subs.append(&mut other.subs);
+    }
+
+    /// `self op other` for a binary operator.
+    pub(crate) fn binary(mut self, other: Rpn, op: Op) -> Rpn {
+        self.append(other);
+        self.ops.push(op);
+        self
+    }
+
+    /// Pushes this expression's shape onto a cache key. On Postgres an array IN
+    /// list has one shape whatever its length.
+    pub(crate) fn key(&self, dialect: Dialect, key: &mut Vec<Op>) {
+        if dialect.binds_arrays() && self.ops.iter().any(|o| matches!(o, Op::InArray(_))) {
+            key.extend(self.ops.iter().map(|o| match o {
+                Op::InArray(_) => Op::InArray(0),
+                other => *other,
+            }));
+        } else {
+            key.extend_from_slice(&self.ops);
+        }
+        for s in &self.subs {
+            key.push(Op::Section(9));
+            s.key(dialect, key);
+        }
+    }
+
+    /// An `IN (values)` test of `col`: bound as one array on Postgres when the
+    /// values allow it; an empty list is `1 = 0` (`1 = 1` negated).
+    pub(crate) fn in_values(col: Op, values: Vec<Value>, negate: bool) -> Rpn {
+        if values.is_empty() {
+            return Rpn::op(Op::lit(if negate { "1 = 1" } else { "1 = 0" }));
+        }
+        // A list past u32::MAX items cannot be built in memory, let alone bound.
+        let n = u32::try_from(values.len()).unwrap_or(u32::MAX);
+        // One pass: every value of the first one's kind, and that kind one
+        // Postgres arrays bind.
+        let Some(first) = values.first() else {
+            return Rpn::op(Op::lit(if negate { "1 = 1" } else { "1 = 0" }));
+        };
+        let arrayable = !negate
+            && matches!(
+                first,
+                Value::Bool(_)
+                    | Value::I16(_)
+                    | Value::I32(_)
+                    | Value::I64(_)
+                    | Value::F32(_)
+                    | Value::F64(_)
+                    | Value::String(_)
+            )
+            && {
+                let kind = std::mem::discriminant(first);
+                values.iter().all(|v| std::mem::discriminant(v) == kind)
+            };
+        let mut rpn = Rpn {
+            ops: Ops::new(),
+            values,
+            subs: Vec::new(),
+        };
+        rpn.push(col);
+        rpn.push(match (negate, arrayable) {
+            (true, _) => Op::NotInList(n),
+            (false, true) => Op::InArray(n),
+            (false, false) => Op::InList(n),
+        });
+        rpn
+    }
+
+    /// True when an operation of the expression, or of a subquery in it,
+    /// passes `f`.
+    pub(crate) fn any_op(&self, f: fn(&Op) -> bool) -> bool {
+        self.ops.iter().any(f) || self.subs.iter().any(|s| s.any_op(f))
+    }
+}
+
+/// One JOIN of a query.
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub struct JoinPart {
+    pub(crate) kind: JoinKind,
+    pub(crate) table: &'static str,
+    pub(crate) alias: Option<&'static str>,
+    pub(crate) on: Rpn,
+}
+
+/// The parts of a query, independent of its types, in quarry's compact form.
+#[derive(Clone, Debug)]
+pub struct Parts {
+    pub(crate) from: &'static str,
+    /// The select list (items end with `Op::Item`).
+    pub(crate) select: Rpn,
+    /// Whole rows of the root schema, selected before `select`: its table and
+    /// static field list.
+    pub(crate) root: Option<(&'static str, &'static [quarry_core::FieldDef])>,
+    /// A subquery read instead of the table (aliased as the table).
+    pub(crate) from_sub: Option<Box<Parts>>,
+    pub(crate) joins: Vec<JoinPart>,
+    pub(crate) cond: Rpn,
+    pub(crate) order: Rpn,
+    pub(crate) group_by: Rpn,
+    pub(crate) having: Rpn,
+    pub(crate) limit: Option<u64>,
+    pub(crate) offset: Option<u64>,
+    pub(crate) distinct: bool,
+    pub(crate) lock: Option<(LockStrength, LockWait)>,
+}
+
+impl Parts {
+    pub(crate) fn new(from: &'static str) -> Self {
+        Parts {
+            from,
+            select: Rpn::default(),
+            root: None,
+            from_sub: None,
+            joins: Vec::new(),
+            cond: Rpn::default(),
+            order: Rpn::default(),
+            group_by: Rpn::default(),
+            having: Rpn::default(),
+            limit: None,
+            offset: None,
+            distinct: false,
+            lock: None,
+        }
+    }
+
+    pub(crate) fn and_where(&mut self, c: Rpn) {
+        if self.cond.is_empty() {
+            self.cond = c;
+        } else {
+            self.cond.append(c);
+            self.cond.push(Op::And);
+        }
+    }
+
+    pub(crate) fn or_where(&mut self, c: Rpn) {
+        if self.cond.is_empty() {
+            self.cond = c;
+        } else {
+            self.cond.append(c);
+            self.cond.push(Op::Or);
+        }
+    }
+
+    /// LIMIT as sent: MySQL and SQLite need a LIMIT before an OFFSET.
+    pub(crate) fn effective_limit(&self, dialect: Dialect) -> Option<u64> {
+        match (self.limit, self.offset) {
+            (None, Some(_)) => dialect.limit_for_offset(),
+            (l, _) => l,
+        }
+    }
+
+    /// The shape of this query: its cache key.
+    pub(crate) fn key(&self, dialect: Dialect, key: &mut Vec<Op>) {
+        key.push(Op::From(Name(self.from)));
+        if let Some(sub) = &self.from_sub {
+            key.push(Op::Section(8));
+            sub.key(dialect, key);
+            key.push(Op::Section(8));
+        }
+        if let Some((_, fields)) = self.root {
+            key.push(Op::Root(fields.as_ptr() as usize, fields.len()));
+        }
+        self.select.key(dialect, key);
+        for j in &self.joins {
+            key.push(Op::Join(j.kind, Name(j.table), j.alias.map(Name)));
+            j.on.key(dialect, key);
+        }
+        key.push(Op::Section(1));
+        self.cond.key(dialect, key);
+        key.push(Op::Section(2));
+        self.group_by.key(dialect, key);
+        key.push(Op::Section(3));
+        self.having.key(dialect, key);
+        key.push(Op::Section(4));
+        self.order.key(dialect, key);
+        key.push(Op::Tail(
+            self.limit.is_some(),
+            self.offset.is_some(),
+            self.distinct,
+            self.lock,
+        ));
+    }
+
+    /// Every expression of the query (subqueries hold their own).
+    pub(crate) fn rpns(&self) -> impl Iterator<Item = &Rpn> {
+        [
+            &self.select,
+            &self.cond,
+            &self.group_by,
+            &self.having,
+            &self.order,
+        ]
+        .into_iter()
+        .chain(self.joins.iter().map(|j| &j.on))
+    }
+
+    /// Every expression of the query, to change (subqueries hold their own).
+    pub(crate) fn rpns_mut(&mut self) -> impl Iterator<Item = &mut Rpn> {
+        [
+            &mut self.select,
+            &mut self.cond,
+            &mut self.group_by,
+            &mut self.having,
+            &mut self.order,
+        ]
+        .into_iter()
+        .chain(self.joins.iter_mut().map(|j| &mut j.on))
+    }
+
+    /// True when an operation of the query (subqueries included) passes `f`.
+    pub(crate) fn any_op(&self, f: fn(&Op) -> bool) -> bool {
+        self.rpns().any(|r| r.any_op(f)) || self.from_sub.as_deref().is_some_and(|s| s.any_op(f))
+    }
+
+    /// True when the query holds an argument of a prepared query.
+    pub(crate) fn has_params(&self) -> bool {
+        self.any_op(Op::is_param)
+    }
+
+    /// True when the query tests a list argument of a prepared query.
+    pub(crate) fn has_list_params(&self) -> bool {
+        self.any_op(|o| matches!(o, Op::ParamIn(_)))
+    }
+
+    /// Selects the whole rows of the schema `(table, fields)` when nothing else
+    /// is selected.
+    pub(crate) fn root_unless_selected(
+        &mut self,
+        table: &'static str,
+        fields: &'static [quarry_core::FieldDef],
+    ) {
+        if self.select.is_empty() {
+            self.root = Some((table, fields));
+        }
+    }
+
+    /// True when the query has a limit, an offset or DISTINCT.
+    pub(crate) fn is_windowed(&self) -> bool {
+        self.limit.is_some() || self.offset.is_some() || self.distinct
+    }
+}
