@@ -14,18 +14,6 @@
 //! `migrations/mod.rs`. `quarry migrate`, `rollback` and `migrations` build and
 //! run the project's `src/bin/migrate.rs` (written on first use), which hands
 //! them to `quarry::migration::cli::main`.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::cast_possible_truncation,
-        clippy::cast_possible_wrap,
-        clippy::cast_sign_loss
-    )
-)]
 
 mod db;
 mod gen_migration;

@@ -1,17 +1,5 @@
 //! Derive macros for quarry. Use them through the `quarry` crate:
 //! `use quarry::Schema; #[derive(Schema)]`.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::cast_possible_truncation,
-        clippy::cast_possible_wrap,
-        clippy::cast_sign_loss
-    )
-)]
 
 mod assoc;
 mod assoc_attrs;

@@ -10,18 +10,6 @@
 //! - [`Driver`] is the driver-neutral boundary an adapter implements;
 //! - [`Repo`] is the one Repo trait: every operation is written once here.
 #![warn(missing_docs)]
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::cast_possible_truncation,
-        clippy::cast_possible_wrap,
-        clippy::cast_sign_loss
-    )
-)]
 
 mod compile;
 #[doc(hidden)]
