@@ -6,12 +6,14 @@
 //! shape again with new values (what a cache by shape speeds up).
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
-use quarry::prelude::*;
-use quarry::sea_query::{
+use quarry::driver::sea_query::{
     Alias as SqAlias, Expr, ExprTrait, JoinType, MysqlQueryBuilder, Order, PostgresQueryBuilder,
     Query as SqQuery, QueryStatementBuilder, SqliteQueryBuilder,
 };
-use quarry::{maybe_row, row, Dialect, Fetch, ListParam, Param, Prepared, Query, SeaBuilder};
+use quarry::driver::{Dialect, SeaBuilder};
+use quarry::prelude::*;
+use quarry::query::{maybe_row, row, Fetch};
+use quarry::{ListParam, Param, Prepared, Query};
 
 #[derive(Schema, Clone, Debug, PartialEq)]
 #[quarry(table = "users")]
@@ -32,12 +34,12 @@ pub struct Post {
     pub body: Option<String>,
 }
 
-fn backend(dialect: Dialect) -> quarry::Backend {
-    quarry::Backend {
+fn backend(dialect: Dialect) -> quarry::driver::Backend {
+    quarry::driver::Backend {
         dialect,
         name: dialect.name(),
         version: String::new(),
-        capabilities: quarry::Capabilities {
+        capabilities: quarry::driver::Capabilities {
             insert_returning: true,
             update_returning: true,
             delete_returning: true,
@@ -55,7 +57,7 @@ fn backend(dialect: Dialect) -> quarry::Backend {
 fn sq_build<Q: QueryStatementBuilder>(
     q: &Q,
     dialect: Dialect,
-) -> (String, quarry::sea_query::Values) {
+) -> (String, quarry::driver::sea_query::Values) {
     match dialect.sea_builder() {
         SeaBuilder::Postgres => q.build_any(&PostgresQueryBuilder),
         SeaBuilder::MySql => q.build_any(&MysqlQueryBuilder),
@@ -63,14 +65,14 @@ fn sq_build<Q: QueryStatementBuilder>(
     }
 }
 
-fn hand_trivial(d: Dialect) -> (String, quarry::sea_query::Values) {
+fn hand_trivial(d: Dialect) -> (String, quarry::driver::sea_query::Values) {
     let mut q = SqQuery::select();
     q.columns([("users", "id"), ("users", "name"), ("users", "hair_color")])
         .from("users");
     sq_build(&q, d)
 }
 
-fn hand_filter_order(d: Dialect, n: i64) -> (String, quarry::sea_query::Values) {
+fn hand_filter_order(d: Dialect, n: i64) -> (String, quarry::driver::sea_query::Values) {
     let mut q = SqQuery::select();
     q.columns([("users", "id"), ("users", "name"), ("users", "hair_color")])
         .from("users")
@@ -83,7 +85,7 @@ fn hand_filter_order(d: Dialect, n: i64) -> (String, quarry::sea_query::Values) 
     sq_build(&q, d)
 }
 
-fn hand_medium_join(d: Dialect) -> (String, quarry::sea_query::Values) {
+fn hand_medium_join(d: Dialect) -> (String, quarry::driver::sea_query::Values) {
     let mut q = SqQuery::select();
     q.columns([("users", "id"), ("users", "name"), ("users", "hair_color")])
         .columns([
@@ -102,7 +104,7 @@ fn hand_medium_join(d: Dialect) -> (String, quarry::sea_query::Values) {
     sq_build(&q, d)
 }
 
-fn hand_preload_in(d: Dialect, ids: &[i64]) -> (String, quarry::sea_query::Values) {
+fn hand_preload_in(d: Dialect, ids: &[i64]) -> (String, quarry::driver::sea_query::Values) {
     let mut q = SqQuery::select();
     q.columns([
         ("posts", "id"),
@@ -115,7 +117,7 @@ fn hand_preload_in(d: Dialect, ids: &[i64]) -> (String, quarry::sea_query::Value
     sq_build(&q, d)
 }
 
-fn hand_insert_100(d: Dialect) -> (String, quarry::sea_query::Values) {
+fn hand_insert_100(d: Dialect) -> (String, quarry::driver::sea_query::Values) {
     let mut q = SqQuery::insert();
     q.into_table("users").columns(["name", "hair_color"]);
     for i in 0..100 {
@@ -124,7 +126,7 @@ fn hand_insert_100(d: Dialect) -> (String, quarry::sea_query::Values) {
     sq_build(&q, d)
 }
 
-fn hand_update_changes(d: Dialect) -> (String, quarry::sea_query::Values) {
+fn hand_update_changes(d: Dialect) -> (String, quarry::driver::sea_query::Values) {
     let mut q = SqQuery::update();
     q.table("users")
         .value(SqAlias::new("name"), "New")
@@ -133,11 +135,11 @@ fn hand_update_changes(d: Dialect) -> (String, quarry::sea_query::Values) {
     sq_build(&q, d)
 }
 
-fn quarry_trivial(b: &quarry::Backend) -> quarry::Statement {
+fn quarry_trivial(b: &quarry::driver::Backend) -> quarry::driver::Statement {
     User::query().prepare(b).expect("compiles").0
 }
 
-fn quarry_filter_order(b: &quarry::Backend, n: i64) -> quarry::Statement {
+fn quarry_filter_order(b: &quarry::driver::Backend, n: i64) -> quarry::driver::Statement {
     User::query()
         .filter(User::name.like("%a%"))
         .filter(User::hair_color.eq("black"))
@@ -150,7 +152,7 @@ fn quarry_filter_order(b: &quarry::Backend, n: i64) -> quarry::Statement {
         .0
 }
 
-fn quarry_medium_join(b: &quarry::Backend) -> quarry::Statement {
+fn quarry_medium_join(b: &quarry::driver::Backend) -> quarry::driver::Statement {
     User::query()
         .left_join(table::<Post>(), User::id.eq_col(Post::user_id))
         .filter(User::hair_color.eq("black"))
@@ -160,7 +162,7 @@ fn quarry_medium_join(b: &quarry::Backend) -> quarry::Statement {
         .0
 }
 
-fn quarry_preload_in(b: &quarry::Backend, ids: &[i64]) -> quarry::Statement {
+fn quarry_preload_in(b: &quarry::driver::Backend, ids: &[i64]) -> quarry::driver::Statement {
     Post::query()
         .filter(Post::user_id.in_list(ids.iter().copied()))
         .prepare(b)
@@ -168,7 +170,7 @@ fn quarry_preload_in(b: &quarry::Backend, ids: &[i64]) -> quarry::Statement {
         .0
 }
 
-fn quarry_insert_100(d: Dialect) -> quarry::Statement {
+fn quarry_insert_100(d: Dialect) -> quarry::driver::Statement {
     let rows: Vec<User> = (0..100)
         .map(|i| User {
             meta: Meta::default(),
@@ -177,10 +179,10 @@ fn quarry_insert_100(d: Dialect) -> quarry::Statement {
             hair_color: None,
         })
         .collect();
-    quarry::bench_support::insert_all_statement(d, rows).expect("compiles")
+    quarry::__private::bench_support::insert_all_statement(d, rows).expect("compiles")
 }
 
-fn quarry_update_changes(d: Dialect) -> Option<quarry::Statement> {
+fn quarry_update_changes(d: Dialect) -> Option<quarry::driver::Statement> {
     let user = User {
         meta: Meta::new(State::Loaded),
         id: 7,
@@ -190,13 +192,15 @@ fn quarry_update_changes(d: Dialect) -> Option<quarry::Statement> {
     let cs = Changeset::new(user)
         .put_change(User::name, "New".to_string())
         .put_change(User::hair_color, Some("red".to_string()));
-    quarry::bench_support::update_statement(d, &cs).expect("compiles")
+    quarry::__private::bench_support::update_statement(d, &cs).expect("compiles")
 }
 
 type FilterOrder = Prepared<Query<User>, (Param<String>, Param<String>, Param<i64>)>;
 
-type MediumJoin =
-    Prepared<quarry::Select<(quarry::Whole<User>, quarry::MaybeWhole<Post>)>, (Param<String>,)>;
+type MediumJoin = Prepared<
+    quarry::query::Select<(quarry::query::Whole<User>, quarry::query::MaybeWhole<Post>)>,
+    (Param<String>,),
+>;
 
 /// The prepared forms of the query shapes (built once, outside the loop): a
 /// run binds new arguments to SQL written once per dialect.
@@ -234,13 +238,13 @@ fn prepared_shapes() -> PreparedShapes {
 }
 
 /// Runs a prepared query's bound arguments to a statement.
-fn run<F: Fetch<()>>(bound: F, b: &quarry::Backend) -> quarry::Statement {
+fn run<F: Fetch<()>>(bound: F, b: &quarry::driver::Backend) -> quarry::driver::Statement {
     bound.prepare(b).expect("compiles").0
 }
 
 /// Compiles with the SQL cache bypassed: the first build of a shape.
 fn cold<T>(f: impl FnOnce() -> T) -> T {
-    quarry::sql_cache_bypassed(f)
+    quarry::__private::sql_cache_bypassed(f)
 }
 
 fn bench(c: &mut Criterion) {

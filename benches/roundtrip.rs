@@ -11,7 +11,8 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use quarry::prelude::*;
-use quarry::{maybe_row, row, AnyRepo};
+use quarry::query::{maybe_row, row};
+use quarry::AnyRepo;
 use sqlx::{Database, Decode, FromRow, Row, Type};
 use tokio::runtime::Runtime;
 

@@ -16,11 +16,9 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
+use quarry::driver::{Backend, Capabilities, Dialect, Driver, ExecResult, Statement};
 use quarry::prelude::*;
-use quarry::{
-    count, exists, max, maybe_row, row, sum, Backend, Capabilities, Dialect, Driver, ExecResult,
-    Fetch, Statement,
-};
+use quarry::query::{count, exists, max, maybe_row, row, sum, Fetch};
 use std::fmt::Write as _;
 use std::sync::Mutex;
 
@@ -145,12 +143,12 @@ fn backends() -> Vec<(&'static str, Backend)> {
 
 /// Values as text, with the timestamps the library fills from the clock shown
 /// as `<now>` so the snapshot does not change from run to run.
-fn values(vals: &[quarry::sea_query::Value]) -> String {
+fn values(vals: &[quarry::driver::sea_query::Value]) -> String {
     let now = chrono::Utc::now().naive_utc();
     let shown: Vec<String> = vals
         .iter()
         .map(|v| match v {
-            quarry::sea_query::Value::ChronoDateTime(Some(t))
+            quarry::driver::sea_query::Value::ChronoDateTime(Some(t))
                 if (now - *t).num_hours().abs() < 24 =>
             {
                 "<now>".to_string()

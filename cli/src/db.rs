@@ -2,7 +2,8 @@
 //! MySQL/MariaDB database.
 
 use quarry::driver::PoolOptions;
-use quarry::{Repo, Value, ValueType};
+use quarry::schema::ValueType;
+use quarry::{Repo, Value};
 
 /// Create or drop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

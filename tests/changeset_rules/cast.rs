@@ -2,7 +2,8 @@
 //! values, unknown keys, and params from forms, JSON values and serialized structs.
 
 use super::*;
-use quarry::{Changeset, Error, Field, Params, Schema, Value};
+use quarry::schema::Field;
+use quarry::{Changeset, Error, Params, Schema, Value};
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, HashMap};
 

@@ -1,7 +1,8 @@
 //! Change helpers, `apply_changes`, `apply_action` and `error_messages`.
 
 use super::*;
-use quarry::{Action, Changeset, Error, Meta};
+use quarry::changeset::Action;
+use quarry::{Changeset, Error, Meta};
 use serde_json::json;
 
 #[test]

@@ -2,9 +2,9 @@
 //! database violation becomes a changeset error or a typed error.
 
 use super::*;
-use quarry::{
-    Changeset, ConstraintKind, ConstraintOptions, ConstraintViolation, Error, FieldError, NameMatch,
-};
+use quarry::changeset::{ConstraintOptions, FieldError, NameMatch};
+use quarry::error::{ConstraintKind, ConstraintViolation};
+use quarry::{Changeset, Error};
 use serde_json::json;
 
 fn violation(kind: ConstraintKind, name: Option<&str>, columns: &[&str]) -> ConstraintViolation {

@@ -17,7 +17,8 @@ mod properties;
 mod validators;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use quarry::{Changeset, FieldError, Meta, Schema};
+use quarry::changeset::FieldError;
+use quarry::{Changeset, Meta, Schema};
 use serde_json::Value as Json;
 
 /// Every field type, not nullable.

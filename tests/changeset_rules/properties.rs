@@ -3,9 +3,9 @@
 
 use super::*;
 use proptest::prelude::*;
-use quarry::{
-    Action, Changeset, Field, Length, LengthCount, Number, Regex, Schema, Value, ValueType,
-};
+use quarry::changeset::{Action, Length, LengthCount, Number, Regex};
+use quarry::schema::{Field, ValueType};
+use quarry::{Changeset, Schema, Value};
 use serde_json::{json, Value as Json};
 
 /// Strings that look like values of the field types, and any others.

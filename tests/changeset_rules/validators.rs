@@ -2,7 +2,8 @@
 //! and which fields they skip.
 
 use super::*;
-use quarry::{Changeset, FieldError, Length, LengthCount, Meta, Number, Regex};
+use quarry::changeset::{FieldError, Length, LengthCount, Number, Regex};
+use quarry::{Changeset, Meta};
 use serde_json::{json, Value as Json};
 
 #[test]
@@ -678,7 +679,7 @@ fn errors_keep_templates_for_translation_and_render_messages() {
         })
     );
     assert_eq!(
-        quarry::traverse_errors(cs.errors(), FieldError::render),
+        quarry::changeset::traverse_errors(cs.errors(), FieldError::render),
         cs.error_messages()
     );
 }

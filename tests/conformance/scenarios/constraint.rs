@@ -1,7 +1,8 @@
 use crate::harness::{Db, R};
 use crate::schemas::{product, store, user, Product, User};
+use quarry::error::ConstraintKind;
 use quarry::prelude::*;
-use quarry::{ConstraintKind, Error};
+use quarry::Error;
 
 fn with_email(name: &str, email: &str) -> Changeset<User> {
     Changeset::cast(user(name), serde_json::json!({"email": email}), User::email)

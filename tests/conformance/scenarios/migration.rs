@@ -8,7 +8,8 @@ use chrono::NaiveDateTime;
 use quarry::migration::prelude::*;
 use quarry::migration::{Direction, Event, MigrateError, Migrator, Target, FILE_NOT_FOUND};
 use quarry::prelude::*;
-use quarry::{Error, Value, ValueType};
+use quarry::schema::ValueType;
+use quarry::{Error, Value};
 use std::sync::{Arc, Mutex};
 
 pub fn all() -> Vec<Scenario> {
@@ -681,7 +682,7 @@ async fn migration_indexes_and_check_constraints(db: &Db) -> R {
         .and_then(|e| e.constraint_violation())
         .map(|v| (v.kind, v.name.clone()));
     check(
-        matches!(name, Some((quarry::ConstraintKind::Unique, _))),
+        matches!(name, Some((quarry::error::ConstraintKind::Unique, _))),
         format!("unique index enforced: {dup:?}"),
     )?;
     let bad = db
@@ -691,7 +692,7 @@ async fn migration_indexes_and_check_constraints(db: &Db) -> R {
         bad.as_ref()
             .err()
             .and_then(|e| e.constraint_violation())
-            .is_some_and(|v| v.kind == quarry::ConstraintKind::Check),
+            .is_some_and(|v| v.kind == quarry::error::ConstraintKind::Check),
         format!("check enforced: {bad:?}"),
     )?;
     if db.kind != Kind::Sqlite {

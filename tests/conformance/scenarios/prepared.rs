@@ -3,7 +3,8 @@
 use crate::harness::{Db, Kind, Scenario, R};
 use crate::schemas::{Product, Store, User};
 use quarry::prelude::*;
-use quarry::{row, Error, ListParam};
+use quarry::query::row;
+use quarry::{Error, ListParam};
 
 pub fn all() -> Vec<Scenario> {
     crate::scenarios![

@@ -3,7 +3,8 @@
 use crate::harness::{Db, Kind, Scenario, R};
 use crate::schemas::{product, store, user, Product, Store, User};
 use quarry::prelude::*;
-use quarry::{count, exists, maybe_row, not_exists, row, sum, Error};
+use quarry::query::{count, exists, maybe_row, not_exists, row, sum};
+use quarry::Error;
 
 pub fn all() -> Vec<Scenario> {
     crate::scenarios![
@@ -87,7 +88,7 @@ pub async fn dynamic_filters_compose(db: &Db) -> R {
         sort: &'static str,
     }
     async fn search(db: &Db, s: Search) -> quarry::Result<Vec<String>> {
-        let field = quarry::Field::<Product>::named(s.sort)?;
+        let field = quarry::schema::Field::<Product>::named(s.sort)?;
         let q = Product::query()
             .filter_opt(s.name.map(|n| Product::name.ilike(format!("%{n}%"))))
             .filter_opt(s.max_price.map(|p| Product::price.le(p)))

@@ -1,7 +1,8 @@
 use crate::harness::{Db, R};
 use crate::schemas::{product, user, Product, User};
 use quarry::prelude::*;
-use quarry::{Error, Field};
+use quarry::schema::Field;
+use quarry::Error;
 
 async fn seed(db: &Db) -> quarry::Result<Vec<Product>> {
     let mut out = Vec::new();

@@ -2,7 +2,8 @@ use crate::harness::{Db, R};
 use crate::schemas::{user, Label, Sample, User};
 use chrono::{NaiveDate, TimeZone, Utc};
 use quarry::prelude::*;
-use quarry::{Error, Value, ValueType};
+use quarry::schema::ValueType;
+use quarry::{Error, Value};
 
 fn sample() -> Sample {
     let day = NaiveDate::from_ymd_opt(2024, 2, 29).expect("leap day");

@@ -4,9 +4,10 @@ use super::{product_names, seed};
 use crate::harness::{Db, R};
 use crate::schemas::assoc::{Product, Store, Tag, User};
 use async_trait::async_trait;
+use quarry::assoc;
+use quarry::driver::{Backend, Driver, ExecResult, Statement};
 use quarry::driver::{RowSink, TxDriver};
 use quarry::prelude::*;
-use quarry::{assoc, Backend, Driver, ExecResult, Statement};
 
 pub async fn join_preload_collapses_parents(db: &Db) -> R {
     seed(db).await?;
