@@ -20,6 +20,7 @@ pub struct Product {
 
 const fn def(name: &'static str, ty: ValueType, nullable: bool, pk: bool) -> FieldDef {
     FieldDef {
+        trim: false,
         name,
         column: name,
         ty,

@@ -227,4 +227,28 @@ impl Value {
             ValueType::DateTimeUtc => Value::DateTimeUtc(DateTime::<Utc>::from_value(self)?),
         })
     }
+
+    /// This value as a value of type `ty` the way Ecto casts a value given
+    /// where a field of `ty` is expected (`Repo.get(Product, "1")`): what
+    /// [`coerce`](Value::coerce) converts, and a string by the cast rules of a
+    /// param (`"1"` is the integer 1; `"1a"` and `" 1"` are errors).
+    ///
+    /// ```
+    /// use quarry_core::{Value, ValueType};
+    /// assert_eq!(Value::String("7".into()).cast_to(ValueType::I64), Ok(Value::I64(7)));
+    /// assert_eq!(Value::I32(7).cast_to(ValueType::I64), Ok(Value::I64(7)));
+    /// assert!(Value::String("seven".into()).cast_to(ValueType::I64).is_err());
+    /// ```
+    pub fn cast_to(self, ty: ValueType) -> Result<Value, ValueError> {
+        if let Value::String(s) = &self {
+            if ty != ValueType::String {
+                let found = format!("{s:?}");
+                return crate::changeset::cast_string_param(ty, s).map_err(|()| ValueError {
+                    expected: ty,
+                    found,
+                });
+            }
+        }
+        self.coerce(ty)
+    }
 }

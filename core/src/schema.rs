@@ -36,6 +36,9 @@ pub struct FieldDef {
     pub autogenerate: bool,
     /// Library-managed role.
     pub role: FieldRole,
+    /// Cast trims leading and trailing whitespace from a string param before
+    /// casting it (`#[quarry(trim)]`; off by default, as in Ecto).
+    pub trim: bool,
 }
 
 impl FieldDef {

@@ -18,6 +18,7 @@ pub struct FieldAttrs {
     pub no_autogenerate: bool,
     pub column: Option<String>,
     pub is_virtual: bool,
+    pub trim: bool,
     pub default: Option<Expr>,
     pub inserted_at: bool,
     pub updated_at: bool,
@@ -62,6 +63,8 @@ pub fn field_attrs(attrs: &[Attribute]) -> Result<FieldAttrs> {
                 out.column = Some(lit.value());
             } else if p.is_ident("virtual") {
                 out.is_virtual = true;
+            } else if p.is_ident("trim") {
+                out.trim = true;
             } else if p.is_ident("default") {
                 out.default = Some(meta.value()?.parse()?);
             } else if p.is_ident("inserted_at") {
@@ -72,7 +75,7 @@ pub fn field_attrs(attrs: &[Attribute]) -> Result<FieldAttrs> {
                 out.assoc = Some(crate::assoc_attrs::parse(kind, &meta)?);
             } else {
                 return Err(meta.error(
-                    "unknown quarry field attribute; expected `primary_key`, `no_autogenerate`, `column = \"...\"`, `virtual`, `default = ...`, `inserted_at`, `updated_at`, `belongs_to`, `has_many`, `has_one` or `many_to_many`",
+                    "unknown quarry field attribute; expected `primary_key`, `no_autogenerate`, `column = \"...\"`, `virtual`, `trim`, `default = ...`, `inserted_at`, `updated_at`, `belongs_to`, `has_many`, `has_one` or `many_to_many`",
                 ));
             }
             Ok(())

@@ -153,6 +153,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
         let column = f.attrs.column.clone().unwrap_or_else(|| fname.clone());
         let pk = is_pk(f);
         let autogen = pk && !f.attrs.no_autogenerate;
+        let trim = f.attrs.trim;
         let role = &f.role;
         checks.push(quote_spanned! {ty.span()=>
             const _: () = { fn __quarry_field<T: ::quarry::__private::FieldValue>() {} fn __check() { __quarry_field::<#ty>(); } };
@@ -171,6 +172,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
                 primary_key: #pk,
                 autogenerate: #autogen && <#ty as ::quarry::__private::FieldValue>::TYPE.is_integer(),
                 role: #role,
+                trim: #trim,
             }
         });
         let doc = format!("Column token for `{name}.{fname}` (column `{table}.{column}`).");

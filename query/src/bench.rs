@@ -7,16 +7,22 @@ use crate::statement::Statement;
 use quarry_core::{Changeset, Error, Schema};
 
 /// The multi-row INSERT [`Repo::insert_all`](crate::Repo::insert_all) sends for
-/// `rows` (one statement: the rows must fit the parameter limit).
+/// `rows` (one statement: the rows must write the same columns and fit the
+/// parameter limit).
 pub fn insert_all_statement<S: Schema, C: Into<Changeset<S>>>(
     dialect: Dialect,
     rows: Vec<C>,
 ) -> Result<Statement, Error> {
     let now = quarry_core::timestamp::now();
-    let (columns, per_row) = crate::write::insert_rows_values(rows, now)?;
-    Ok(crate::write::insert_many::<S>(
-        dialect, &columns, per_row, false,
-    ))
+    let mut runs = crate::write::insert_rows_values(rows, now)?.into_iter();
+    match (runs.next(), runs.next()) {
+        (Some((columns, rows)), None) => Ok(crate::write::insert_many::<S>(
+            dialect, &columns, rows, false,
+        )),
+        _ => Err(Error::Query(quarry_core::QueryError::Other(
+            "the bench's rows must write the same columns".into(),
+        ))),
+    }
 }
 
 /// The UPDATE [`Repo::update`](crate::Repo::update) sends for `changeset`

@@ -105,18 +105,18 @@ impl Rows {
 }
 
 /// The rows of an `insert_all` (each changeset's values moved out, not
-/// copied), and one column list for all rows (every column any row writes, in
-/// field order). The first invalid changeset is the error.
+/// copied), in runs of consecutive rows that write the same columns (in field
+/// order): one INSERT per run at least, so a column a row leaves out gets its
+/// database default rather than a NULL from another row's column list. Most
+/// calls are one run. The first invalid changeset is the error.
 pub(crate) fn insert_rows_values<S: Schema, C: Into<Changeset<S>>>(
     rows: Vec<C>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(Vec<usize>, Rows), Error> {
-    let mut out = Rows {
-        pairs: Vec::with_capacity(rows.len() * S::FIELDS.len()),
-        ends: Vec::with_capacity(rows.len()),
-    };
-    let mut written = vec![false; S::FIELDS.len()];
+) -> Result<Vec<(Vec<usize>, Rows)>, Error> {
+    let mut runs: Vec<(Vec<usize>, Rows)> = Vec::new();
     let mut changed: Vec<usize> = Vec::new();
+    let mut columns: Vec<usize> = Vec::new();
+    let mut pairs: Vec<(usize, Value)> = Vec::with_capacity(S::FIELDS.len());
     for r in rows {
         let mut cs: Changeset<S> = r.into();
         if !cs.is_valid() {
@@ -124,26 +124,29 @@ pub(crate) fn insert_rows_values<S: Schema, C: Into<Changeset<S>>>(
         }
         changed.clear();
         changed.extend(cs.changes_by_index().keys().copied());
-        let start = out.pairs.len();
+        pairs.clear();
         insert_values_with::<S>(
             |i| changed.contains(&i),
             |i| cs.take_field_value(i),
             now,
-            &mut out.pairs,
+            &mut pairs,
         );
-        for (i, _) in out.pairs.iter().skip(start) {
-            if let Some(w) = written.get_mut(*i) {
-                *w = true;
+        columns.clear();
+        columns.extend(pairs.iter().map(|(i, _)| *i));
+        let run = match runs.last_mut() {
+            Some((cols, run)) if *cols == columns => run,
+            _ => {
+                runs.push((columns.clone(), Rows::default()));
+                match runs.last_mut() {
+                    Some((_, run)) => run,
+                    None => continue,
+                }
             }
-        }
-        out.ends.push(out.pairs.len());
+        };
+        run.pairs.append(&mut pairs);
+        run.ends.push(run.pairs.len());
     }
-    let columns = written
-        .iter()
-        .enumerate()
-        .filter_map(|(i, w)| w.then_some(i))
-        .collect();
-    Ok((columns, out))
+    Ok(runs)
 }
 
 /// Every persisted column of `S`, for RETURNING.
@@ -233,21 +236,13 @@ pub(crate) fn insert_many<S: Schema>(
 ) -> crate::Statement {
     use crate::ir::{Name, Op};
     let count = rows.len();
-    // Each row's pairs and `columns` are both in field order: one merge walk
-    // per row, moving the values (a column the row leaves out is NULL).
+    // Every row of a run writes exactly `columns`, in field order: its
+    // values are moved out in that order.
     let values = move || {
-        let mut out = Vec::with_capacity(count * columns.len());
-        let mut pairs = rows.pairs.into_iter().enumerate().peekable();
-        for end in rows.ends {
-            for &c in columns {
-                let v = match pairs.next_if(|(k, (i, _))| *k < end && *i == c) {
-                    Some((_, (_, v))) => v,
-                    None => Value::Null(quarry_core::schema::field_def::<S>(c).ty),
-                };
-                out.push(crate::sql_value::to_sea(v));
-            }
-        }
-        out
+        rows.pairs
+            .into_iter()
+            .map(|(_, v)| crate::sql_value::to_sea(v))
+            .collect::<Vec<_>>()
     };
     let cols = || persisted_columns::<S>();
     if columns.is_empty() {

@@ -145,7 +145,7 @@ fn arb_valid_param(ty: ValueType) -> BoxedStrategy<(Json, Value)> {
     }
     match ty {
         ValueType::I16 => any::<i16>()
-            .prop_flat_map(|i| both((json!(i), i), (json!(format!(" {i} ")), i)))
+            .prop_flat_map(|i| both((json!(i), i), (json!(i.to_string()), i)))
             .prop_map(|(j, i)| (j, Value::I16(i)))
             .boxed(),
         ValueType::I32 => any::<i32>()
@@ -180,13 +180,13 @@ fn arb_valid_param(ty: ValueType) -> BoxedStrategy<(Json, Value)> {
         .boxed(),
         ValueType::String => "[a-zA-Z0-9\u{e9} ]{0,12}[a-z][a-zA-Z0-9\u{e9} ]{0,12}"
             .prop_map(|s| {
-                (
-                    json!(format!(" {s}\n")),
-                    Value::String(s.trim().to_string()),
-                )
+                // Kept exactly as given, surrounding whitespace included.
+                let given = format!(" {s}\n");
+                (json!(given.clone()), Value::String(given))
             })
             .boxed(),
-        ValueType::Bytes => "[ -~]{1,16}"
+        // Not whitespace only (an empty value, so NULL).
+        ValueType::Bytes => "[ -~]{0,8}[!-~][ -~]{0,7}"
             .prop_map(|s| (json!(s.clone()), Value::Bytes(s.into_bytes())))
             .boxed(),
         ValueType::Date => (1i32..9999, 1u32..13, 1u32..29)
@@ -209,9 +209,9 @@ fn arb_valid_param(ty: ValueType) -> BoxedStrategy<(Json, Value)> {
             })
             .boxed(),
         ValueType::Json => arb_json()
-            .prop_filter("not null or an untrimmed string", |j| match j {
+            .prop_filter("not null or a blank string", |j| match j {
                 Json::Null => false,
-                Json::String(s) => !s.is_empty() && s.trim() == s,
+                Json::String(s) => !s.trim().is_empty(),
                 _ => true,
             })
             .prop_map(|j| (j.clone(), Value::Json(j)))
@@ -283,5 +283,25 @@ proptest! {
         let again = Changeset::cast_names(applied.clone(), params, TYPED_FIELDS).expect("fields");
         prop_assert!(again.changes().is_empty(), "{:?}", again.changes());
         prop_assert_eq!(again.apply_changes(), applied);
+    }
+
+    #[test]
+    fn strings_are_cast_as_given_and_padded_numbers_are_invalid(
+        s in "[ \t\n]{0,3}[!-~\u{e9}][ -~\u{e9}\t\n]{0,12}",
+        pad in "[ \t\n]{1,3}",
+        i in any::<i64>(),
+    ) {
+        // A string that is not blank is kept byte for byte, spaces included.
+        let cs = Changeset::cast(Loose::default(), json!({ "name": s.clone() }), Loose::name);
+        prop_assert_eq!(cs.get_change(Loose::name), Some(Some(s.clone())));
+        // Whitespace alone is an empty value: a NULL change.
+        let cs = Changeset::cast(Loose::default(), json!({ "name": pad.clone() }), Loose::name);
+        prop_assert!(cs.is_valid());
+        prop_assert_eq!(cs.get_change(Loose::name), None);
+        // An integer with whitespace around it is not an integer (Ecto parses as given).
+        for text in [format!("{pad}{i}"), format!("{i}{pad}")] {
+            let cs = Changeset::cast(Loose::default(), json!({ "big": text }), Loose::big);
+            prop_assert!(!cs.is_valid(), "{:?}", cs.changes());
+        }
     }
 }

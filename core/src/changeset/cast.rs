@@ -6,13 +6,17 @@ use serde_json::Value as Json;
 
 /// Casts `input` to type `ty`. `Err(())` means "is invalid".
 ///
-/// Strings are trimmed (not for binary); a string that is empty after trimming is
-/// NULL. Integers accept integers and fully parsable strings; floats accept floats,
-/// integers and parsable strings; booleans accept `true`/`false`, `"true"`/`"false"`,
-/// `"1"`/`"0"`; dates and datetimes accept ISO-8601 strings.
-pub(crate) fn cast_value(ty: ValueType, input: &Json) -> Result<Value, ()> {
+/// Strings are cast exactly as given, as Ecto casts them: only an empty value
+/// (the empty string, or whitespace only) is NULL. With `trim` (a field's
+/// `#[quarry(trim)]`) leading and trailing whitespace is removed first.
+/// Integers accept integers and fully parsable strings (`" 13"` is invalid);
+/// floats accept floats, integers and parsable strings; booleans accept
+/// `true`/`false`, `"true"`/`"false"`, `"1"`/`"0"`; dates and datetimes accept
+/// ISO-8601 strings.
+pub(crate) fn cast_value(ty: ValueType, input: &Json, trim: bool) -> Result<Value, ()> {
     match input {
         Json::Null => Ok(Value::Null(ty)),
+        Json::String(s) if trim => cast_string(ty, s.trim()),
         Json::String(s) => cast_string(ty, s),
         Json::Bool(b) => match ty {
             ValueType::Bool => Ok(Value::Bool(*b)),
@@ -43,16 +47,18 @@ pub(crate) fn cast_value(ty: ValueType, input: &Json) -> Result<Value, ()> {
     }
 }
 
-fn cast_string(ty: ValueType, raw: &str) -> Result<Value, ()> {
-    if ty == ValueType::Bytes {
-        return Ok(if raw.is_empty() {
-            Value::Null(ty)
-        } else {
-            Value::Bytes(raw.as_bytes().to_vec())
-        });
+/// A string cast to `ty` by the rules of a param (see [`cast_value`]); a
+/// blank string is an error here (it names no value).
+pub(crate) fn cast_string_param(ty: ValueType, s: &str) -> Result<Value, ()> {
+    match cast_string(ty, s)? {
+        v if v.is_null() => Err(()),
+        v => Ok(v),
     }
-    let s = raw.trim();
-    if s.is_empty() {
+}
+
+fn cast_string(ty: ValueType, s: &str) -> Result<Value, ()> {
+    // Ecto's default empty values: the empty string and whitespace only.
+    if s.trim().is_empty() {
         return Ok(Value::Null(ty));
     }
     match ty {
@@ -73,7 +79,7 @@ fn cast_string(ty: ValueType, raw: &str) -> Result<Value, ()> {
             .map_err(drop),
         ValueType::DateTime => parse_naive(s).map(|d| Value::DateTime(truncate(d))),
         ValueType::DateTimeUtc => parse_utc(s).map(|d| Value::DateTimeUtc(truncate_utc(d))),
-        ValueType::Bytes => Err(()),
+        ValueType::Bytes => Ok(Value::Bytes(s.as_bytes().to_vec())),
     }
 }
 
@@ -142,60 +148,102 @@ mod tests {
 
     #[test]
     fn integer_rules() {
-        assert_eq!(cast_value(ValueType::I64, &json!(13)), Ok(Value::I64(13)));
-        assert_eq!(cast_value(ValueType::I64, &json!("13")), Ok(Value::I64(13)));
         assert_eq!(
-            cast_value(ValueType::I64, &json!(" 13 ")),
+            cast_value(ValueType::I64, &json!(13), false),
             Ok(Value::I64(13))
         );
-        assert_eq!(cast_value(ValueType::I64, &json!("13.5")), Err(()));
-        assert_eq!(cast_value(ValueType::I64, &json!("1a")), Err(()));
-        assert_eq!(cast_value(ValueType::I64, &json!(13.5)), Err(()));
-        assert_eq!(cast_value(ValueType::I16, &json!(70000)), Err(()));
+        assert_eq!(
+            cast_value(ValueType::I64, &json!("13"), false),
+            Ok(Value::I64(13))
+        );
+        // Parsed as given, as Ecto does: surrounding spaces are invalid...
+        assert_eq!(cast_value(ValueType::I64, &json!(" 13 "), false), Err(()));
+        // ...unless the field trims.
+        assert_eq!(
+            cast_value(ValueType::I64, &json!(" 13 "), true),
+            Ok(Value::I64(13))
+        );
+        assert_eq!(cast_value(ValueType::I64, &json!("13.5"), false), Err(()));
+        assert_eq!(cast_value(ValueType::I64, &json!("1a"), false), Err(()));
+        assert_eq!(cast_value(ValueType::I64, &json!(13.5), false), Err(()));
+        assert_eq!(cast_value(ValueType::I16, &json!(70000), false), Err(()));
     }
 
     #[test]
     fn float_and_bool_rules() {
-        assert_eq!(cast_value(ValueType::F64, &json!(2)), Ok(Value::F64(2.0)));
         assert_eq!(
-            cast_value(ValueType::F64, &json!("2.5")),
+            cast_value(ValueType::F64, &json!(2), false),
+            Ok(Value::F64(2.0))
+        );
+        assert_eq!(
+            cast_value(ValueType::F64, &json!("2.5"), false),
             Ok(Value::F64(2.5))
         );
-        assert_eq!(cast_value(ValueType::F64, &json!("NaN")), Err(()));
+        assert_eq!(cast_value(ValueType::F64, &json!("NaN"), false), Err(()));
         assert_eq!(
-            cast_value(ValueType::Bool, &json!("1")),
+            cast_value(ValueType::Bool, &json!("1"), false),
             Ok(Value::Bool(true))
         );
         assert_eq!(
-            cast_value(ValueType::Bool, &json!("false")),
+            cast_value(ValueType::Bool, &json!("false"), false),
             Ok(Value::Bool(false))
         );
-        assert_eq!(cast_value(ValueType::Bool, &json!("yes")), Err(()));
+        assert_eq!(cast_value(ValueType::Bool, &json!("yes"), false), Err(()));
     }
 
     #[test]
-    fn strings_trim_and_empty_is_null() {
+    fn strings_are_kept_and_blank_is_null() {
         assert_eq!(
-            cast_value(ValueType::String, &json!("  a ")),
+            cast_value(ValueType::String, &json!("  a "), false),
+            Ok(Value::String("  a ".into()))
+        );
+        assert_eq!(
+            cast_value(ValueType::String, &json!(" pa ss\t"), false),
+            Ok(Value::String(" pa ss\t".into()))
+        );
+        assert_eq!(
+            cast_value(ValueType::String, &json!("  a "), true),
             Ok(Value::String("a".into()))
         );
         assert_eq!(
-            cast_value(ValueType::String, &json!("   ")),
+            cast_value(ValueType::String, &json!(" \n\t "), false),
+            Ok(Value::Null(ValueType::String))
+        );
+        assert_eq!(cast_value(ValueType::Bool, &json!(" true"), false), Err(()));
+        assert_eq!(
+            cast_value(ValueType::Date, &json!("2023-02-03 "), false),
+            Err(())
+        );
+        assert_eq!(
+            cast_value(ValueType::String, &json!("   "), false),
             Ok(Value::Null(ValueType::String))
         );
         assert_eq!(
-            cast_value(ValueType::Bytes, &json!(" a ")),
+            cast_value(ValueType::Bytes, &json!(" a "), false),
             Ok(Value::Bytes(b" a ".to_vec()))
         );
-        assert_eq!(cast_value(ValueType::String, &json!(1)), Err(()));
+        assert_eq!(cast_value(ValueType::String, &json!(1), false), Err(()));
     }
 
     #[test]
     fn datetimes() {
-        let d = cast_value(ValueType::DateTime, &json!("2023-04-17T01:47:01.123Z")).unwrap();
+        let d = cast_value(
+            ValueType::DateTime,
+            &json!("2023-04-17T01:47:01.123Z"),
+            false,
+        )
+        .unwrap();
         assert_eq!(d.to_string(), "~N[2023-04-17 01:47:01]");
-        let u = cast_value(ValueType::DateTimeUtc, &json!("2023-04-17 03:47:01+02:00")).unwrap();
+        let u = cast_value(
+            ValueType::DateTimeUtc,
+            &json!("2023-04-17 03:47:01+02:00"),
+            false,
+        )
+        .unwrap();
         assert_eq!(u.to_string(), "~U[2023-04-17 01:47:01Z]");
-        assert_eq!(cast_value(ValueType::Date, &json!("2023-02-30")), Err(()));
+        assert_eq!(
+            cast_value(ValueType::Date, &json!("2023-02-30"), false),
+            Err(())
+        );
     }
 }

@@ -25,6 +25,7 @@ mod params;
 mod validate;
 
 pub use crate::field_error::{traverse_errors, FieldError};
+pub(crate) use cast::cast_string_param;
 pub use constraint::{Constraint, ConstraintOptions, NameMatch};
 pub use params::Params;
 pub use validate::{HasLength, JsonList, Length, LengthCount, Num, Number, Numeric, Text};
@@ -110,7 +111,8 @@ impl<S: Schema> Changeset<S> {
     /// Casts `params` into this changeset.
     ///
     /// Only `permitted` fields are read; other keys are ignored. Absent keys change
-    /// nothing. Strings are trimmed and an empty string is NULL. A value that cannot
+    /// nothing. Strings are kept exactly as given (a `#[quarry(trim)]` field trims them
+    /// first); an empty or whitespace-only string is NULL. A value that cannot
     /// be cast adds `"is invalid"` (metadata `type`, `validation: cast`). A value
     /// equal to the struct's current one is left out of `changes`.
     pub fn cast_params(mut self, params: impl Into<Params>, permitted: impl FieldList<S>) -> Self {
@@ -128,7 +130,7 @@ impl<S: Schema> Changeset<S> {
             let Some(raw) = params.get(def.name) else {
                 continue;
             };
-            match cast::cast_value(def.ty, raw) {
+            match cast::cast_value(def.ty, raw, def.trim) {
                 Ok(value) => self.set_change(index, value),
                 Err(()) => {
                     self.changes.remove(&index);

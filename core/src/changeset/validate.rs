@@ -443,7 +443,7 @@ impl<S: Schema> Changeset<S> {
             let name = crate::schema::field_def::<S>(index).name;
             let accepted = params
                 .get(name)
-                .map(|raw| cast::cast_value(ValueType::Bool, raw) == Ok(Value::Bool(true)))
+                .map(|raw| cast::cast_value(ValueType::Bool, raw, false) == Ok(Value::Bool(true)))
                 .unwrap_or(false);
             if !accepted {
                 self.errors.push((
@@ -476,7 +476,7 @@ impl<S: Schema> Changeset<S> {
             )),
             None => {}
             Some(raw) => {
-                let cast = cast::cast_value(field.def().ty, &raw);
+                let cast = cast::cast_value(field.def().ty, &raw, field.def().trim);
                 if cast.as_ref() != Ok(&change) {
                     self.errors.push((
                         key,

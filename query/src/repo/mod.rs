@@ -74,12 +74,12 @@ async fn fetch_rows<F: Fetch<I>, I>(driver: &dyn Driver, f: F) -> Result<Vec<F::
     Ok(out)
 }
 
-/// The rows of an `insert_all`, ready to be sent: one column list for all rows
-/// and as many rows per statement as the parameter limit allows.
+/// The rows of an `insert_all`, ready to be sent: runs of rows that write the
+/// same columns (a column a row leaves out keeps its database default), each
+/// sent in as many statements as the parameter limit needs.
 struct InsertPlan {
-    columns: Vec<usize>,
-    rows: write::Rows,
-    per_statement: usize,
+    runs: Vec<(Vec<usize>, write::Rows)>,
+    max_params: usize,
 }
 
 impl InsertPlan {
@@ -87,35 +87,49 @@ impl InsertPlan {
         backend: &crate::Backend,
         rows: Vec<C>,
     ) -> Result<Self> {
-        let (columns, rows) = write::insert_rows_values(rows, quarry_core::timestamp::now())?;
-        let per_statement = (backend.capabilities.max_params / columns.len().max(1)).max(1);
+        let runs = write::insert_rows_values(rows, quarry_core::timestamp::now())?;
         Ok(InsertPlan {
-            columns,
-            rows,
-            per_statement,
+            runs,
+            max_params: backend.capabilities.max_params,
         })
+    }
+
+    /// Rows per statement for `columns` columns.
+    fn per_statement(&self, columns: usize) -> usize {
+        (self.max_params / columns.max(1)).max(1)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.runs.iter().all(|(_, rows)| rows.is_empty())
     }
 
     /// More than one statement: they must run in one transaction.
     fn needs_transaction(&self) -> bool {
-        self.rows.len() > self.per_statement
+        match self.runs.as_slice() {
+            [] => false,
+            [(columns, rows)] => rows.len() > self.per_statement(columns.len()),
+            _ => true,
+        }
     }
 
     async fn run<S: Schema>(self, driver: &dyn Driver, returning: bool) -> Result<(u64, Vec<S>)> {
         let dialect = driver.backend().dialect;
         let mut count = 0u64;
         let mut stored = Vec::new();
-        let mut rest = self.rows;
-        while !rest.is_empty() {
-            let tail = rest.split_off(self.per_statement);
-            let chunk = std::mem::replace(&mut rest, tail);
-            let stmt = write::insert_many::<S>(dialect, &self.columns, chunk, returning);
-            if returning {
-                let rows: Vec<S> = fetch_all(driver, &stmt).await?;
-                count += rows.len() as u64;
-                stored.extend(rows);
-            } else {
-                count += log::execute(driver, &stmt).await?.rows_affected;
+        let max_params = self.max_params;
+        for (columns, mut rest) in self.runs {
+            let per_statement = (max_params / columns.len().max(1)).max(1);
+            while !rest.is_empty() {
+                let tail = rest.split_off(per_statement);
+                let chunk = std::mem::replace(&mut rest, tail);
+                let stmt = write::insert_many::<S>(dialect, &columns, chunk, returning);
+                if returning {
+                    let rows: Vec<S> = fetch_all(driver, &stmt).await?;
+                    count += rows.len() as u64;
+                    stored.extend(rows);
+                } else {
+                    count += log::execute(driver, &stmt).await?.rows_affected;
+                }
             }
         }
         Ok((count, stored))
@@ -132,7 +146,7 @@ where
     C: Into<Changeset<S>> + Send,
 {
     let plan = InsertPlan::new::<S, C>(repo.driver().backend(), rows)?;
-    if plan.rows.is_empty() {
+    if plan.is_empty() {
         return Ok((0, Vec::new()));
     }
     if !plan.needs_transaction() {
@@ -280,7 +294,10 @@ pub trait Repo: Send + Sync {
         Ok(s)
     }
 
-    /// The row of `S` with primary key `id`, if any.
+    /// The row of `S` with primary key `id`, if any. A key of another type
+    /// than the primary key's is cast to it the way Ecto casts (`"1"` finds
+    /// row 1, an `i32` finds an `i64` key); one that does not cast is
+    /// [`Error::InvalidValue`], and a NULL key finds nothing.
     async fn get<S: Schema, K: Into<Value> + Send>(&self, id: K) -> Result<Option<S>> {
         let pk = S::primary_key();
         let [index] = pk.as_slice() else {
@@ -290,7 +307,17 @@ pub trait Repo: Send + Sync {
                 count: pk.len(),
             }));
         };
-        let q = write::by_key::<S>([(*index, id.into())]);
+        let def = quarry_core::schema::field_def::<S>(*index);
+        // A key of another type is cast to the key's type as Ecto casts it
+        // ("1" finds row 1), or refused: never sent as it is.
+        let id = id.into().cast_to(def.ty).map_err(|e| Error::InvalidValue {
+            field: def.name.to_string(),
+            message: format!("cannot use it as the primary key of {}: {e}", S::NAME),
+        })?;
+        if id.is_null() {
+            return Ok(None);
+        }
+        let q = write::by_key::<S>([(*index, id)]);
         Ok(fetch_rows(self.driver(), q).await?.into_iter().next())
     }
 

@@ -85,8 +85,8 @@ pub async fn aggregate_wraps_windowed_queries(db: &Db) -> R {
 }
 
 pub async fn insert_all_rows_with_different_columns(db: &Db) -> R {
-    // Each row writes its own set of columns: one statement takes every
-    // column any row sets, and a row that leaves one out stores NULL there.
+    // Each row writes its own set of columns; a column a row leaves out is
+    // not sent for it (NULL here: these columns have no default).
     let mut with_email = user("Email");
     with_email.email = Some("e@example.com".into());
     let mut with_age = user("Age");
@@ -250,5 +250,49 @@ pub async fn insert_all_over_several_statements_is_atomic(db: &Db) -> R {
         n + 1,
         "the failed insert_all left nothing; the transaction went on"
     );
+    Ok(())
+}
+
+pub async fn insert_all_left_out_columns_keep_database_defaults(db: &Db) -> R {
+    // `status` has the column default 'draft'. A row that gives a status and
+    // one that does not, in one insert_all: the second must get the default,
+    // not a NULL taken from the first row's column list.
+    let mut live = product("Live", 1.0);
+    live.status = Some("live".into());
+    let plain = product("Plain", 2.0);
+    let mut live_again = product("Live again", 3.0);
+    live_again.status = Some("live".into());
+    let rows = vec![live, plain, live_again, product("Plain again", 4.0)];
+    db.reset_statements();
+    let (count, stored) = db.repo.insert_all_returning(rows).await?;
+    assert_eq!(count, 4);
+    let statuses = |ps: &[Product]| -> Vec<(String, Option<String>)> {
+        ps.iter()
+            .map(|p| (p.name.clone(), p.status.clone()))
+            .collect()
+    };
+    let expected = vec![
+        ("Live".to_string(), Some("live".to_string())),
+        ("Plain".to_string(), Some("draft".to_string())),
+        ("Live again".to_string(), Some("live".to_string())),
+        ("Plain again".to_string(), Some("draft".to_string())),
+    ];
+    assert_eq!(statuses(&stored), expected, "returned in input order");
+    let all = db
+        .repo
+        .all(Product::query().order_by(Product::id.asc()))
+        .await?;
+    assert_eq!(statuses(&all), expected, "stored");
+    // All or nothing still: a failing row leaves none of the others.
+    let mut bad = product("Bad", 1.0);
+    bad.stock = -1;
+    let before = db.repo.count(Product::query()).await?;
+    let err = db
+        .repo
+        .insert_all(vec![product("Fine", 1.0), bad])
+        .await
+        .expect_err("the check constraint fails");
+    assert!(err.constraint_violation().is_some(), "{err:?}");
+    assert_eq!(db.repo.count(Product::query()).await?, before);
     Ok(())
 }

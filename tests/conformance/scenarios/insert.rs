@@ -116,3 +116,31 @@ pub async fn explicit_key_and_renamed_column(db: &Db) -> R {
     assert!(matches!(err, Err(Error::Constraint { .. })), "{err:?}");
     Ok(())
 }
+
+pub async fn cast_strings_are_stored_as_given(db: &Db) -> R {
+    // Ecto does not trim: a password or a code with spaces around it is cast,
+    // validated and stored exactly as given; only blank values become NULL.
+    let cs = Changeset::cast(
+        Product::default(),
+        serde_json::json!({"name": "  Spark Armour\t", "description": " x ", "status": "   "}),
+        (Product::name, Product::description, Product::status),
+    )
+    .validate_required(Product::name)
+    .validate_length(Product::name, Length::new().is(15));
+    assert!(cs.is_valid(), "{:?}", cs.errors());
+    let p = db.repo.insert(cs).await?;
+    let stored: Product = db.repo.must_get(p.id).await?;
+    assert_eq!(stored.name, "  Spark Armour\t");
+    assert_eq!(stored.description.as_deref(), Some(" x "));
+    assert_eq!(
+        stored.status.as_deref(),
+        Some("draft"),
+        "a blank value is NULL: not sent, the default applies"
+    );
+    let found = db
+        .repo
+        .get_by(Product::query().filter(Product::name.eq("  Spark Armour\t")))
+        .await?;
+    assert_eq!(found.map(|f| f.id), Some(p.id));
+    Ok(())
+}

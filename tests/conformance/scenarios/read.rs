@@ -29,6 +29,48 @@ pub async fn get_and_must_get(db: &Db) -> R {
     Ok(())
 }
 
+pub async fn get_casts_a_key_of_another_type(db: &Db) -> R {
+    // Ecto's Repo.get casts the key: "1" finds row 1. A key that does not
+    // cast is a typed error on every database, never a database error on one
+    // and a silent None on another.
+    let u = db.repo.insert(user("Ann")).await?;
+    let id = u.id;
+    assert_eq!(
+        db.repo.get::<User, _>(id.to_string()).await?,
+        Some(u.clone())
+    );
+    let small = i32::try_from(id).expect("small id");
+    assert_eq!(db.repo.get::<User, _>(small).await?, Some(u.clone()));
+    assert_eq!(db.repo.must_get::<User, _>(id.to_string()).await?, u);
+    db.reset_statements();
+    for bad in ["abc", "1.5", " 1", ""] {
+        let err = db.repo.get::<User, _>(bad).await;
+        assert!(
+            matches!(&err, Err(Error::InvalidValue { field, .. }) if field == "id"),
+            "{bad:?}: {err:?}"
+        );
+    }
+    let err = db.repo.get::<User, _>(true).await;
+    assert!(matches!(err, Err(Error::InvalidValue { .. })), "{err:?}");
+    assert_eq!(
+        db.statement_count(),
+        0,
+        "nothing is sent for a key that does not cast"
+    );
+    // A string key is not an integer: refused the same way.
+    let label = crate::schemas::Label {
+        code: "7".into(),
+        text: "seven".into(),
+        ..Default::default()
+    };
+    db.repo.insert(label.clone()).await?;
+    let found: Option<crate::schemas::Label> = db.repo.get("7").await?;
+    assert_eq!(found.map(|l| l.text), Some("seven".to_string()));
+    let err = db.repo.get::<crate::schemas::Label, _>(7_i64).await;
+    assert!(matches!(err, Err(Error::InvalidValue { .. })), "{err:?}");
+    Ok(())
+}
+
 pub async fn get_by_one_and_multiple_results(db: &Db) -> R {
     seed(db).await?;
     let apple = db
