@@ -41,11 +41,11 @@
 
 pub use quarry_core::{
     changeset, traverse_errors, Action, Assoc, AssocDef, AssocKind, AssocValue, Association,
-    Changeset, Column, Constraint, ConstraintKind, ConstraintOptions, ConstraintViolation,
-    DatabaseError, Error, Field, FieldDef, FieldError, FieldList, FieldRole, FieldValue,
-    InvalidChangeset, Length, LengthCount, Meta, NameMatch, NotLoaded, Num, Number, Params, Regex,
-    Result, Row, ScalarValue, Schema, State, TimestampValue, Value, ValueError, ValueRow,
-    ValueType,
+    Changeset, Column, ConnectionError, ConnectionErrorKind, Constraint, ConstraintKind,
+    ConstraintOptions, ConstraintViolation, DatabaseError, Error, Field, FieldDef, FieldError,
+    FieldList, FieldRole, FieldValue, InvalidChangeset, Length, LengthCount, Meta, NameMatch,
+    NotLoaded, Num, Number, Params, Regex, Result, Row, ScalarValue, Schema, State, TimestampValue,
+    Value, ValueError, ValueRow, ValueType,
 };
 pub use quarry_macros::{FromRow, Schema};
 #[doc(hidden)]

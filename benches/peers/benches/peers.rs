@@ -22,11 +22,12 @@ use quarry_peers_bench::{
 use sea_orm::DatabaseConnection;
 use tokio::runtime::Runtime;
 
-/// The sqlx pool quarry runs on (sqlx and SeaORM use it too).
+/// What the sqlx floor runs on: in-memory SQLite's pool (quarry's; SeaORM uses it
+/// too); for Postgres and MariaDB a connection of its own (no pool, no ping).
 enum Pool {
     Sqlite(sqlx::SqlitePool),
-    Postgres(sqlx::PgPool),
-    MySql(sqlx::MySqlPool),
+    Postgres(std::cell::RefCell<sqlx::PgConnection>),
+    MySql(std::cell::RefCell<sqlx::MySqlConnection>),
 }
 
 /// Diesel's own synchronous connection.
@@ -41,8 +42,14 @@ macro_rules! on_pool {
     ($pool:expr, |$p:ident| $body:expr) => {
         match $pool {
             Pool::Sqlite($p) => $body,
-            Pool::Postgres($p) => $body,
-            Pool::MySql($p) => $body,
+            Pool::Postgres(c) => {
+                let $p = &mut *c.borrow_mut();
+                $body
+            }
+            Pool::MySql(c) => {
+                let $p = &mut *c.borrow_mut();
+                $body
+            }
         }
     };
 }
@@ -79,6 +86,14 @@ fn env_url(kind: &str) -> Option<String> {
         .filter(|u| !u.is_empty())
 }
 
+/// SeaORM's own sqlx pool, without the ping before each statement.
+async fn sqlx_pool<DB: sqlx::Database>(url: &str) -> Result<sqlx::Pool<DB>, sqlx::Error> {
+    sqlx::pool::PoolOptions::<DB>::new()
+        .test_before_acquire(false)
+        .connect(url)
+        .await
+}
+
 fn targets(rt: &Runtime) -> Vec<Target> {
     let mut out = Vec::new();
     let sqlite = rt
@@ -101,13 +116,18 @@ fn targets(rt: &Runtime) -> Vec<Target> {
         let repo = rt
             .block_on(quarry::adapters::postgres::connect(&url))
             .expect("postgres");
-        let pool = repo.pool().clone();
+        let seaorm = rt
+            .block_on(sqlx_pool::<sqlx::Postgres>(&url))
+            .expect("seaorm postgres");
+        let floor = rt
+            .block_on(<sqlx::PgConnection as sqlx::Connection>::connect(&url))
+            .expect("sqlx postgres");
         out.push(Target {
             name: "postgres",
             numbered: true,
             ddl: POSTGRES_DDL,
-            seaorm: DatabaseConnection::from(pool.clone()),
-            pool: Pool::Postgres(pool),
+            seaorm: DatabaseConnection::from(seaorm),
+            pool: Pool::Postgres(floor.into()),
             repo: AnyRepo::from_driver(repo.into_driver()),
             diesel: DieselConn::Postgres(
                 diesel::PgConnection::establish(&url).expect("diesel postgres"),
@@ -119,13 +139,18 @@ fn targets(rt: &Runtime) -> Vec<Target> {
         let repo = rt
             .block_on(quarry::adapters::mysql::connect(&url))
             .expect("mysql");
-        let pool = repo.pool().clone();
+        let seaorm = rt
+            .block_on(sqlx_pool::<sqlx::MySql>(&url))
+            .expect("seaorm mariadb");
+        let floor = rt
+            .block_on(<sqlx::MySqlConnection as sqlx::Connection>::connect(&url))
+            .expect("sqlx mariadb");
         out.push(Target {
             name: "mariadb",
             numbered: false,
             ddl: MYSQL_DDL,
-            seaorm: DatabaseConnection::from(pool.clone()),
-            pool: Pool::MySql(pool),
+            seaorm: DatabaseConnection::from(seaorm),
+            pool: Pool::MySql(floor.into()),
             repo: AnyRepo::from_driver(repo.into_driver()),
             diesel: DieselConn::MySql(
                 diesel::MysqlConnection::establish(&url).expect("diesel mysql"),

@@ -1,0 +1,121 @@
+//! Rows seen through quarry's [`Row`] trait. Each column's [`Cell`] kind is read
+//! once per result set from its type (Postgres OID, MySQL column type and flags),
+//! then every cell of the column decodes by it.
+
+use crate::wire::Wire;
+use crate::SqlxBackend;
+use quarry_core::{Error, Row, Value, ValueType};
+use sqlx::{Column, Database, Row as _, TypeInfo, ValueRef as _};
+
+/// How the cells of a column decode: the quarry value a column type reads as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell {
+    /// A boolean.
+    Bool,
+    /// MySQL `TINYINT`: an [`I16`](Value::I16), or a boolean where the field is one.
+    TinyInt,
+    /// A 16-bit integer.
+    I16,
+    /// A 32-bit integer.
+    I32,
+    /// A 64-bit integer.
+    I64,
+    /// An unsigned integer, decoded by [`SqlxBackend::unsigned`]; an
+    /// [`I64`](Value::I64) where it fits.
+    U64,
+    /// A 32-bit float.
+    F32,
+    /// A 64-bit float.
+    F64,
+    /// Text.
+    Text,
+    /// Bytes.
+    Bytes,
+    /// Bytes that are text where the field is (MySQL `BLOB`, `BINARY`).
+    Blob,
+    /// JSON.
+    Json,
+    /// A date.
+    Date,
+    /// A date and time without zone.
+    DateTime,
+    /// A UTC timestamp.
+    DateTimeUtc,
+    /// A type quarry does not read.
+    Unsupported,
+}
+
+/// A borrowed sqlx row and its columns' cell kinds.
+pub(crate) struct RowRef<'r, B: SqlxBackend> {
+    pub(crate) row: &'r <B::Db as Database>::Row,
+    pub(crate) cells: &'r [Cell],
+}
+
+/// The cell kinds of a row's columns.
+pub(crate) fn cells<B: SqlxBackend>(row: &<B::Db as Database>::Row) -> Vec<Cell> {
+    row.columns().iter().map(B::cell).collect()
+}
+
+impl<B: SqlxBackend> RowRef<'_, B> {
+    fn decode_err(&self, index: usize, ty: ValueType, found: String) -> Error {
+        Error::Decode {
+            column: self.column_name(index).to_string(),
+            expected: ty,
+            found,
+        }
+    }
+
+    fn type_name(&self, index: usize) -> String {
+        self.row
+            .columns()
+            .get(index)
+            .map(|c| c.type_info().name().to_string())
+            .unwrap_or_default()
+    }
+}
+
+impl<B: SqlxBackend> Row for RowRef<'_, B> {
+    fn len(&self) -> usize {
+        self.row.len()
+    }
+
+    fn column_name(&self, index: usize) -> &str {
+        self.row
+            .columns()
+            .get(index)
+            .map(|c| c.name())
+            .unwrap_or("")
+    }
+
+    fn value(&self, index: usize, ty: ValueType) -> Result<Value, Error> {
+        let raw = <B::Db as Wire>::raw(self.row, index)
+            .map_err(|e| self.decode_err(index, ty, e.to_string()))?;
+        if raw.is_null() {
+            return Ok(Value::Null(ty));
+        }
+        let cell = self.cells.get(index).copied().unwrap_or(Cell::Unsupported);
+        let decoded = match cell {
+            Cell::U64 => B::unsigned(raw).and_then(|v| Ok(Value::I64(i64::try_from(v)?))),
+            _ => match <B::Db as Wire>::decode(raw, cell, ty == ValueType::Bool) {
+                Some(decoded) => decoded,
+                None => {
+                    let found = format!("unsupported column type {}", self.type_name(index));
+                    return Err(self.decode_err(index, ty, found));
+                }
+            },
+        };
+        let value = decoded.map_err(|e| self.decode_err(index, ty, e.to_string()))?;
+        if value.value_type() == ty {
+            return Ok(value);
+        }
+        match (cell, value) {
+            (Cell::Blob, Value::Bytes(b)) if ty == ValueType::String => String::from_utf8(b)
+                .map(Value::String)
+                .map_err(|e| self.decode_err(index, ty, e.to_string())),
+            (_, value) => value.coerce(ty).map_err(|e| {
+                let found = format!("{} ({})", self.type_name(index), e.found);
+                self.decode_err(index, ty, found)
+            }),
+        }
+    }
+}
