@@ -186,7 +186,7 @@ async fn pg_prepared(repo: &impl Repo, sql: &str) -> i64 {
 }
 
 const PG_SQL: &str = "SELECT $1::int4 + 1";
-const MY_SQL: &str = "SELECT CAST(? AS SIGNED) + 0";
+const MY_SQL: &str = "SELECT CAST(? AS SIGNED) + 1";
 
 /// Postgres: after its first run, a repeated statement is one Bind/Execute/Sync
 /// (one round trip, no Parse: the named statement is reused; no ping before or

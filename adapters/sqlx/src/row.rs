@@ -108,14 +108,20 @@ impl<B: SqlxBackend> Row for RowRef<'_, B> {
         if value.value_type() == ty {
             return Ok(value);
         }
-        match (cell, value) {
-            (Cell::Blob, Value::Bytes(b)) if ty == ValueType::String => String::from_utf8(b)
+        let value = match value {
+            // Text behind a binary type (MariaDB's JSON is a LONGTEXT with a
+            // binary collation): read as text for any field but bytes.
+            Value::Bytes(b) if cell == Cell::Blob => String::from_utf8(b)
                 .map(Value::String)
-                .map_err(|e| self.decode_err(index, ty, e.to_string())),
-            (_, value) => value.coerce(ty).map_err(|e| {
-                let found = format!("{} ({})", self.type_name(index), e.found);
-                self.decode_err(index, ty, found)
-            }),
+                .map_err(|e| self.decode_err(index, ty, e.to_string()))?,
+            value => value,
+        };
+        if value.value_type() == ty {
+            return Ok(value);
         }
+        value.coerce(ty).map_err(|e| {
+            let found = format!("{} ({})", self.type_name(index), e.found);
+            self.decode_err(index, ty, found)
+        })
     }
 }
