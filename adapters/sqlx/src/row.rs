@@ -5,7 +5,7 @@
 use crate::wire::Wire;
 use crate::SqlxBackend;
 use quarry_core::{Error, Row, Value, ValueType};
-use sqlx::{Column, Database, Row as _, TypeInfo, ValueRef as _};
+use sqlx::{Column, Database, Row as _, TypeInfo};
 
 /// How the cells of a column decode: the quarry value a column type reads as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +65,47 @@ impl<B: SqlxBackend> RowRef<'_, B> {
         }
     }
 
+    /// A decoded value of another type than the field's: text behind a binary
+    /// type (MariaDB's JSON is a LONGTEXT with a binary collation) reads as text
+    /// for any field but bytes; the rest is coerced.
+    #[cold]
+    fn convert(
+        &self,
+        index: usize,
+        cell: Cell,
+        ty: ValueType,
+        value: Value,
+    ) -> Result<Value, Error> {
+        let value = match value {
+            Value::Bytes(b) if cell == Cell::Blob => String::from_utf8(b)
+                .map(Value::String)
+                .map_err(|e| self.decode_err(index, ty, e.to_string()))?,
+            value => value,
+        };
+        if value.value_type() == ty {
+            return Ok(value);
+        }
+        value.coerce(ty).map_err(|e| {
+            let found = format!("{} ({})", self.type_name(index), e.found);
+            self.decode_err(index, ty, found)
+        })
+    }
+
+    /// The kinds the backend decodes ([`Cell::U64`]), or an unsupported type.
+    #[cold]
+    fn other(&self, index: usize, cell: Cell, ty: ValueType) -> Result<Value, Error> {
+        if cell != Cell::U64 {
+            let found = format!("unsupported column type {}", self.type_name(index));
+            return Err(self.decode_err(index, ty, found));
+        }
+        let raw = <B::Db as Wire>::raw(self.row, index)
+            .map_err(|e| self.decode_err(index, ty, e.to_string()))?;
+        let value = B::unsigned(raw)
+            .and_then(|v| Ok(Value::I64(i64::try_from(v)?)))
+            .map_err(|e| self.decode_err(index, ty, e.to_string()))?;
+        self.convert(index, cell, ty, value)
+    }
+
     fn type_name(&self, index: usize) -> String {
         self.row
             .columns()
@@ -88,40 +129,12 @@ impl<B: SqlxBackend> Row for RowRef<'_, B> {
     }
 
     fn value(&self, index: usize, ty: ValueType) -> Result<Value, Error> {
-        let raw = <B::Db as Wire>::raw(self.row, index)
-            .map_err(|e| self.decode_err(index, ty, e.to_string()))?;
-        if raw.is_null() {
-            return Ok(Value::Null(ty));
-        }
         let cell = self.cells.get(index).copied().unwrap_or(Cell::Unsupported);
-        let decoded = match cell {
-            Cell::U64 => B::unsigned(raw).and_then(|v| Ok(Value::I64(i64::try_from(v)?))),
-            _ => match <B::Db as Wire>::decode(raw, cell, ty == ValueType::Bool) {
-                Some(decoded) => decoded,
-                None => {
-                    let found = format!("unsupported column type {}", self.type_name(index));
-                    return Err(self.decode_err(index, ty, found));
-                }
-            },
-        };
-        let value = decoded.map_err(|e| self.decode_err(index, ty, e.to_string()))?;
-        if value.value_type() == ty {
-            return Ok(value);
+        match <B::Db as Wire>::decode(self.row, index, cell, ty) {
+            Ok(Some(value)) if value.value_type() == ty => Ok(value),
+            Ok(Some(value)) => self.convert(index, cell, ty, value),
+            Ok(None) => self.other(index, cell, ty),
+            Err(e) => Err(self.decode_err(index, ty, e.to_string())),
         }
-        let value = match value {
-            // Text behind a binary type (MariaDB's JSON is a LONGTEXT with a
-            // binary collation): read as text for any field but bytes.
-            Value::Bytes(b) if cell == Cell::Blob => String::from_utf8(b)
-                .map(Value::String)
-                .map_err(|e| self.decode_err(index, ty, e.to_string()))?,
-            value => value,
-        };
-        if value.value_type() == ty {
-            return Ok(value);
-        }
-        value.coerce(ty).map_err(|e| {
-            let found = format!("{} ({})", self.type_name(index), e.found);
-            self.decode_err(index, ty, found)
-        })
     }
 }

@@ -6,11 +6,13 @@ use crate::row::Cell;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
-use quarry_core::Value;
+use quarry_core::{Value, ValueType};
 use sea_query::Value as Sv;
 use sqlx::database::HasStatementCache;
 use sqlx::error::BoxDynError;
-use sqlx::{Arguments, ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
+use sqlx::{
+    Arguments, ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type, ValueRef,
+};
 use std::sync::Arc;
 
 /// A sqlx database quarry's shared driver runs on: statements executed on a
@@ -39,13 +41,16 @@ pub trait Wire: Database {
     /// Cell `index` of `row`.
     fn raw(row: &Self::Row, index: usize) -> Result<Self::ValueRef<'_>, sqlx::Error>;
 
-    /// Decodes a non-NULL cell of one of the common kinds; `None` for the kinds
-    /// the backend decodes ([`Cell::U64`]) and [`Cell::Unsupported`].
+    /// Decodes cell `index` of `row` of kind `cell` (`Value::Null(ty)` for
+    /// NULL); `Ok(None)` for the kinds the backend decodes ([`Cell::U64`]) and
+    /// [`Cell::Unsupported`]. `ty` is the field's type (MySQL's TINYINT reads as
+    /// a boolean for one).
     fn decode(
-        raw: Self::ValueRef<'_>,
+        row: &Self::Row,
+        index: usize,
         cell: Cell,
-        as_bool: bool,
-    ) -> Option<Result<Value, BoxDynError>>;
+        ty: ValueType,
+    ) -> Result<Option<Value>, BoxDynError>;
 }
 
 impl<DB> Wire for DB
@@ -139,27 +144,40 @@ where
         row.try_get_raw(index)
     }
 
+    #[inline]
     fn decode(
-        raw: Self::ValueRef<'_>,
+        row: &Self::Row,
+        index: usize,
         cell: Cell,
-        as_bool: bool,
-    ) -> Option<Result<Value, BoxDynError>> {
-        Some(match cell {
-            Cell::Bool => bool::decode(raw).map(Value::Bool),
-            Cell::TinyInt if as_bool => i16::decode(raw).map(|v| Value::Bool(v != 0)),
-            Cell::TinyInt => i16::decode(raw).map(Value::I16),
-            Cell::I16 => i16::decode(raw).map(Value::I16),
-            Cell::I32 => i32::decode(raw).map(Value::I32),
-            Cell::I64 => i64::decode(raw).map(Value::I64),
-            Cell::F32 => f32::decode(raw).map(Value::F32),
-            Cell::F64 => f64::decode(raw).map(Value::F64),
-            Cell::Text => String::decode(raw).map(Value::String),
-            Cell::Bytes | Cell::Blob => <&[u8]>::decode(raw).map(|b| Value::Bytes(b.to_vec())),
-            Cell::Json => serde_json::Value::decode(raw).map(Value::Json),
-            Cell::Date => NaiveDate::decode(raw).map(Value::Date),
-            Cell::DateTime => NaiveDateTime::decode(raw).map(Value::DateTime),
-            Cell::DateTimeUtc => DateTime::<Utc>::decode(raw).map(Value::DateTimeUtc),
-            Cell::U64 | Cell::Unsupported => return None,
-        })
+        ty: ValueType,
+    ) -> Result<Option<Value>, BoxDynError> {
+        let raw = row.try_get_raw(index)?;
+        if raw.is_null() {
+            return Ok(Some(Value::Null(ty)));
+        }
+        let as_bool = ty == ValueType::Bool;
+        Ok(Some(match cell {
+            Cell::Bool => Value::Bool(bool::decode(raw)?),
+            Cell::TinyInt if as_bool => {
+                let v = i16::decode(raw)?;
+                Value::Bool(v != 0)
+            }
+            Cell::TinyInt => Value::I16(i16::decode(raw)?),
+            Cell::I16 => Value::I16(i16::decode(raw)?),
+            Cell::I32 => Value::I32(i32::decode(raw)?),
+            Cell::I64 => Value::I64(i64::decode(raw)?),
+            Cell::F32 => Value::F32(f32::decode(raw)?),
+            Cell::F64 => Value::F64(f64::decode(raw)?),
+            Cell::Text => Value::String(String::decode(raw)?),
+            Cell::Bytes | Cell::Blob => {
+                let b = <&[u8]>::decode(raw)?;
+                Value::Bytes(b.to_vec())
+            }
+            Cell::Json => Value::Json(serde_json::Value::decode(raw)?),
+            Cell::Date => Value::Date(NaiveDate::decode(raw)?),
+            Cell::DateTime => Value::DateTime(NaiveDateTime::decode(raw)?),
+            Cell::DateTimeUtc => Value::DateTimeUtc(DateTime::<Utc>::decode(raw)?),
+            Cell::U64 | Cell::Unsupported => return Ok(None),
+        }))
     }
 }
