@@ -387,59 +387,53 @@ fn with_database(url: &str, db: &str) -> String {
     }
 }
 
+/// Refused, a missing database, a refused user, an unreadable URL: each its
+/// own kind. `user` is a user the server does not know.
+fn failures_are_told_apart(url: &str, user: &str) {
+    let (scheme, rest) = url.split_once("://").expect("scheme");
+    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let port = closed_port();
+    for (url, kind) in [
+        (
+            format!("{scheme}://root@127.0.0.1:{port}/test"),
+            ConnectionErrorKind::Refused,
+        ),
+        (
+            with_database(url, "quarry_no_such_database"),
+            ConnectionErrorKind::DatabaseNotFound,
+        ),
+        (
+            format!("{scheme}://{user}@{host}"),
+            ConnectionErrorKind::Auth,
+        ),
+        (
+            format!("{scheme}://root@127.0.0.1:notaport/test"),
+            ConnectionErrorKind::InvalidUrl,
+        ),
+        (
+            format!("{url}{sep}prepared_statements=maybe"),
+            ConnectionErrorKind::InvalidUrl,
+        ),
+    ] {
+        assert_eq!(connect_kind(&url), kind, "{url}");
+    }
+}
+
 #[cfg(feature = "postgres")]
 #[test]
 fn postgres_connection_failures_are_told_apart() {
-    let Some(url) = env_url("POSTGRES") else {
-        return;
-    };
-    let port = closed_port();
-    assert_eq!(
-        connect_kind(&format!("postgres://postgres@127.0.0.1:{port}/test")),
-        ConnectionErrorKind::Refused
-    );
-    assert_eq!(
-        connect_kind(&with_database(&url, "quarry_no_such_database")),
-        ConnectionErrorKind::DatabaseNotFound
-    );
-    let (_, rest) = url.split_once("://").expect("scheme");
-    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-    assert_eq!(
-        connect_kind(&format!("postgres://quarry_no_such_role@{host}")),
-        ConnectionErrorKind::Auth
-    );
-    assert_eq!(
-        connect_kind("postgres://postgres@127.0.0.1:notaport/test"),
-        ConnectionErrorKind::InvalidUrl
-    );
-    assert_eq!(
-        connect_kind(&format!(
-            "{url}{}prepared_statements=maybe",
-            if url.contains('?') { '&' } else { '?' }
-        )),
-        ConnectionErrorKind::InvalidUrl
-    );
+    if let Some(url) = env_url("POSTGRES") {
+        failures_are_told_apart(&url, "quarry_no_such_role");
+    }
 }
 
 #[cfg(feature = "mysql")]
 #[test]
 fn mysql_connection_failures_are_told_apart() {
-    let Some(url) = env_url("MYSQL") else { return };
-    let port = closed_port();
-    assert_eq!(
-        connect_kind(&format!("mysql://root@127.0.0.1:{port}/test")),
-        ConnectionErrorKind::Refused
-    );
-    assert_eq!(
-        connect_kind(&with_database(&url, "quarry_no_such_database")),
-        ConnectionErrorKind::DatabaseNotFound
-    );
-    let (_, rest) = url.split_once("://").expect("scheme");
-    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-    assert_eq!(
-        connect_kind(&format!("mysql://quarry_no_such_user:wrong@{host}")),
-        ConnectionErrorKind::Auth
-    );
+    if let Some(url) = env_url("MYSQL") {
+        failures_are_told_apart(&url, "quarry_no_such_user:wrong");
+    }
 }
 
 /// A connection the server kills: the statement on it fails as `Lost` (the

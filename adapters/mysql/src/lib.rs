@@ -13,7 +13,7 @@
 //! ```
 #![warn(missing_docs)]
 
-use quarry_core::{ConnectionErrorKind, Result};
+use quarry_core::ConnectionErrorKind;
 use quarry_query::driver::PoolOptions;
 use quarry_query::{Backend, Capabilities, Dialect, ExecResult};
 use quarry_sqlx::{Cell, SqlxBackend, ValueRef};
@@ -22,22 +22,15 @@ use sqlx::mysql::{MySqlColumn, MySqlConnectOptions, MySqlDatabaseError, MySqlQue
 use sqlx::{Column as _, TypeInfo as _};
 use std::str::FromStr;
 
-/// MySQL and MariaDB as the shared sqlx driver sees them.
-#[derive(Debug)]
-pub struct MySql;
-
-/// A pool of MySQL or MariaDB connections; a [`Repo`](quarry_query::Repo).
-pub type MySqlRepo = quarry_sqlx::SqlxRepo<MySql>;
-
-/// Connects to `mysql://user:password@host:port/database` (or `mariadb://...`).
-/// Sessions use UTC and utf8mb4.
-pub async fn connect(url: &str) -> Result<MySqlRepo> {
-    connect_with(url, PoolOptions::default()).await
-}
-
-/// [`connect`] with pool options.
-pub async fn connect_with(url: &str, options: PoolOptions) -> Result<MySqlRepo> {
-    quarry_sqlx::connect::<MySql>(url, options).await
+quarry_sqlx::adapter! {
+    /// MySQL and MariaDB as the shared sqlx driver sees them.
+    backend MySql;
+    /// A pool of MySQL or MariaDB connections; a [`Repo`](quarry_query::Repo).
+    repo MySqlRepo;
+    /// Connects to `mysql://user:password@host:port/database` (or
+    /// `mariadb://...`, plus `prepared_statements=false`). Sessions use UTC and
+    /// utf8mb4.
+    connect;
 }
 
 /// The server's name and capabilities from its `SELECT VERSION()` string.
@@ -111,13 +104,12 @@ impl SqlxBackend for MySql {
     type Db = sqlx::MySql;
 
     const NAME: &'static str = "MySQL/MariaDB";
-    const REPO: &'static str = "MySqlRepo";
     const VERSION_SQL: &'static str = "SELECT VERSION()";
 
     fn connect_options(
         url: &str,
         options: &PoolOptions,
-    ) -> std::result::Result<MySqlConnectOptions, sqlx::Error> {
+    ) -> Result<MySqlConnectOptions, sqlx::Error> {
         let url = match url.strip_prefix("mariadb://") {
             Some(rest) => std::borrow::Cow::Owned(format!("mysql://{rest}")),
             None => std::borrow::Cow::Borrowed(url),
@@ -166,7 +158,7 @@ impl SqlxBackend for MySql {
         }
     }
 
-    fn unsigned(raw: ValueRef<'_, Self>) -> std::result::Result<u64, BoxDynError> {
+    fn unsigned(raw: ValueRef<'_, Self>) -> Result<u64, BoxDynError> {
         <u64 as sqlx::Decode<sqlx::MySql>>::decode(raw)
     }
 

@@ -16,7 +16,7 @@
 //! ```
 #![warn(missing_docs)]
 
-use quarry_core::{ConnectionErrorKind, Result};
+use quarry_core::ConnectionErrorKind;
 use quarry_query::driver::PoolOptions;
 use quarry_query::{Backend, Capabilities, Dialect, ExecResult};
 use quarry_sqlx::{Cell, SqlxBackend};
@@ -26,23 +26,15 @@ use sqlx::postgres::{PgArguments, PgColumn, PgConnectOptions, PgDatabaseError, P
 use sqlx::{Arguments as _, Column as _, TypeInfo as _};
 use std::str::FromStr;
 
-/// PostgreSQL as the shared sqlx driver sees it.
-#[derive(Debug)]
-pub struct Postgres;
-
-/// A pool of PostgreSQL connections; a [`Repo`](quarry_query::Repo).
-pub type PostgresRepo = quarry_sqlx::SqlxRepo<Postgres>;
-
-/// Connects to `postgres://user:password@host:port/database` (the libpq URL
-/// parameters sqlx understands, such as `sslmode` and `options`, plus
-/// `prepared_statements=false`).
-pub async fn connect(url: &str) -> Result<PostgresRepo> {
-    connect_with(url, PoolOptions::default()).await
-}
-
-/// [`connect`] with pool options.
-pub async fn connect_with(url: &str, options: PoolOptions) -> Result<PostgresRepo> {
-    quarry_sqlx::connect::<Postgres>(url, options).await
+quarry_sqlx::adapter! {
+    /// PostgreSQL as the shared sqlx driver sees it.
+    backend Postgres;
+    /// A pool of PostgreSQL connections; a [`Repo`](quarry_query::Repo).
+    repo PostgresRepo;
+    /// Connects to `postgres://user:password@host:port/database` (the libpq URL
+    /// parameters sqlx understands, such as `sslmode` and `options`, plus
+    /// `prepared_statements=false`).
+    connect;
 }
 
 /// Binds an array parameter (`= ANY($1)`) of the items' type; a NULL array or
@@ -56,7 +48,7 @@ macro_rules! bind_array {
                         items.iter().map(|item| match item {
                             Sv::$sv($x) => Ok($get),
                             other => Err(format!("array item {other:?} is not {}", stringify!($at))),
-                        }).collect::<std::result::Result<_, _>>()
+                        }).collect::<Result<_, _>>()
                     })
                     .transpose()?;
                 $args.add(items)
@@ -70,13 +62,9 @@ impl SqlxBackend for Postgres {
     type Db = sqlx::Postgres;
 
     const NAME: &'static str = "PostgreSQL";
-    const REPO: &'static str = "PostgresRepo";
     const VERSION_SQL: &'static str = "SHOW server_version";
 
-    fn connect_options(
-        url: &str,
-        options: &PoolOptions,
-    ) -> std::result::Result<PgConnectOptions, sqlx::Error> {
+    fn connect_options(url: &str, options: &PoolOptions) -> Result<PgConnectOptions, sqlx::Error> {
         let mut opts = PgConnectOptions::from_str(url)?;
         if let Some(cap) = options.statement_cache {
             opts = opts.statement_cache_capacity(cap);
@@ -127,7 +115,7 @@ impl SqlxBackend for Postgres {
         }
     }
 
-    fn bind_other(args: &mut PgArguments, value: &Sv) -> std::result::Result<(), BoxDynError> {
+    fn bind_other(args: &mut PgArguments, value: &Sv) -> Result<(), BoxDynError> {
         let Sv::Array(ty, items) = value else {
             return Err(format!("PostgreSQL cannot bind {value:?}").into());
         };

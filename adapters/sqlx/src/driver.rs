@@ -26,7 +26,8 @@ async fn execute_on<B: SqlxBackend>(
 ) -> Result<ExecResult> {
     let args = arguments::<B>(&stmt.values)?;
     conn.start();
-    let done = <B::Db as Wire>::execute(&mut conn.raw, stmt.sql.clone(), args, named)
+    let q = <B::Db as Wire>::query(stmt.sql.clone(), args, named);
+    let done = <B::Db as Wire>::execute(&mut conn.raw, q)
         .await
         .map_err(map_error::<B>);
     finish(conn, done.map(|d| B::exec_result(&d)))
@@ -41,7 +42,8 @@ async fn fetch_on<B: SqlxBackend>(
 ) -> Result<()> {
     let args = arguments::<B>(&stmt.values)?;
     conn.start();
-    let mut rows = <B::Db as Wire>::fetch(&mut conn.raw, stmt.sql.clone(), args, named);
+    let q = <B::Db as Wire>::query(stmt.sql.clone(), args, named);
+    let mut rows = <B::Db as Wire>::fetch(&mut conn.raw, q);
     let mut kinds = Vec::new();
     let read = loop {
         match rows.try_next().await {
@@ -266,7 +268,7 @@ impl<B: SqlxBackend> Clone for SqlxRepo<B> {
 
 impl<B: SqlxBackend> std::fmt::Debug for SqlxRepo<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(B::REPO)
+        f.debug_struct("SqlxRepo")
             .field("backend", &self.driver.backend)
             .finish()
     }

@@ -36,6 +36,42 @@ mod row;
 mod wire;
 
 pub use driver::{connect, SqlxRepo};
+#[doc(hidden)]
+pub use quarry_core::Result as __Result;
+#[doc(hidden)]
+pub use quarry_query::driver::PoolOptions as __PoolOptions;
+
+/// An adapter's public face, written once: its backend marker type (doc comments
+/// first), its Repo type, and `connect(url)` / `connect_with(url, options)`
+/// (doc comments before `connect` go on `connect`).
+#[macro_export]
+macro_rules! adapter {
+    (
+        $(#[$bdoc:meta])* backend $backend:ident;
+        $(#[$rdoc:meta])* repo $repo:ident;
+        $(#[$cdoc:meta])* connect;
+    ) => {
+        $(#[$bdoc])*
+        #[derive(Debug)]
+        pub struct $backend;
+
+        $(#[$rdoc])*
+        pub type $repo = $crate::SqlxRepo<$backend>;
+
+        $(#[$cdoc])*
+        pub async fn connect(url: &str) -> $crate::__Result<$repo> {
+            connect_with(url, $crate::__PoolOptions::default()).await
+        }
+
+        /// [`connect`] with pool options.
+        pub async fn connect_with(
+            url: &str,
+            options: $crate::__PoolOptions,
+        ) -> $crate::__Result<$repo> {
+            $crate::connect::<$backend>(url, options).await
+        }
+    };
+}
 pub use row::Cell;
 pub use wire::Wire;
 
@@ -61,8 +97,6 @@ pub trait SqlxBackend: Send + Sync + Sized + 'static {
 
     /// The database's name in messages (`PostgreSQL`, `MySQL/MariaDB`).
     const NAME: &'static str;
-    /// The name of the Repo type (for `Debug`).
-    const REPO: &'static str;
     /// A query whose first column is the server's version string.
     const VERSION_SQL: &'static str;
 

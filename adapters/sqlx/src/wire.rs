@@ -15,24 +15,25 @@ use sqlx::{
 };
 use std::sync::Arc;
 
+/// A statement for database `DB`.
+pub type Query<DB> = sqlx::query::Query<'static, DB, <DB as Database>::Arguments>;
+/// The result of a statement that returns no rows.
+pub type Done<DB> = Result<<DB as Database>::QueryResult, sqlx::Error>;
+/// One row of a statement's result.
+pub type Rows<DB> = Result<<DB as Database>::Row, sqlx::Error>;
+
 /// A sqlx database quarry's shared driver runs on: statements executed on a
 /// connection, the common values bound, the common cells decoded.
 pub trait Wire: Database {
+    /// A statement: its SQL (shared, not copied), arguments, and whether it is
+    /// kept prepared (a named, cached server-side statement).
+    fn query(sql: Arc<str>, args: Self::Arguments, persistent: bool) -> Query<Self>;
+
     /// Runs a statement that returns no rows.
-    fn execute<'c>(
-        conn: &'c mut Self::Connection,
-        sql: Arc<str>,
-        args: Self::Arguments,
-        persistent: bool,
-    ) -> BoxFuture<'c, Result<Self::QueryResult, sqlx::Error>>;
+    fn execute(conn: &mut Self::Connection, q: Query<Self>) -> BoxFuture<'_, Done<Self>>;
 
     /// Runs a statement and streams its rows.
-    fn fetch<'c>(
-        conn: &'c mut Self::Connection,
-        sql: Arc<str>,
-        args: Self::Arguments,
-        persistent: bool,
-    ) -> BoxStream<'c, Result<Self::Row, sqlx::Error>>;
+    fn fetch(conn: &mut Self::Connection, q: Query<Self>) -> BoxStream<'_, Rows<Self>>;
 
     /// Binds `value` by reference; `None` when it is not one of the values every
     /// database takes (the backend binds those).
@@ -85,23 +86,15 @@ where
     for<'r> NaiveDateTime: Decode<'r, DB>,
     for<'r> DateTime<Utc>: Decode<'r, DB>,
 {
-    fn execute<'c>(
-        conn: &'c mut Self::Connection,
-        sql: Arc<str>,
-        args: Self::Arguments,
-        persistent: bool,
-    ) -> BoxFuture<'c, Result<Self::QueryResult, sqlx::Error>> {
-        let q = sqlx::query_with::<DB, _>(sqlx::AssertSqlSafe(sql), args).persistent(persistent);
+    fn query(sql: Arc<str>, args: Self::Arguments, persistent: bool) -> Query<Self> {
+        sqlx::query_with::<DB, _>(sqlx::AssertSqlSafe(sql), args).persistent(persistent)
+    }
+
+    fn execute(conn: &mut Self::Connection, q: Query<Self>) -> BoxFuture<'_, Done<Self>> {
         conn.execute(q)
     }
 
-    fn fetch<'c>(
-        conn: &'c mut Self::Connection,
-        sql: Arc<str>,
-        args: Self::Arguments,
-        persistent: bool,
-    ) -> BoxStream<'c, Result<Self::Row, sqlx::Error>> {
-        let q = sqlx::query_with::<DB, _>(sqlx::AssertSqlSafe(sql), args).persistent(persistent);
+    fn fetch(conn: &mut Self::Connection, q: Query<Self>) -> BoxStream<'_, Rows<Self>> {
         conn.fetch(q)
     }
 
