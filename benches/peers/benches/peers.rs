@@ -15,6 +15,7 @@ use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criteri
 use diesel::Connection;
 use quarry::AnyRepo;
 use quarry_peers_bench::diesel_impl::DieselBench;
+use quarry_peers_bench::tokio_postgres_impl::TokioPostgres;
 use quarry_peers_bench::{
     quarry_impl, seaorm_impl, sqlx_impl, ASSOC_COMMENTS, ASSOC_POSTS, ASSOC_USERS, INSERT_SIZES,
     MYSQL_DDL, POSTGRES_DDL, QUERY_SIZES, SQLITE_DDL,
@@ -77,6 +78,8 @@ struct Target {
     diesel: DieselConn,
     /// Diesel has a database of its own (SQLite in memory) to seed.
     diesel_seeds: bool,
+    /// Raw tokio-postgres, a second floor (Postgres only).
+    tokio_postgres: Option<TokioPostgres>,
 }
 
 fn env_url(kind: &str) -> Option<String> {
@@ -111,6 +114,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
             diesel::SqliteConnection::establish(":memory:").expect("diesel sqlite"),
         ),
         diesel_seeds: true,
+        tokio_postgres: None,
     });
     if let Some(url) = env_url("POSTGRES") {
         let repo = rt
@@ -133,6 +137,10 @@ fn targets(rt: &Runtime) -> Vec<Target> {
                 diesel::PgConnection::establish(&url).expect("diesel postgres"),
             ),
             diesel_seeds: false,
+            tokio_postgres: Some(
+                rt.block_on(TokioPostgres::connect(&url))
+                    .expect("tokio-postgres"),
+            ),
         });
     }
     if let Some(url) = env_url("MYSQL") {
@@ -156,6 +164,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
                 diesel::MysqlConnection::establish(&url).expect("diesel mysql"),
             ),
             diesel_seeds: false,
+            tokio_postgres: None,
         });
     }
     out
@@ -228,6 +237,17 @@ fn bench(c: &mut Criterion) {
                 &n,
                 |b, _| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.trivial()))),
             );
+            if let Some(tp) = &t.tokio_postgres {
+                assert!(
+                    rt.block_on(tp.trivial()) > 0,
+                    "tokio-postgres loaded nothing"
+                );
+                g.bench_with_input(
+                    BenchmarkId::new(format!("trivial_query/tokio_postgres/{db}"), n),
+                    &n,
+                    |b, _| b.iter(|| black_box(rt.block_on(tp.trivial()))),
+                );
+            }
 
             check(
                 "medium_complex",
@@ -269,6 +289,17 @@ fn bench(c: &mut Criterion) {
                 &n,
                 |b, _| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.medium()))),
             );
+            if let Some(tp) = &t.tokio_postgres {
+                assert!(
+                    rt.block_on(tp.medium()) > 0,
+                    "tokio-postgres loaded nothing"
+                );
+                g.bench_with_input(
+                    BenchmarkId::new(format!("medium_complex/tokio_postgres/{db}"), n),
+                    &n,
+                    |b, _| b.iter(|| black_box(rt.block_on(tp.medium()))),
+                );
+            }
         }
 
         rt.block_on(quarry_impl::seed_associations(&t.repo, &t.ddl));

@@ -150,7 +150,10 @@ where
 }
 
 /// medium_complex.
-pub async fn medium<'a, DB: Database>(on: impl sqlx::Acquire<'a, Database = DB>, numbered: bool) -> usize
+pub async fn medium<'a, DB: Database>(
+    on: impl sqlx::Acquire<'a, Database = DB>,
+    numbered: bool,
+) -> usize
 where
     for<'r> UserPostRow: FromRow<'r, DB::Row>,
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
@@ -170,7 +173,11 @@ where
 }
 
 /// insert: one multi-row INSERT of `n` users.
-pub async fn insert<'a, DB: Database>(on: impl sqlx::Acquire<'a, Database = DB>, numbered: bool, n: usize) -> usize
+pub async fn insert<'a, DB: Database>(
+    on: impl sqlx::Acquire<'a, Database = DB>,
+    numbered: bool,
+    n: usize,
+) -> usize
 where
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     for<'q> String: sqlx::Encode<'q, DB> + Type<DB>,
@@ -200,7 +207,10 @@ where
 
 /// loading_associations: users, then their posts, then the posts' comments,
 /// grouped by hand. Returns the number of comments reached.
-pub async fn associations<'a, DB: Database>(on: impl sqlx::Acquire<'a, Database = DB>, numbered: bool) -> usize
+pub async fn associations<'a, DB: Database>(
+    on: impl sqlx::Acquire<'a, Database = DB>,
+    numbered: bool,
+) -> usize
 where
     for<'r> UserRow: FromRow<'r, DB::Row>,
     for<'r> PostRow: FromRow<'r, DB::Row>,
