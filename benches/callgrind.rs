@@ -10,6 +10,9 @@
 //! valgrind --tool=callgrind $B run postgres quarry trivial 1200
 //! ```
 //!
+//! `$B ab postgres trivial 2000` instead times quarry and the floor called in
+//! turn (medians; robust on a loaded machine).
+//!
 //! Instructions per call = (I(1200) - I(200)) / 1000; quarry's overhead is that
 //! number for `quarry` minus the one for `sqlx` (the floor: its own connection,
 //! no pool, no ping). URLs from `QUARRY_CALLGRIND_POSTGRES_URL` /
@@ -167,6 +170,44 @@ async fn run(db: &str, imp: &str, workload: &str, iters: usize) -> usize {
     total
 }
 
+/// Quarry and the sqlx floor called in turn, `iters` times each: the medians of
+/// their call times (interleaved, so that a loaded machine slows both alike).
+async fn ab(db: &str, workload: &str, iters: usize) {
+    let url = url(db);
+    let repo = quarry::connect(&url).await.expect("connect");
+    let mut pg = None;
+    let mut my = None;
+    if db == "postgres" {
+        pg = Some(sqlx::PgConnection::connect(&url).await.expect("connect"));
+    } else {
+        my = Some(sqlx::MySqlConnection::connect(&url).await.expect("connect"));
+    }
+    let (mut q, mut s) = (Vec::new(), Vec::new());
+    for i in 0..iters + 50 {
+        let t0 = std::time::Instant::now();
+        let a = quarry_call(&repo, workload).await;
+        let t1 = std::time::Instant::now();
+        let b = match (&mut pg, &mut my) {
+            (Some(c), _) => sqlx_call!(sqlx::Postgres, c, workload, "$1"),
+            (_, Some(c)) => sqlx_call!(sqlx::MySql, c, workload, "?"),
+            _ => 0,
+        };
+        let t2 = std::time::Instant::now();
+        assert_eq!(a, b, "both load the same rows");
+        if i >= 50 {
+            q.push(t1 - t0);
+            s.push(t2 - t1);
+        }
+    }
+    q.sort();
+    s.sort();
+    let (mq, ms) = (q[q.len() / 2], s[s.len() / 2]);
+    println!(
+        "{db} {workload}: quarry {mq:?}, sqlx {ms:?}, quarry / sqlx {:.3}",
+        mq.as_secs_f64() / ms.as_secs_f64()
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -180,6 +221,7 @@ fn main() {
             let loaded = rt.block_on(run(db, imp, workload, iters.parse().expect("iters")));
             assert!(loaded > 0, "nothing loaded");
         }
+        ["ab", db, workload, iters] => rt.block_on(ab(db, workload, iters.parse().expect("iters"))),
         _ => println!("callgrind harness: see the comment at the top of benches/callgrind.rs"),
     }
 }
