@@ -267,6 +267,29 @@ async fn postgres_without_named_prepared_statements_keeps_none() {
     add_one(&repo, PG_SQL, 1).await;
     add_one(&repo, PG_SQL, 2).await;
     assert_eq!(pg_prepared(&repo, PG_SQL).await, 0);
+
+    // And with no statement cache: nothing kept either (sqlx alone would still
+    // name each statement and leave it on the server).
+    let options = PoolOptions {
+        statement_cache: Some(0),
+        ..one_connection()
+    };
+    let repo = quarry::connect_with(&url, options).await.expect("connect");
+    add_one(&repo, PG_SQL, 1).await;
+    add_one(&repo, PG_SQL, 2).await;
+    let rows = repo
+        .query_raw(
+            "SELECT count(*) FROM pg_prepared_statements",
+            vec![],
+            &[ValueType::I64],
+        )
+        .await
+        .expect("count");
+    assert_eq!(
+        rows[0].values[0],
+        Value::I64(0),
+        "no statement left on the server"
+    );
 }
 
 /// A connection idle longer than `health_check_after_idle` is pinged (one bare

@@ -105,7 +105,9 @@ pub struct PoolOptions {
     pub max_connections: u32,
     /// How long to wait for a free connection (and SQLite's busy timeout).
     pub acquire_timeout: std::time::Duration,
-    /// Prepared statements cached per connection (`None`: the driver's default).
+    /// Prepared statements cached per connection (`None`: the driver's default;
+    /// `Some(0)` on Postgres and MySQL: none kept, as with
+    /// `named_prepared_statements: false`).
     pub statement_cache: Option<usize>,
     /// Keep statements prepared on the server, by name, and reuse them on the
     /// same connection (Postgres parses a repeated statement once per

@@ -296,7 +296,10 @@ impl<B: SqlxBackend> SqlxRepo<B> {
 /// `true`) sets [`PoolOptions::named_prepared_statements`].
 pub async fn connect<B: SqlxBackend>(url: &str, options: PoolOptions) -> Result<SqlxRepo<B>> {
     let (url, named) = own_params::<B>(url)?;
-    let named = named.unwrap_or(options.named_prepared_statements);
+    // A statement cache of 0 keeps nothing: sqlx would still name each
+    // statement (and leave it on the server), so prepare them unnamed.
+    let named =
+        named.unwrap_or(options.named_prepared_statements) && options.statement_cache != Some(0);
     let pool = pool::build::<B>(&url, &options)?;
     let mut conn = pool::get(&pool).await?;
     let mut version = String::new();
