@@ -243,9 +243,12 @@ def main():
         peers_doc = f"""## 3. Peers (SeaORM, Diesel): one run of benches/peers
 
 quarry, hand-written sqlx, SeaORM and Diesel on the same workloads in one run
-of the peers bench on {run_date(PEERS_CRIT)} ({peers_versions()}); quarry, sqlx and SeaORM share one sqlx
-pool, Diesel uses its own synchronous connection (on SQLite its own in-memory
-database with the same rows). How each peer's code is written:
+of the peers bench on {run_date(PEERS_CRIT)} ({peers_versions()}). On Postgres and MariaDB each
+has a connection of its own: quarry its pool, the sqlx floor a bare connection
+(no pool, no ping), SeaORM a sqlx pool without the ping before each statement,
+Diesel its synchronous connection. On SQLite quarry, sqlx and SeaORM share the
+one in-memory database's pool and Diesel has its own in-memory database with
+the same rows. How each peer's code is written:
 `benches/peers/README.md`. The "(peers run)" columns of section 2 come from
 this table.
 
@@ -279,10 +282,11 @@ machines are shared and noisy; criterion quick settings, 2-core box). Workloads
 and targets: `shared/reference/benchmarks.md`.
 
 {compile_section(est)}
-## 2. Round trips (quarry beside hand-written sqlx, same pool)
+## 2. Round trips (quarry beside hand-written sqlx)
 
-SQLite in memory; Postgres and MariaDB on this machine's local servers when their
-URLs were set. `loading_associations` is quarry's two-level preload beside sqlx's
+SQLite in memory (sqlx on quarry's pool); Postgres and MariaDB on this machine's
+local servers when their URLs were set, sqlx on a connection of its own (no pool,
+no ping). `loading_associations` is quarry's two-level preload beside sqlx's
 three queries grouped by hand.
 
 {rt}

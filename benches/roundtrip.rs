@@ -1,5 +1,6 @@
 //! Round trips against a real database, quarry beside hand-written sqlx
-//! (`query_as` + `FromRow`) on the same pool: the workloads of Diesel's
+//! (`query_as` + `FromRow`; on quarry's pool for in-memory SQLite, on a
+//! connection of its own for Postgres and MariaDB): the workloads of Diesel's
 //! benchmark suite (see `shared/reference/benchmarks.md` §2). SQLite in memory
 //! always; Postgres and MariaDB when `QUARRY_BENCH_POSTGRES_URL` /
 //! `QUARRY_BENCH_MYSQL_URL` (or the `QUARRY_TEST_*` URLs) are set and the
@@ -106,17 +107,23 @@ fn in_list_sql(select: &str, col: &str, n: usize, numbered: bool) -> String {
 type Loaded = (UserRow, Vec<(PostRow, Vec<CommentRow>)>);
 
 /// Users, then their posts, then the posts' comments, grouped by hand.
-async fn sqlx_associations<DB: Database>(pool: &sqlx::Pool<DB>, numbered: bool) -> usize
+async fn sqlx_associations<'a, DB: Database>(
+    on: impl sqlx::Acquire<'a, Database = DB>,
+    numbered: bool,
+) -> usize
 where
     for<'r> UserRow: FromRow<'r, DB::Row>,
     for<'r> PostRow: FromRow<'r, DB::Row>,
     for<'r> CommentRow: FromRow<'r, DB::Row>,
-    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     for<'q> i64: sqlx::Encode<'q, DB> + Type<DB>,
     for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
 {
+    let Ok(mut conn) = on.acquire().await else {
+        return 0;
+    };
     let users = sqlx::query_as::<DB, UserRow>(TRIVIAL_SQL)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
         .unwrap_or_default();
     let sql = in_list_sql(
@@ -129,7 +136,7 @@ where
     for u in &users {
         q = q.bind(u.id);
     }
-    let posts = q.fetch_all(pool).await.unwrap_or_default();
+    let posts = q.fetch_all(&mut *conn).await.unwrap_or_default();
     let sql = in_list_sql(
         "SELECT id, post_id, text FROM comments",
         "post_id",
@@ -140,7 +147,7 @@ where
     for p in &posts {
         q = q.bind(p.id);
     }
-    let comments = q.fetch_all(pool).await.unwrap_or_default();
+    let comments = q.fetch_all(&mut *conn).await.unwrap_or_default();
     let mut by_post: std::collections::HashMap<i64, Vec<CommentRow>> =
         std::collections::HashMap::new();
     for c in comments {
@@ -281,38 +288,54 @@ const TRIVIAL_SQL: &str = "SELECT id, name, hair_color FROM users";
 const MEDIUM_SQL: &str = "SELECT users.id, users.name, users.hair_color, posts.id, posts.user_id, posts.title, posts.body \
      FROM users LEFT JOIN posts ON users.id = posts.user_id WHERE users.hair_color = ";
 
-async fn sqlx_trivial<DB: Database>(pool: &sqlx::Pool<DB>, _numbered: bool) -> usize
+async fn sqlx_trivial<'a, DB: Database>(
+    on: impl sqlx::Acquire<'a, Database = DB>,
+    _numbered: bool,
+) -> usize
 where
     for<'r> UserRow: FromRow<'r, DB::Row>,
-    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
 {
+    let Ok(mut conn) = on.acquire().await else {
+        return 0;
+    };
     sqlx::query_as::<DB, UserRow>(TRIVIAL_SQL)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
         .map(|v| v.len())
         .unwrap_or(0)
 }
 
-async fn sqlx_medium<DB: Database>(pool: &sqlx::Pool<DB>, numbered: bool) -> usize
+async fn sqlx_medium<'a, DB: Database>(
+    on: impl sqlx::Acquire<'a, Database = DB>,
+    numbered: bool,
+) -> usize
 where
     for<'r> UserPostRow: FromRow<'r, DB::Row>,
-    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     for<'q> String: sqlx::Encode<'q, DB> + Type<DB>,
     for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
 {
+    let Ok(mut conn) = on.acquire().await else {
+        return 0;
+    };
     let sql = format!("{MEDIUM_SQL}{}", if numbered { "$1" } else { "?" });
     sqlx::query_as::<DB, UserPostRow>(sqlx::AssertSqlSafe(sql))
         .bind("black".to_string())
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
         .map(|v| v.len())
         .unwrap_or(0)
 }
 
-async fn sqlx_insert<DB: Database>(pool: &sqlx::Pool<DB>, numbered: bool, n: usize) -> u64
+async fn sqlx_insert<'a, DB: Database>(
+    on: impl sqlx::Acquire<'a, Database = DB>,
+    numbered: bool,
+    n: usize,
+) -> u64
 where
-    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     for<'q> String: sqlx::Encode<'q, DB> + Type<DB>,
     for<'q> Option<String>: sqlx::Encode<'q, DB> + Type<DB>,
     for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
@@ -332,7 +355,10 @@ where
     for i in 0..n {
         q = q.bind(format!("User {i}")).bind(Option::<String>::None);
     }
-    q.execute(pool).await.map(|_| n as u64).unwrap_or(0)
+    let Ok(mut conn) = on.acquire().await else {
+        return 0;
+    };
+    q.execute(&mut *conn).await.map(|_| n as u64).unwrap_or(0)
 }
 
 async fn quarry_trivial(repo: &AnyRepo) -> usize {
@@ -363,20 +389,28 @@ macro_rules! on_pool {
         match $pool {
             Pool::Sqlite($p) => $body,
             #[cfg(feature = "postgres")]
-            Pool::Postgres($p) => $body,
+            Pool::Postgres(c) => {
+                let $p = &mut *c.borrow_mut();
+                $body
+            }
             #[cfg(feature = "mysql")]
-            Pool::MySql($p) => $body,
+            Pool::MySql(c) => {
+                let $p = &mut *c.borrow_mut();
+                $body
+            }
         }
     };
 }
 
-/// One database under test: quarry's repo and the same pool for sqlx.
+/// What the sqlx floor runs on: SQLite's in-memory pool (shared with quarry: one
+/// database); for Postgres and MariaDB a connection of its own, used the way a
+/// tuned application uses sqlx (no pool, no ping).
 enum Pool {
     Sqlite(sqlx::SqlitePool),
     #[cfg(feature = "postgres")]
-    Postgres(sqlx::PgPool),
+    Postgres(std::cell::RefCell<sqlx::PgConnection>),
     #[cfg(feature = "mysql")]
-    MySql(sqlx::MySqlPool),
+    MySql(std::cell::RefCell<sqlx::MySqlConnection>),
 }
 
 struct Target {
@@ -421,7 +455,10 @@ fn targets(rt: &Runtime) -> Vec<Target> {
         out.push(Target {
             name: "postgres",
             numbered: true,
-            pool: Pool::Postgres(repo.pool().clone()),
+            pool: Pool::Postgres(std::cell::RefCell::new(
+                rt.block_on(<sqlx::PgConnection as sqlx::Connection>::connect(&url))
+                    .expect("sqlx postgres"),
+            )),
             repo: AnyRepo::from_driver(repo.into_driver()),
             ddl: [
                 "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, hair_color TEXT)",
@@ -438,7 +475,10 @@ fn targets(rt: &Runtime) -> Vec<Target> {
         out.push(Target {
             name: "mariadb",
             numbered: false,
-            pool: Pool::MySql(repo.pool().clone()),
+            pool: Pool::MySql(std::cell::RefCell::new(
+                rt.block_on(<sqlx::MySqlConnection as sqlx::Connection>::connect(&url))
+                    .expect("sqlx mysql"),
+            )),
             repo: AnyRepo::from_driver(repo.into_driver()),
             ddl: [
                 "CREATE TABLE users (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL, hair_color VARCHAR(255))",

@@ -849,7 +849,7 @@ fn no_new_module_cycles() {
             "{dir}: could not read: {:?}",
             krate.problems
         );
-        assert!(krate.modules.len() > 1, "{dir}: no modules found");
+        assert!(!krate.modules.is_empty(), "{dir}: no modules found");
         let edges = krate.edges();
         let cycles = krate.cycles();
         report.push_str(&format!(

@@ -243,7 +243,7 @@ impl Value {
         if let Value::String(s) = &self {
             if ty != ValueType::String {
                 let found = format!("{s:?}");
-                return crate::changeset::cast_string_param(ty, s).map_err(|()| ValueError {
+                return crate::cast::cast_string_param(ty, s).map_err(|()| ValueError {
                     expected: ty,
                     found,
                 });

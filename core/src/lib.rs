@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod assoc;
+mod cast;
 pub mod changeset;
 pub mod column;
 pub mod error;

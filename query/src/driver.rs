@@ -103,8 +103,26 @@ pub struct PoolOptions {
     pub max_connections: u32,
     /// How long to wait for a free connection (and SQLite's busy timeout).
     pub acquire_timeout: std::time::Duration,
-    /// Prepared statements cached per connection (`None`: the driver's default).
+    /// Prepared statements cached per connection (`None`: the driver's default;
+    /// `Some(0)` on Postgres and MySQL: none kept, as with
+    /// `named_prepared_statements: false`).
     pub statement_cache: Option<usize>,
+    /// Keep statements prepared on the server, by name, and reuse them on the
+    /// same connection (Postgres parses a repeated statement once per
+    /// connection). `false` prepares every statement unnamed (Postgres) or closes
+    /// it after use (MySQL): one more round trip per statement, but what a
+    /// transaction-mode pooler such as PgBouncer needs, where consecutive
+    /// statements may reach different server connections. The URL parameter
+    /// `prepared_statements=false` does the same. Ignored by SQLite.
+    pub named_prepared_statements: bool,
+    /// A pooled connection that sat idle at least this long is pinged (one round
+    /// trip) before it is handed out, and replaced if dead; one in steady use is
+    /// never pinged. `None`: never ping (a dead connection is then found by the
+    /// statement that uses it, which fails with a `Lost` connection error). Either
+    /// way, once one connection is found dead, the pool's other connections are
+    /// checked before their next use, so a server restart costs at most the
+    /// statements in flight. Ignored by SQLite.
+    pub health_check_after_idle: Option<std::time::Duration>,
 }
 
 impl Default for PoolOptions {
@@ -113,6 +131,8 @@ impl Default for PoolOptions {
             max_connections: 10,
             acquire_timeout: std::time::Duration::from_secs(30),
             statement_cache: None,
+            named_prepared_statements: true,
+            health_check_after_idle: Some(std::time::Duration::from_secs(1)),
         }
     }
 }

@@ -1,6 +1,13 @@
-//! quarry-postgres: the PostgreSQL adapter. It holds only what is Postgres's own:
-//! connecting, capabilities, row decoding by Postgres type, and reading SQLSTATE
-//! errors. Every Repo operation comes from `quarry-query`.
+//! quarry-postgres: the PostgreSQL adapter. It holds only what is Postgres's own —
+//! connect options and capabilities, the cell kind of each type OID, array
+//! parameters, and which SQLSTATEs mean what — on the shared sqlx driver of
+//! `quarry-sqlx`. Every Repo operation comes from `quarry-query`.
+//!
+//! Statements are prepared once per connection and kept (named server-side
+//! prepared statements, sqlx's statement cache). Behind a transaction-mode pooler
+//! such as PgBouncer, which cannot keep them, turn that off with
+//! [`PoolOptions::named_prepared_statements`] or the URL parameter
+//! `prepared_statements=false`.
 //!
 //! ```no_run
 //! # async fn demo() -> quarry_core::Result<()> {
@@ -9,9 +16,148 @@
 //! ```
 #![warn(missing_docs)]
 
-mod connect;
-mod driver;
-mod error;
-mod row;
+use quarry_core::ConnectionErrorKind;
+use quarry_query::driver::PoolOptions;
+use quarry_query::{Backend, Capabilities, Dialect, ExecResult};
+use quarry_sqlx::{Cell, SqlxBackend};
+use sea_query::{ArrayType, Value as Sv};
+use sqlx::error::{BoxDynError, DatabaseError};
+use sqlx::postgres::{PgArguments, PgColumn, PgConnectOptions, PgDatabaseError, PgQueryResult};
+use sqlx::{Arguments as _, Column as _, TypeInfo as _};
+use std::str::FromStr;
 
-pub use connect::{connect, connect_with, PostgresRepo};
+quarry_sqlx::adapter! {
+    /// PostgreSQL as the shared sqlx driver sees it.
+    backend Postgres;
+    /// A pool of PostgreSQL connections; a [`Repo`](quarry_query::Repo).
+    repo PostgresRepo;
+    /// Connects to `postgres://user:password@host:port/database` (the libpq URL
+    /// parameters sqlx understands, such as `sslmode` and `options`, plus
+    /// `prepared_statements=false`).
+    connect;
+}
+
+/// Binds an array parameter (`= ANY($1)`) of the items' type; a NULL array or
+/// item stays NULL.
+macro_rules! bind_array {
+    ($args:ident, $ty:ident, $items:ident; $($at:ident => $sv:ident($x:ident) -> $t:ty: $get:expr),* $(,)?) => {
+        match $ty {
+            $(ArrayType::$at => {
+                let items: Option<Vec<Option<$t>>> = $items
+                    .map(|items| {
+                        items.iter().map(|item| match item {
+                            Sv::$sv($x) => Ok($get),
+                            other => Err(format!("array item {other:?} is not {}", stringify!($at))),
+                        }).collect::<Result<_, _>>()
+                    })
+                    .transpose()?;
+                $args.add(items)
+            })*
+            other => Err(format!("PostgreSQL arrays of {other:?} are not bound by quarry").into()),
+        }
+    };
+}
+
+impl SqlxBackend for Postgres {
+    type Db = sqlx::Postgres;
+
+    const NAME: &'static str = "PostgreSQL";
+    const VERSION_SQL: &'static str = "SHOW server_version";
+
+    fn connect_options(url: &str, options: &PoolOptions) -> Result<PgConnectOptions, sqlx::Error> {
+        let mut opts = PgConnectOptions::from_str(url)?;
+        if let Some(cap) = options.statement_cache {
+            opts = opts.statement_cache_capacity(cap);
+        }
+        Ok(opts)
+    }
+
+    fn backend(version: String) -> Backend {
+        Backend {
+            dialect: Dialect::Postgres,
+            name: "PostgreSQL",
+            capabilities: Capabilities {
+                insert_returning: true,
+                update_returning: true,
+                delete_returning: true,
+                transactional_ddl: true,
+                row_locks: true,
+                ilike: true,
+                window_functions: true,
+                max_params: 65_535,
+                right_join: true,
+                full_join: true,
+            },
+            version,
+        }
+    }
+
+    /// By OID for built-in types (an integer match), by name for extension types
+    /// such as CITEXT.
+    fn cell(column: &PgColumn) -> Cell {
+        let info = column.type_info();
+        match info.oid().map(|oid| oid.0) {
+            Some(16) => Cell::Bool,
+            Some(21) => Cell::I16,
+            Some(23) => Cell::I32,
+            Some(20) => Cell::I64,
+            Some(700) => Cell::F32,
+            Some(701) => Cell::F64,
+            Some(25 | 1043 | 1042 | 19 | 18) => Cell::Text,
+            Some(17) => Cell::Bytes,
+            Some(114 | 3802) => Cell::Json,
+            Some(1082) => Cell::Date,
+            Some(1114) => Cell::DateTime,
+            Some(1184) => Cell::DateTimeUtc,
+            _ if info.name().eq_ignore_ascii_case("citext") => Cell::Text,
+            _ => Cell::Unsupported,
+        }
+    }
+
+    fn bind_other(args: &mut PgArguments, value: &Sv) -> Result<(), BoxDynError> {
+        let Sv::Array(ty, items) = value else {
+            return Err(format!("PostgreSQL cannot bind {value:?}").into());
+        };
+        let items = items.as_deref();
+        bind_array!(args, ty, items;
+            Bool => Bool(x) -> bool: *x,
+            SmallInt => SmallInt(x) -> i16: *x,
+            Int => Int(x) -> i32: *x,
+            BigInt => BigInt(x) -> i64: *x,
+            Float => Float(x) -> f32: *x,
+            Double => Double(x) -> f64: *x,
+            String => String(x) -> &str: x.as_deref(),
+        )
+    }
+
+    fn exec_result(done: &PgQueryResult) -> ExecResult {
+        ExecResult {
+            rows_affected: done.rows_affected(),
+            last_insert_id: None,
+        }
+    }
+
+    /// sqlx reads the constraint's name; the NOT NULL column is in its own field.
+    fn violation(error: &dyn DatabaseError) -> (Option<String>, Vec<String>) {
+        let column = error
+            .try_downcast_ref::<PgDatabaseError>()
+            .and_then(PgDatabaseError::column);
+        (None, column.map(str::to_string).into_iter().collect())
+    }
+
+    fn connection_kind(error: &dyn DatabaseError) -> Option<ConnectionErrorKind> {
+        let code = error.code()?;
+        Some(match &*code {
+            // invalid_password, invalid_authorization_specification (no such role)
+            "28P01" | "28000" => ConnectionErrorKind::Auth,
+            // invalid_catalog_name
+            "3D000" => ConnectionErrorKind::DatabaseNotFound,
+            // cannot_connect_now: the server is starting up or shutting down
+            "57P03" => ConnectionErrorKind::Refused,
+            // admin_shutdown, crash_shutdown, idle session timeout; connection_exception
+            "57P01" | "57P02" | "57P05" => ConnectionErrorKind::Lost,
+            c if c.starts_with("08") => ConnectionErrorKind::Lost,
+            _ => return None,
+        })
+    }
+}

@@ -15,6 +15,7 @@ use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criteri
 use diesel::Connection;
 use quarry::AnyRepo;
 use quarry_peers_bench::diesel_impl::DieselBench;
+use quarry_peers_bench::tokio_postgres_impl::TokioPostgres;
 use quarry_peers_bench::{
     quarry_impl, seaorm_impl, sqlx_impl, ASSOC_COMMENTS, ASSOC_POSTS, ASSOC_USERS, INSERT_SIZES,
     MYSQL_DDL, POSTGRES_DDL, QUERY_SIZES, SQLITE_DDL,
@@ -22,11 +23,12 @@ use quarry_peers_bench::{
 use sea_orm::DatabaseConnection;
 use tokio::runtime::Runtime;
 
-/// The sqlx pool quarry runs on (sqlx and SeaORM use it too).
+/// What the sqlx floor runs on: in-memory SQLite's pool (quarry's; SeaORM uses it
+/// too); for Postgres and MariaDB a connection of its own (no pool, no ping).
 enum Pool {
     Sqlite(sqlx::SqlitePool),
-    Postgres(sqlx::PgPool),
-    MySql(sqlx::MySqlPool),
+    Postgres(std::cell::RefCell<sqlx::PgConnection>),
+    MySql(std::cell::RefCell<sqlx::MySqlConnection>),
 }
 
 /// Diesel's own synchronous connection.
@@ -41,8 +43,14 @@ macro_rules! on_pool {
     ($pool:expr, |$p:ident| $body:expr) => {
         match $pool {
             Pool::Sqlite($p) => $body,
-            Pool::Postgres($p) => $body,
-            Pool::MySql($p) => $body,
+            Pool::Postgres(c) => {
+                let $p = &mut *c.borrow_mut();
+                $body
+            }
+            Pool::MySql(c) => {
+                let $p = &mut *c.borrow_mut();
+                $body
+            }
         }
     };
 }
@@ -70,6 +78,8 @@ struct Target {
     diesel: DieselConn,
     /// Diesel has a database of its own (SQLite in memory) to seed.
     diesel_seeds: bool,
+    /// Raw tokio-postgres, a second floor (Postgres only).
+    tokio_postgres: Option<TokioPostgres>,
 }
 
 fn env_url(kind: &str) -> Option<String> {
@@ -77,6 +87,14 @@ fn env_url(kind: &str) -> Option<String> {
         .or_else(|_| std::env::var(format!("QUARRY_TEST_{kind}_URL")))
         .ok()
         .filter(|u| !u.is_empty())
+}
+
+/// SeaORM's own sqlx pool, without the ping before each statement.
+async fn sqlx_pool<DB: sqlx::Database>(url: &str) -> Result<sqlx::Pool<DB>, sqlx::Error> {
+    sqlx::pool::PoolOptions::<DB>::new()
+        .test_before_acquire(false)
+        .connect(url)
+        .await
 }
 
 fn targets(rt: &Runtime) -> Vec<Target> {
@@ -96,41 +114,57 @@ fn targets(rt: &Runtime) -> Vec<Target> {
             diesel::SqliteConnection::establish(":memory:").expect("diesel sqlite"),
         ),
         diesel_seeds: true,
+        tokio_postgres: None,
     });
     if let Some(url) = env_url("POSTGRES") {
         let repo = rt
             .block_on(quarry::adapters::postgres::connect(&url))
             .expect("postgres");
-        let pool = repo.pool().clone();
+        let seaorm = rt
+            .block_on(sqlx_pool::<sqlx::Postgres>(&url))
+            .expect("seaorm postgres");
+        let floor = rt
+            .block_on(<sqlx::PgConnection as sqlx::Connection>::connect(&url))
+            .expect("sqlx postgres");
         out.push(Target {
             name: "postgres",
             numbered: true,
             ddl: POSTGRES_DDL,
-            seaorm: DatabaseConnection::from(pool.clone()),
-            pool: Pool::Postgres(pool),
+            seaorm: DatabaseConnection::from(seaorm),
+            pool: Pool::Postgres(floor.into()),
             repo: AnyRepo::from_driver(repo.into_driver()),
             diesel: DieselConn::Postgres(
                 diesel::PgConnection::establish(&url).expect("diesel postgres"),
             ),
             diesel_seeds: false,
+            tokio_postgres: Some(
+                rt.block_on(TokioPostgres::connect(&url))
+                    .expect("tokio-postgres"),
+            ),
         });
     }
     if let Some(url) = env_url("MYSQL") {
         let repo = rt
             .block_on(quarry::adapters::mysql::connect(&url))
             .expect("mysql");
-        let pool = repo.pool().clone();
+        let seaorm = rt
+            .block_on(sqlx_pool::<sqlx::MySql>(&url))
+            .expect("seaorm mariadb");
+        let floor = rt
+            .block_on(<sqlx::MySqlConnection as sqlx::Connection>::connect(&url))
+            .expect("sqlx mariadb");
         out.push(Target {
             name: "mariadb",
             numbered: false,
             ddl: MYSQL_DDL,
-            seaorm: DatabaseConnection::from(pool.clone()),
-            pool: Pool::MySql(pool),
+            seaorm: DatabaseConnection::from(seaorm),
+            pool: Pool::MySql(floor.into()),
             repo: AnyRepo::from_driver(repo.into_driver()),
             diesel: DieselConn::MySql(
                 diesel::MysqlConnection::establish(&url).expect("diesel mysql"),
             ),
             diesel_seeds: false,
+            tokio_postgres: None,
         });
     }
     out
@@ -203,6 +237,17 @@ fn bench(c: &mut Criterion) {
                 &n,
                 |b, _| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.trivial()))),
             );
+            if let Some(tp) = &t.tokio_postgres {
+                assert!(
+                    rt.block_on(tp.trivial()) > 0,
+                    "tokio-postgres loaded nothing"
+                );
+                g.bench_with_input(
+                    BenchmarkId::new(format!("trivial_query/tokio_postgres/{db}"), n),
+                    &n,
+                    |b, _| b.iter(|| black_box(rt.block_on(tp.trivial()))),
+                );
+            }
 
             check(
                 "medium_complex",
@@ -244,6 +289,17 @@ fn bench(c: &mut Criterion) {
                 &n,
                 |b, _| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.medium()))),
             );
+            if let Some(tp) = &t.tokio_postgres {
+                assert!(
+                    rt.block_on(tp.medium()) > 0,
+                    "tokio-postgres loaded nothing"
+                );
+                g.bench_with_input(
+                    BenchmarkId::new(format!("medium_complex/tokio_postgres/{db}"), n),
+                    &n,
+                    |b, _| b.iter(|| black_box(rt.block_on(tp.medium()))),
+                );
+            }
         }
 
         rt.block_on(quarry_impl::seed_associations(&t.repo, &t.ddl));

@@ -11,6 +11,7 @@ pub mod diesel_impl;
 pub mod quarry_impl;
 pub mod seaorm_impl;
 pub mod sqlx_impl;
+pub mod tokio_postgres_impl;
 
 /// `trivial_query` and `medium_complex` sizes (users).
 pub const QUERY_SIZES: [usize; 5] = [1, 10, 100, 1_000, 10_000];

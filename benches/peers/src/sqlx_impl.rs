@@ -1,5 +1,6 @@
-//! Hand-written sqlx 0.9, the floor: `query_as` + `FromRow` on the pool quarry
-//! uses, the same functions as `benches/roundtrip.rs`. Associations are three
+//! Hand-written sqlx 0.9, the floor: `query_as` + `FromRow` on a connection of
+//! its own for Postgres and MariaDB (no pool, no ping: what a tuned application
+//! does), on the pool quarry uses for in-memory SQLite; the same functions as `benches/roundtrip.rs`. Associations are three
 //! queries (users, posts `IN` user ids, comments `IN` post ids) grouped by hand.
 
 use std::collections::HashMap;
@@ -132,40 +133,53 @@ fn in_list_sql(select: &str, col: &str, n: usize, numbered: bool) -> String {
 }
 
 /// trivial_query.
-pub async fn trivial<DB: Database>(pool: &sqlx::Pool<DB>) -> usize
+pub async fn trivial<'a, DB: Database>(on: impl sqlx::Acquire<'a, Database = DB>) -> usize
 where
     for<'r> UserRow: FromRow<'r, DB::Row>,
-    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
 {
+    let Ok(mut conn) = on.acquire().await else {
+        return 0;
+    };
     sqlx::query_as::<DB, UserRow>(TRIVIAL_SQL)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
         .map(|v| v.len())
         .unwrap_or(0)
 }
 
 /// medium_complex.
-pub async fn medium<DB: Database>(pool: &sqlx::Pool<DB>, numbered: bool) -> usize
+pub async fn medium<'a, DB: Database>(
+    on: impl sqlx::Acquire<'a, Database = DB>,
+    numbered: bool,
+) -> usize
 where
     for<'r> UserPostRow: FromRow<'r, DB::Row>,
-    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     for<'q> String: sqlx::Encode<'q, DB> + Type<DB>,
     for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
 {
+    let Ok(mut conn) = on.acquire().await else {
+        return 0;
+    };
     let sql = format!("{MEDIUM_SQL}{}", if numbered { "$1" } else { "?" });
     sqlx::query_as::<DB, UserPostRow>(sqlx::AssertSqlSafe(sql))
         .bind("black".to_string())
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
         .map(|v| v.len())
         .unwrap_or(0)
 }
 
 /// insert: one multi-row INSERT of `n` users.
-pub async fn insert<DB: Database>(pool: &sqlx::Pool<DB>, numbered: bool, n: usize) -> usize
+pub async fn insert<'a, DB: Database>(
+    on: impl sqlx::Acquire<'a, Database = DB>,
+    numbered: bool,
+    n: usize,
+) -> usize
 where
-    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     for<'q> String: sqlx::Encode<'q, DB> + Type<DB>,
     for<'q> Option<String>: sqlx::Encode<'q, DB> + Type<DB>,
     for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
@@ -185,22 +199,31 @@ where
     for i in 0..n {
         q = q.bind(format!("User {i}")).bind(Option::<String>::None);
     }
-    q.execute(pool).await.map(|_| n).unwrap_or(0)
+    let Ok(mut conn) = on.acquire().await else {
+        return 0;
+    };
+    q.execute(&mut *conn).await.map(|_| n).unwrap_or(0)
 }
 
 /// loading_associations: users, then their posts, then the posts' comments,
 /// grouped by hand. Returns the number of comments reached.
-pub async fn associations<DB: Database>(pool: &sqlx::Pool<DB>, numbered: bool) -> usize
+pub async fn associations<'a, DB: Database>(
+    on: impl sqlx::Acquire<'a, Database = DB>,
+    numbered: bool,
+) -> usize
 where
     for<'r> UserRow: FromRow<'r, DB::Row>,
     for<'r> PostRow: FromRow<'r, DB::Row>,
     for<'r> CommentRow: FromRow<'r, DB::Row>,
-    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     for<'q> i64: sqlx::Encode<'q, DB> + Type<DB>,
     for<'q> <DB as Database>::Arguments: sqlx::IntoArguments<DB>,
 {
+    let Ok(mut conn) = on.acquire().await else {
+        return 0;
+    };
     let users = sqlx::query_as::<DB, UserRow>(TRIVIAL_SQL)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
         .unwrap_or_default();
     let sql = in_list_sql(
@@ -213,7 +236,7 @@ where
     for u in &users {
         q = q.bind(u.id);
     }
-    let posts = q.fetch_all(pool).await.unwrap_or_default();
+    let posts = q.fetch_all(&mut *conn).await.unwrap_or_default();
     let sql = in_list_sql(
         "SELECT id, post_id, text FROM comments",
         "post_id",
@@ -224,7 +247,7 @@ where
     for p in &posts {
         q = q.bind(p.id);
     }
-    let comments = q.fetch_all(pool).await.unwrap_or_default();
+    let comments = q.fetch_all(&mut *conn).await.unwrap_or_default();
     let mut by_post: HashMap<i64, Vec<CommentRow>> = HashMap::new();
     for c in comments {
         by_post.entry(c.post_id).or_default().push(c);

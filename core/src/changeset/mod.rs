@@ -18,14 +18,12 @@
 //! ```
 
 mod assoc;
-mod cast;
 mod constraint;
 
 mod params;
 mod validate;
 
 pub use crate::field_error::{traverse_errors, FieldError};
-pub(crate) use cast::cast_string_param;
 pub use constraint::{Constraint, ConstraintOptions, NameMatch};
 pub use params::Params;
 pub use validate::{HasLength, JsonList, Length, LengthCount, Num, Number, Numeric, Text};
@@ -130,7 +128,7 @@ impl<S: Schema> Changeset<S> {
             let Some(raw) = params.get(def.name) else {
                 continue;
             };
-            match cast::cast_value(def.ty, raw, def.trim) {
+            match crate::cast::cast_value(def.ty, raw, def.trim) {
                 Ok(value) => self.set_change(index, value),
                 Err(()) => {
                     self.changes.remove(&index);

@@ -1,7 +1,7 @@
 //! Validators. Each adds errors with Ecto's messages and metadata; all but
 //! required, acceptance and confirmation look only at fields with a non-null change.
 
-use super::{cast, Changeset, FieldError};
+use super::{Changeset, FieldError};
 use crate::column::{Column, FieldList};
 use crate::field::FieldValue;
 use crate::schema::Schema;
@@ -443,7 +443,9 @@ impl<S: Schema> Changeset<S> {
             let name = crate::schema::field_def::<S>(index).name;
             let accepted = params
                 .get(name)
-                .map(|raw| cast::cast_value(ValueType::Bool, raw, false) == Ok(Value::Bool(true)))
+                .map(|raw| {
+                    crate::cast::cast_value(ValueType::Bool, raw, false) == Ok(Value::Bool(true))
+                })
                 .unwrap_or(false);
             if !accepted {
                 self.errors.push((
@@ -476,7 +478,7 @@ impl<S: Schema> Changeset<S> {
             )),
             None => {}
             Some(raw) => {
-                let cast = cast::cast_value(field.def().ty, &raw, field.def().trim);
+                let cast = crate::cast::cast_value(field.def().ty, &raw, field.def().trim);
                 if cast.as_ref() != Ok(&change) {
                     self.errors.push((
                         key,

@@ -1,4 +1,5 @@
-//! Casting one outside value to a field's type, by the rules Ecto users expect.
+//! Casting one outside value to a field's type, by the rules Ecto users expect
+//! (what changesets cast params with, and `Value::cast_to`).
 
 use crate::value::{Value, ValueType};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};

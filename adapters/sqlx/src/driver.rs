@@ -1,0 +1,357 @@
+//! The [`Driver`] over quarry's pool of sqlx connections, and its transactions.
+
+use crate::bind::arguments;
+use crate::error::{is_fatal, map_error};
+use crate::pool::{self, Conn, Pool, Pooled};
+use crate::row::{cells, RowRef};
+use crate::wire::Wire;
+use crate::SqlxBackend;
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use quarry_core::{Error, Result, Value, ValueType};
+use quarry_query::driver::PoolOptions;
+use quarry_query::{Backend, Driver, ExecResult, Repo, RowSink, Statement, TxDriver};
+use sqlx::Database;
+use sqlx_core::transaction::TransactionManager;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+type Tm<B> = <<B as SqlxBackend>::Db as Database>::TransactionManager;
+
+/// A statement on one connection.
+async fn execute_on<B: SqlxBackend>(
+    conn: &mut Conn<B>,
+    named: bool,
+    stmt: &Statement,
+) -> Result<ExecResult> {
+    let args = arguments::<B>(&stmt.values)?;
+    conn.start();
+    let q = <B::Db as Wire>::query(stmt.sql.clone(), args, named);
+    let done = <B::Db as Wire>::execute(&mut conn.raw, q)
+        .await
+        .map_err(map_error::<B>);
+    finish(conn, done.map(|d| B::exec_result(&d)))
+}
+
+/// A statement on one connection, its rows fed to `sink`.
+async fn fetch_on<B: SqlxBackend>(
+    conn: &mut Conn<B>,
+    named: bool,
+    stmt: &Statement,
+    sink: &mut RowSink<'_>,
+) -> Result<()> {
+    let args = arguments::<B>(&stmt.values)?;
+    conn.start();
+    let q = <B::Db as Wire>::query(stmt.sql.clone(), args, named);
+    let mut rows = <B::Db as Wire>::fetch(&mut conn.raw, q);
+    let mut kinds = Vec::new();
+    let read = loop {
+        match rows.try_next().await {
+            Ok(Some(row)) => {
+                if kinds.is_empty() {
+                    kinds = cells::<B>(&row);
+                }
+                // A sink error stops reading between two rows: the connection
+                // stays usable (sqlx drains the rest before its next statement).
+                if let Err(e) = sink(&RowRef::<B> {
+                    row: &row,
+                    cells: &kinds,
+                }) {
+                    break Err(e);
+                }
+            }
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(map_error::<B>(e)),
+        }
+    };
+    drop(rows);
+    finish(conn, read)
+}
+
+/// Ends a statement: the connection is usable again unless it failed.
+fn finish<B: SqlxBackend, T>(conn: &mut Conn<B>, out: Result<T>) -> Result<T> {
+    if !matches!(&out, Err(e) if is_fatal(e)) {
+        conn.done();
+    }
+    out
+}
+
+/// Closes a dead connection at once (the pool opens a fresh one when needed) and
+/// has the pool's other connections checked before their next use.
+fn discard<B: SqlxBackend>(pool: &Pool<B>, conn: Pooled<B>) {
+    drop(Pooled::<B>::take(conn));
+    pool.manager().suspect_all();
+}
+
+/// The pool-level driver.
+pub(crate) struct SqlxDriver<B: SqlxBackend> {
+    pool: Pool<B>,
+    backend: Backend,
+    /// Named (cached, server-side) prepared statements.
+    named: bool,
+}
+
+#[async_trait]
+impl<B: SqlxBackend> Driver for SqlxDriver<B> {
+    fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
+        let mut conn = pool::get(&self.pool).await?;
+        let out = execute_on(&mut conn, self.named, stmt).await;
+        if matches!(&out, Err(e) if is_fatal(e)) {
+            discard(&self.pool, conn);
+        }
+        out
+    }
+
+    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        let mut conn = pool::get(&self.pool).await?;
+        let out = fetch_on(&mut conn, self.named, stmt, sink).await;
+        if matches!(&out, Err(e) if is_fatal(e)) {
+            discard(&self.pool, conn);
+        }
+        out
+    }
+
+    async fn begin(&self) -> Result<Box<dyn TxDriver>> {
+        let mut conn = pool::get(&self.pool).await?;
+        conn.start();
+        let begun = Tm::<B>::begin(&mut conn.raw, None)
+            .await
+            .map_err(map_error::<B>);
+        match finish(&mut conn, begun) {
+            Ok(()) => Ok(Box::new(SqlxTx {
+                conn: Mutex::new(Some(conn)),
+                pool: self.pool.clone(),
+                backend: self.backend.clone(),
+                named: self.named,
+            })),
+            Err(e) => {
+                if is_fatal(&e) {
+                    discard(&self.pool, conn);
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+/// A transaction on one connection. Dropped without commit or rollback, its
+/// rollback is queued on the connection and sent before the connection's next
+/// statement.
+pub(crate) struct SqlxTx<B: SqlxBackend> {
+    conn: Mutex<Option<Pooled<B>>>,
+    pool: Pool<B>,
+    backend: Backend,
+    named: bool,
+}
+
+impl<B: SqlxBackend> SqlxTx<B> {
+    /// Ends the transaction with `end` (commit or rollback).
+    async fn end<F>(&self, end: F) -> Result<()>
+    where
+        F: for<'c> FnOnce(
+            &'c mut <B::Db as Database>::Connection,
+        ) -> futures_util::future::BoxFuture<
+            'c,
+            std::result::Result<(), sqlx::Error>,
+        >,
+    {
+        let mut conn = self
+            .conn
+            .lock()
+            .await
+            .take()
+            .ok_or(Error::TransactionDone)?;
+        conn.start();
+        let out = end(&mut conn.raw).await.map_err(map_error::<B>);
+        let out = finish(&mut conn, out);
+        match &out {
+            Err(e) if is_fatal(e) => discard(&self.pool, conn),
+            // A failed COMMIT (a deferred constraint) leaves sqlx counting the
+            // transaction as open: roll it back before the connection is reused.
+            Err(_) if Tm::<B>::get_transaction_depth(&conn.raw) > 0 => {
+                Tm::<B>::start_rollback(&mut conn.raw)
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
+impl<B: SqlxBackend> Drop for SqlxTx<B> {
+    /// Rolls back now, on a task of its own, so that the transaction's locks go
+    /// at once (without a runtime: queued, sent before the connection's next
+    /// statement).
+    fn drop(&mut self) {
+        let Some(mut conn) = self.conn.get_mut().take() else {
+            return;
+        };
+        if Tm::<B>::get_transaction_depth(&conn.raw) == 0 {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            Tm::<B>::start_rollback(&mut conn.raw);
+            return;
+        };
+        let pool = self.pool.clone();
+        runtime.spawn(async move {
+            conn.start();
+            let out = Tm::<B>::rollback(&mut conn.raw)
+                .await
+                .map_err(map_error::<B>);
+            if finish(&mut conn, out).is_err() {
+                discard(&pool, conn);
+            }
+        });
+    }
+}
+
+#[async_trait]
+impl<B: SqlxBackend> Driver for SqlxTx<B> {
+    fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
+        let mut guard = self.conn.lock().await;
+        let conn = guard.as_mut().ok_or(Error::TransactionDone)?;
+        let out = execute_on(conn, self.named, stmt).await;
+        if let Some(conn) = guard.take_if(|_| out.as_ref().is_err_and(is_fatal)) {
+            discard(&self.pool, conn);
+        }
+        out
+    }
+
+    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        let mut guard = self.conn.lock().await;
+        let conn = guard.as_mut().ok_or(Error::TransactionDone)?;
+        let out = fetch_on(conn, self.named, stmt, sink).await;
+        if let Some(conn) = guard.take_if(|_| out.as_ref().is_err_and(is_fatal)) {
+            discard(&self.pool, conn);
+        }
+        out
+    }
+
+    async fn begin(&self) -> Result<Box<dyn TxDriver>> {
+        Err(Error::Query(
+            "nested transactions are savepoints: call begin on the Transaction".into(),
+        ))
+    }
+}
+
+#[async_trait]
+impl<B: SqlxBackend> TxDriver for SqlxTx<B> {
+    async fn commit(&self) -> Result<()> {
+        self.end(|c| Box::pin(Tm::<B>::commit(c))).await
+    }
+
+    async fn rollback(&self) -> Result<()> {
+        self.end(|c| Box::pin(Tm::<B>::rollback(c))).await
+    }
+}
+
+/// A pool of connections to one database; a [`Repo`]. Cheap to clone.
+pub struct SqlxRepo<B: SqlxBackend> {
+    driver: Arc<SqlxDriver<B>>,
+}
+
+impl<B: SqlxBackend> Clone for SqlxRepo<B> {
+    fn clone(&self) -> Self {
+        SqlxRepo {
+            driver: Arc::clone(&self.driver),
+        }
+    }
+}
+
+impl<B: SqlxBackend> std::fmt::Debug for SqlxRepo<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlxRepo")
+            .field("backend", &self.driver.backend)
+            .finish()
+    }
+}
+
+#[async_trait]
+impl<B: SqlxBackend> Repo for SqlxRepo<B> {
+    fn driver(&self) -> &dyn Driver {
+        &*self.driver
+    }
+}
+
+impl<B: SqlxBackend> SqlxRepo<B> {
+    /// The driver, shareable as `Arc<dyn Driver>` (what `quarry::connect` returns).
+    pub fn into_driver(self) -> Arc<dyn Driver> {
+        self.driver
+    }
+}
+
+/// Connects to `url` with `options`: opens one connection (so that a wrong URL,
+/// password or database fails here) and reads the server's version and
+/// capabilities on it.
+///
+/// Besides the database's own URL parameters, `prepared_statements=false` (or
+/// `true`) sets [`PoolOptions::named_prepared_statements`].
+pub async fn connect<B: SqlxBackend>(url: &str, options: PoolOptions) -> Result<SqlxRepo<B>> {
+    let (url, named) = own_params::<B>(url)?;
+    // A statement cache of 0 keeps nothing: sqlx would still name each
+    // statement (and leave it on the server), so prepare them unnamed.
+    let named =
+        named.unwrap_or(options.named_prepared_statements) && options.statement_cache != Some(0);
+    let pool = pool::build::<B>(&url, &options)?;
+    let mut conn = pool::get(&pool).await?;
+    let mut version = String::new();
+    let stmt = Statement::raw(B::VERSION_SQL, []);
+    fetch_on(&mut conn, named, &stmt, &mut |row| {
+        if let Value::String(v) = row.value(0, ValueType::String)? {
+            version = v;
+        }
+        Ok(())
+    })
+    .await?;
+    drop(conn);
+    Ok(SqlxRepo {
+        driver: Arc::new(SqlxDriver {
+            pool,
+            backend: B::backend(version),
+            named,
+        }),
+    })
+}
+
+/// `url` without quarry's own parameter `prepared_statements`, and its value.
+fn own_params<B: SqlxBackend>(url: &str) -> Result<(String, Option<bool>)> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_string(), None));
+    };
+    let mut named = None;
+    let mut rest = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some(("prepared_statements", v)) => {
+                named = Some(match v {
+                    "true" | "on" | "1" => true,
+                    "false" | "off" | "0" => false,
+                    other => {
+                        return Err(Error::Connection(quarry_core::ConnectionError::new(
+                            quarry_core::ConnectionErrorKind::InvalidUrl,
+                            format!(
+                                "invalid {} URL: prepared_statements={other} (true or false)",
+                                B::NAME
+                            ),
+                        )))
+                    }
+                })
+            }
+            _ => rest.push(pair),
+        }
+    }
+    let url = if rest.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    Ok((url, named))
+}

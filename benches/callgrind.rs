@@ -1,0 +1,228 @@
+//! Per-call instruction counts for callgrind: what quarry adds to hand-written
+//! sqlx on one round trip. Not a criterion bench: `cargo bench` runs it with no
+//! arguments and it only prints how to use it.
+//!
+//! ```text
+//! cargo bench --features postgres,mysql --bench callgrind --no-run
+//! B=target/release/deps/callgrind-<hash>
+//! $B seed postgres 1                        # (re)creates users/posts with 1 row
+//! valgrind --tool=callgrind $B run postgres quarry trivial 200
+//! valgrind --tool=callgrind $B run postgres quarry trivial 1200
+//! ```
+//!
+//! `$B ab postgres trivial 2000` instead times quarry and the floor called in
+//! turn (medians; robust on a loaded machine).
+//!
+//! Instructions per call = (I(1200) - I(200)) / 1000; quarry's overhead is that
+//! number for `quarry` minus the one for `sqlx` (the floor: its own connection,
+//! no pool, no ping). URLs from `QUARRY_CALLGRIND_POSTGRES_URL` /
+//! `QUARRY_CALLGRIND_MYSQL_URL` (a database of its own: the tables are dropped).
+
+use quarry::prelude::*;
+use quarry::query::{maybe_row, row};
+use quarry::AnyRepo;
+use sqlx::Connection as _;
+
+#[derive(Schema, Clone, Debug)]
+#[quarry(table = "users")]
+pub struct User {
+    pub meta: Meta,
+    pub id: i64,
+    pub name: String,
+    pub hair_color: Option<String>,
+}
+
+#[derive(Schema, Clone, Debug)]
+#[quarry(table = "posts")]
+pub struct Post {
+    pub meta: Meta,
+    pub id: i64,
+    pub user_id: i64,
+    pub title: String,
+    pub body: Option<String>,
+}
+
+const TRIVIAL_SQL: &str = "SELECT id, name, hair_color FROM users";
+const MEDIUM_SQL: &str = "SELECT users.id, users.name, users.hair_color, posts.id, posts.user_id, posts.title, posts.body \
+     FROM users LEFT JOIN posts ON users.id = posts.user_id WHERE users.hair_color = ";
+
+type UserRow = (i64, String, Option<String>);
+type UserPostRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
+fn url(db: &str) -> String {
+    let (var, default) = match db {
+        "postgres" => (
+            "QUARRY_CALLGRIND_POSTGRES_URL",
+            "postgres://postgres@127.0.0.1:5432/wt14_bench",
+        ),
+        _ => (
+            "QUARRY_CALLGRIND_MYSQL_URL",
+            "mysql://root@127.0.0.1:3306/wt14_bench",
+        ),
+    };
+    std::env::var(var).unwrap_or_else(|_| default.to_string())
+}
+
+async fn seed(db: &str, n: usize) {
+    let repo = quarry::connect(&url(db)).await.expect("connect");
+    for t in ["posts", "users"] {
+        repo.execute_raw(&format!("DROP TABLE IF EXISTS {t}"), vec![])
+            .await
+            .expect("drop");
+    }
+    let ddl = if db == "postgres" {
+        [
+            "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, hair_color TEXT)",
+            "CREATE TABLE posts (id BIGSERIAL PRIMARY KEY, user_id BIGINT NOT NULL, title TEXT NOT NULL, body TEXT)",
+        ]
+    } else {
+        [
+            "CREATE TABLE users (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL, hair_color VARCHAR(255))",
+            "CREATE TABLE posts (id BIGINT AUTO_INCREMENT PRIMARY KEY, user_id BIGINT NOT NULL, title VARCHAR(255) NOT NULL, body TEXT)",
+        ]
+    };
+    for d in ddl {
+        repo.execute_raw(d, vec![]).await.expect("create");
+    }
+    let users: Vec<User> = (0..n)
+        .map(|i| User {
+            name: format!("User {i}"),
+            hair_color: Some(if i % 2 == 0 { "black" } else { "brown" }.to_string()),
+            ..Default::default()
+        })
+        .collect();
+    repo.insert_all(users).await.expect("users");
+    let ids: Vec<i64> = repo.all(User::query().select(User::id)).await.expect("ids");
+    let posts: Vec<Post> = ids
+        .iter()
+        .map(|id| Post {
+            user_id: *id,
+            title: format!("Post of {id}"),
+            ..Default::default()
+        })
+        .collect();
+    repo.insert_all(posts).await.expect("posts");
+}
+
+async fn quarry_call(repo: &AnyRepo, workload: &str) -> usize {
+    if workload == "trivial" {
+        return repo.all(User::query()).await.map(|v| v.len()).unwrap_or(0);
+    }
+    let q = User::query()
+        .left_join(table::<Post>(), User::id.eq_col(Post::user_id))
+        .filter(User::hair_color.eq("black"))
+        .select((row::<User>(), maybe_row::<Post>()));
+    repo.all(q).await.map(|v| v.len()).unwrap_or(0)
+}
+
+macro_rules! sqlx_call {
+    ($db:ty, $conn:expr, $workload:expr, $mark:expr) => {{
+        if $workload == "trivial" {
+            sqlx::query_as::<$db, UserRow>(TRIVIAL_SQL)
+                .fetch_all(&mut *$conn)
+                .await
+                .map(|v| v.len())
+                .unwrap_or(0)
+        } else {
+            sqlx::query_as::<$db, UserPostRow>(sqlx::AssertSqlSafe(format!(
+                "{MEDIUM_SQL}{}",
+                $mark
+            )))
+            .bind("black".to_string())
+            .fetch_all(&mut *$conn)
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0)
+        }
+    }};
+}
+
+async fn run(db: &str, imp: &str, workload: &str, iters: usize) -> usize {
+    let url = url(db);
+    let mut total = 0;
+    match (db, imp) {
+        (_, "quarry") => {
+            let repo = quarry::connect(&url).await.expect("connect");
+            for _ in 0..iters + 20 {
+                total += quarry_call(&repo, workload).await;
+            }
+        }
+        ("postgres", _) => {
+            let mut c = sqlx::PgConnection::connect(&url).await.expect("connect");
+            for _ in 0..iters + 20 {
+                total += sqlx_call!(sqlx::Postgres, &mut c, workload, "$1");
+            }
+        }
+        _ => {
+            let mut c = sqlx::MySqlConnection::connect(&url).await.expect("connect");
+            for _ in 0..iters + 20 {
+                total += sqlx_call!(sqlx::MySql, &mut c, workload, "?");
+            }
+        }
+    }
+    total
+}
+
+/// Quarry and the sqlx floor called in turn, `iters` times each: the medians of
+/// their call times (interleaved, so that a loaded machine slows both alike).
+async fn ab(db: &str, workload: &str, iters: usize) {
+    let url = url(db);
+    let repo = quarry::connect(&url).await.expect("connect");
+    let mut pg = None;
+    let mut my = None;
+    if db == "postgres" {
+        pg = Some(sqlx::PgConnection::connect(&url).await.expect("connect"));
+    } else {
+        my = Some(sqlx::MySqlConnection::connect(&url).await.expect("connect"));
+    }
+    let (mut q, mut s) = (Vec::new(), Vec::new());
+    for i in 0..iters + 50 {
+        let t0 = std::time::Instant::now();
+        let a = quarry_call(&repo, workload).await;
+        let t1 = std::time::Instant::now();
+        let b = match (&mut pg, &mut my) {
+            (Some(c), _) => sqlx_call!(sqlx::Postgres, c, workload, "$1"),
+            (_, Some(c)) => sqlx_call!(sqlx::MySql, c, workload, "?"),
+            _ => 0,
+        };
+        let t2 = std::time::Instant::now();
+        assert_eq!(a, b, "both load the same rows");
+        if i >= 50 {
+            q.push(t1 - t0);
+            s.push(t2 - t1);
+        }
+    }
+    q.sort();
+    s.sort();
+    let (mq, ms) = (q[q.len() / 2], s[s.len() / 2]);
+    println!(
+        "{db} {workload}: quarry {mq:?}, sqlx {ms:?}, quarry / sqlx {:.3}",
+        mq.as_secs_f64() / ms.as_secs_f64()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    match args.as_slice() {
+        ["seed", db, n] => rt.block_on(seed(db, n.parse().expect("rows"))),
+        ["run", db, imp, workload, iters] => {
+            let loaded = rt.block_on(run(db, imp, workload, iters.parse().expect("iters")));
+            assert!(loaded > 0, "nothing loaded");
+        }
+        ["ab", db, workload, iters] => rt.block_on(ab(db, workload, iters.parse().expect("iters"))),
+        _ => println!("callgrind harness: see the comment at the top of benches/callgrind.rs"),
+    }
+}
