@@ -9,7 +9,11 @@ Optional inputs, used when present:
 - the peers bench (benches/peers, group `peers`): its criterion results under
   $QUARRY_PEERS_TARGET_DIR/criterion (default benches/peers/target/criterion).
   The round-trip table gains "quarry / SeaORM" and "quarry / Diesel", both
-  ratios of two figures of the peers run, and a table of that run is added.
+  ratios of two figures of the peers run, and a table of that run is added
+  (on SQLite with raw rusqlite, SQLite's floor, and quarry's spawn_blocking
+  mode beside quarry's default).
+- Without compile results (the compile bench not run), section 1 is kept from
+  the existing docs/benchmarks.md.
 - benches/stream_rss.rs: <target dir>/stream_rss.json (or $QUARRY_STREAM_RSS_JSON),
   the "Peak memory while streaming" section.
 """
@@ -27,7 +31,7 @@ CRIT = os.path.join(TARGET, "criterion")
 PEERS_TARGET = os.environ.get("QUARRY_PEERS_TARGET_DIR") or os.path.join(ROOT, "benches", "peers", "target")
 PEERS_CRIT = os.path.join(PEERS_TARGET, "criterion")
 STREAM_RSS = os.environ.get("QUARRY_STREAM_RSS_JSON") or os.path.join(TARGET, "stream_rss.json")
-PEERS = ["sqlx", "quarry", "seaorm", "diesel"]
+PEERS = ["sqlx", "quarry", "seaorm", "diesel", "rusqlite"]
 
 
 def load(crit=CRIT):
@@ -138,30 +142,33 @@ def roundtrip_table(est, peers):
 
 
 def peers_table(peers):
-    """Every figure of the peers run: absolute times and ratios of quarry to each."""
+    """Every figure of the peers run: absolute times and ratios of quarry to
+    each; on SQLite also raw rusqlite and quarry's spawn_blocking mode."""
     keys = sorted({(f.split("/")[0], f.split("/")[2], v) for (g, f, v) in peers if g == "peers"}, key=size_key)
     rows = []
     for workload, db, size in keys:
-        t = {p: peers.get(("peers", f"{workload}/{p}/{db}", size)) for p in PEERS}
+        t = {p: peers.get(("peers", f"{workload}/{p}/{db}", size)) for p in PEERS + ["quarry_blocking"]}
         q = t["quarry"]
         if q is None:
             continue
         cells = " | ".join(fmt_time(t[p]) if t[p] is not None else "-" for p in PEERS)
-        rows.append(f"| {workload} | {db} | {size} | {cells} | {ratio(q, t['sqlx'])} | {ratio(q, t['seaorm'])} | {ratio(q, t['diesel'])} |")
-    head = ["| workload | database | size | sqlx | quarry | SeaORM | Diesel | quarry / sqlx | quarry / SeaORM | quarry / Diesel |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        rows.append(f"| {workload} | {db} | {size} | {cells} | {ratio(q, t['sqlx'])} | {ratio(q, t['seaorm'])} "
+                    f"| {ratio(q, t['diesel'])} | {ratio(q, t['rusqlite'])} | {ratio(t['quarry_blocking'], q)} |")
+    head = ["| workload | database | size | sqlx | quarry | SeaORM | Diesel | rusqlite | quarry / sqlx | quarry / SeaORM "
+            "| quarry / Diesel | quarry / rusqlite | quarry spawn_blocking / quarry |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     return "\n".join(head + rows)
 
 
 def peers_versions():
-    """SeaORM and Diesel versions from the peers crate's Cargo.lock."""
+    """SeaORM, Diesel, sqlx and rusqlite versions from the peers crate's Cargo.lock."""
     found = {}
     try:
         name = None
         for line in open(os.path.join(ROOT, "benches", "peers", "Cargo.lock")):
             if line.startswith("name = "):
                 name = line.split('"')[1]
-            elif line.startswith("version = ") and name in ("sea-orm", "diesel", "sqlx"):
+            elif line.startswith("version = ") and name in ("sea-orm", "diesel", "sqlx", "rusqlite"):
                 found[name] = line.split('"')[1]
     except OSError:
         pass
@@ -243,9 +250,14 @@ def main():
         peers_doc = f"""## 3. Peers (SeaORM, Diesel): one run of benches/peers
 
 quarry, hand-written sqlx, SeaORM and Diesel on the same workloads in one run
-of the peers bench on {run_date(PEERS_CRIT)} ({peers_versions()}); quarry, sqlx and SeaORM share one sqlx
-pool, Diesel uses its own synchronous connection (on SQLite its own in-memory
-database with the same rows). How each peer's code is written:
+of the peers bench on {run_date(PEERS_CRIT)} ({peers_versions()}); on Postgres and MariaDB quarry,
+sqlx and SeaORM use the same server database, Diesel its own synchronous
+connection. On SQLite every contender has an in-memory database of its own
+with the same rows (sqlx and SeaORM share one pool), raw rusqlite
+(`prepare_cached`, rows into plain structs) is the floor, and "quarry
+spawn_blocking / quarry" is the cost of the `spawn_blocking=true` mode (each
+statement on tokio's blocking pool) over quarry's default (each statement on
+the calling task). How each peer's code is written:
 `benches/peers/README.md`. The "(peers run)" columns of section 2 come from
 this table.
 
@@ -271,6 +283,12 @@ connection; one process per N. The peak while streaming is the larger of VmHWM
 Not measured in this run (`cargo bench --bench stream_rss`).
 """
     worst_lines = "\n".join(f"- {w} on {d}, size {s}: {r:.2f}x" for r, w, d, s in worst) or "- none measured"
+    if any(k[0] == "compile" for k in est):
+        section1 = compile_section(est)
+    else:
+        # The compile bench did not run: keep section 1 from its own run.
+        old = open(os.path.join(ROOT, "docs", "benchmarks.md")).read()
+        section1 = old[old.index("## 1. Query compilation"):old.index("## 2. Round trips")].rstrip("\n") + "\n"
     doc = f"""# Benchmarks
 
 Made by `benches/report.sh` on {datetime.date.today().isoformat()}. Machine: {machine()}.
@@ -278,10 +296,11 @@ Every figure is a ratio measured in the same run on the same machine (these
 machines are shared and noisy; criterion quick settings, 2-core box). Workloads
 and targets: `shared/reference/benchmarks.md`.
 
-{compile_section(est)}
-## 2. Round trips (quarry beside hand-written sqlx, same pool)
+{section1}
+## 2. Round trips (quarry beside hand-written sqlx)
 
-SQLite in memory; Postgres and MariaDB on this machine's local servers when their
+SQLite in memory (sqlx on an in-memory database of its own, seeded with the
+same rows); Postgres and MariaDB on this machine's local servers when their
 URLs were set. `loading_associations` is quarry's two-level preload beside sqlx's
 three queries grouped by hand.
 

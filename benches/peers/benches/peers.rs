@@ -3,10 +3,11 @@
 //! `FromRow`, the floor), SeaORM 2.0 and Diesel 2.3, all in one run so that
 //! every ratio is a same-run ratio. Ids follow `benches/roundtrip.rs`:
 //! `<workload>/<impl>/<db>` with the size as parameter, impl one of `sqlx`,
-//! `quarry`, `seaorm`, `diesel` (group `peers`).
+//! `quarry`, `seaorm`, `diesel`, and on SQLite `rusqlite` (SQLite's floor)
+//! and `quarry_blocking` (quarry with `spawn_blocking=true`) (group `peers`).
 //!
-//! SQLite in memory always (quarry, sqlx and SeaORM on one pool; Diesel on its
-//! own in-memory database seeded with the same rows); Postgres and MariaDB when
+//! SQLite in memory always, each contender on an in-memory database of its
+//! own seeded with the same rows (sqlx and SeaORM share one pool); Postgres and MariaDB when
 //! `QUARRY_BENCH_POSTGRES_URL` / `QUARRY_BENCH_MYSQL_URL` (or the
 //! `QUARRY_TEST_*` URLs) are set. The bench drops and creates `users`, `posts`
 //! and `comments` there: give it a database of its own.
@@ -15,6 +16,7 @@ use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criteri
 use diesel::Connection;
 use quarry::AnyRepo;
 use quarry_peers_bench::diesel_impl::DieselBench;
+use quarry_peers_bench::rusqlite_impl::{self, SqliteExtra};
 use quarry_peers_bench::{
     quarry_impl, seaorm_impl, sqlx_impl, ASSOC_COMMENTS, ASSOC_POSTS, ASSOC_USERS, INSERT_SIZES,
     MYSQL_DDL, POSTGRES_DDL, QUERY_SIZES, SQLITE_DDL,
@@ -22,7 +24,7 @@ use quarry_peers_bench::{
 use sea_orm::DatabaseConnection;
 use tokio::runtime::Runtime;
 
-/// The sqlx pool quarry runs on (sqlx and SeaORM use it too).
+/// The sqlx pool of sqlx and SeaORM (on SQLite its own in-memory database).
 enum Pool {
     Sqlite(sqlx::SqlitePool),
     Postgres(sqlx::PgPool),
@@ -70,6 +72,9 @@ struct Target {
     diesel: DieselConn,
     /// Diesel has a database of its own (SQLite in memory) to seed.
     diesel_seeds: bool,
+    /// SQLite: rusqlite and quarry's blocking mode, and the sqlx pool's own
+    /// database to seed.
+    sqlite: Option<SqliteExtra>,
 }
 
 fn env_url(kind: &str) -> Option<String> {
@@ -84,7 +89,17 @@ fn targets(rt: &Runtime) -> Vec<Target> {
     let sqlite = rt
         .block_on(quarry::adapters::sqlite::connect("sqlite::memory:"))
         .expect("sqlite");
-    let pool = sqlite.pool().clone();
+    // sqlx and SeaORM: one in-memory connection of their own.
+    let pool = rt
+        .block_on(
+            sqlx::sqlite::SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect("sqlite::memory:"),
+        )
+        .expect("sqlx sqlite");
     out.push(Target {
         name: "sqlite",
         numbered: false,
@@ -96,6 +111,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
             diesel::SqliteConnection::establish(":memory:").expect("diesel sqlite"),
         ),
         diesel_seeds: true,
+        sqlite: Some(SqliteExtra::open(rt)),
     });
     if let Some(url) = env_url("POSTGRES") {
         let repo = rt
@@ -113,6 +129,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
                 diesel::PgConnection::establish(&url).expect("diesel postgres"),
             ),
             diesel_seeds: false,
+            sqlite: None,
         });
     }
     if let Some(url) = env_url("MYSQL") {
@@ -131,6 +148,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
                 diesel::MysqlConnection::establish(&url).expect("diesel mysql"),
             ),
             diesel_seeds: false,
+            sqlite: None,
         });
     }
     out
@@ -166,6 +184,11 @@ fn bench(c: &mut Criterion) {
             rt.block_on(quarry_impl::seed(&t.repo, &t.ddl, n));
             if t.diesel_seeds {
                 on_diesel!(&mut t.diesel, |c| c.seed(&t.ddl, n));
+            }
+            if let (Some(x), Pool::Sqlite(p)) = (&t.sqlite, &t.pool) {
+                let script = rusqlite_impl::seed_script(n);
+                rt.block_on(rusqlite_impl::seed_sqlx(p, &t.ddl, &script));
+                x.seed(&rt, &t.ddl, n);
             }
             check(
                 "trivial_query",
@@ -203,6 +226,9 @@ fn bench(c: &mut Criterion) {
                 &n,
                 |b, _| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.trivial()))),
             );
+            if let Some(x) = &t.sqlite {
+                x.trivial(&mut g, &rt, &t.repo, n);
+            }
 
             check(
                 "medium_complex",
@@ -244,11 +270,19 @@ fn bench(c: &mut Criterion) {
                 &n,
                 |b, _| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.medium()))),
             );
+            if let Some(x) = &t.sqlite {
+                x.medium(&mut g, &rt, &t.repo, n);
+            }
         }
 
         rt.block_on(quarry_impl::seed_associations(&t.repo, &t.ddl));
         if t.diesel_seeds {
             on_diesel!(&mut t.diesel, |c| c.seed_associations(&t.ddl));
+        }
+        if let (Some(x), Pool::Sqlite(p)) = (&t.sqlite, &t.pool) {
+            let script = rusqlite_impl::associations_script();
+            rt.block_on(rusqlite_impl::seed_sqlx(p, &t.ddl, &script));
+            x.seed_associations(&rt, &t.ddl);
         }
         let users = ASSOC_USERS;
         let comments = ASSOC_USERS * ASSOC_POSTS * ASSOC_COMMENTS;
@@ -298,10 +332,17 @@ fn bench(c: &mut Criterion) {
             &users,
             |b, _| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.associations()))),
         );
+        if let Some(x) = &t.sqlite {
+            x.associations(&mut g, &rt, &t.repo);
+        }
 
         rt.block_on(quarry_impl::reset(&t.repo, &t.ddl));
         if t.diesel_seeds {
             on_diesel!(&mut t.diesel, |c| c.reset(&t.ddl));
+        }
+        if let (Some(x), Pool::Sqlite(p)) = (&t.sqlite, &t.pool) {
+            rt.block_on(rusqlite_impl::seed_sqlx(p, &t.ddl, &[]));
+            x.reset(&rt, &t.ddl);
         }
         for n in INSERT_SIZES {
             check(
@@ -344,6 +385,9 @@ fn bench(c: &mut Criterion) {
                 &n,
                 |b, n| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.insert(*n)))),
             );
+            if let Some(x) = &t.sqlite {
+                x.insert(&mut g, &rt, n);
+            }
         }
         rt.block_on(quarry_impl::reset(&t.repo, &t.ddl));
         if t.diesel_seeds {
