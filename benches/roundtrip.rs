@@ -484,7 +484,8 @@ const SQLITE_FLOOR_SEED: [&str; 5] = [
 /// [`SQLITE_FLOOR_SEED`] (index, bound size).
 async fn seed_sqlite_floor(t: &Target, steps: &[(usize, i64)]) {
     #[allow(irrefutable_let_patterns)]
-    let Pool::Sqlite(pool) = &t.pool else {
+    let Pool::Sqlite(pool) = &t.pool
+    else {
         return;
     };
     for table in ["comments", "posts", "users"] {
@@ -494,7 +495,10 @@ async fn seed_sqlite_floor(t: &Target, steps: &[(usize, i64)]) {
             .expect("drop");
     }
     for ddl in t.ddl {
-        sqlx::raw_sql(ddl).execute(pool).await.expect("create table");
+        sqlx::raw_sql(ddl)
+            .execute(pool)
+            .await
+            .expect("create table");
     }
     for (i, n) in steps {
         let sql = SQLITE_FLOOR_SEED[*i];

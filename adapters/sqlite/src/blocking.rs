@@ -33,7 +33,7 @@ impl Holder for PooledConn {
 
 impl Holder for OwnedMutexGuard<Option<PooledConn>> {
     fn conn(&self) -> Result<&Connection> {
-        self.as_ref().ok_or(Error::TransactionDone)?.conn()
+        self.as_ref().ok_or_else(|| Error::TransactionDone)?.conn()
     }
 }
 
@@ -73,10 +73,7 @@ impl<H: Holder> Drop for Job<H> {
 fn arm<H: Holder>(holder: H) -> Result<(Interrupt, Job<H>)> {
     let handle = holder.conn()?.get_interrupt_handle();
     let shared: Shared = Arc::new(Mutex::new(Some(handle)));
-    Ok((
-        Interrupt(Arc::clone(&shared)),
-        Job { shared, holder },
-    ))
+    Ok((Interrupt(Arc::clone(&shared)), Job { shared, holder }))
 }
 
 fn runtime() -> Result<tokio::runtime::Handle> {
@@ -153,7 +150,10 @@ pub(crate) async fn fetch<H: Holder>(
         exec::run(conn, &stmt, &mut false, |row| {
             let st = row.as_ref();
             let width = st.column_count();
-            if batch.as_ref().is_some_and(|b| b.width != width || b.rows == BATCH_ROWS) {
+            if batch
+                .as_ref()
+                .is_some_and(|b| b.width != width || b.rows == BATCH_ROWS)
+            {
                 if let Some(full) = batch.take() {
                     send.blocking_send(full).map_err(|_| gone())?;
                 }
@@ -173,7 +173,8 @@ pub(crate) async fn fetch<H: Holder>(
                 }
             };
             for i in 0..width {
-                b.cells.push(Cell::read(row.get_ref(i).map_err(crate::error::map_error)?));
+                b.cells
+                    .push(Cell::read(row.get_ref(i).map_err(crate::error::map_error)?));
             }
             b.rows += 1;
             Ok(())

@@ -27,7 +27,7 @@ impl Slot for PooledConn {
 /// unnoticed.
 impl Slot for Option<PooledConn> {
     fn connection(&mut self) -> Result<&rusqlite::Connection> {
-        let pooled = self.as_mut().ok_or(Error::TransactionDone)?;
+        let pooled = self.as_mut().ok_or_else(|| Error::TransactionDone)?;
         pooled.touch();
         let conn = pooled.conn()?;
         if conn.is_autocommit() {
@@ -143,7 +143,11 @@ impl SqliteTx {
     /// happens, the connection then goes back to the pool (rolled back if the
     /// statement failed).
     async fn finish(&self, sql: &'static str) -> Result<()> {
-        let mut conn = self.lock().await.take().ok_or(Error::TransactionDone)?;
+        let mut conn = self
+            .lock()
+            .await
+            .take()
+            .ok_or_else(|| Error::TransactionDone)?;
         if conn.conn()?.is_autocommit() {
             // SQLite already rolled it back.
             return if sql == "COMMIT" {

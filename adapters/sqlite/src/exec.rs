@@ -53,7 +53,11 @@ fn is_busy(e: &Error) -> bool {
 /// it has not yet delivered a row or finished a statement, it is run again
 /// after an asynchronous pause, for up to `patience` (SQLite's busy timeout,
 /// without blocking the thread); then the `SQLITE_BUSY` error is returned.
-pub(crate) async fn run_waiting<S, T, F>(slot: &mut S, patience: Duration, mut attempt: F) -> Result<T>
+pub(crate) async fn run_waiting<S, T, F>(
+    slot: &mut S,
+    patience: Duration,
+    mut attempt: F,
+) -> Result<T>
 where
     S: Slot + Send,
     F: FnMut(&Connection, &mut bool) -> Result<T> + Send,
@@ -163,6 +167,9 @@ fn count_mismatch(wanted: usize, given: usize) -> Error {
 /// or, for a statement numbering its parameters, the highest number.
 fn bind(prepared: &mut rusqlite::Statement<'_>, values: &[Sv], offset: usize) -> Result<usize> {
     let count = prepared.parameter_count();
+    if count == 0 {
+        return Ok(0);
+    }
     let mut next = offset;
     let mut highest = 0;
     let mut scratch = String::new();

@@ -115,10 +115,20 @@
 //! [`ConnectionErrorKind::HeldByTransaction`]: quarry_core::ConnectionErrorKind::HeldByTransaction
 //! [`ConnectionErrorKind::Open`]: quarry_core::ConnectionErrorKind::Open
 #![warn(missing_docs)]
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![cfg_attr(
     test,
-    allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
 )]
 
 mod blocking;

@@ -1,7 +1,7 @@
 //! The connection pool: up to `max_connections` rusqlite connections (one for
-//! an in-memory database), handed out behind an async semaphore. Taking a free
-//! connection is a few atomic operations on the calling task; only a caller
-//! that finds none waits (asynchronously, up to the acquire timeout).
+//! an in-memory database). Taking a free connection is one uncontended lock
+//! on the calling task; a caller that finds none queues and waits
+//! asynchronously (first come, first served) up to the acquire timeout.
 //!
 //! A connection comes back clean: one returned inside a transaction (a
 //! transaction dropped without commit, or a future dropped mid-way) is rolled
@@ -11,9 +11,13 @@ use crate::error::open_error;
 use crate::url::Target;
 use quarry_core::{ConnectionError, ConnectionErrorKind, Error, Result};
 use rusqlite::Connection;
+
+/// A connection, boxed: it moves between the pool and its users by pointer.
+type Conn = Box<Connection>;
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
-use tokio::sync::{Semaphore, TryAcquireError};
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
 
 /// Prepared statements kept per connection when `PoolOptions::statement_cache`
 /// is `None` (sqlx's default, which quarry used before).
@@ -33,14 +37,17 @@ impl Setup {
     /// the calling task then wait for locks asynchronously
     /// ([`crate::exec::run_waiting`]); on the blocking pool, SQLite's busy
     /// timeout sleeps that thread.
-    pub(crate) fn open(&self) -> Result<Connection> {
+    pub(crate) fn open(&self) -> Result<Conn> {
         let t = &self.target;
         let fail = |e| open_error(e, &self.url);
         let conn = Connection::open_with_flags(&t.filename, t.flags).map_err(fail)?;
         // rusqlite takes milliseconds as an i32 (about 24 days).
-        let busy = self.busy_timeout.min(Duration::from_millis(i32::MAX as u64));
+        let busy = self
+            .busy_timeout
+            .min(Duration::from_millis(i32::MAX as u64));
         conn.busy_timeout(busy).map_err(fail)?;
-        conn.execute_batch("PRAGMA foreign_keys = ON").map_err(fail)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON")
+            .map_err(fail)?;
         if !t.memory && !t.read_only {
             conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
                 .map_err(fail)?;
@@ -49,22 +56,31 @@ impl Setup {
             crate::exec::wait_asynchronously(&conn).map_err(fail)?;
         }
         conn.set_prepared_statement_cache_capacity(self.statement_cache);
-        Ok(conn)
+        Ok(Box::new(conn))
     }
 }
 
 /// The pool behind a [`crate::SqliteRepo`].
 pub(crate) struct Pool {
     setup: Setup,
-    /// One permit per connection that may be out.
-    permits: Semaphore,
-    idle: Mutex<Vec<Connection>>,
+    state: Mutex<State>,
+    size: usize,
+    acquire_timeout: Duration,
+}
+
+/// What the pool's one lock guards.
+struct State {
+    /// Free connections.
+    idle: Vec<Conn>,
+    /// Connections that exist (free or out), at most `size`.
+    open: usize,
+    /// Callers waiting for a connection, first come first served: a freed
+    /// connection is handed to the first (`None`: room to open one).
+    waiters: VecDeque<oneshot::Sender<Option<Conn>>>,
     /// For each connection a transaction holds, the task that last used it:
     /// a task waiting for a connection that only its own transactions hold
     /// would wait forever.
-    tx_tasks: Mutex<Vec<TaskOf>>,
-    size: usize,
-    acquire_timeout: Duration,
+    tx_tasks: Vec<TaskOf>,
 }
 
 /// Who runs the caller: a tokio task, or (for the future a runtime's
@@ -88,6 +104,23 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// A caller's place in the queue. Dropped (the caller gave up, or its future
+/// was dropped) after a connection was handed to it, it gives the connection
+/// back, so none is ever lost.
+struct Waiting<'p> {
+    pool: &'p Pool,
+    rx: oneshot::Receiver<Option<Conn>>,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.rx.close();
+        if let Ok(handed) = self.rx.try_recv() {
+            self.pool.hand_over(handed);
+        }
+    }
+}
+
 impl Pool {
     /// A pool of `size` connections, the first opened now (so a bad path or
     /// URL fails here).
@@ -96,46 +129,74 @@ impl Pool {
         let first = setup.open()?;
         Ok(Arc::new(Pool {
             setup,
-            permits: Semaphore::new(size),
-            idle: Mutex::new(vec![first]),
-            tx_tasks: Mutex::new(Vec::new()),
+            state: Mutex::new(State {
+                idle: vec![first],
+                open: 1,
+                waiters: VecDeque::new(),
+                tx_tasks: Vec::new(),
+            }),
             size,
             acquire_timeout,
         }))
     }
 
-    /// A connection for the caller: a free one at once, else the first one
-    /// freed, within the acquire timeout. Fails at once when every connection is
-    /// held by a transaction of the calling task.
+    /// A connection for the caller: a free one at once (one lock, no await),
+    /// else a new one while fewer than `size` exist, else the first one freed,
+    /// within the acquire timeout. Fails at once when every connection is held
+    /// by a transaction of the calling task.
     pub(crate) async fn acquire(self: &Arc<Self>) -> Result<PooledConn> {
-        match self.permits.try_acquire() {
-            Ok(permit) => permit.forget(),
-            Err(TryAcquireError::NoPermits) => {
-                self.refuse_self_wait()?;
-                match tokio::time::timeout(self.acquire_timeout, self.permits.acquire()).await {
-                    Ok(Ok(permit)) => permit.forget(),
-                    Ok(Err(_)) => return Err(closed()),
-                    Err(_) => return Err(self.timed_out()),
+        let mut deadline = None;
+        loop {
+            let rx = {
+                let mut st = lock(&self.state);
+                if let Some(conn) = st.idle.pop() {
+                    return Ok(self.pooled(conn));
                 }
+                if st.open < self.size {
+                    st.open += 1;
+                    drop(st);
+                    return match self.setup.open() {
+                        Ok(conn) => Ok(self.pooled(conn)),
+                        Err(e) => {
+                            self.hand_over(None);
+                            Err(e)
+                        }
+                    };
+                }
+                self.refuse_self_wait(&st)?;
+                let (tx, rx) = oneshot::channel();
+                st.waiters.push_back(tx);
+                rx
+            };
+            let deadline = *deadline.get_or_insert_with(|| Instant::now() + self.acquire_timeout);
+            let mut waiting = Waiting { pool: self, rx };
+            let handed = match tokio::time::timeout_at(deadline.into(), &mut waiting.rx).await {
+                Ok(Ok(handed)) => handed,
+                // The sender went away unsent: cannot happen while the pool lives.
+                Ok(Err(_)) => None,
+                Err(_) => {
+                    waiting.rx.close();
+                    match waiting.rx.try_recv() {
+                        // Handed over just as time ran out: take it.
+                        Ok(handed) => handed,
+                        Err(_) => return Err(self.timed_out()),
+                    }
+                }
+            };
+            drop(waiting);
+            if let Some(conn) = handed {
+                return Ok(self.pooled(conn));
             }
-            Err(TryAcquireError::Closed) => return Err(closed()),
+            // Room to open one: try again.
         }
-        let conn = lock(&self.idle).pop();
-        let conn = match conn {
-            Some(c) => c,
-            None => match self.setup.open() {
-                Ok(c) => c,
-                Err(e) => {
-                    self.permits.add_permits(1);
-                    return Err(e);
-                }
-            },
-        };
-        Ok(PooledConn {
+    }
+
+    fn pooled(self: &Arc<Self>, conn: Conn) -> PooledConn {
+        PooledConn {
             conn: Some(conn),
             pool: Arc::clone(self),
             tx_task: None,
-        })
+        }
     }
 
     /// How long a statement waits for a lock another connection holds.
@@ -143,9 +204,9 @@ impl Pool {
         self.setup.busy_timeout
     }
 
-    fn refuse_self_wait(&self) -> Result<()> {
+    fn refuse_self_wait(&self, st: &State) -> Result<()> {
         let me = TaskOf::current();
-        let held = lock(&self.tx_tasks).iter().filter(|t| **t == me).count();
+        let held = st.tx_tasks.iter().filter(|t| **t == me).count();
         if held < self.size {
             return Ok(());
         }
@@ -177,42 +238,57 @@ impl Pool {
 
     /// Records that `now` instead of `before` holds a transaction's connection.
     fn retrack(&self, before: Option<&TaskOf>, now: Option<&TaskOf>) {
-        let mut tasks = lock(&self.tx_tasks);
+        let mut st = lock(&self.state);
         if let Some(old) = before {
-            if let Some(i) = tasks.iter().position(|t| t == old) {
-                tasks.swap_remove(i);
+            if let Some(i) = st.tx_tasks.iter().position(|t| t == old) {
+                st.tx_tasks.swap_remove(i);
             }
         }
         if let Some(new) = now {
-            tasks.push(new.clone());
+            st.tx_tasks.push(new.clone());
         }
     }
 
     /// Takes a connection back, rolled back if it is still inside a
     /// transaction. A file connection that cannot be rolled back is closed
-    /// (the pool opens a fresh one); the in-memory one is the database, so it
-    /// is kept.
-    fn give_back(&self, conn: Connection) {
+    /// (the pool opens a fresh one when needed); the in-memory one is the
+    /// database, so it is kept.
+    fn give_back(&self, conn: Conn) {
         let clean = conn.is_autocommit()
             || crate::exec::run_sql(&conn, "ROLLBACK").is_ok()
             || conn.is_autocommit();
         if clean || self.setup.target.memory {
-            lock(&self.idle).push(conn);
+            self.hand_over(Some(conn));
+        } else {
+            drop(conn);
+            self.hand_over(None);
         }
-        self.permits.add_permits(1);
     }
-}
 
-fn closed() -> Error {
-    Error::Connection(ConnectionError::new(
-        ConnectionErrorKind::PoolClosed,
-        "the SQLite pool is closed",
-    ))
+    /// A connection freed (`None`: one closed, room to open another): to
+    /// the first waiter still waiting, else back to the free list.
+    fn hand_over(&self, freed: Option<Conn>) {
+        let mut st = lock(&self.state);
+        if freed.is_none() {
+            st.open = st.open.saturating_sub(1);
+        }
+        let mut item = freed;
+        while let Some(waiter) = st.waiters.pop_front() {
+            match waiter.send(item) {
+                Ok(()) => return,
+                // That caller gave up: the next one.
+                Err(back) => item = back,
+            }
+        }
+        if let Some(conn) = item {
+            st.idle.push(conn);
+        }
+    }
 }
 
 /// A connection out of the pool; dropping it gives it back.
 pub(crate) struct PooledConn {
-    conn: Option<Connection>,
+    conn: Option<Conn>,
     pool: Arc<Pool>,
     /// Set while a transaction holds the connection: the task that last used it.
     tx_task: Option<TaskOf>,
@@ -221,7 +297,7 @@ pub(crate) struct PooledConn {
 impl PooledConn {
     /// The connection.
     pub(crate) fn conn(&self) -> Result<&Connection> {
-        self.conn.as_ref().ok_or(Error::TransactionDone)
+        self.conn.as_deref().ok_or_else(|| Error::TransactionDone)
     }
 
     /// Marks the connection as held by a transaction of the calling task.

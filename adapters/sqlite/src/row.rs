@@ -17,15 +17,58 @@ impl Row for SqliteRow<'_, '_> {
         self.0.as_ref().column_name(index).unwrap_or("")
     }
     fn value(&self, index: usize, ty: ValueType) -> Result<Value, Error> {
-        let cell = self.0.get_ref(index).map_err(|_| no_column(index, ty))?;
-        decode(cell, ty).map_err(|found| Error::Decode {
-            column: self.column_name(index).to_string(),
-            expected: ty,
-            found,
-        })
+        match self.0.get_ref(index) {
+            Ok(cell) => decode_cell(self, index, cell, ty),
+            Err(_) => Err(no_column(index, ty)),
+        }
     }
 }
 
+/// [`decode`], with the common cases written straight into the caller's
+/// result (this runs once per cell). What it does not handle here, it
+/// hands to [`decode`].
+#[inline(always)]
+fn decode_cell(
+    row: &dyn Row,
+    index: usize,
+    v: ValueRef<'_>,
+    ty: ValueType,
+) -> Result<Value, Error> {
+    match (ty, v) {
+        (_, ValueRef::Null) => Ok(Value::Null(ty)),
+        (ValueType::I64, ValueRef::Integer(i)) => Ok(Value::I64(i)),
+        (ValueType::Bool, ValueRef::Integer(i)) => Ok(Value::Bool(i != 0)),
+        (ValueType::F64, ValueRef::Real(f)) => Ok(Value::F64(f)),
+        (ValueType::String, ValueRef::Text(t)) => match std::str::from_utf8(t) {
+            Ok(s) => Ok(Value::String(s.to_owned())),
+            Err(_) => decode_slow(row, index, v, ty),
+        },
+        _ => decode_slow(row, index, v, ty),
+    }
+}
+
+#[inline(never)]
+fn decode_slow(
+    row: &dyn Row,
+    index: usize,
+    v: ValueRef<'_>,
+    ty: ValueType,
+) -> Result<Value, Error> {
+    decode(v, ty).map_err(|found| mismatch(row, index, ty, found))
+}
+
+#[cold]
+#[inline(never)]
+fn mismatch(row: &dyn Row, index: usize, ty: ValueType, found: String) -> Error {
+    Error::Decode {
+        column: row.column_name(index).to_string(),
+        expected: ty,
+        found,
+    }
+}
+
+#[cold]
+#[inline(never)]
 fn no_column(index: usize, ty: ValueType) -> Error {
     Error::Decode {
         column: format!("#{index}"),
@@ -80,12 +123,13 @@ impl Row for OwnedRow<'_> {
         self.names.get(index).map(String::as_str).unwrap_or("")
     }
     fn value(&self, index: usize, ty: ValueType) -> Result<Value, Error> {
-        let cell = self.cells.get(index).ok_or_else(|| no_column(index, ty))?;
-        decode(cell.as_ref(), ty).map_err(|found| Error::Decode {
-            column: self.column_name(index).to_string(),
-            expected: ty,
-            found,
-        })
+        match self.cells.get(index) {
+            Some(cell) => match decode(cell.as_ref(), ty) {
+                Ok(v) => Ok(v),
+                Err(found) => Err(mismatch(self, index, ty, found)),
+            },
+            None => Err(no_column(index, ty)),
+        }
     }
 }
 
@@ -99,12 +143,24 @@ fn kind(v: ValueRef<'_>) -> &'static str {
     }
 }
 
+#[inline]
 fn text(t: &[u8]) -> Result<&str, String> {
-    std::str::from_utf8(t).map_err(|e| format!("TEXT that is not UTF-8 ({e})"))
+    std::str::from_utf8(t).map_err(not_utf8)
 }
 
+#[cold]
+fn not_utf8(e: std::str::Utf8Error) -> String {
+    format!("TEXT that is not UTF-8 ({e})")
+}
+
+#[inline]
 fn narrow<T: TryFrom<i64>>(i: i64) -> Result<T, String> {
-    T::try_from(i).map_err(|_| format!("the INTEGER {i}, out of range"))
+    T::try_from(i).map_err(|_| out_of_range(i))
+}
+
+#[cold]
+fn out_of_range(i: i64) -> String {
+    format!("the INTEGER {i}, out of range")
 }
 
 /// Decodes one SQLite value as `ty`. The storage class decides, as in sqlx:
@@ -228,6 +284,51 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_path_decodes_as_decode_does() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let cells: [&str; 8] = [
+            "NULL",
+            "7",
+            "70000",
+            "1.5",
+            "'text'",
+            "CAST(x'ff' AS TEXT)",
+            "x'0102'",
+            "'2024-05-06'",
+        ];
+        let types = [
+            ValueType::Bool,
+            ValueType::I16,
+            ValueType::I32,
+            ValueType::I64,
+            ValueType::F32,
+            ValueType::F64,
+            ValueType::String,
+            ValueType::Bytes,
+            ValueType::Json,
+            ValueType::Date,
+            ValueType::DateTime,
+            ValueType::DateTimeUtc,
+        ];
+        for cell in cells {
+            let mut st = conn.prepare(&format!("SELECT {cell}")).unwrap();
+            let mut rows = st.raw_query();
+            let row = rows.next().unwrap().unwrap();
+            for ty in types {
+                let fast = SqliteRow(row).value(0, ty);
+                let reference = decode(row.get_ref(0).unwrap(), ty);
+                match (fast, reference) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{cell} as {ty}"),
+                    (Err(Error::Decode { found, .. }), Err(b)) => {
+                        assert_eq!(found, b, "{cell} as {ty}")
+                    }
+                    (a, b) => panic!("{cell} as {ty}: {a:?} vs {b:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
     fn reads_date_times_as_sqlite_writes_them() {
         let want = NaiveDate::from_ymd_opt(2024, 5, 6)
             .unwrap()
@@ -240,7 +341,11 @@ mod tests {
             "2024-05-06 09:08:09.120+02:00",
         ] {
             let got = decode(ValueRef::Text(s.as_bytes()), ValueType::DateTimeUtc);
-            assert_eq!(got, Ok(Value::DateTimeUtc(Utc.from_utc_datetime(&want))), "{s}");
+            assert_eq!(
+                got,
+                Ok(Value::DateTimeUtc(Utc.from_utc_datetime(&want))),
+                "{s}"
+            );
         }
         // A naive date-time keeps the wall-clock time it was written with.
         let got = decode(

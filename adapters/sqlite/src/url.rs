@@ -108,7 +108,8 @@ pub(crate) fn parse(url: &str) -> Result<Target> {
     }
     // A named in-memory database is shared by the connections of this process
     // that name it (SQLite's shared cache), as sqlx opened it.
-    let shared_cache = shared_cache.unwrap_or(memory && !filename.is_empty() && filename != ":memory:");
+    let shared_cache =
+        shared_cache.unwrap_or(memory && !filename.is_empty() && filename != ":memory:");
     let mut flags = OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     flags |= if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -185,8 +186,16 @@ mod tests {
         assert!(t.memory);
         assert!(t.flags.contains(OpenFlags::SQLITE_OPEN_SHARED_CACHE));
         assert!(parse("sqlite://?mode=memory").unwrap().memory);
-        assert!(parse("sqlite://a.db?spawn_blocking=true").unwrap().spawn_blocking);
-        assert!(parse("sqlite::memory:?spawn_blocking=1").unwrap().spawn_blocking);
+        assert!(
+            parse("sqlite://a.db?spawn_blocking=true")
+                .unwrap()
+                .spawn_blocking
+        );
+        assert!(
+            parse("sqlite::memory:?spawn_blocking=1")
+                .unwrap()
+                .spawn_blocking
+        );
         let t = parse("sqlite://my%3Fdb.db?immutable=true").unwrap();
         assert!(t.read_only);
         assert_eq!(t.filename, "file:my%3Fdb%2Edb?immutable=1");
@@ -201,7 +210,11 @@ mod tests {
             "sqlite://a.db?journal=wal",
         ] {
             let e = parse(url).unwrap_err();
-            assert_eq!(e.connection_kind(), Some(ConnectionErrorKind::InvalidUrl), "{url}");
+            assert_eq!(
+                e.connection_kind(),
+                Some(ConnectionErrorKind::InvalidUrl),
+                "{url}"
+            );
         }
     }
 }

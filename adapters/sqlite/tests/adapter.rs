@@ -21,7 +21,11 @@ fn temp_db(name: &str) -> (PathBuf, String) {
 
 async fn count(repo: &impl Repo, table: &str) -> Result<i64, Error> {
     let rows = repo
-        .query_raw(&format!("SELECT COUNT(*) FROM {table}"), vec![], &[ValueType::I64])
+        .query_raw(
+            &format!("SELECT COUNT(*) FROM {table}"),
+            vec![],
+            &[ValueType::I64],
+        )
         .await?;
     Ok(rows[0].values[0].as_i64().unwrap_or(-1))
 }
@@ -51,7 +55,8 @@ async fn using_the_repo_inside_its_own_transaction_fails_at_once_in_memory() -> 
         .transaction(|tx| {
             let repo = repo.clone();
             Box::pin(async move {
-                tx.execute_raw("INSERT INTO t (id) VALUES (1)", vec![]).await?;
+                tx.execute_raw("INSERT INTO t (id) VALUES (1)", vec![])
+                    .await?;
                 // The wrong handle: the only connection is the transaction's.
                 repo.execute_raw("INSERT INTO t (id) VALUES (2)", vec![])
                     .await
@@ -74,7 +79,10 @@ async fn using_the_repo_inside_its_own_transaction_fails_at_once_in_memory() -> 
     let Err(err) = repo.begin().await else {
         panic!("a second begin on the same task")
     };
-    assert_eq!(err.connection_kind(), Some(ConnectionErrorKind::HeldByTransaction));
+    assert_eq!(
+        err.connection_kind(),
+        Some(ConnectionErrorKind::HeldByTransaction)
+    );
     drop(tx);
     Ok(())
 }
@@ -85,15 +93,48 @@ async fn other_tasks_wait_for_the_in_memory_transaction() -> R {
     repo.execute_raw("CREATE TABLE t (id INTEGER PRIMARY KEY)", vec![])
         .await?;
     let tx = repo.begin().await?;
-    tx.execute_raw("INSERT INTO t (id) VALUES (1)", vec![]).await?;
+    tx.execute_raw("INSERT INTO t (id) VALUES (1)", vec![])
+        .await?;
     let other = {
         let repo = repo.clone();
         tokio::spawn(async move { count(&repo, "t").await })
     };
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(!other.is_finished(), "the other task waits for the connection");
+    assert!(
+        !other.is_finished(),
+        "the other task waits for the connection"
+    );
     tx.commit().await?;
     assert_eq!(other.await??, 1, "and then sees the committed row");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiters_that_give_up_lose_nothing() -> R {
+    let repo = connect("sqlite::memory:").await?;
+    repo.execute_raw("CREATE TABLE t (id INTEGER PRIMARY KEY)", vec![])
+        .await?;
+    let tx = repo.begin().await?;
+    tx.execute_raw("INSERT INTO t (id) VALUES (1)", vec![])
+        .await?;
+    // Queued behind the transaction, then gone before it ends.
+    let quitter = {
+        let repo = repo.clone();
+        tokio::spawn(async move {
+            tokio::time::timeout(Duration::from_millis(50), count(&repo, "t"))
+                .await
+                .is_err()
+        })
+    };
+    let patient = {
+        let repo = repo.clone();
+        tokio::spawn(async move { count(&repo, "t").await })
+    };
+    assert!(quitter.await?, "the first waiter gave up");
+    tx.commit().await?;
+    // The one connection (the database itself) went to the next waiter.
+    assert_eq!(patient.await??, 1);
+    assert_eq!(count(&repo, "t").await?, 1);
     Ok(())
 }
 
@@ -108,7 +149,8 @@ async fn a_transaction_moved_to_another_task_is_waited_for() -> R {
     let (used, was_used) = tokio::sync::oneshot::channel::<()>();
     let (go, wait) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(async move {
-        tx.execute_raw("INSERT INTO t (id) VALUES (1)", vec![]).await?;
+        tx.execute_raw("INSERT INTO t (id) VALUES (1)", vec![])
+            .await?;
         let _ = used.send(());
         let _ = wait.await;
         tx.commit().await
@@ -131,7 +173,8 @@ async fn a_dropped_transaction_rolls_back_and_the_connection_comes_back_clean() 
             .await?;
         {
             let tx = repo.begin().await?;
-            tx.execute_raw("INSERT INTO t (id) VALUES (1)", vec![]).await?;
+            tx.execute_raw("INSERT INTO t (id) VALUES (1)", vec![])
+                .await?;
             let nested = tx.begin().await?;
             nested
                 .execute_raw("INSERT INTO t (id) VALUES (2)", vec![])
@@ -140,7 +183,8 @@ async fn a_dropped_transaction_rolls_back_and_the_connection_comes_back_clean() 
         assert_eq!(count(&repo, "t").await?, 0, "{url}");
         // Not inside a leftover transaction: this BEGIN would fail otherwise.
         let tx = repo.begin().await?;
-        tx.execute_raw("INSERT INTO t (id) VALUES (3)", vec![]).await?;
+        tx.execute_raw("INSERT INTO t (id) VALUES (3)", vec![])
+            .await?;
         tx.commit().await?;
         assert_eq!(count(&repo, "t").await?, 1, "{url}");
     }
@@ -151,24 +195,32 @@ async fn a_dropped_transaction_rolls_back_and_the_connection_comes_back_clean() 
 async fn dropping_a_blocking_statement_interrupts_it() -> R {
     let repo = connect("sqlite::memory:?spawn_blocking=true").await?;
     let started = Instant::now();
-    let timed_out = tokio::time::timeout(
-        Duration::from_millis(200),
-        one(&repo, SLOW, ValueType::I64),
-    )
-    .await;
+    let timed_out =
+        tokio::time::timeout(Duration::from_millis(200), one(&repo, SLOW, ValueType::I64)).await;
     assert!(timed_out.is_err(), "the slow query was cut short");
     // The connection is back (interrupted, not finishing the count) long
     // before the query would have ended.
-    assert_eq!(one(&repo, "SELECT 41 + 1", ValueType::I64).await?, Value::I64(42));
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(
+        one(&repo, "SELECT 41 + 1", ValueType::I64).await?,
+        Value::I64(42)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     // Inside a transaction: the interrupted statement leaves the transaction
     // usable or, if SQLite ended it, refuses to go on outside it.
     repo.execute_raw("CREATE TABLE t (id INTEGER PRIMARY KEY)", vec![])
         .await?;
     let tx = repo.begin().await?;
-    tx.execute_raw("INSERT INTO t (id) VALUES (1)", vec![]).await?;
+    tx.execute_raw("INSERT INTO t (id) VALUES (1)", vec![])
+        .await?;
     let _ = tokio::time::timeout(Duration::from_millis(100), one(&tx, SLOW, ValueType::I64)).await;
-    match tx.execute_raw("INSERT INTO t (id) VALUES (2)", vec![]).await {
+    match tx
+        .execute_raw("INSERT INTO t (id) VALUES (2)", vec![])
+        .await
+    {
         Ok(_) => tx.commit().await?,
         Err(Error::TransactionDone) => drop(tx),
         Err(e) => return Err(e.into()),
@@ -213,10 +265,17 @@ async fn the_blocking_mode_runs_everything_the_inline_mode_does() -> R {
     )
     .await?;
     let rows = repo
-        .query_raw("SELECT id, name FROM t ORDER BY id", vec![], &[ValueType::I64, ValueType::String])
+        .query_raw(
+            "SELECT id, name FROM t ORDER BY id",
+            vec![],
+            &[ValueType::I64, ValueType::String],
+        )
         .await?;
     assert_eq!(rows.len(), 1000);
-    assert_eq!(rows[999].values, vec![Value::I64(1000), Value::from("n1000")]);
+    assert_eq!(
+        rows[999].values,
+        vec![Value::I64(1000), Value::from("n1000")]
+    );
     assert_eq!(rows[999].columns, vec!["id", "name"]);
     let tx = repo.begin().await?;
     tx.execute_raw("DELETE FROM t", vec![]).await?;
@@ -243,7 +302,10 @@ async fn files_get_a_pool_in_wal_with_foreign_keys() -> R {
         one(&repo, "PRAGMA journal_mode", ValueType::String).await?,
         Value::from("wal")
     );
-    assert_eq!(one(&repo, "PRAGMA foreign_keys", ValueType::I64).await?, Value::I64(1));
+    assert_eq!(
+        one(&repo, "PRAGMA foreign_keys", ValueType::I64).await?,
+        Value::I64(1)
+    );
     repo.execute_raw("CREATE TABLE t (id INTEGER PRIMARY KEY)", vec![])
         .await?;
     // Two transactions hold both connections: a reader on another task times
@@ -263,9 +325,13 @@ async fn files_get_a_pool_in_wal_with_foreign_keys() -> R {
     );
     // This task holds only one of the two: it waits as well, not refused.
     let mine = count(&repo, "t").await.expect_err("no connection free");
-    assert_eq!(mine.connection_kind(), Some(ConnectionErrorKind::PoolTimeout));
+    assert_eq!(
+        mine.connection_kind(),
+        Some(ConnectionErrorKind::PoolTimeout)
+    );
     // A write waits out the busy timeout behind the other writer.
-    a.execute_raw("INSERT INTO t (id) VALUES (1)", vec![]).await?;
+    a.execute_raw("INSERT INTO t (id) VALUES (1)", vec![])
+        .await?;
     let busy = b
         .execute_raw("INSERT INTO t (id) VALUES (2)", vec![])
         .await
@@ -280,7 +346,8 @@ async fn files_get_a_pool_in_wal_with_foreign_keys() -> R {
     // Waiting for the lock does not block the thread: on this very task a
     // writer waits while the lock holder goes on and commits.
     let a = repo.begin().await?;
-    a.execute_raw("INSERT INTO t (id) VALUES (3)", vec![]).await?;
+    a.execute_raw("INSERT INTO t (id) VALUES (3)", vec![])
+        .await?;
     let b = repo.begin().await?;
     let (waited, committed) = tokio::join!(
         b.execute_raw("INSERT INTO t (id) VALUES (4)", vec![]),
@@ -300,15 +367,29 @@ async fn files_get_a_pool_in_wal_with_foreign_keys() -> R {
 
 #[tokio::test]
 async fn urls_and_open_failures_are_typed() -> R {
-    let err = connect("sqlite://x.db?journal=wal").await.expect_err("bad parameter");
+    let err = connect("sqlite://x.db?journal=wal")
+        .await
+        .expect_err("bad parameter");
     assert_eq!(err.connection_kind(), Some(ConnectionErrorKind::InvalidUrl));
     assert!(err.to_string().contains("journal"), "{err}");
-    let err = connect("sqlite:///no/such/dir/x.db").await.expect_err("cannot open");
-    assert_eq!(err.connection_kind(), Some(ConnectionErrorKind::Open), "{err:?}");
+    let err = connect("sqlite:///no/such/dir/x.db")
+        .await
+        .expect_err("cannot open");
+    assert_eq!(
+        err.connection_kind(),
+        Some(ConnectionErrorKind::Open),
+        "{err:?}"
+    );
     assert!(err.driver_error().is_some());
     let (dir, url) = temp_db("ro");
-    let err = connect(&format!("{url}?mode=ro")).await.expect_err("missing file");
-    assert_eq!(err.connection_kind(), Some(ConnectionErrorKind::Open), "{err:?}");
+    let err = connect(&format!("{url}?mode=ro"))
+        .await
+        .expect_err("missing file");
+    assert_eq!(
+        err.connection_kind(),
+        Some(ConnectionErrorKind::Open),
+        "{err:?}"
+    );
     let repo = connect(&url).await?;
     repo.execute_raw("CREATE TABLE t (id INTEGER PRIMARY KEY)", vec![])
         .await?;
@@ -372,7 +453,10 @@ async fn raw_sql_edge_cases() -> R {
     let r = repo.execute_raw("SELECT 1", vec![]).await?;
     assert_eq!(r.rows_affected, 0);
     // A SQL error keeps SQLite's code and message.
-    let err = repo.execute_raw("SELEC 1", vec![]).await.expect_err("syntax");
+    let err = repo
+        .execute_raw("SELEC 1", vec![])
+        .await
+        .expect_err("syntax");
     match &err {
         Error::Database(db) => {
             assert_eq!(db.code.as_deref(), Some("1"));

@@ -181,7 +181,8 @@ pub fn associations(conn: &Connection) -> usize {
         .sum()
 }
 
-const COUNT_TO: &str = "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?) ";
+const COUNT_TO: &str =
+    "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?) ";
 
 /// The rows of `quarry_impl::seed(.., n)` as SQL: `n` users (black and brown
 /// alternate), one post each.
@@ -232,7 +233,11 @@ pub fn seed(conn: &Connection, ddl: &[&str; 3], script: &[(String, Option<i64>)]
 }
 
 /// The same on the sqlx floor's own SQLite pool (sqlx and SeaORM use it).
-pub async fn seed_sqlx(pool: &sqlx::SqlitePool, ddl: &[&str; 3], script: &[(String, Option<i64>)]) {
+pub async fn seed_sqlx(
+    pool: &sqlx::SqlitePool,
+    ddl: &[&'static str; 3],
+    script: &[(String, Option<i64>)],
+) {
     for table in ["comments", "posts", "users"] {
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP TABLE IF EXISTS {table}")))
             .execute(pool)
@@ -240,7 +245,10 @@ pub async fn seed_sqlx(pool: &sqlx::SqlitePool, ddl: &[&str; 3], script: &[(Stri
             .expect("drop table");
     }
     for stmt in ddl {
-        sqlx::raw_sql(*stmt).execute(pool).await.expect("create table");
+        sqlx::raw_sql(*stmt)
+            .execute(pool)
+            .await
+            .expect("create table");
     }
     for (sql, n) in script {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
@@ -296,7 +304,13 @@ impl SqliteExtra {
         }
     }
 
-    pub fn trivial(&self, g: &mut BenchmarkGroup<'_, WallTime>, rt: &Runtime, quarry: &AnyRepo, n: usize) {
+    pub fn trivial(
+        &self,
+        g: &mut BenchmarkGroup<'_, WallTime>,
+        rt: &Runtime,
+        quarry: &AnyRepo,
+        n: usize,
+    ) {
         let expected = rt.block_on(quarry_impl::trivial(quarry));
         Self::check(
             "trivial_query",
@@ -304,12 +318,17 @@ impl SqliteExtra {
             expected,
             [
                 ("rusqlite", trivial(&self.conn)),
-                ("quarry_blocking", rt.block_on(quarry_impl::trivial(&self.blocking))),
+                (
+                    "quarry_blocking",
+                    rt.block_on(quarry_impl::trivial(&self.blocking)),
+                ),
             ],
         );
-        g.bench_with_input(BenchmarkId::new("trivial_query/rusqlite/sqlite", n), &n, |b, _| {
-            b.iter(|| black_box(trivial(&self.conn)))
-        });
+        g.bench_with_input(
+            BenchmarkId::new("trivial_query/rusqlite/sqlite", n),
+            &n,
+            |b, _| b.iter(|| black_box(trivial(&self.conn))),
+        );
         g.bench_with_input(
             BenchmarkId::new("trivial_query/quarry_blocking/sqlite", n),
             &n,
@@ -317,7 +336,13 @@ impl SqliteExtra {
         );
     }
 
-    pub fn medium(&self, g: &mut BenchmarkGroup<'_, WallTime>, rt: &Runtime, quarry: &AnyRepo, n: usize) {
+    pub fn medium(
+        &self,
+        g: &mut BenchmarkGroup<'_, WallTime>,
+        rt: &Runtime,
+        quarry: &AnyRepo,
+        n: usize,
+    ) {
         let expected = rt.block_on(quarry_impl::medium(quarry));
         Self::check(
             "medium_complex",
@@ -325,12 +350,17 @@ impl SqliteExtra {
             expected,
             [
                 ("rusqlite", medium(&self.conn)),
-                ("quarry_blocking", rt.block_on(quarry_impl::medium(&self.blocking))),
+                (
+                    "quarry_blocking",
+                    rt.block_on(quarry_impl::medium(&self.blocking)),
+                ),
             ],
         );
-        g.bench_with_input(BenchmarkId::new("medium_complex/rusqlite/sqlite", n), &n, |b, _| {
-            b.iter(|| black_box(medium(&self.conn)))
-        });
+        g.bench_with_input(
+            BenchmarkId::new("medium_complex/rusqlite/sqlite", n),
+            &n,
+            |b, _| b.iter(|| black_box(medium(&self.conn))),
+        );
         g.bench_with_input(
             BenchmarkId::new("medium_complex/quarry_blocking/sqlite", n),
             &n,
@@ -338,7 +368,12 @@ impl SqliteExtra {
         );
     }
 
-    pub fn associations(&self, g: &mut BenchmarkGroup<'_, WallTime>, rt: &Runtime, quarry: &AnyRepo) {
+    pub fn associations(
+        &self,
+        g: &mut BenchmarkGroup<'_, WallTime>,
+        rt: &Runtime,
+        quarry: &AnyRepo,
+    ) {
         let users = ASSOC_USERS;
         let expected = rt.block_on(quarry_impl::associations(quarry));
         Self::check(
@@ -347,7 +382,10 @@ impl SqliteExtra {
             expected,
             [
                 ("rusqlite", associations(&self.conn)),
-                ("quarry_blocking", rt.block_on(quarry_impl::associations(&self.blocking))),
+                (
+                    "quarry_blocking",
+                    rt.block_on(quarry_impl::associations(&self.blocking)),
+                ),
             ],
         );
         g.bench_with_input(
@@ -369,14 +407,19 @@ impl SqliteExtra {
             n,
             [
                 ("rusqlite", insert(&self.conn, n)),
-                ("quarry_blocking", rt.block_on(quarry_impl::insert(&self.blocking, n))),
+                (
+                    "quarry_blocking",
+                    rt.block_on(quarry_impl::insert(&self.blocking, n)),
+                ),
             ],
         );
         g.bench_with_input(BenchmarkId::new("insert/rusqlite/sqlite", n), &n, |b, n| {
             b.iter(|| black_box(insert(&self.conn, *n)))
         });
-        g.bench_with_input(BenchmarkId::new("insert/quarry_blocking/sqlite", n), &n, |b, n| {
-            b.iter(|| black_box(rt.block_on(quarry_impl::insert(&self.blocking, *n))))
-        });
+        g.bench_with_input(
+            BenchmarkId::new("insert/quarry_blocking/sqlite", n),
+            &n,
+            |b, n| b.iter(|| black_box(rt.block_on(quarry_impl::insert(&self.blocking, *n)))),
+        );
     }
 }
