@@ -9,7 +9,15 @@ Optional inputs, used when present:
 - the peers bench (benches/peers, group `peers`): its criterion results under
   $QUARRY_PEERS_TARGET_DIR/criterion (default benches/peers/target/criterion).
   The round-trip table gains "quarry / SeaORM" and "quarry / Diesel", both
-  ratios of two figures of the peers run, and a table of that run is added.
+  ratios of two figures of the peers run, and a table of that run is added,
+  with on SQLite a second one: raw rusqlite (SQLite's floor) and quarry's
+  spawn_blocking mode beside quarry's default.
+- Without compile results (the compile bench not run), section 1 is kept from
+  the existing docs/benchmarks.md.
+
+`--only-db=NAME` (e.g. `--only-db=sqlite`, after running the benches with
+only that database) rewrites the rows of that database in sections 2 and 3
+and keeps the other databases' rows from the existing docs/benchmarks.md.
 - benches/stream_rss.rs: <target dir>/stream_rss.json (or $QUARRY_STREAM_RSS_JSON),
   the "Peak memory while streaming" section.
 """
@@ -28,6 +36,38 @@ PEERS_TARGET = os.environ.get("QUARRY_PEERS_TARGET_DIR") or os.path.join(ROOT, "
 PEERS_CRIT = os.path.join(PEERS_TARGET, "criterion")
 STREAM_RSS = os.environ.get("QUARRY_STREAM_RSS_JSON") or os.path.join(TARGET, "stream_rss.json")
 PEERS = ["sqlx", "quarry", "seaorm", "diesel"]
+ONLY_DB = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--only-db=")), None)
+DOC = os.path.join(ROOT, "docs", "benchmarks.md")
+
+
+def kept_rows(heading):
+    """With --only-db: the table rows of the other databases under `heading`
+    in the existing docs/benchmarks.md."""
+    if not ONLY_DB:
+        return []
+    try:
+        doc = open(DOC).read()
+    except OSError:
+        return []
+    start = doc.find(heading)
+    if start < 0:
+        return []
+    rows = []
+    for line in doc[start:].split("\n")[1:]:
+        if line.startswith("## "):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if line.startswith("| ") and len(cells) > 3 and cells[2].isdigit() and cells[1] != ONLY_DB:
+            rows.append(line)
+    return rows
+
+
+def merged(rows, heading):
+    """This run's rows and the kept ones, in (workload, database, size) order."""
+    def key(line):
+        c = [x.strip() for x in line.strip("|").split("|")]
+        return (c[0], c[1], int(c[2]))
+    return sorted(rows + kept_rows(heading), key=key)
 
 
 def load(crit=CRIT):
@@ -112,7 +152,8 @@ def roundtrip_table(est, peers):
     """quarry / sqlx of the main run; with peers results, quarry / SeaORM and
     quarry / Diesel of the peers run (each ratio within one run)."""
     rows = []
-    keys = sorted({(f.split("/")[0], f.split("/")[2], v) for (g, f, v) in est if g == "roundtrip"}, key=size_key)
+    keys = sorted({(f.split("/")[0], f.split("/")[2], v) for (g, f, v) in est if g == "roundtrip"
+                   and ONLY_DB in (None, f.split("/")[2])}, key=size_key)
     worst = []
     for workload, db, size in keys:
         floor = est.get(("roundtrip", f"{workload}/sqlx/{db}", size))
@@ -133,13 +174,21 @@ def roundtrip_table(est, peers):
             "|---|---|---:|---:|---:|---:|"]
     if peers:
         head = [head[0] + " quarry / SeaORM (peers run) | quarry / Diesel (peers run) |", head[1] + "---:|---:|"]
+    rows = merged(rows, "## 2. Round trips")
+    if ONLY_DB:
+        # The worst ratios over every row shown, kept ones included.
+        worst = []
+        for line in rows:
+            c = [x.strip() for x in line.strip("|").split("|")]
+            worst.append((float(c[5].split("x")[0]), c[0], c[1], c[2]))
     worst.sort(reverse=True)
     return "\n".join(head + rows), worst[:3]
 
 
 def peers_table(peers):
     """Every figure of the peers run: absolute times and ratios of quarry to each."""
-    keys = sorted({(f.split("/")[0], f.split("/")[2], v) for (g, f, v) in peers if g == "peers"}, key=size_key)
+    keys = sorted({(f.split("/")[0], f.split("/")[2], v) for (g, f, v) in peers if g == "peers"
+                   and ONLY_DB in (None, f.split("/")[2])}, key=size_key)
     rows = []
     for workload, db, size in keys:
         t = {p: peers.get(("peers", f"{workload}/{p}/{db}", size)) for p in PEERS}
@@ -150,18 +199,43 @@ def peers_table(peers):
         rows.append(f"| {workload} | {db} | {size} | {cells} | {ratio(q, t['sqlx'])} | {ratio(q, t['seaorm'])} | {ratio(q, t['diesel'])} |")
     head = ["| workload | database | size | sqlx | quarry | SeaORM | Diesel | quarry / sqlx | quarry / SeaORM | quarry / Diesel |",
             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    return "\n".join(head + merged(rows, "## 3. Peers"))
+
+
+def sqlite_floor_table(peers):
+    """The SQLite rows of the peers run beside raw rusqlite (SQLite's floor)
+    and quarry's spawn_blocking mode; None when they were not measured."""
+    keys = sorted({(f.split("/")[0], v) for (g, f, v) in peers
+                   if g == "peers" and f.split("/")[1] == "rusqlite"}, key=lambda k: (k[0], int(k[1] or 0)))
+    rows = []
+    for workload, size in keys:
+        t = {p: peers.get(("peers", f"{workload}/{p}/sqlite", size))
+             for p in ["quarry", "diesel", "rusqlite", "quarry_blocking"]}
+        if t["quarry"] is None:
+            continue
+        mark = lambda r, limit: "" if r is None or r <= limit else " (over target)"
+        q_die = t["quarry"] / t["diesel"] if t["diesel"] else None
+        q_rus = t["quarry"] / t["rusqlite"] if t["rusqlite"] else None
+        cells = " | ".join(fmt_time(t[p]) if t[p] is not None else "-" for p in t)
+        rows.append(f"| {workload} | {size} | {cells} | {ratio(t['quarry'], t['diesel'])}{mark(q_die, 1.0)} "
+                    f"| {ratio(t['quarry'], t['rusqlite'])}{mark(q_rus, 1.3)} | {ratio(t['quarry_blocking'], t['quarry'])} |")
+    if not rows:
+        return None
+    head = ["| workload | size | quarry | Diesel | rusqlite | quarry spawn_blocking | quarry / Diesel (target <= 1.00x) "
+            "| quarry / rusqlite (target <= 1.30x) | spawn_blocking / quarry |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     return "\n".join(head + rows)
 
 
 def peers_versions():
-    """SeaORM and Diesel versions from the peers crate's Cargo.lock."""
+    """SeaORM, Diesel, sqlx and rusqlite versions from the peers crate's Cargo.lock."""
     found = {}
     try:
         name = None
         for line in open(os.path.join(ROOT, "benches", "peers", "Cargo.lock")):
             if line.startswith("name = "):
                 name = line.split('"')[1]
-            elif line.startswith("version = ") and name in ("sea-orm", "diesel", "sqlx"):
+            elif line.startswith("version = ") and name in ("sea-orm", "diesel", "sqlx", "rusqlite"):
                 found[name] = line.split('"')[1]
     except OSError:
         pass
@@ -239,6 +313,18 @@ def main():
         sys.exit(f"no criterion results under {CRIT}: run benches/report.sh")
     peers = {k: v for k, v in load(PEERS_CRIT).items() if k[0] == "peers"}
     rt, worst = roundtrip_table(est, peers)
+    floor = sqlite_floor_table(peers)
+    floor_doc = f"""
+### SQLite beside raw rusqlite, and the spawn_blocking mode
+
+The SQLite rows of the same run beside raw rusqlite 0.39 (`prepare_cached`,
+rows read into plain structs: SQLite's floor) and quarry connected with
+`?spawn_blocking=true` (each statement on tokio's blocking pool instead of
+the calling task). quarry, sqlx and SeaORM are timed through `block_on` per
+call (they are async), Diesel and rusqlite are called directly.
+
+{floor}
+""" if floor else ""
     if peers:
         peers_doc = f"""## 3. Peers (SeaORM, Diesel): one run of benches/peers
 
@@ -246,14 +332,13 @@ quarry, hand-written sqlx, SeaORM and Diesel on the same workloads in one run
 of the peers bench on {run_date(PEERS_CRIT)} ({peers_versions()}). On Postgres and MariaDB each
 has a connection of its own: quarry its pool, the sqlx floor a bare connection
 (no pool, no ping), SeaORM a sqlx pool without the ping before each statement,
-Diesel its synchronous connection. On SQLite quarry, sqlx and SeaORM share the
-one in-memory database's pool and Diesel has its own in-memory database with
-the same rows. How each peer's code is written:
+Diesel its synchronous connection. On SQLite each has an in-memory database of
+its own with the same rows (sqlx and SeaORM one pool). How each peer's code is written:
 `benches/peers/README.md`. The "(peers run)" columns of section 2 come from
 this table.
 
 {peers_table(peers)}
-"""
+{floor_doc}"""
     else:
         peers_doc = """## 3. Peers (SeaORM, Diesel)
 
@@ -274,19 +359,28 @@ connection; one process per N. The peak while streaming is the larger of VmHWM
 Not measured in this run (`cargo bench --bench stream_rss`).
 """
     worst_lines = "\n".join(f"- {w} on {d}, size {s}: {r:.2f}x" for r, w, d, s in worst) or "- none measured"
+    if any(k[0] == "compile" for k in est):
+        section1 = compile_section(est)
+    else:
+        # The compile bench did not run: keep section 1 from its own run.
+        old = open(DOC).read()
+        section1 = old[old.index("## 1. Query compilation"):old.index("## 2. Round trips")].rstrip("\n") + "\n"
+    partial = (f"\nThe {ONLY_DB} rows of sections 2 and 3 come from this run (`report.py --only-db={ONLY_DB}`); "
+               "the other databases' rows, and section 1, from earlier runs.\n" if ONLY_DB else "")
     doc = f"""# Benchmarks
 
 Made by `benches/report.sh` on {datetime.date.today().isoformat()}. Machine: {machine()}.
 Every figure is a ratio measured in the same run on the same machine (these
 machines are shared and noisy; criterion quick settings, 2-core box). Workloads
 and targets: `shared/reference/benchmarks.md`.
-
-{compile_section(est)}
+{partial}
+{section1}
 ## 2. Round trips (quarry beside hand-written sqlx)
 
-SQLite in memory (sqlx on quarry's pool); Postgres and MariaDB on this machine's
-local servers when their URLs were set, sqlx on a connection of its own (no pool,
-no ping). `loading_associations` is quarry's two-level preload beside sqlx's
+SQLite in memory (sqlx on an in-memory database of its own, seeded with the
+same rows); Postgres and MariaDB on this machine's local servers when their
+URLs were set, sqlx on a connection of its own (no pool, no ping).
+`loading_associations` is quarry's two-level preload beside sqlx's
 three queries grouped by hand.
 
 {rt}

@@ -1,10 +1,12 @@
 //! Round trips against a real database, quarry beside hand-written sqlx
-//! (`query_as` + `FromRow`; on quarry's pool for in-memory SQLite, on a
+//! (`query_as` + `FromRow`; on an in-memory SQLite pool of its own, on a
 //! connection of its own for Postgres and MariaDB): the workloads of Diesel's
 //! benchmark suite (see `shared/reference/benchmarks.md` §2). SQLite in memory
 //! always; Postgres and MariaDB when `QUARRY_BENCH_POSTGRES_URL` /
 //! `QUARRY_BENCH_MYSQL_URL` (or the `QUARRY_TEST_*` URLs) are set and the
 //! features are on. Report ratios to the sqlx floor measured in the same run.
+//! On SQLite the sqlx floor has an in-memory database of its own (quarry's
+//! adapter is rusqlite), seeded with the same rows by [`SQLITE_FLOOR_SEED`].
 //!
 //! `loading_associations`: 100 users x 10 posts x 10 comments, loaded as
 //! (user, [(post, [comment])]): quarry with a two-level preload, sqlx with three
@@ -179,6 +181,7 @@ async fn quarry_associations(repo: &AnyRepo) -> usize {
 
 async fn seed_associations(t: &Target) {
     reset(t).await;
+    seed_sqlite_floor(t, &[(2, 100), (3, 10), (4, 10)]).await;
     let users: Vec<User> = (0..100)
         .map(|i| User {
             name: format!("User {i}"),
@@ -402,9 +405,9 @@ macro_rules! on_pool {
     };
 }
 
-/// What the sqlx floor runs on: SQLite's in-memory pool (shared with quarry: one
-/// database); for Postgres and MariaDB a connection of its own, used the way a
-/// tuned application uses sqlx (no pool, no ping).
+/// What the sqlx floor runs on: for SQLite an in-memory pool of its own
+/// (seeded with the same rows), for Postgres and MariaDB a connection of its
+/// own, used the way a tuned application uses sqlx (no pool, no ping).
 enum Pool {
     Sqlite(sqlx::SqlitePool),
     #[cfg(feature = "postgres")]
@@ -440,10 +443,21 @@ fn targets(rt: &Runtime) -> Vec<Target> {
     let sqlite = rt
         .block_on(quarry::adapters::sqlite::connect("sqlite::memory:"))
         .expect("sqlite");
+    // One in-memory connection for the sqlx floor, as quarry has one.
+    let floor = rt
+        .block_on(
+            sqlx::sqlite::SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect("sqlite::memory:"),
+        )
+        .expect("sqlx sqlite");
     out.push(Target {
         name: "sqlite",
         numbered: false,
-        pool: Pool::Sqlite(sqlite.pool().clone()),
+        pool: Pool::Sqlite(floor),
         repo: AnyRepo::from_driver(sqlite.into_driver()),
         ddl: SQLITE_DDL,
     });
@@ -491,7 +505,51 @@ fn targets(rt: &Runtime) -> Vec<Target> {
     out
 }
 
+/// The rows `seed` and `seed_associations` write through quarry, as SQL for
+/// the sqlx floor's own SQLite database: (statement, bound size) pairs, the
+/// size being the users (`seed`) or the per-parent fan-out (associations).
+const SQLITE_FLOOR_SEED: [&str; 5] = [
+    "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?) \
+     INSERT INTO users (name, hair_color) SELECT 'User ' || i, CASE i % 2 WHEN 0 THEN 'black' ELSE 'brown' END FROM s",
+    "INSERT INTO posts (user_id, title) SELECT id, 'Post of ' || id FROM users ORDER BY id",
+    "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?) \
+     INSERT INTO users (name) SELECT 'User ' || i FROM s",
+    "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?) \
+     INSERT INTO posts (user_id, title) SELECT u.id, 'Post ' || s.i FROM users u, s ORDER BY u.id, s.i",
+    "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?) \
+     INSERT INTO comments (post_id, text) SELECT p.id, 'Comment ' || s.i FROM posts p, s ORDER BY p.id, s.i",
+];
+
+/// Resets the sqlx floor's SQLite database and runs `steps` of
+/// [`SQLITE_FLOOR_SEED`] (index, bound size).
+async fn seed_sqlite_floor(t: &Target, steps: &[(usize, i64)]) {
+    #[allow(irrefutable_let_patterns)]
+    let Pool::Sqlite(pool) = &t.pool
+    else {
+        return;
+    };
+    for table in ["comments", "posts", "users"] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP TABLE IF EXISTS {table}")))
+            .execute(pool)
+            .await
+            .expect("drop");
+    }
+    for ddl in t.ddl {
+        sqlx::raw_sql(ddl)
+            .execute(pool)
+            .await
+            .expect("create table");
+    }
+    for (i, n) in steps {
+        let sql = SQLITE_FLOOR_SEED[*i];
+        let q = sqlx::query(sql);
+        let q = if sql.contains('?') { q.bind(*n) } else { q };
+        q.execute(pool).await.expect("seed the sqlx floor");
+    }
+}
+
 async fn reset(t: &Target) {
+    seed_sqlite_floor(t, &[]).await;
     for table in ["comments", "posts", "users"] {
         let _ = t
             .repo
@@ -505,6 +563,7 @@ async fn reset(t: &Target) {
 
 async fn seed(t: &Target, n: usize) {
     reset(t).await;
+    seed_sqlite_floor(t, &[(0, n as i64), (1, 0)]).await;
     let users: Vec<User> = (0..n)
         .map(|i| User {
             name: format!("User {i}"),

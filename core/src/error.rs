@@ -144,6 +144,11 @@ pub enum ConnectionErrorKind {
     Open,
     /// Anything else.
     Other,
+    /// Every connection the pool may give is held by a transaction of the
+    /// calling task, so waiting for one would never end (in-memory SQLite has
+    /// a single connection: using the repo inside its own
+    /// `repo.transaction(..)`). Run the statement through the transaction.
+    HeldByTransaction,
 }
 
 impl fmt::Display for ConnectionErrorKind {
@@ -161,6 +166,7 @@ impl fmt::Display for ConnectionErrorKind {
             ConnectionErrorKind::Lost => "connection lost",
             ConnectionErrorKind::Open => "cannot open database",
             ConnectionErrorKind::Other => "connection error",
+            ConnectionErrorKind::HeldByTransaction => "held by a transaction on this task",
         })
     }
 }

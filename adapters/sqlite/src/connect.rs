@@ -1,15 +1,14 @@
 //! Connecting: URLs, pool options, pragmas, capability detection.
 
 use crate::driver::SqliteDriver;
+use crate::pool::{Pool, Setup, DEFAULT_STATEMENT_CACHE};
 use async_trait::async_trait;
-use quarry_core::{ConnectionError, ConnectionErrorKind, Error, Result};
+use quarry_core::Result;
 use quarry_query::driver::PoolOptions;
 use quarry_query::{Backend, Capabilities, Dialect, Driver, Repo};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use std::str::FromStr;
 use std::sync::Arc;
 
-/// A pool of SQLite connections; a [`Repo`].
+/// A pool of SQLite connections; a [`Repo`]. Cheap to clone (a pool handle).
 #[derive(Clone)]
 pub struct SqliteRepo {
     driver: Arc<SqliteDriver>,
@@ -31,74 +30,39 @@ impl Repo for SqliteRepo {
 }
 
 impl SqliteRepo {
-    /// The sqlx pool underneath, for code that talks to sqlx directly beside
-    /// quarry (benchmarks compare the two on the same pool).
-    pub fn pool(&self) -> &sqlx::SqlitePool {
-        self.driver.pool()
-    }
-
     /// The driver, shareable as `Arc<dyn Driver>` (what `quarry::connect` returns).
     pub fn into_driver(self) -> Arc<dyn Driver> {
         self.driver
     }
 }
 
-fn is_memory(url: &str) -> bool {
-    url.contains(":memory:") || url.contains("mode=memory")
-}
-
-/// Connects to a SQLite database: `sqlite::memory:` (a fresh in-memory database),
-/// `sqlite://path/to/file.db` or `sqlite:file.db` (created if missing).
-/// Foreign keys are enforced; files use WAL.
+/// Connects to a SQLite database with the default [`PoolOptions`]; see the
+/// [crate documentation](crate) for the URLs, the pool and the threading model.
 pub async fn connect(url: &str) -> Result<SqliteRepo> {
     connect_with(url, PoolOptions::default()).await
 }
 
-/// [`connect`] with pool options. An in-memory database lives in one connection,
-/// so its pool has exactly one.
+/// [`connect`] with pool options: up to `max_connections` connections to a
+/// file (an in-memory database has exactly one), `acquire_timeout` both for
+/// waiting for a free connection and as SQLite's busy timeout, and
+/// `statement_cache` prepared statements kept per connection (100 when
+/// `None`). The first connection is opened here, so a bad path fails here.
 pub async fn connect_with(url: &str, options: PoolOptions) -> Result<SqliteRepo> {
-    let memory = is_memory(url);
-    let mut opts = SqliteConnectOptions::from_str(url)
-        .map_err(|e| {
-            Error::Connection(
-                ConnectionError::new(
-                    ConnectionErrorKind::InvalidUrl,
-                    format!("invalid SQLite URL `{url}`: {e}"),
-                )
-                .with_source(e),
-            )
-        })?
-        .foreign_keys(true)
-        .create_if_missing(true)
-        .busy_timeout(options.acquire_timeout);
-    if let Some(cap) = options.statement_cache {
-        opts = opts.statement_cache_capacity(cap);
-    }
-    if !memory {
-        opts = opts.journal_mode(SqliteJournalMode::Wal);
-    }
-    let mut pool = SqlitePoolOptions::new().acquire_timeout(options.acquire_timeout);
-    pool = if memory {
-        pool.max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
+    let target = crate::url::parse(url)?;
+    let size = if target.memory {
+        1
     } else {
-        pool.max_connections(options.max_connections)
+        usize::try_from(options.max_connections).unwrap_or(usize::MAX)
     };
-    let pool = pool.connect_with(opts).await.map_err(|e| {
-        Error::Connection(
-            ConnectionError::new(
-                crate::error::connect_kind(&e),
-                format!("cannot open SQLite database `{url}`: {e}"),
-            )
-            .with_source(e),
-        )
-    })?;
-    let version: String = sqlx::query_scalar("SELECT sqlite_version()")
-        .fetch_one(&pool)
-        .await
-        .map_err(crate::error::map_error)?;
+    let spawn_blocking = target.spawn_blocking;
+    let setup = Setup {
+        url: url.to_string(),
+        target,
+        busy_timeout: options.acquire_timeout,
+        statement_cache: options.statement_cache.unwrap_or(DEFAULT_STATEMENT_CACHE),
+    };
+    let pool = Pool::open(setup, size, options.acquire_timeout)?;
+    let version = rusqlite::version().to_string();
     let backend = Backend {
         dialect: Dialect::Sqlite,
         name: "SQLite",
@@ -106,7 +70,7 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<SqliteRepo>
         version,
     };
     Ok(SqliteRepo {
-        driver: Arc::new(SqliteDriver::new(pool, backend)),
+        driver: Arc::new(SqliteDriver::new(pool, backend, spawn_blocking)),
     })
 }
 
@@ -125,5 +89,20 @@ fn capabilities(version: &str) -> Capabilities {
         max_params: if v >= (3, 32) { 32_766 } else { 999 },
         right_join: v >= (3, 39),
         full_join: v >= (3, 39),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capabilities_follow_the_version() {
+        let old = capabilities("3.31.1");
+        assert!(!old.insert_returning && !old.right_join);
+        assert_eq!(old.max_params, 999);
+        let new = capabilities("3.45.0");
+        assert!(new.insert_returning && new.delete_returning && new.full_join);
+        assert_eq!(new.max_params, 32_766);
     }
 }

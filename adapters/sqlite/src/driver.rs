@@ -1,60 +1,82 @@
-//! The [`Driver`] over sqlx's SQLite pool and transactions.
+//! The [`Driver`] over the pool, and the transaction [`TxDriver`]. By default a
+//! statement runs right here, on the calling task: the connection is taken
+//! from the pool without leaving the thread, the statement is prepared (or
+//! found in the connection's cache), bound and stepped, and each row is handed
+//! to the sink while SQLite holds it. With `spawn_blocking=true` the same work
+//! runs on tokio's blocking pool ([`crate::blocking`]).
 
-use crate::error::map_error;
-use crate::row::SqliteRowRef;
+use crate::blocking;
+use crate::exec::{self, Slot};
+use crate::pool::{Pool, PooledConn};
+use crate::row::SqliteRow;
 use async_trait::async_trait;
-use futures_util::TryStreamExt;
 use quarry_core::{Error, Result, Value};
 use quarry_query::{Backend, Driver, ExecResult, RowSink, Statement, TxDriver};
-use sea_query_sqlx::SqlxValues;
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::sync::Arc;
 use tokio::sync::Mutex;
 
-/// Runs a statement on any sqlx SQLite executor.
-async fn execute_on<'e, E>(ex: E, stmt: &Statement) -> Result<ExecResult>
-where
-    E: sqlx::Executor<'e, Database = Sqlite>,
-{
-    let q = sqlx::query_with(
-        sqlx::AssertSqlSafe(stmt.sql.clone()),
-        SqlxValues(sea_query::Values(stmt.values.clone())),
-    );
-    let done = q.execute(ex).await.map_err(map_error)?;
-    Ok(ExecResult {
-        rows_affected: done.rows_affected(),
-        last_insert_id: Some(done.last_insert_rowid()),
-    })
+impl Slot for PooledConn {
+    fn connection(&mut self) -> Result<&rusqlite::Connection> {
+        self.conn()
+    }
 }
 
-/// Streams the rows of a statement on any sqlx SQLite executor into `sink`.
-async fn fetch_on<'e, E>(ex: E, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()>
-where
-    E: sqlx::Executor<'e, Database = Sqlite>,
-{
-    let q = sqlx::query_with(
-        sqlx::AssertSqlSafe(stmt.sql.clone()),
-        SqlxValues(sea_query::Values(stmt.values.clone())),
-    );
-    let mut rows = q.fetch(ex);
-    while let Some(row) = rows.try_next().await.map_err(map_error)? {
-        sink(&SqliteRowRef(&row))?;
+/// A transaction's slot hands out its connection checked to still be inside
+/// the transaction: SQLite ends a transaction by itself on some errors (an
+/// interrupted write, a full disk), and what follows must not run outside it
+/// unnoticed.
+impl Slot for Option<PooledConn> {
+    fn connection(&mut self) -> Result<&rusqlite::Connection> {
+        let pooled = self.as_mut().ok_or_else(|| Error::TransactionDone)?;
+        pooled.touch();
+        let conn = pooled.conn()?;
+        if conn.is_autocommit() {
+            return Err(Error::TransactionDone);
+        }
+        Ok(conn)
     }
-    Ok(())
+}
+
+/// Runs `stmt` here on the slot's connection, waiting out locks.
+async fn execute_inline<S: Slot + Send>(
+    slot: &mut S,
+    patience: std::time::Duration,
+    stmt: &Statement,
+) -> Result<ExecResult> {
+    exec::run_waiting(slot, patience, |conn, progressed| {
+        exec::run(conn, stmt, progressed, |_| Ok(()))
+    })
+    .await
+}
+
+/// Runs `stmt` here on the slot's connection, feeding rows to `sink`.
+async fn fetch_inline<S: Slot + Send>(
+    slot: &mut S,
+    patience: std::time::Duration,
+    stmt: &Statement,
+    sink: &mut RowSink<'_>,
+) -> Result<()> {
+    exec::run_waiting(slot, patience, |conn, progressed| {
+        exec::run(conn, stmt, progressed, |row| sink(&SqliteRow(row)))
+    })
+    .await
+    .map(drop)
 }
 
 /// The pool-level driver.
 pub(crate) struct SqliteDriver {
-    pool: SqlitePool,
+    pool: Arc<Pool>,
     backend: Backend,
+    spawn_blocking: bool,
 }
 
 impl SqliteDriver {
-    pub(crate) fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
-
-    pub(crate) fn new(pool: SqlitePool, backend: Backend) -> Self {
-        SqliteDriver { pool, backend }
+    pub(crate) fn new(pool: Arc<Pool>, backend: Backend, spawn_blocking: bool) -> Self {
+        SqliteDriver {
+            pool,
+            backend,
+            spawn_blocking,
+        }
     }
 }
 
@@ -64,16 +86,29 @@ impl Driver for SqliteDriver {
         &self.backend
     }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        execute_on(&self.pool, stmt).await
+        let mut conn = self.pool.acquire().await?;
+        if self.spawn_blocking {
+            return blocking::execute(conn, stmt).await;
+        }
+        execute_inline(&mut conn, self.pool.busy_timeout(), stmt).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        fetch_on(&self.pool, stmt, sink).await
+        let mut conn = self.pool.acquire().await?;
+        if self.spawn_blocking {
+            return blocking::fetch(conn, stmt, sink).await;
+        }
+        fetch_inline(&mut conn, self.pool.busy_timeout(), stmt, sink).await
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
-        let tx = self.pool.begin().await.map_err(map_error)?;
+        let mut conn = self.pool.acquire().await?;
+        // A deferred BEGIN takes no lock: it is instant in either mode.
+        exec::run_sql(conn.conn()?, "BEGIN")?;
+        conn.hold_for_transaction();
         Ok(Box::new(SqliteTx {
-            tx: Mutex::new(Some(tx)),
+            slot: Arc::new(Mutex::new(Some(conn))),
             backend: self.backend.clone(),
+            spawn_blocking: self.spawn_blocking,
+            patience: self.pool.busy_timeout(),
         }))
     }
     async fn resolve_foreign_key(
@@ -85,11 +120,49 @@ impl Driver for SqliteDriver {
     }
 }
 
-/// A transaction: one connection inside BEGIN. Dropped without commit, sqlx rolls
-/// it back before the connection is reused.
+/// A transaction: one connection inside BEGIN, in a slot its statements take
+/// in turn. Dropped without commit (or with a statement's future dropped
+/// mid-way), the connection is rolled back when it goes back to the pool.
 pub(crate) struct SqliteTx {
-    tx: Mutex<Option<Transaction<'static, Sqlite>>>,
+    slot: Arc<Mutex<Option<PooledConn>>>,
     backend: Backend,
+    spawn_blocking: bool,
+    /// How long a statement waits for a lock another connection holds.
+    patience: std::time::Duration,
+}
+
+impl SqliteTx {
+    async fn lock(&self) -> tokio::sync::MutexGuard<'_, Option<PooledConn>> {
+        match self.slot.try_lock() {
+            Ok(guard) => guard,
+            Err(_) => self.slot.lock().await,
+        }
+    }
+
+    /// Takes the connection out to end the transaction with `sql`. Whatever
+    /// happens, the connection then goes back to the pool (rolled back if the
+    /// statement failed).
+    async fn finish(&self, sql: &'static str) -> Result<()> {
+        let mut conn = self
+            .lock()
+            .await
+            .take()
+            .ok_or_else(|| Error::TransactionDone)?;
+        if conn.conn()?.is_autocommit() {
+            // SQLite already rolled it back.
+            return if sql == "COMMIT" {
+                Err(Error::TransactionDone)
+            } else {
+                Ok(())
+            };
+        }
+        if self.spawn_blocking {
+            blocking::run_sql(conn, sql).await
+        } else {
+            // A COMMIT may wait for readers (rollback journal).
+            exec::run_waiting(&mut conn, self.patience, |c, _| exec::run_sql(c, sql)).await
+        }
+    }
 }
 
 #[async_trait]
@@ -98,14 +171,22 @@ impl Driver for SqliteTx {
         &self.backend
     }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        let mut guard = self.tx.lock().await;
-        let tx = guard.as_mut().ok_or(Error::TransactionDone)?;
-        execute_on(&mut **tx, stmt).await
+        if self.spawn_blocking {
+            let mut guard = Arc::clone(&self.slot).lock_owned().await;
+            guard.connection()?;
+            return blocking::execute(guard, stmt).await;
+        }
+        let mut guard = self.lock().await;
+        execute_inline(&mut *guard, self.patience, stmt).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        let mut guard = self.tx.lock().await;
-        let tx = guard.as_mut().ok_or(Error::TransactionDone)?;
-        fetch_on(&mut **tx, stmt, sink).await
+        if self.spawn_blocking {
+            let mut guard = Arc::clone(&self.slot).lock_owned().await;
+            guard.connection()?;
+            return blocking::fetch(guard, stmt, sink).await;
+        }
+        let mut guard = self.lock().await;
+        fetch_inline(&mut *guard, self.patience, stmt, sink).await
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
         Err(Error::Query(quarry_core::QueryError::NestedBegin))
@@ -122,11 +203,9 @@ impl Driver for SqliteTx {
 #[async_trait]
 impl TxDriver for SqliteTx {
     async fn commit(&self) -> Result<()> {
-        let tx = self.tx.lock().await.take().ok_or(Error::TransactionDone)?;
-        tx.commit().await.map_err(map_error)
+        self.finish("COMMIT").await
     }
     async fn rollback(&self) -> Result<()> {
-        let tx = self.tx.lock().await.take().ok_or(Error::TransactionDone)?;
-        tx.rollback().await.map_err(map_error)
+        self.finish("ROLLBACK").await
     }
 }

@@ -1,8 +1,11 @@
-//! Reading SQLite errors: constraint violations by extended result code and message.
+//! Reading SQLite errors: constraint violations by extended result code and
+//! message; failures to open as connection errors. The rusqlite error stays
+//! the `source()` of quarry's.
 
 use quarry_core::{
     ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError, Error,
 };
+use rusqlite::ErrorCode;
 
 /// SQLite extended result codes of constraint violations.
 const UNIQUE: &str = "2067";
@@ -11,46 +14,60 @@ const FOREIGN_KEY: &str = "787";
 const CHECK: &str = "275";
 const NOT_NULL: &str = "1299";
 
-/// Converts a sqlx error into quarry's.
-pub(crate) fn map_error(e: sqlx::Error) -> Error {
+/// The SQLite code and message of an error SQLite reported, if it is one.
+fn reported(e: &rusqlite::Error) -> Option<(&rusqlite::ffi::Error, Option<&str>)> {
     match e {
-        sqlx::Error::Database(db) => {
-            let message = db.message().to_string();
-            let code = db.code().map(|c| c.into_owned());
-            let constraint = code.as_deref().and_then(|c| classify(c, &message));
-            Error::Database(DatabaseError {
-                message,
-                code,
-                constraint,
-                source: Some(std::sync::Arc::new(sqlx::Error::Database(db))),
-            })
-        }
-        sqlx::Error::PoolTimedOut => connection(ConnectionErrorKind::PoolTimeout, e),
-        sqlx::Error::PoolClosed => connection(ConnectionErrorKind::PoolClosed, e),
-        sqlx::Error::Io(_) => connection(ConnectionErrorKind::Lost, e),
-        other => Error::Database(DatabaseError::new(other.to_string()).with_source(other)),
+        rusqlite::Error::SqliteFailure(code, message) => Some((code, message.as_deref())),
+        rusqlite::Error::SqlInputError { error, msg, .. } => Some((error, Some(msg.as_str()))),
+        _ => None,
     }
 }
 
-/// The kind of a failure to connect.
-pub(crate) fn connect_kind(e: &sqlx::Error) -> ConnectionErrorKind {
-    match e {
-        sqlx::Error::Io(io) => match io.kind() {
-            std::io::ErrorKind::ConnectionRefused => ConnectionErrorKind::Refused,
-            std::io::ErrorKind::TimedOut => ConnectionErrorKind::Timeout,
+/// Converts an error of a statement into quarry's: what SQLite reported is a
+/// [`DatabaseError`] with its extended result code (and the constraint it
+/// names); anything else rusqlite raised is a `DatabaseError` without one.
+pub(crate) fn map_error(e: rusqlite::Error) -> Error {
+    let (message, code) = match reported(&e) {
+        Some((code, message)) => (
+            message.map_or_else(|| code.to_string(), str::to_string),
+            Some(code.extended_code.to_string()),
+        ),
+        None => (e.to_string(), None),
+    };
+    let constraint = code.as_deref().and_then(|c| classify(c, &message));
+    Error::Database(DatabaseError {
+        message,
+        code,
+        constraint,
+        source: Some(std::sync::Arc::new(e)),
+    })
+}
+
+/// Converts an error while opening or setting up a connection: a
+/// [`ConnectionError`] of kind [`Open`](ConnectionErrorKind::Open) when SQLite
+/// could not open or read the file, keeping the rusqlite error.
+pub(crate) fn open_error(e: rusqlite::Error, url: &str) -> Error {
+    let kind = match &e {
+        rusqlite::Error::InvalidPath(_) | rusqlite::Error::NulError(_) => {
+            ConnectionErrorKind::InvalidUrl
+        }
+        rusqlite::Error::SqliteFailure(code, _) => match code.code {
+            ErrorCode::CannotOpen
+            | ErrorCode::NotADatabase
+            | ErrorCode::PermissionDenied
+            | ErrorCode::ReadOnly
+            | ErrorCode::DatabaseCorrupt
+            | ErrorCode::SystemIoFailure
+            | ErrorCode::AuthorizationForStatementDenied => ConnectionErrorKind::Open,
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => ConnectionErrorKind::Timeout,
             _ => ConnectionErrorKind::Other,
         },
-        sqlx::Error::Tls(_) => ConnectionErrorKind::Tls,
-        sqlx::Error::PoolTimedOut => ConnectionErrorKind::PoolTimeout,
-        sqlx::Error::PoolClosed => ConnectionErrorKind::PoolClosed,
-        sqlx::Error::Configuration(_) => ConnectionErrorKind::InvalidUrl,
         _ => ConnectionErrorKind::Other,
-    }
-}
-
-/// A connection error of `kind` keeping the sqlx error as its source.
-pub(crate) fn connection(kind: ConnectionErrorKind, e: sqlx::Error) -> Error {
-    Error::Connection(ConnectionError::new(kind, e.to_string()).with_source(e))
+    };
+    Error::Connection(
+        ConnectionError::new(kind, format!("cannot open SQLite database `{url}`: {e}"))
+            .with_source(e),
+    )
 }
 
 /// `"UNIQUE constraint failed: products.a, products.b"` → `["a", "b"]`.
@@ -109,5 +126,30 @@ mod tests {
     fn reads_check_name() {
         let v = classify(CHECK, "CHECK constraint failed: price_positive").unwrap();
         assert_eq!(v.name.as_deref(), Some("price_positive"));
+    }
+
+    #[test]
+    fn keeps_sqlite_code_message_and_source() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (a INTEGER UNIQUE); INSERT INTO t VALUES (1)")
+            .unwrap();
+        let e = map_error(conn.execute_batch("INSERT INTO t VALUES (1)").unwrap_err());
+        let Error::Database(db) = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(db.code.as_deref(), Some(UNIQUE));
+        assert_eq!(db.message, "UNIQUE constraint failed: t.a");
+        assert_eq!(
+            db.constraint.as_ref().map(|c| c.columns.clone()),
+            Some(vec!["a".to_string()])
+        );
+        let source = e.driver_error().expect("source");
+        assert!(source.downcast_ref::<rusqlite::Error>().is_some());
+        let e = map_error(conn.prepare("SELEC 1").unwrap_err());
+        let Error::Database(db) = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(db.code.as_deref(), Some("1"), "{db:?}");
+        assert!(db.message.contains("syntax error"), "{db:?}");
     }
 }

@@ -3,10 +3,11 @@
 //! `FromRow`, the floor), SeaORM 2.0 and Diesel 2.3, all in one run so that
 //! every ratio is a same-run ratio. Ids follow `benches/roundtrip.rs`:
 //! `<workload>/<impl>/<db>` with the size as parameter, impl one of `sqlx`,
-//! `quarry`, `seaorm`, `diesel` (group `peers`).
+//! `quarry`, `seaorm`, `diesel`, and on SQLite `rusqlite` (SQLite's floor)
+//! and `quarry_blocking` (quarry with `spawn_blocking=true`) (group `peers`).
 //!
-//! SQLite in memory always (quarry, sqlx and SeaORM on one pool; Diesel on its
-//! own in-memory database seeded with the same rows); Postgres and MariaDB when
+//! SQLite in memory always, each contender on an in-memory database of its
+//! own seeded with the same rows (sqlx and SeaORM share one pool); Postgres and MariaDB when
 //! `QUARRY_BENCH_POSTGRES_URL` / `QUARRY_BENCH_MYSQL_URL` (or the
 //! `QUARRY_TEST_*` URLs) are set. The bench drops and creates `users`, `posts`
 //! and `comments` there: give it a database of its own.
@@ -16,6 +17,7 @@ use diesel::Connection;
 use quarry::AnyRepo;
 use quarry_peers_bench::diesel_impl::DieselBench;
 use quarry_peers_bench::tokio_postgres_impl::TokioPostgres;
+use quarry_peers_bench::rusqlite_impl::{self, SqliteExtra};
 use quarry_peers_bench::{
     quarry_impl, seaorm_impl, sqlx_impl, ASSOC_COMMENTS, ASSOC_POSTS, ASSOC_USERS, INSERT_SIZES,
     MYSQL_DDL, POSTGRES_DDL, QUERY_SIZES, SQLITE_DDL,
@@ -23,8 +25,9 @@ use quarry_peers_bench::{
 use sea_orm::DatabaseConnection;
 use tokio::runtime::Runtime;
 
-/// What the sqlx floor runs on: in-memory SQLite's pool (quarry's; SeaORM uses it
-/// too); for Postgres and MariaDB a connection of its own (no pool, no ping).
+/// What the sqlx floor runs on: on SQLite an in-memory pool of its own (SeaORM
+/// uses it too); for Postgres and MariaDB a connection of its own (no pool, no
+/// ping).
 enum Pool {
     Sqlite(sqlx::SqlitePool),
     Postgres(std::cell::RefCell<sqlx::PgConnection>),
@@ -80,6 +83,9 @@ struct Target {
     diesel_seeds: bool,
     /// Raw tokio-postgres, a second floor (Postgres only).
     tokio_postgres: Option<TokioPostgres>,
+    /// SQLite: rusqlite and quarry's blocking mode, and the sqlx pool's own
+    /// database to seed.
+    sqlite: Option<SqliteExtra>,
 }
 
 fn env_url(kind: &str) -> Option<String> {
@@ -102,7 +108,17 @@ fn targets(rt: &Runtime) -> Vec<Target> {
     let sqlite = rt
         .block_on(quarry::adapters::sqlite::connect("sqlite::memory:"))
         .expect("sqlite");
-    let pool = sqlite.pool().clone();
+    // sqlx and SeaORM: one in-memory connection of their own.
+    let pool = rt
+        .block_on(
+            sqlx::sqlite::SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect("sqlite::memory:"),
+        )
+        .expect("sqlx sqlite");
     out.push(Target {
         name: "sqlite",
         numbered: false,
@@ -115,6 +131,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
         ),
         diesel_seeds: true,
         tokio_postgres: None,
+        sqlite: Some(SqliteExtra::open(rt)),
     });
     if let Some(url) = env_url("POSTGRES") {
         let repo = rt
@@ -141,6 +158,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
                 rt.block_on(TokioPostgres::connect(&url))
                     .expect("tokio-postgres"),
             ),
+            sqlite: None,
         });
     }
     if let Some(url) = env_url("MYSQL") {
@@ -165,6 +183,7 @@ fn targets(rt: &Runtime) -> Vec<Target> {
             ),
             diesel_seeds: false,
             tokio_postgres: None,
+            sqlite: None,
         });
     }
     out
@@ -200,6 +219,11 @@ fn bench(c: &mut Criterion) {
             rt.block_on(quarry_impl::seed(&t.repo, &t.ddl, n));
             if t.diesel_seeds {
                 on_diesel!(&mut t.diesel, |c| c.seed(&t.ddl, n));
+            }
+            if let (Some(x), Pool::Sqlite(p)) = (&t.sqlite, &t.pool) {
+                let script = rusqlite_impl::seed_script(n);
+                rt.block_on(rusqlite_impl::seed_sqlx(p, &t.ddl, &script));
+                x.seed(&rt, &t.ddl, n);
             }
             check(
                 "trivial_query",
@@ -247,6 +271,9 @@ fn bench(c: &mut Criterion) {
                     &n,
                     |b, _| b.iter(|| black_box(rt.block_on(tp.trivial()))),
                 );
+            }
+            if let Some(x) = &t.sqlite {
+                x.trivial(&mut g, &rt, &t.repo, n);
             }
 
             check(
@@ -300,11 +327,19 @@ fn bench(c: &mut Criterion) {
                     |b, _| b.iter(|| black_box(rt.block_on(tp.medium()))),
                 );
             }
+            if let Some(x) = &t.sqlite {
+                x.medium(&mut g, &rt, &t.repo, n);
+            }
         }
 
         rt.block_on(quarry_impl::seed_associations(&t.repo, &t.ddl));
         if t.diesel_seeds {
             on_diesel!(&mut t.diesel, |c| c.seed_associations(&t.ddl));
+        }
+        if let (Some(x), Pool::Sqlite(p)) = (&t.sqlite, &t.pool) {
+            let script = rusqlite_impl::associations_script();
+            rt.block_on(rusqlite_impl::seed_sqlx(p, &t.ddl, &script));
+            x.seed_associations(&rt, &t.ddl);
         }
         let users = ASSOC_USERS;
         let comments = ASSOC_USERS * ASSOC_POSTS * ASSOC_COMMENTS;
@@ -354,10 +389,17 @@ fn bench(c: &mut Criterion) {
             &users,
             |b, _| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.associations()))),
         );
+        if let Some(x) = &t.sqlite {
+            x.associations(&mut g, &rt, &t.repo);
+        }
 
         rt.block_on(quarry_impl::reset(&t.repo, &t.ddl));
         if t.diesel_seeds {
             on_diesel!(&mut t.diesel, |c| c.reset(&t.ddl));
+        }
+        if let (Some(x), Pool::Sqlite(p)) = (&t.sqlite, &t.pool) {
+            rt.block_on(rusqlite_impl::seed_sqlx(p, &t.ddl, &[]));
+            x.reset(&rt, &t.ddl);
         }
         for n in INSERT_SIZES {
             check(
@@ -400,6 +442,9 @@ fn bench(c: &mut Criterion) {
                 &n,
                 |b, n| b.iter(|| on_diesel!(&mut t.diesel, |c| black_box(c.insert(*n)))),
             );
+            if let Some(x) = &t.sqlite {
+                x.insert(&mut g, &rt, n);
+            }
         }
         rt.block_on(quarry_impl::reset(&t.repo, &t.ddl));
         if t.diesel_seeds {

@@ -1,5 +1,6 @@
 //! The four round-trip workloads of `shared/reference/benchmarks.md` §2 for
-//! quarry, hand-written sqlx (the floor), SeaORM and Diesel. The bench
+//! quarry, hand-written sqlx (the floor), SeaORM and Diesel, and on SQLite raw
+//! rusqlite (SQLite's floor) and quarry's `spawn_blocking=true` mode. The bench
 //! (`benches/peers.rs`) wires them to criterion; each module here is one
 //! implementation, written the way its documentation recommends.
 //!
@@ -9,6 +10,7 @@
 
 pub mod diesel_impl;
 pub mod quarry_impl;
+pub mod rusqlite_impl;
 pub mod seaorm_impl;
 pub mod sqlx_impl;
 pub mod tokio_postgres_impl;

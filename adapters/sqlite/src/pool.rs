@@ -1,0 +1,328 @@
+//! The connection pool: up to `max_connections` rusqlite connections (one for
+//! an in-memory database). Taking a free connection is one uncontended lock
+//! on the calling task; a caller that finds none queues and waits
+//! asynchronously (first come, first served) up to the acquire timeout.
+//!
+//! A connection comes back clean: one returned inside a transaction (a
+//! transaction dropped without commit, or a future dropped mid-way) is rolled
+//! back first.
+
+use crate::error::open_error;
+use crate::url::Target;
+use quarry_core::{ConnectionError, ConnectionErrorKind, Error, Result};
+use rusqlite::Connection;
+
+/// A connection, boxed: it moves between the pool and its users by pointer.
+type Conn = Box<Connection>;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+/// Prepared statements kept per connection when `PoolOptions::statement_cache`
+/// is `None` (sqlx's default, which quarry used before).
+pub(crate) const DEFAULT_STATEMENT_CACHE: usize = 100;
+
+/// How connections are opened and set up.
+pub(crate) struct Setup {
+    pub(crate) url: String,
+    pub(crate) target: Target,
+    pub(crate) busy_timeout: Duration,
+    pub(crate) statement_cache: usize,
+}
+
+impl Setup {
+    /// Opens and sets up one connection: busy timeout, foreign keys on, WAL for
+    /// files that may be written, the statement cache size. Statements run on
+    /// the calling task then wait for locks asynchronously
+    /// ([`crate::exec::run_waiting`]); on the blocking pool, SQLite's busy
+    /// timeout sleeps that thread.
+    pub(crate) fn open(&self) -> Result<Conn> {
+        let t = &self.target;
+        let fail = |e| open_error(e, &self.url);
+        let conn = Connection::open_with_flags(&t.filename, t.flags).map_err(fail)?;
+        // rusqlite takes milliseconds as an i32 (about 24 days).
+        let busy = self
+            .busy_timeout
+            .min(Duration::from_millis(i32::MAX as u64));
+        conn.busy_timeout(busy).map_err(fail)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON")
+            .map_err(fail)?;
+        if !t.memory && !t.read_only {
+            conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+                .map_err(fail)?;
+        }
+        if !t.spawn_blocking {
+            crate::exec::wait_asynchronously(&conn).map_err(fail)?;
+        }
+        conn.set_prepared_statement_cache_capacity(self.statement_cache);
+        Ok(Box::new(conn))
+    }
+}
+
+/// The pool behind a [`crate::SqliteRepo`].
+pub(crate) struct Pool {
+    setup: Setup,
+    state: Mutex<State>,
+    size: usize,
+    acquire_timeout: Duration,
+}
+
+/// What the pool's one lock guards.
+struct State {
+    /// Free connections.
+    idle: Vec<Conn>,
+    /// Connections that exist (free or out), at most `size`.
+    open: usize,
+    /// Callers waiting for a connection, first come first served: a freed
+    /// connection is handed to the first (`None`: room to open one).
+    waiters: VecDeque<oneshot::Sender<Option<Conn>>>,
+    /// For each connection a transaction holds, the task that last used it:
+    /// a task waiting for a connection that only its own transactions hold
+    /// would wait forever.
+    tx_tasks: Vec<TaskOf>,
+}
+
+/// Who runs the caller: a tokio task, or (for the future a runtime's
+/// `block_on` drives, which is no task) the thread it runs on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TaskOf {
+    Task(tokio::task::Id),
+    Thread(std::thread::ThreadId),
+}
+
+impl TaskOf {
+    fn current() -> TaskOf {
+        match tokio::task::try_id() {
+            Some(id) => TaskOf::Task(id),
+            None => TaskOf::Thread(std::thread::current().id()),
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A caller's place in the queue. Dropped (the caller gave up, or its future
+/// was dropped) after a connection was handed to it, it gives the connection
+/// back, so none is ever lost.
+struct Waiting<'p> {
+    pool: &'p Pool,
+    rx: oneshot::Receiver<Option<Conn>>,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.rx.close();
+        if let Ok(handed) = self.rx.try_recv() {
+            self.pool.hand_over(handed);
+        }
+    }
+}
+
+impl Pool {
+    /// A pool of `size` connections, the first opened now (so a bad path or
+    /// URL fails here).
+    pub(crate) fn open(setup: Setup, size: usize, acquire_timeout: Duration) -> Result<Arc<Pool>> {
+        let size = size.max(1);
+        let first = setup.open()?;
+        Ok(Arc::new(Pool {
+            setup,
+            state: Mutex::new(State {
+                idle: vec![first],
+                open: 1,
+                waiters: VecDeque::new(),
+                tx_tasks: Vec::new(),
+            }),
+            size,
+            acquire_timeout,
+        }))
+    }
+
+    /// A connection for the caller: a free one at once (one lock, no await),
+    /// else a new one while fewer than `size` exist, else the first one freed,
+    /// within the acquire timeout. Fails at once when every connection is held
+    /// by a transaction of the calling task.
+    pub(crate) async fn acquire(self: &Arc<Self>) -> Result<PooledConn> {
+        let mut deadline = None;
+        loop {
+            let rx = {
+                let mut st = lock(&self.state);
+                if let Some(conn) = st.idle.pop() {
+                    return Ok(self.pooled(conn));
+                }
+                if st.open < self.size {
+                    st.open += 1;
+                    drop(st);
+                    return match self.setup.open() {
+                        Ok(conn) => Ok(self.pooled(conn)),
+                        Err(e) => {
+                            self.hand_over(None);
+                            Err(e)
+                        }
+                    };
+                }
+                self.refuse_self_wait(&st)?;
+                let (tx, rx) = oneshot::channel();
+                st.waiters.push_back(tx);
+                rx
+            };
+            let deadline = *deadline.get_or_insert_with(|| Instant::now() + self.acquire_timeout);
+            let mut waiting = Waiting { pool: self, rx };
+            let handed = match tokio::time::timeout_at(deadline.into(), &mut waiting.rx).await {
+                Ok(Ok(handed)) => handed,
+                // The sender went away unsent: cannot happen while the pool lives.
+                Ok(Err(_)) => None,
+                Err(_) => {
+                    waiting.rx.close();
+                    match waiting.rx.try_recv() {
+                        // Handed over just as time ran out: take it.
+                        Ok(handed) => handed,
+                        Err(_) => return Err(self.timed_out()),
+                    }
+                }
+            };
+            drop(waiting);
+            if let Some(conn) = handed {
+                return Ok(self.pooled(conn));
+            }
+            // Room to open one: try again.
+        }
+    }
+
+    fn pooled(self: &Arc<Self>, conn: Conn) -> PooledConn {
+        PooledConn {
+            conn: Some(conn),
+            pool: Arc::clone(self),
+            tx_task: None,
+        }
+    }
+
+    /// How long a statement waits for a lock another connection holds.
+    pub(crate) fn busy_timeout(&self) -> Duration {
+        self.setup.busy_timeout
+    }
+
+    fn refuse_self_wait(&self, st: &State) -> Result<()> {
+        let me = TaskOf::current();
+        let held = st.tx_tasks.iter().filter(|t| **t == me).count();
+        if held < self.size {
+            return Ok(());
+        }
+        let what = if self.setup.target.memory {
+            "the in-memory SQLite database has one connection, and a transaction on this task holds it".to_string()
+        } else {
+            format!(
+                "all {} connections of the SQLite pool are held by transactions on this task",
+                self.size
+            )
+        };
+        Err(Error::Connection(ConnectionError::new(
+            ConnectionErrorKind::HeldByTransaction,
+            format!(
+                "{what}: run this statement through the transaction handle (the `tx` of `repo.transaction(|tx| ..)`) instead of the repo, which would wait for the transaction to end"
+            ),
+        )))
+    }
+
+    fn timed_out(&self) -> Error {
+        Error::Connection(ConnectionError::new(
+            ConnectionErrorKind::PoolTimeout,
+            format!(
+                "no SQLite connection became free within {:?} (all {} in use)",
+                self.acquire_timeout, self.size
+            ),
+        ))
+    }
+
+    /// Records that `now` instead of `before` holds a transaction's connection.
+    fn retrack(&self, before: Option<&TaskOf>, now: Option<&TaskOf>) {
+        let mut st = lock(&self.state);
+        if let Some(old) = before {
+            if let Some(i) = st.tx_tasks.iter().position(|t| t == old) {
+                st.tx_tasks.swap_remove(i);
+            }
+        }
+        if let Some(new) = now {
+            st.tx_tasks.push(new.clone());
+        }
+    }
+
+    /// Takes a connection back, rolled back if it is still inside a
+    /// transaction. A file connection that cannot be rolled back is closed
+    /// (the pool opens a fresh one when needed); the in-memory one is the
+    /// database, so it is kept.
+    fn give_back(&self, conn: Conn) {
+        let clean = conn.is_autocommit()
+            || crate::exec::run_sql(&conn, "ROLLBACK").is_ok()
+            || conn.is_autocommit();
+        if clean || self.setup.target.memory {
+            self.hand_over(Some(conn));
+        } else {
+            drop(conn);
+            self.hand_over(None);
+        }
+    }
+
+    /// A connection freed (`None`: one closed, room to open another): to
+    /// the first waiter still waiting, else back to the free list.
+    fn hand_over(&self, freed: Option<Conn>) {
+        let mut st = lock(&self.state);
+        if freed.is_none() {
+            st.open = st.open.saturating_sub(1);
+        }
+        let mut item = freed;
+        while let Some(waiter) = st.waiters.pop_front() {
+            match waiter.send(item) {
+                Ok(()) => return,
+                // That caller gave up: the next one.
+                Err(back) => item = back,
+            }
+        }
+        if let Some(conn) = item {
+            st.idle.push(conn);
+        }
+    }
+}
+
+/// A connection out of the pool; dropping it gives it back.
+pub(crate) struct PooledConn {
+    conn: Option<Conn>,
+    pool: Arc<Pool>,
+    /// Set while a transaction holds the connection: the task that last used it.
+    tx_task: Option<TaskOf>,
+}
+
+impl PooledConn {
+    /// The connection.
+    pub(crate) fn conn(&self) -> Result<&Connection> {
+        self.conn.as_deref().ok_or_else(|| Error::TransactionDone)
+    }
+
+    /// Marks the connection as held by a transaction of the calling task.
+    pub(crate) fn hold_for_transaction(&mut self) {
+        self.touch();
+    }
+
+    /// Records the calling task as the one using this transaction's connection
+    /// (a transaction may move between tasks).
+    pub(crate) fn touch(&mut self) {
+        let now = TaskOf::current();
+        if self.tx_task.as_ref() != Some(&now) {
+            self.pool.retrack(self.tx_task.as_ref(), Some(&now));
+            self.tx_task = Some(now);
+        }
+    }
+}
+
+impl Drop for PooledConn {
+    fn drop(&mut self) {
+        if let Some(task) = self.tx_task.take() {
+            self.pool.retrack(Some(&task), None);
+        }
+        if let Some(conn) = self.conn.take() {
+            self.pool.give_back(conn);
+        }
+    }
+}
