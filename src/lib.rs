@@ -78,6 +78,7 @@ pub use quarry_core::{Assoc, Changeset, Error, Meta, Params, Result, Schema, Sta
 pub use quarry_macros::{FromTuple, Schema};
 pub use quarry_query::assoc::assoc;
 pub use quarry_query::driver::PoolOptions;
+pub use quarry_query::repo::Retry;
 pub use quarry_query::{
     from, table, Alias, ListParam, Param, Prepared, Query, Repo, Transaction, Updates,
 };
@@ -86,7 +87,7 @@ pub use quarry_query::{
 /// and the traits that make them typed. [`Query`] itself is at
 /// the root.
 pub mod query {
-    pub use quarry_query::repo::BoxFuture;
+    pub use quarry_query::repo::{BoxFuture, Retryable, Timed};
     pub use quarry_query::{
         avg, count, count_distinct, exists, from, max, maybe_row, min, not_exists, row, sum, table,
         Agg, Aggregate, Alias, AliasColumn, Arg, Bind, Bound, ColumnExt, ColumnRef, Comparable,
@@ -129,7 +130,7 @@ pub mod assoc {
 pub mod error {
     pub use quarry_core::{
         ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError,
-        DriverError, Error, InvalidChangeset, QueryError, Result,
+        DriverError, Error, ErrorClass, InvalidChangeset, PoolStatus, QueryError, Result,
     };
 }
 
@@ -183,3 +184,8 @@ pub mod prelude {
         Query, Repo, Schema, State, Updates,
     };
 }
+
+/// docs/errors.md, so its examples compile with the tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/errors.md")]
+pub struct ErrorsGuide;

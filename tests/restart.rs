@@ -127,6 +127,12 @@ async fn writer(
                     log.acked.push((w, seq, Instant::now()));
                     2
                 }
+                // Every failure of the outage must be one a retry loop retries.
+                Err(e) if !e.is_transient() => {
+                    log.unexpected
+                        .push(format!("not transient ({}): {e:?}", e.class()));
+                    20
+                }
                 Err(Error::Connection(e)) => {
                     log.connection.push(e.kind.to_string());
                     20

@@ -1,6 +1,7 @@
 //! quarry's one error type.
 
 use crate::field_error::FieldError;
+use crate::pool_status::PoolStatus;
 use crate::value::ValueType;
 use std::any::Any;
 use std::fmt;
@@ -54,7 +55,12 @@ pub struct DatabaseError {
     /// SQLSTATE (Postgres), error number (MySQL) or extended code (SQLite).
     pub code: Option<String>,
     /// Set when the error is a constraint violation.
-    pub constraint: Option<ConstraintViolation>,
+    /// (Boxed to keep [`Error`] small on the happy path.)
+    pub constraint: Option<Box<ConstraintViolation>>,
+    /// What kind of failure it is, where the adapter's table of its database's
+    /// codes knows (serialization failure, deadlock, lock timeout, statement
+    /// timeout...); `None` for everything else.
+    pub class: Option<ErrorClass>,
     /// The driver's error, when there was one.
     pub source: Option<DriverError>,
 }
@@ -71,8 +77,15 @@ impl DatabaseError {
             message: message.into(),
             code: None,
             constraint: None,
+            class: None,
             source: None,
         }
+    }
+
+    /// The same error with its class set.
+    pub fn with_class(mut self, class: ErrorClass) -> Self {
+        self.class = Some(class);
+        self
     }
 
     /// The same error with `code` set.
@@ -113,6 +126,123 @@ impl std::error::Error for DatabaseError {
         self.source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// What kind of failure an error is: what an application asks to decide
+/// whether to try again. [`Error::class`] gives it; [`ErrorClass::is_transient`]
+/// says whether the same work could succeed if simply run again.
+///
+/// The classes of database errors come from a table of each database's codes
+/// (in its adapter; docs/errors.md lists them): SQLSTATE on PostgreSQL, error
+/// numbers on MySQL/MariaDB, result codes on SQLite.
+///
+/// ```
+/// use quarry_core::{ConnectionError, ConnectionErrorKind, Error, ErrorClass};
+/// let e = Error::Connection(ConnectionError::new(ConnectionErrorKind::Lost, "reset by peer"));
+/// assert_eq!(e.class(), ErrorClass::ConnectionLost);
+/// assert!(e.is_transient());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// An open connection was lost: reset, closed, the server shut down or
+    /// restarted (PostgreSQL 57P01/57P02/08xxx, MySQL 1053/2006/2013...).
+    /// Transient.
+    ConnectionLost,
+    /// A new connection could not be made: refused, timed out, host not found,
+    /// the server starting up or out of connections. Transient.
+    ConnectFailed,
+    /// No pooled connection became free in time. Transient.
+    PoolTimeout,
+    /// A serializable transaction could not be serialized (PostgreSQL 40001).
+    /// Transient: run the transaction again.
+    SerializationFailure,
+    /// Chosen as a deadlock's victim (PostgreSQL 40P01, MySQL 1213). Transient.
+    Deadlock,
+    /// A lock was not granted in time (PostgreSQL 55P03, MySQL 1205, SQLite
+    /// BUSY/LOCKED). Transient.
+    LockTimeout,
+    /// The statement ran past its timeout and was cancelled. Not transient: it
+    /// would most likely time out again.
+    StatementTimeout,
+    /// COMMIT was sent and no answer came: the work may or may not be stored.
+    /// Not transient: running it again could apply it twice.
+    CommitOutcomeUnknown,
+    /// A constraint rejected the write.
+    Constraint,
+    /// The server refused the credentials.
+    Auth,
+    /// The database does not exist.
+    DatabaseMissing,
+    /// The pool was closed.
+    Closed,
+    /// The request itself is wrong: an invalid changeset, value, query or
+    /// configuration, an unknown field, a decode mismatch, an unsupported
+    /// feature.
+    Invalid,
+    /// A must-exist read found nothing, or a stale update or delete.
+    NotFound,
+    /// Anything else the database reported.
+    Other,
+}
+
+impl ErrorClass {
+    /// True for failures that the same work may not meet if run again: a lost
+    /// or refused connection, a pool timeout, a serialization failure, a
+    /// deadlock, a lock timeout.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            ErrorClass::ConnectionLost
+                | ErrorClass::ConnectFailed
+                | ErrorClass::PoolTimeout
+                | ErrorClass::SerializationFailure
+                | ErrorClass::Deadlock
+                | ErrorClass::LockTimeout
+        )
+    }
+}
+
+impl fmt::Display for ErrorClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorClass::ConnectionLost => "connection lost",
+            ErrorClass::ConnectFailed => "connect failed",
+            ErrorClass::PoolTimeout => "pool timeout",
+            ErrorClass::SerializationFailure => "serialization failure",
+            ErrorClass::Deadlock => "deadlock",
+            ErrorClass::LockTimeout => "lock timeout",
+            ErrorClass::StatementTimeout => "statement timeout",
+            ErrorClass::CommitOutcomeUnknown => "commit outcome unknown",
+            ErrorClass::Constraint => "constraint",
+            ErrorClass::Auth => "authentication",
+            ErrorClass::DatabaseMissing => "database missing",
+            ErrorClass::Closed => "closed",
+            ErrorClass::Invalid => "invalid",
+            ErrorClass::NotFound => "not found",
+            ErrorClass::Other => "other",
+        })
+    }
+}
+
+impl ConnectionErrorKind {
+    /// The class of a connection error of this kind.
+    pub fn class(self) -> ErrorClass {
+        match self {
+            ConnectionErrorKind::Lost => ErrorClass::ConnectionLost,
+            ConnectionErrorKind::Refused
+            | ConnectionErrorKind::HostNotFound
+            | ConnectionErrorKind::Timeout => ErrorClass::ConnectFailed,
+            ConnectionErrorKind::PoolTimeout => ErrorClass::PoolTimeout,
+            ConnectionErrorKind::PoolClosed => ErrorClass::Closed,
+            ConnectionErrorKind::Auth => ErrorClass::Auth,
+            ConnectionErrorKind::DatabaseNotFound => ErrorClass::DatabaseMissing,
+            ConnectionErrorKind::InvalidUrl
+            | ConnectionErrorKind::Tls
+            | ConnectionErrorKind::HeldByTransaction => ErrorClass::Invalid,
+            ConnectionErrorKind::Open | ConnectionErrorKind::Other => ErrorClass::Other,
+        }
     }
 }
 
@@ -179,6 +309,9 @@ pub struct ConnectionError {
     pub kind: ConnectionErrorKind,
     /// What happened, and what to do about it where quarry knows.
     pub message: String,
+    /// The pool's connections when it happened (a pool timeout says why: all
+    /// in use, how many waiting).
+    pub pool: Option<PoolStatus>,
     /// The driver's error, when there was one.
     pub source: Option<DriverError>,
 }
@@ -195,8 +328,15 @@ impl ConnectionError {
         ConnectionError {
             kind,
             message: message.into(),
+            pool: None,
             source: None,
         }
+    }
+
+    /// The same error with the pool's state when it happened.
+    pub fn with_pool(mut self, status: PoolStatus) -> Self {
+        self.pool = Some(status);
+        self
     }
 
     /// The same error with the driver's error kept as its source.
@@ -215,7 +355,11 @@ impl PartialEq for ConnectionError {
 
 impl fmt::Display for ConnectionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "connection error: {}", self.message)
+        write!(f, "connection error: {}", self.message)?;
+        if let Some(pool) = &self.pool {
+            write!(f, " (pool: {pool})")?;
+        }
+        Ok(())
     }
 }
 
@@ -510,6 +654,16 @@ pub enum Error {
     /// The query is not valid for the operation.
     #[error("invalid query: {0}")]
     Query(QueryError),
+    /// A statement ran past its timeout and the database cancelled it. Its
+    /// transaction, if any, is rolled back by the code that opened it; the
+    /// connection is clean for its next statement.
+    #[error("statement timed out: {0}")]
+    Timeout(DatabaseError),
+    /// COMMIT was sent but the connection failed before the database answered:
+    /// the transaction may or may not have been committed. Never retried
+    /// blindly (running it again could apply it twice).
+    #[error("the outcome of COMMIT is unknown (the connection failed before the database answered): {0}")]
+    CommitOutcomeUnknown(ConnectionError),
 }
 
 impl Error {
@@ -521,11 +675,44 @@ impl Error {
         }
     }
 
+    /// What kind of failure this is (see [`ErrorClass`]).
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Error::Database(e) => e.class.unwrap_or(if e.constraint.is_some() {
+                ErrorClass::Constraint
+            } else {
+                ErrorClass::Other
+            }),
+            Error::Timeout(_) => ErrorClass::StatementTimeout,
+            Error::CommitOutcomeUnknown(_) => ErrorClass::CommitOutcomeUnknown,
+            Error::Connection(e) => e.kind.class(),
+            Error::Constraint { .. } => ErrorClass::Constraint,
+            Error::NoResults { .. } | Error::Stale { .. } => ErrorClass::NotFound,
+            Error::TransactionDone => ErrorClass::Closed,
+            Error::MultipleResults { .. }
+            | Error::Invalid(_)
+            | Error::Decode { .. }
+            | Error::UnknownField { .. }
+            | Error::InvalidValue { .. }
+            | Error::AdapterNotEnabled { .. }
+            | Error::UnsupportedUrl(_)
+            | Error::Unsupported { .. }
+            | Error::NotLoaded { .. }
+            | Error::Query(_) => ErrorClass::Invalid,
+        }
+    }
+
+    /// True when the same work may succeed if run again (see
+    /// [`ErrorClass::is_transient`]): what a retry loop asks.
+    pub fn is_transient(&self) -> bool {
+        self.class().is_transient()
+    }
+
     /// The driver's own error underneath a database or connection error.
     pub fn driver_error(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
         match self {
-            Error::Database(e) => e.source.as_deref(),
-            Error::Connection(e) => e.source.as_deref(),
+            Error::Database(e) | Error::Timeout(e) => e.source.as_deref(),
+            Error::Connection(e) | Error::CommitOutcomeUnknown(e) => e.source.as_deref(),
             _ => None,
         }
     }
@@ -541,7 +728,7 @@ impl Error {
     /// The constraint violation, when the database reported one.
     pub fn constraint_violation(&self) -> Option<&ConstraintViolation> {
         match self {
-            Error::Database(db) => db.constraint.as_ref(),
+            Error::Database(db) => db.constraint.as_deref(),
             _ => None,
         }
     }

@@ -11,6 +11,7 @@ pub mod column;
 pub mod error;
 pub mod field;
 pub mod field_error;
+pub mod pool_status;
 pub mod row;
 pub mod schema;
 pub mod timestamp;
@@ -29,9 +30,10 @@ pub use changeset::{
 pub use column::{Column, Field, FieldList};
 pub use error::{
     ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError,
-    DriverError, Error, InvalidChangeset, QueryError, Result,
+    DriverError, Error, ErrorClass, InvalidChangeset, QueryError, Result,
 };
 pub use field::{FieldValue, Nullable, ScalarValue, TimestampValue};
+pub use pool_status::PoolStatus;
 pub use row::{Row, ValueRow};
 pub use schema::{FieldDef, FieldRole, Meta, Schema, State};
 pub use value::{Value, ValueError, ValueType};

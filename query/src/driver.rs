@@ -7,6 +7,7 @@
 use crate::dialect::Dialect;
 use crate::statement::Statement;
 use async_trait::async_trait;
+pub use quarry_core::PoolStatus;
 use quarry_core::{Result, Row, Value};
 
 /// What a database can do, detected when the adapter connects.
@@ -59,6 +60,26 @@ pub struct ExecResult {
 /// Receives rows one at a time while the adapter reads them.
 pub type RowSink<'a> = dyn FnMut(&dyn Row) -> Result<()> + Send + 'a;
 
+/// How one statement runs, beyond its SQL: what a caller asked for this call
+/// (through [`Repo::with_timeout`](crate::Repo::with_timeout)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RunOptions {
+    /// Cancel the statement when it runs longer than this; it then fails with
+    /// [`Error::Timeout`](quarry_core::Error::Timeout). `None`: the pool's
+    /// [`PoolOptions::statement_timeout`], if any.
+    pub timeout: Option<std::time::Duration>,
+}
+
+impl RunOptions {
+    /// Options with a statement timeout.
+    pub fn with_timeout(timeout: std::time::Duration) -> Self {
+        RunOptions {
+            timeout: Some(timeout),
+        }
+    }
+}
+
 /// A connection pool or transaction of one database, as the shared layer sees it.
 #[async_trait]
 pub trait Driver: Send + Sync {
@@ -71,6 +92,47 @@ pub trait Driver: Send + Sync {
     /// Runs a statement and feeds each row to `sink`, in order. Stops at the first
     /// error from the sink.
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()>;
+
+    /// [`execute`](Driver::execute) with options for this call. The default
+    /// runs it as `execute` does and refuses a timeout it cannot apply (an
+    /// adapter that applies timeouts overrides it).
+    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
+        refuse_options(self.backend(), options)?;
+        self.execute(stmt).await
+    }
+
+    /// [`fetch`](Driver::fetch) with options for this call (see
+    /// [`execute_with`](Driver::execute_with)).
+    async fn fetch_with(
+        &self,
+        stmt: &Statement,
+        sink: &mut RowSink<'_>,
+        options: RunOptions,
+    ) -> Result<()> {
+        refuse_options(self.backend(), options)?;
+        self.fetch(stmt, sink).await
+    }
+
+    /// True for the driver of a [`Transaction`](crate::Transaction) (nested
+    /// work goes through its savepoints).
+    fn is_transaction(&self) -> bool {
+        false
+    }
+
+    /// How many connections the pool holds and how they are used now; `None`
+    /// for a driver without a pool of its own (a transaction).
+    fn pool_status(&self) -> Option<PoolStatus> {
+        None
+    }
+
+    /// Stops handing out connections, waits up to `grace` for the statements
+    /// in flight to finish, then closes every connection. Afterwards each
+    /// operation fails with a `PoolClosed` connection error. The default does
+    /// nothing (a driver without a pool).
+    async fn close(&self, grace: std::time::Duration) -> Result<()> {
+        let _ = grace;
+        Ok(())
+    }
 
     /// Starts a transaction on a connection of its own.
     async fn begin(&self) -> Result<Box<dyn TxDriver>>;
@@ -85,6 +147,17 @@ pub trait Driver: Send + Sync {
     ) -> Result<Option<String>> {
         Ok(None)
     }
+}
+
+/// The error of a default `execute_with`/`fetch_with` asked for a timeout.
+fn refuse_options(backend: &Backend, options: RunOptions) -> Result<()> {
+    if options.timeout.is_some() {
+        return Err(quarry_core::Error::Unsupported {
+            feature: "statement timeouts",
+            backend: backend.name,
+        });
+    }
+    Ok(())
 }
 
 /// An open transaction. Dropping it without commit rolls it back.
@@ -123,6 +196,14 @@ pub struct PoolOptions {
     /// checked before their next use, so a server restart costs at most the
     /// statements in flight. Ignored by SQLite.
     pub health_check_after_idle: Option<std::time::Duration>,
+    /// Every statement is cancelled when it runs longer than this, and fails
+    /// with [`Error::Timeout`](quarry_core::Error::Timeout); a call can set its
+    /// own with [`Repo::with_timeout`](crate::Repo::with_timeout). PostgreSQL
+    /// applies it as the session's `statement_timeout` (no extra round trip),
+    /// MariaDB as `max_statement_time` on each statement, MySQL as
+    /// `max_execution_time` (SELECT only), SQLite by interrupting the
+    /// statement. `None` (the default): no timeout.
+    pub statement_timeout: Option<std::time::Duration>,
 }
 
 impl Default for PoolOptions {
@@ -133,6 +214,7 @@ impl Default for PoolOptions {
             statement_cache: None,
             named_prepared_statements: true,
             health_check_after_idle: Some(std::time::Duration::from_secs(1)),
+            statement_timeout: None,
         }
     }
 }

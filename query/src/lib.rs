@@ -38,7 +38,9 @@ mod write;
 
 pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
 pub use dialect::{Dialect, SeaBuilder, SqlDialect};
-pub use driver::{Backend, Capabilities, Driver, ExecResult, RowSink, TxDriver};
+pub use driver::{
+    Backend, Capabilities, Driver, ExecResult, PoolStatus, RowSink, RunOptions, TxDriver,
+};
 pub use expr::{Arg, Bind, ColumnExt, Comparable, Cond, ListArg, Pattern, Subquery, TextExt};
 pub use into_query::{Decode, Fetch, IntoQuery, RootOf};
 pub use preload::{AssocSpec, Preload, PreloadExt, Preloaded};

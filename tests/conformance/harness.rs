@@ -96,6 +96,8 @@ pub struct Db {
     pub repo: AnyRepo,
     pub kind: Kind,
     statements: Log,
+    /// The isolated database's URL (in-memory SQLite: `sqlite::memory:`).
+    url: String,
 }
 
 /// The statements seen: SQL and the debug form of the bound parameters.
@@ -126,6 +128,25 @@ impl Db {
             s.clear();
         }
     }
+    /// A pool of its own with `options`: on Postgres and MySQL to the
+    /// scenario's database; on SQLite to a fresh database file (removed with
+    /// the process's temporary files), since a second pool of an in-memory
+    /// database would be another database. The scenario creates what it
+    /// needs there.
+    pub async fn pool_with(&self, options: quarry::PoolOptions) -> quarry::Result<AnyRepo> {
+        let url = match self.kind {
+            Kind::Sqlite => {
+                let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let path =
+                    std::env::temp_dir().join(format!("quarry_pool_{}_{n}.db", std::process::id()));
+                let _ = std::fs::remove_file(&path);
+                format!("sqlite://{}", path.display())
+            }
+            _ => self.url.clone(),
+        };
+        quarry::connect_with(&url, options).await
+    }
+
     /// Runs raw SQL (test setup).
     pub async fn exec(&self, sql: &str) -> quarry::Result<u64> {
         Ok(self.repo.execute_raw(sql, vec![]).await?.rows_affected)
@@ -302,6 +323,7 @@ async fn open(
         repo,
         kind,
         statements,
+        url,
     };
     for ddl in crate::schemas::ddl(kind) {
         db.exec(&ddl).await?;

@@ -13,14 +13,15 @@
 //! ```
 #![warn(missing_docs)]
 
-use quarry_core::ConnectionErrorKind;
+use quarry_core::{ConnectionErrorKind, ErrorClass};
 use quarry_query::driver::PoolOptions;
 use quarry_query::{Backend, Capabilities, Dialect, ExecResult};
-use quarry_sqlx::{Cell, SqlxBackend, ValueRef};
+use quarry_sqlx::{Cell, SqlxBackend, Timed, ValueRef};
 use sqlx::error::{BoxDynError, DatabaseError};
 use sqlx::mysql::{MySqlColumn, MySqlConnectOptions, MySqlDatabaseError, MySqlQueryResult};
 use sqlx::{Column as _, TypeInfo as _};
 use std::str::FromStr;
+use std::time::Duration;
 
 quarry_sqlx::adapter! {
     /// MySQL and MariaDB as the shared sqlx driver sees them.
@@ -122,6 +123,39 @@ impl SqlxBackend for MySql {
         Ok(opts)
     }
 
+    const TIMEOUT_PER_STATEMENT: bool = true;
+
+    /// MariaDB: the statement itself as `SET STATEMENT max_statement_time = s
+    /// FOR ...` (every statement, no round trip). MySQL: `max_execution_time`
+    /// set around it, which MySQL applies to SELECT statements only.
+    fn timed(
+        sql: &str,
+        timeout: Duration,
+        default: Option<Duration>,
+        backend: &Backend,
+        _in_tx: bool,
+    ) -> Timed {
+        if backend.name == "MariaDB" {
+            let seconds = timeout.as_secs_f64().max(0.001);
+            return Timed {
+                before: None,
+                sql: Some(format!(
+                    "SET STATEMENT max_statement_time = {seconds:.3} FOR {sql}"
+                )),
+                after: None,
+            };
+        }
+        let restore = default.map_or(0, quarry_sqlx::millis);
+        Timed {
+            before: Some(format!(
+                "SET SESSION max_execution_time = {}",
+                quarry_sqlx::millis(timeout)
+            )),
+            sql: None,
+            after: Some(format!("SET SESSION max_execution_time = {restore}")),
+        }
+    }
+
     fn backend(version: String) -> Backend {
         let (name, capabilities) = capabilities(&version);
         Backend {
@@ -188,6 +222,24 @@ impl SqlxBackend for MySql {
             1049 => ConnectionErrorKind::DatabaseNotFound,
             // server shutdown in progress, connection killed, closed for inactivity
             1053 | 1927 | 4031 => ConnectionErrorKind::Lost,
+            _ => return None,
+        })
+    }
+
+    /// MySQL's and MariaDB's error numbers.
+    fn error_class(error: &dyn DatabaseError) -> Option<ErrorClass> {
+        let number = error.try_downcast_ref::<MySqlDatabaseError>()?.number();
+        Some(match number {
+            // ER_LOCK_DEADLOCK
+            1213 => ErrorClass::Deadlock,
+            // ER_LOCK_WAIT_TIMEOUT
+            1205 => ErrorClass::LockTimeout,
+            // MySQL ER_QUERY_TIMEOUT (max_execution_time), MariaDB
+            // ER_STATEMENT_TIMEOUT (max_statement_time)
+            3024 | 1969 => ErrorClass::StatementTimeout,
+            // Galera: WSREP has not yet prepared node / certification failure
+            // surfaces as a deadlock (1213); too many connections
+            1040 => ErrorClass::ConnectFailed,
             _ => return None,
         })
     }

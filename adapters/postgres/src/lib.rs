@@ -16,15 +16,16 @@
 //! ```
 #![warn(missing_docs)]
 
-use quarry_core::ConnectionErrorKind;
+use quarry_core::{ConnectionErrorKind, ErrorClass};
 use quarry_query::driver::PoolOptions;
 use quarry_query::{Backend, Capabilities, Dialect, ExecResult};
-use quarry_sqlx::{Cell, SqlxBackend};
+use quarry_sqlx::{Cell, SqlxBackend, Timed};
 use sea_query::{ArrayType, Value as Sv};
 use sqlx::error::{BoxDynError, DatabaseError};
 use sqlx::postgres::{PgArguments, PgColumn, PgConnectOptions, PgDatabaseError, PgQueryResult};
 use sqlx::{Arguments as _, Column as _, TypeInfo as _};
 use std::str::FromStr;
+use std::time::Duration;
 
 quarry_sqlx::adapter! {
     /// PostgreSQL as the shared sqlx driver sees it.
@@ -69,7 +70,37 @@ impl SqlxBackend for Postgres {
         if let Some(cap) = options.statement_cache {
             opts = opts.statement_cache_capacity(cap);
         }
+        if let Some(timeout) = options.statement_timeout {
+            // The session's default from its first packet: no round trip.
+            opts = opts.options([(
+                "statement_timeout",
+                quarry_sqlx::millis(timeout).to_string(),
+            )]);
+        }
         Ok(opts)
+    }
+
+    const TIMEOUT_PER_STATEMENT: bool = false;
+
+    /// `SET statement_timeout` before, back to the session's default after
+    /// (`SET LOCAL` in a transaction: a statement that times out aborts it, and
+    /// its end restores the setting).
+    fn timed(
+        _sql: &str,
+        timeout: Duration,
+        _default: Option<Duration>,
+        _: &Backend,
+        in_tx: bool,
+    ) -> Timed {
+        let local = if in_tx { "LOCAL " } else { "" };
+        Timed {
+            before: Some(format!(
+                "SET {local}statement_timeout = {}",
+                quarry_sqlx::millis(timeout)
+            )),
+            sql: None,
+            after: Some(format!("SET {local}statement_timeout TO DEFAULT")),
+        }
     }
 
     fn backend(version: String) -> Backend {
@@ -157,6 +188,24 @@ impl SqlxBackend for Postgres {
             // admin_shutdown, crash_shutdown, idle session timeout; connection_exception
             "57P01" | "57P02" | "57P05" => ConnectionErrorKind::Lost,
             c if c.starts_with("08") => ConnectionErrorKind::Lost,
+            _ => return None,
+        })
+    }
+
+    /// PostgreSQL's SQLSTATEs (Appendix A of its manual).
+    fn error_class(error: &dyn DatabaseError) -> Option<ErrorClass> {
+        let code = error.code()?;
+        Some(match &*code {
+            // serialization_failure
+            "40001" => ErrorClass::SerializationFailure,
+            // deadlock_detected
+            "40P01" => ErrorClass::Deadlock,
+            // lock_not_available (lock_timeout, NOWAIT)
+            "55P03" => ErrorClass::LockTimeout,
+            // query_canceled: statement_timeout (or a cancel request)
+            "57014" => ErrorClass::StatementTimeout,
+            // too_many_connections
+            "53300" => ErrorClass::ConnectFailed,
             _ => return None,
         })
     }

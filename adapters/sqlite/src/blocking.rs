@@ -98,13 +98,20 @@ fn join_error(e: tokio::task::JoinError) -> Error {
 }
 
 /// Runs `stmt` on the blocking pool.
-pub(crate) async fn execute<H: Holder>(holder: H, stmt: &Statement) -> Result<ExecResult> {
+pub(crate) async fn execute<H: Holder>(
+    holder: H,
+    stmt: &Statement,
+    deadline: Option<std::time::Instant>,
+) -> Result<ExecResult> {
     let rt = runtime()?;
     let (interrupt, job) = arm(holder)?;
     let stmt = stmt.clone();
     let task = rt.spawn_blocking(move || {
         let job = job;
-        exec::run(job.holder.conn()?, &stmt, &mut false, |_| Ok(()))
+        let conn = job.holder.conn()?;
+        exec::with_deadline(conn, deadline, || {
+            exec::run(conn, &stmt, &mut false, |_| Ok(()))
+        })
     });
     let result = task.await.map_err(join_error)?;
     drop(interrupt);
@@ -137,6 +144,7 @@ pub(crate) async fn fetch<H: Holder>(
     holder: H,
     stmt: &Statement,
     sink: &mut RowSink<'_>,
+    deadline: Option<std::time::Instant>,
 ) -> Result<()> {
     let rt = runtime()?;
     let (interrupt, job) = arm(holder)?;
@@ -151,37 +159,39 @@ pub(crate) async fn fetch<H: Holder>(
             ))
         };
         let mut batch: Option<Batch> = None;
-        exec::run(conn, &stmt, &mut false, |row| {
-            let st = row.as_ref();
-            let width = st.column_count();
-            if batch
-                .as_ref()
-                .is_some_and(|b| b.width != width || b.rows == BATCH_ROWS)
-            {
-                if let Some(full) = batch.take() {
-                    send.blocking_send(full).map_err(|_| gone())?;
+        exec::with_deadline(conn, deadline, || {
+            exec::run(conn, &stmt, &mut false, |row| {
+                let st = row.as_ref();
+                let width = st.column_count();
+                if batch
+                    .as_ref()
+                    .is_some_and(|b| b.width != width || b.rows == BATCH_ROWS)
+                {
+                    if let Some(full) = batch.take() {
+                        send.blocking_send(full).map_err(|_| gone())?;
+                    }
                 }
-            }
-            let b = match &mut batch {
-                Some(b) => b,
-                None => {
-                    let names = (0..width)
-                        .map(|i| st.column_name(i).unwrap_or("").to_string())
-                        .collect();
-                    batch.insert(Batch {
-                        names,
-                        width,
-                        rows: 0,
-                        cells: Vec::with_capacity(width * BATCH_ROWS),
-                    })
+                let b = match &mut batch {
+                    Some(b) => b,
+                    None => {
+                        let names = (0..width)
+                            .map(|i| st.column_name(i).unwrap_or("").to_string())
+                            .collect();
+                        batch.insert(Batch {
+                            names,
+                            width,
+                            rows: 0,
+                            cells: Vec::with_capacity(width * BATCH_ROWS),
+                        })
+                    }
+                };
+                for i in 0..width {
+                    b.cells
+                        .push(Cell::read(row.get_ref(i).map_err(crate::error::map_error)?));
                 }
-            };
-            for i in 0..width {
-                b.cells
-                    .push(Cell::read(row.get_ref(i).map_err(crate::error::map_error)?));
-            }
-            b.rows += 1;
-            Ok(())
+                b.rows += 1;
+                Ok(())
+            })
         })?;
         if let Some(rest) = batch.take() {
             send.blocking_send(rest).map_err(|_| gone())?;

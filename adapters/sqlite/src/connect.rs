@@ -70,7 +70,12 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<SqliteRepo>
         version,
     };
     Ok(SqliteRepo {
-        driver: Arc::new(SqliteDriver::new(pool, backend, spawn_blocking)),
+        driver: Arc::new(SqliteDriver::new(
+            pool,
+            backend,
+            spawn_blocking,
+            options.statement_timeout,
+        )),
     })
 }
 

@@ -11,8 +11,10 @@ use crate::pool::{Pool, PooledConn};
 use crate::row::SqliteRow;
 use async_trait::async_trait;
 use quarry_core::{Error, Result, Value};
+use quarry_query::driver::{PoolStatus, RunOptions};
 use quarry_query::{Backend, Driver, ExecResult, RowSink, Statement, TxDriver};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
 impl Slot for PooledConn {
@@ -37,14 +39,18 @@ impl Slot for Option<PooledConn> {
     }
 }
 
-/// Runs `stmt` here on the slot's connection, waiting out locks.
+/// Runs `stmt` here on the slot's connection, waiting out locks, interrupted
+/// at `deadline`.
 async fn execute_inline<S: Slot + Send>(
     slot: &mut S,
     patience: std::time::Duration,
     stmt: &Statement,
+    deadline: Option<Instant>,
 ) -> Result<ExecResult> {
     exec::run_waiting(slot, patience, |conn, progressed| {
-        exec::run(conn, stmt, progressed, |_| Ok(()))
+        exec::with_deadline(conn, deadline, || {
+            exec::run(conn, stmt, progressed, |_| Ok(()))
+        })
     })
     .await
 }
@@ -55,12 +61,21 @@ async fn fetch_inline<S: Slot + Send>(
     patience: std::time::Duration,
     stmt: &Statement,
     sink: &mut RowSink<'_>,
+    deadline: Option<Instant>,
 ) -> Result<()> {
     exec::run_waiting(slot, patience, |conn, progressed| {
-        exec::run(conn, stmt, progressed, |row| sink(&SqliteRow(row)))
+        exec::with_deadline(conn, deadline, || {
+            exec::run(conn, stmt, progressed, |row| sink(&SqliteRow(row)))
+        })
     })
     .await
     .map(drop)
+}
+
+/// When a statement run now with `options` is interrupted: the call's
+/// timeout, else the pool's.
+fn deadline(options: RunOptions, default: Option<Duration>) -> Option<Instant> {
+    options.timeout.or(default).map(|t| Instant::now() + t)
 }
 
 /// The pool-level driver.
@@ -68,14 +83,22 @@ pub(crate) struct SqliteDriver {
     pool: Arc<Pool>,
     backend: Backend,
     spawn_blocking: bool,
+    /// The pool's statement timeout.
+    timeout: Option<Duration>,
 }
 
 impl SqliteDriver {
-    pub(crate) fn new(pool: Arc<Pool>, backend: Backend, spawn_blocking: bool) -> Self {
+    pub(crate) fn new(
+        pool: Arc<Pool>,
+        backend: Backend,
+        spawn_blocking: bool,
+        timeout: Option<Duration>,
+    ) -> Self {
         SqliteDriver {
             pool,
             backend,
             spawn_blocking,
+            timeout,
         }
     }
 }
@@ -86,18 +109,38 @@ impl Driver for SqliteDriver {
         &self.backend
     }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        let mut conn = self.pool.acquire().await?;
-        if self.spawn_blocking {
-            return blocking::execute(conn, stmt).await;
-        }
-        execute_inline(&mut conn, self.pool.busy_timeout(), stmt).await
+        self.execute_with(stmt, RunOptions::default()).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        self.fetch_with(stmt, sink, RunOptions::default()).await
+    }
+    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
         let mut conn = self.pool.acquire().await?;
+        let deadline = deadline(options, self.timeout);
         if self.spawn_blocking {
-            return blocking::fetch(conn, stmt, sink).await;
+            return blocking::execute(conn, stmt, deadline).await;
         }
-        fetch_inline(&mut conn, self.pool.busy_timeout(), stmt, sink).await
+        execute_inline(&mut conn, self.pool.busy_timeout(), stmt, deadline).await
+    }
+    async fn fetch_with(
+        &self,
+        stmt: &Statement,
+        sink: &mut RowSink<'_>,
+        options: RunOptions,
+    ) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        let deadline = deadline(options, self.timeout);
+        if self.spawn_blocking {
+            return blocking::fetch(conn, stmt, sink, deadline).await;
+        }
+        fetch_inline(&mut conn, self.pool.busy_timeout(), stmt, sink, deadline).await
+    }
+    fn pool_status(&self) -> Option<PoolStatus> {
+        Some(self.pool.status())
+    }
+    async fn close(&self, grace: Duration) -> Result<()> {
+        self.pool.close(grace).await;
+        Ok(())
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
         let mut conn = self.pool.acquire().await?;
@@ -109,6 +152,7 @@ impl Driver for SqliteDriver {
             backend: self.backend.clone(),
             spawn_blocking: self.spawn_blocking,
             patience: self.pool.busy_timeout(),
+            timeout: self.timeout,
         }))
     }
     async fn resolve_foreign_key(
@@ -129,6 +173,8 @@ pub(crate) struct SqliteTx {
     spawn_blocking: bool,
     /// How long a statement waits for a lock another connection holds.
     patience: std::time::Duration,
+    /// The pool's statement timeout.
+    timeout: Option<Duration>,
 }
 
 impl SqliteTx {
@@ -171,22 +217,35 @@ impl Driver for SqliteTx {
         &self.backend
     }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        if self.spawn_blocking {
-            let mut guard = Arc::clone(&self.slot).lock_owned().await;
-            guard.connection()?;
-            return blocking::execute(guard, stmt).await;
-        }
-        let mut guard = self.lock().await;
-        execute_inline(&mut *guard, self.patience, stmt).await
+        self.execute_with(stmt, RunOptions::default()).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        self.fetch_with(stmt, sink, RunOptions::default()).await
+    }
+    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
+        let deadline = deadline(options, self.timeout);
         if self.spawn_blocking {
             let mut guard = Arc::clone(&self.slot).lock_owned().await;
             guard.connection()?;
-            return blocking::fetch(guard, stmt, sink).await;
+            return blocking::execute(guard, stmt, deadline).await;
         }
         let mut guard = self.lock().await;
-        fetch_inline(&mut *guard, self.patience, stmt, sink).await
+        execute_inline(&mut *guard, self.patience, stmt, deadline).await
+    }
+    async fn fetch_with(
+        &self,
+        stmt: &Statement,
+        sink: &mut RowSink<'_>,
+        options: RunOptions,
+    ) -> Result<()> {
+        let deadline = deadline(options, self.timeout);
+        if self.spawn_blocking {
+            let mut guard = Arc::clone(&self.slot).lock_owned().await;
+            guard.connection()?;
+            return blocking::fetch(guard, stmt, sink, deadline).await;
+        }
+        let mut guard = self.lock().await;
+        fetch_inline(&mut *guard, self.patience, stmt, sink, deadline).await
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
         Err(Error::Query(quarry_core::QueryError::NestedBegin))

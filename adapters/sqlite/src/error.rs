@@ -3,7 +3,8 @@
 //! the `source()` of quarry's.
 
 use quarry_core::{
-    ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError, Error,
+    ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError,
+    Error, ErrorClass,
 };
 use rusqlite::ErrorCode;
 
@@ -34,12 +35,32 @@ pub(crate) fn map_error(e: rusqlite::Error) -> Error {
         ),
         None => (e.to_string(), None),
     };
-    let constraint = code.as_deref().and_then(|c| classify(c, &message));
-    Error::Database(DatabaseError {
+    let constraint = code
+        .as_deref()
+        .and_then(|c| classify(c, &message))
+        .map(Box::new);
+    let class = reported(&e).and_then(|(code, _)| class(code.code));
+    let error = DatabaseError {
         message,
         code,
         constraint,
+        class,
         source: Some(std::sync::Arc::new(e)),
+    };
+    if class == Some(ErrorClass::StatementTimeout) {
+        return Error::Timeout(error);
+    }
+    Error::Database(error)
+}
+
+/// SQLite's primary result codes that say more than "an error".
+fn class(code: ErrorCode) -> Option<ErrorClass> {
+    Some(match code {
+        // SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock.
+        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => ErrorClass::LockTimeout,
+        // SQLITE_INTERRUPT: quarry interrupts a statement past its timeout.
+        ErrorCode::OperationInterrupted => ErrorClass::StatementTimeout,
+        _ => return None,
     })
 }
 

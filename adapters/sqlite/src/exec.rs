@@ -306,3 +306,24 @@ pub(crate) fn run_sql(conn: &Connection, sql: &str) -> Result<()> {
 pub(crate) fn build_error(message: String) -> Error {
     Error::Query(quarry_core::QueryError::Build(message))
 }
+
+/// Runs `f` with SQLite interrupting the statement once `deadline` has passed
+/// (a progress handler reads the clock every thousand virtual-machine steps);
+/// the statement then fails with SQLITE_INTERRUPT, which is
+/// [`Error::Timeout`]. The handler is removed afterwards.
+pub(crate) fn with_deadline<T>(
+    conn: &Connection,
+    deadline: Option<Instant>,
+    f: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    let Some(deadline) = deadline else {
+        return f();
+    };
+    conn.progress_handler(1000, Some(move || Instant::now() >= deadline))
+        .map_err(map_error)?;
+    let out = f();
+    let removed = conn
+        .progress_handler(0, None::<fn() -> bool>)
+        .map_err(map_error);
+    out.and_then(|v| removed.map(|()| v))
+}

@@ -9,7 +9,7 @@
 
 use crate::error::open_error;
 use crate::url::Target;
-use quarry_core::{ConnectionError, ConnectionErrorKind, Error, Result};
+use quarry_core::{ConnectionError, ConnectionErrorKind, Error, PoolStatus, Result};
 use rusqlite::Connection;
 
 /// A connection, boxed: it moves between the pool and its users by pointer.
@@ -77,6 +77,8 @@ struct State {
     /// Callers waiting for a connection, first come first served: a freed
     /// connection is handed to the first (`None`: room to open one).
     waiters: VecDeque<oneshot::Sender<Option<Conn>>>,
+    /// Set by `close`: no connection is handed out any more.
+    closed: bool,
     /// For each connection a transaction holds, the task that last used it:
     /// a task waiting for a connection that only its own transactions hold
     /// would wait forever.
@@ -133,6 +135,7 @@ impl Pool {
                 idle: vec![first],
                 open: 1,
                 waiters: VecDeque::new(),
+                closed: false,
                 tx_tasks: Vec::new(),
             }),
             size,
@@ -149,6 +152,12 @@ impl Pool {
         loop {
             let rx = {
                 let mut st = lock(&self.state);
+                if st.closed {
+                    return Err(Error::Connection(ConnectionError::new(
+                        ConnectionErrorKind::PoolClosed,
+                        "the SQLite pool is closed",
+                    )));
+                }
                 if let Some(conn) = st.idle.pop() {
                     return Ok(self.pooled(conn));
                 }
@@ -227,13 +236,41 @@ impl Pool {
     }
 
     fn timed_out(&self) -> Error {
-        Error::Connection(ConnectionError::new(
-            ConnectionErrorKind::PoolTimeout,
-            format!(
-                "no SQLite connection became free within {:?} (all {} in use)",
-                self.acquire_timeout, self.size
-            ),
-        ))
+        Error::Connection(
+            ConnectionError::new(
+                ConnectionErrorKind::PoolTimeout,
+                format!(
+                    "no SQLite connection became free within {:?}",
+                    self.acquire_timeout
+                ),
+            )
+            .with_pool(self.status()),
+        )
+    }
+
+    /// The pool's connections now.
+    pub(crate) fn status(&self) -> PoolStatus {
+        let st = lock(&self.state);
+        PoolStatus::new(self.size, st.open, st.idle.len(), st.waiters.len())
+    }
+
+    /// Refuses new work, waits up to `grace` for the connections out to come
+    /// back, then closes the free ones (a connection still out is closed when
+    /// it comes back). Waiters are told the pool is closed.
+    pub(crate) async fn close(&self, grace: Duration) {
+        let waiters = {
+            let mut st = lock(&self.state);
+            st.closed = true;
+            std::mem::take(&mut st.waiters)
+        };
+        // Each waiter wakes with nothing, finds the pool closed and gives up.
+        drop(waiters);
+        let deadline = Instant::now() + grace;
+        while self.status().in_use > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let idle = std::mem::take(&mut lock(&self.state).idle);
+        drop(idle);
     }
 
     /// Records that `now` instead of `before` holds a transaction's connection.
@@ -281,7 +318,11 @@ impl Pool {
             }
         }
         if let Some(conn) = item {
-            st.idle.push(conn);
+            if st.closed {
+                st.open = st.open.saturating_sub(1);
+            } else {
+                st.idle.push(conn);
+            }
         }
     }
 }

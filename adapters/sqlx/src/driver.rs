@@ -5,15 +5,17 @@ use crate::error::{is_fatal, map_error};
 use crate::pool::{self, Conn, Pool, Pooled};
 use crate::row::{cells, RowRef};
 use crate::wire::Wire;
-use crate::SqlxBackend;
+use crate::{SqlxBackend, Timed};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use quarry_core::{Error, Result, Value, ValueType};
-use quarry_query::driver::PoolOptions;
+use quarry_query::driver::{PoolOptions, PoolStatus, RunOptions};
 use quarry_query::{Backend, Driver, ExecResult, Repo, RowSink, Statement, TxDriver};
 use sqlx::Database;
 use sqlx_core::transaction::TransactionManager;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
 type Tm<B> = <<B as SqlxBackend>::Db as Database>::TransactionManager;
@@ -24,9 +26,19 @@ async fn execute_on<B: SqlxBackend>(
     named: bool,
     stmt: &Statement,
 ) -> Result<ExecResult> {
-    let args = arguments::<B>(&stmt.values)?;
+    execute_sql(conn, named, stmt.sql.clone(), &stmt.values).await
+}
+
+/// The SQL `sql` with `values` on one connection.
+async fn execute_sql<B: SqlxBackend>(
+    conn: &mut Conn<B>,
+    named: bool,
+    sql: Arc<str>,
+    values: &[sea_query::Value],
+) -> Result<ExecResult> {
+    let args = arguments::<B>(values)?;
     conn.start();
-    let q = <B::Db as Wire>::query(stmt.sql.clone(), args, named);
+    let q = <B::Db as Wire>::query(sql, args, named);
     let done = <B::Db as Wire>::execute(&mut conn.raw, q)
         .await
         .map_err(map_error::<B>);
@@ -40,9 +52,20 @@ async fn fetch_on<B: SqlxBackend>(
     stmt: &Statement,
     sink: &mut RowSink<'_>,
 ) -> Result<()> {
-    let args = arguments::<B>(&stmt.values)?;
+    fetch_sql(conn, named, stmt.sql.clone(), &stmt.values, sink).await
+}
+
+/// The SQL `sql` with `values` on one connection, its rows fed to `sink`.
+async fn fetch_sql<B: SqlxBackend>(
+    conn: &mut Conn<B>,
+    named: bool,
+    sql: Arc<str>,
+    values: &[sea_query::Value],
+    sink: &mut RowSink<'_>,
+) -> Result<()> {
+    let args = arguments::<B>(values)?;
     conn.start();
-    let q = <B::Db as Wire>::query(stmt.sql.clone(), args, named);
+    let q = <B::Db as Wire>::query(sql, args, named);
     let mut rows = <B::Db as Wire>::fetch(&mut conn.raw, q);
     let mut kinds = Vec::new();
     let read = loop {
@@ -68,6 +91,59 @@ async fn fetch_on<B: SqlxBackend>(
     finish(conn, read)
 }
 
+/// A statement run with a timeout: the backend's statements before and after
+/// it on the same connection, its SQL as the backend rewrote it. A failed
+/// restore leaves the connection marked busy, so the pool does not reuse it
+/// with the statement's timeout still set.
+async fn run_timed<B: SqlxBackend>(
+    conn: &mut Conn<B>,
+    named: bool,
+    stmt: &Statement,
+    timed: Timed,
+    sink: Option<&mut RowSink<'_>>,
+    in_tx: bool,
+) -> Result<ExecResult> {
+    if let Some(before) = timed.before {
+        execute_sql(conn, false, before.into(), &[]).await?;
+    }
+    let sql: Arc<str> = match timed.sql {
+        Some(sql) => sql.into(),
+        None => stmt.sql.clone(),
+    };
+    let out = match sink {
+        Some(sink) => fetch_sql(conn, named, sql, &stmt.values, sink)
+            .await
+            .map(|()| ExecResult::default()),
+        None => execute_sql(conn, named, sql, &stmt.values).await,
+    };
+    if let Some(after) = timed.after {
+        let restored = execute_sql(conn, false, after.into(), &[]).await;
+        // In a transaction the failed statement may have aborted it: the
+        // restore then fails, and the transaction's end restores instead.
+        if restored.is_err() && !(in_tx && out.is_err()) {
+            conn.start();
+        }
+    }
+    out
+}
+
+/// How a statement with `options` runs on a pool whose own timeout is
+/// `default`: `None` when it runs as it is.
+fn timed_of<B: SqlxBackend>(
+    stmt: &Statement,
+    options: RunOptions,
+    default: Option<Duration>,
+    backend: &Backend,
+    in_tx: bool,
+) -> Option<Timed> {
+    let timeout = options.timeout.or(if B::TIMEOUT_PER_STATEMENT {
+        default
+    } else {
+        None
+    })?;
+    Some(B::timed(&stmt.sql, timeout, default, backend, in_tx))
+}
+
 /// Ends a statement: the connection is usable again unless it failed.
 fn finish<B: SqlxBackend, T>(conn: &mut Conn<B>, out: Result<T>) -> Result<T> {
     if !matches!(&out, Err(e) if is_fatal(e)) {
@@ -89,6 +165,42 @@ pub(crate) struct SqlxDriver<B: SqlxBackend> {
     backend: Backend,
     /// Named (cached, server-side) prepared statements.
     named: bool,
+    /// The pool's own statement timeout.
+    timeout: Option<Duration>,
+    /// Set by `close`: no new work is taken.
+    closing: AtomicBool,
+}
+
+impl<B: SqlxBackend> SqlxDriver<B> {
+    /// A connection for new work (refused once the pool is closing).
+    async fn get(&self) -> Result<Pooled<B>> {
+        if self.closing.load(Ordering::Acquire) {
+            return Err(pool::closed::<B>());
+        }
+        pool::get(&self.pool).await
+    }
+
+    async fn run(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        sink: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        let mut conn = self.get().await?;
+        let out = match timed_of::<B>(stmt, options, self.timeout, &self.backend, false) {
+            Some(timed) => run_timed(&mut conn, self.named, stmt, timed, sink, false).await,
+            None => match sink {
+                Some(sink) => fetch_on(&mut conn, self.named, stmt, sink)
+                    .await
+                    .map(|()| ExecResult::default()),
+                None => execute_on(&mut conn, self.named, stmt).await,
+            },
+        };
+        if matches!(&out, Err(e) if is_fatal(e)) {
+            discard(&self.pool, conn);
+        }
+        out
+    }
 }
 
 #[async_trait]
@@ -98,25 +210,45 @@ impl<B: SqlxBackend> Driver for SqlxDriver<B> {
     }
 
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        let mut conn = pool::get(&self.pool).await?;
-        let out = execute_on(&mut conn, self.named, stmt).await;
-        if matches!(&out, Err(e) if is_fatal(e)) {
-            discard(&self.pool, conn);
-        }
-        out
+        self.run(stmt, RunOptions::default(), None).await
     }
 
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        let mut conn = pool::get(&self.pool).await?;
-        let out = fetch_on(&mut conn, self.named, stmt, sink).await;
-        if matches!(&out, Err(e) if is_fatal(e)) {
-            discard(&self.pool, conn);
+        self.run(stmt, RunOptions::default(), Some(sink))
+            .await
+            .map(drop)
+    }
+
+    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
+        self.run(stmt, options, None).await
+    }
+
+    async fn fetch_with(
+        &self,
+        stmt: &Statement,
+        sink: &mut RowSink<'_>,
+        options: RunOptions,
+    ) -> Result<()> {
+        self.run(stmt, options, Some(sink)).await.map(drop)
+    }
+
+    fn pool_status(&self) -> Option<PoolStatus> {
+        Some(pool::status(&self.pool))
+    }
+
+    async fn close(&self, grace: Duration) -> Result<()> {
+        self.closing.store(true, Ordering::Release);
+        let deadline = Instant::now() + grace;
+        while pool::status(&self.pool).in_use > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        out
+        self.pool.close();
+        tracing::info!(target: "quarry::pool", database = B::NAME, "pool closed");
+        Ok(())
     }
 
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
-        let mut conn = pool::get(&self.pool).await?;
+        let mut conn = self.get().await?;
         conn.start();
         let begun = Tm::<B>::begin(&mut conn.raw, None)
             .await
@@ -127,6 +259,7 @@ impl<B: SqlxBackend> Driver for SqlxDriver<B> {
                 pool: self.pool.clone(),
                 backend: self.backend.clone(),
                 named: self.named,
+                timeout: self.timeout,
             })),
             Err(e) => {
                 if is_fatal(&e) {
@@ -146,9 +279,33 @@ pub(crate) struct SqlxTx<B: SqlxBackend> {
     pool: Pool<B>,
     backend: Backend,
     named: bool,
+    timeout: Option<Duration>,
 }
 
 impl<B: SqlxBackend> SqlxTx<B> {
+    async fn run(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        sink: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        let mut guard = self.conn.lock().await;
+        let conn = guard.as_mut().ok_or(Error::TransactionDone)?;
+        let out = match timed_of::<B>(stmt, options, self.timeout, &self.backend, true) {
+            Some(timed) => run_timed(conn, self.named, stmt, timed, sink, true).await,
+            None => match sink {
+                Some(sink) => fetch_on(conn, self.named, stmt, sink)
+                    .await
+                    .map(|()| ExecResult::default()),
+                None => execute_on(conn, self.named, stmt).await,
+            },
+        };
+        if let Some(conn) = guard.take_if(|_| out.as_ref().is_err_and(is_fatal)) {
+            discard(&self.pool, conn);
+        }
+        out
+    }
+
     /// Ends the transaction with `end` (commit or rollback).
     async fn end<F>(&self, end: F) -> Result<()>
     where
@@ -216,29 +373,30 @@ impl<B: SqlxBackend> Driver for SqlxTx<B> {
     }
 
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        let mut guard = self.conn.lock().await;
-        let conn = guard.as_mut().ok_or(Error::TransactionDone)?;
-        let out = execute_on(conn, self.named, stmt).await;
-        if let Some(conn) = guard.take_if(|_| out.as_ref().is_err_and(is_fatal)) {
-            discard(&self.pool, conn);
-        }
-        out
+        self.run(stmt, RunOptions::default(), None).await
     }
 
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        let mut guard = self.conn.lock().await;
-        let conn = guard.as_mut().ok_or(Error::TransactionDone)?;
-        let out = fetch_on(conn, self.named, stmt, sink).await;
-        if let Some(conn) = guard.take_if(|_| out.as_ref().is_err_and(is_fatal)) {
-            discard(&self.pool, conn);
-        }
-        out
+        self.run(stmt, RunOptions::default(), Some(sink))
+            .await
+            .map(drop)
+    }
+
+    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
+        self.run(stmt, options, None).await
+    }
+
+    async fn fetch_with(
+        &self,
+        stmt: &Statement,
+        sink: &mut RowSink<'_>,
+        options: RunOptions,
+    ) -> Result<()> {
+        self.run(stmt, options, Some(sink)).await.map(drop)
     }
 
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
-        Err(Error::Query(
-            "nested transactions are savepoints: call begin on the Transaction".into(),
-        ))
+        Err(Error::Query(quarry_core::QueryError::NestedBegin))
     }
 }
 
@@ -317,6 +475,8 @@ pub async fn connect<B: SqlxBackend>(url: &str, options: PoolOptions) -> Result<
             pool,
             backend: B::backend(version),
             named,
+            timeout: options.statement_timeout,
+            closing: AtomicBool::new(false),
         }),
     })
 }

@@ -4,7 +4,8 @@
 
 use crate::SqlxBackend;
 use quarry_core::{
-    ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError, Error,
+    ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError,
+    Error, ErrorClass,
 };
 use sqlx::error::ErrorKind;
 use std::sync::Arc;
@@ -34,18 +35,24 @@ pub(crate) fn map_error<B: SqlxBackend>(e: sqlx::Error) -> Error {
     };
     let constraint = kind.map(|kind| {
         let (name, columns) = B::violation(&*db);
-        ConstraintViolation {
+        Box::new(ConstraintViolation {
             kind,
             name: db.constraint().map(str::to_string).or(name),
             columns,
-        }
+        })
     });
-    Error::Database(DatabaseError {
+    let class = B::error_class(&*db);
+    let error = DatabaseError {
         message,
         code: db.code().map(|c| c.into_owned()),
         constraint,
+        class,
         source: Some(Arc::new(sqlx::Error::Database(db))),
-    })
+    };
+    if class == Some(ErrorClass::StatementTimeout) {
+        return Error::Timeout(error);
+    }
+    Error::Database(error)
 }
 
 /// An error met while opening a connection.

@@ -76,11 +76,28 @@ macro_rules! adapter {
 pub use cell::Cell;
 pub use wire::Wire;
 
-use quarry_core::ConnectionErrorKind;
+use quarry_core::{ConnectionErrorKind, ErrorClass};
 use quarry_query::driver::PoolOptions;
 use quarry_query::{Backend, ExecResult};
 use sqlx::error::{BoxDynError, DatabaseError};
 use sqlx::{Connection, Database};
+
+/// How a statement runs with a timeout (see [`SqlxBackend::timed`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Timed {
+    /// Sent first, on the same connection.
+    pub before: Option<String>,
+    /// The statement's SQL rewritten (MariaDB's `SET STATEMENT ... FOR`).
+    pub sql: Option<String>,
+    /// Sent afterwards, whatever the statement's outcome (restores the session).
+    pub after: Option<String>,
+}
+
+/// Whole milliseconds of `d`, at least 1 (a timeout of 0 means "none" to the
+/// databases).
+pub fn millis(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
+}
 
 /// The connect options of a backend's connections.
 pub type ConnectOptions<B> =
@@ -138,4 +155,33 @@ pub trait SqlxBackend: Send + Sync + Sized + 'static {
     /// A server error that is about the connection rather than the statement:
     /// authentication, a missing database, the server shutting down.
     fn connection_kind(error: &dyn DatabaseError) -> Option<ConnectionErrorKind>;
+
+    /// True when the pool's [`PoolOptions::statement_timeout`] is applied to
+    /// each statement through [`timed`](SqlxBackend::timed); false when
+    /// [`connect_options`](SqlxBackend::connect_options) makes it the session's
+    /// (PostgreSQL's startup parameter).
+    const TIMEOUT_PER_STATEMENT: bool;
+
+    /// How one statement runs with `timeout`: the statements to send before and
+    /// after it on the same connection, and its SQL if it must be rewritten.
+    /// `default` is the pool's own timeout, to restore afterwards; `in_tx` says
+    /// the statement runs inside a transaction.
+    fn timed(
+        sql: &str,
+        timeout: std::time::Duration,
+        default: Option<std::time::Duration>,
+        backend: &Backend,
+        in_tx: bool,
+    ) -> Timed;
+
+    /// The class of a statement's error where the database's codes say more
+    /// than sqlx's kind (serialization failure, deadlock, lock timeout, statement
+    /// timeout); `None` for the rest. A [`StatementTimeout`] becomes
+    /// [`Error::Timeout`](quarry_core::Error::Timeout).
+    ///
+    /// [`StatementTimeout`]: quarry_core::ErrorClass::StatementTimeout
+    fn error_class(error: &dyn DatabaseError) -> Option<ErrorClass> {
+        let _ = error;
+        None
+    }
 }

@@ -13,7 +13,7 @@
 use crate::error::connect_error;
 use crate::{ConnectOptions, SqlxBackend};
 use deadpool::managed::{self, Metrics, PoolError, RecycleError, RecycleResult, TimeoutType};
-use quarry_core::{ConnectionError, ConnectionErrorKind, Error, Result};
+use quarry_core::{ConnectionError, ConnectionErrorKind, Error, PoolStatus, Result};
 use quarry_query::driver::PoolOptions;
 use sqlx::{Connection, Database};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -56,6 +56,7 @@ pub(crate) struct Manager<B: SqlxBackend> {
 impl<B: SqlxBackend> Manager<B> {
     /// Makes every idle connection prove itself (one ping) before its next use.
     pub(crate) fn suspect_all(&self) {
+        tracing::warn!(target: "quarry::pool", database = B::NAME, "connection lost; the pool's other connections are checked before their next use");
         self.epoch.fetch_add(1, Ordering::Relaxed);
     }
 }
@@ -66,7 +67,19 @@ impl<B: SqlxBackend> managed::Manager for Manager<B> {
 
     async fn create(&self) -> std::result::Result<Conn<B>, sqlx::Error> {
         let epoch = self.epoch.load(Ordering::Relaxed);
-        let raw = <B::Db as Database>::Connection::connect_with(&self.options).await?;
+        let raw = match <B::Db as Database>::Connection::connect_with(&self.options).await {
+            Ok(raw) => raw,
+            Err(e) => {
+                tracing::warn!(target: "quarry::pool", database = B::NAME, error = %e, "cannot connect");
+                return Err(e);
+            }
+        };
+        let event = if epoch > 0 {
+            "reconnected"
+        } else {
+            "connected"
+        };
+        tracing::info!(target: "quarry::pool", database = B::NAME, "{event}");
         Ok(Conn {
             raw,
             busy: false,
@@ -136,25 +149,38 @@ pub(crate) fn build<B: SqlxBackend>(url: &str, options: &PoolOptions) -> Result<
 pub(crate) async fn get<B: SqlxBackend>(pool: &Pool<B>) -> Result<Pooled<B>> {
     pool.get().await.map_err(|e| match e {
         PoolError::Backend(e) => connect_error::<B>(e),
-        PoolError::Timeout(TimeoutType::Wait) => Error::Connection(ConnectionError::new(
-            ConnectionErrorKind::PoolTimeout,
-            format!(
-                "no {} connection became free within the acquire timeout ({} in use)",
-                B::NAME,
-                pool.status().size
-            ),
-        )),
+        PoolError::Timeout(TimeoutType::Wait) => Error::Connection(
+            ConnectionError::new(
+                ConnectionErrorKind::PoolTimeout,
+                format!(
+                    "no {} connection became free within the acquire timeout",
+                    B::NAME
+                ),
+            )
+            .with_pool(status(pool)),
+        ),
         PoolError::Timeout(_) => Error::Connection(ConnectionError::new(
             ConnectionErrorKind::Timeout,
             format!("connecting to {} timed out", B::NAME),
         )),
-        PoolError::Closed => Error::Connection(ConnectionError::new(
-            ConnectionErrorKind::PoolClosed,
-            format!("the {} pool is closed", B::NAME),
-        )),
+        PoolError::Closed => closed::<B>(),
         other => Error::Connection(ConnectionError::new(
             ConnectionErrorKind::Other,
             format!("{} pool: {other}", B::NAME),
         )),
     })
+}
+
+/// The error of work asked of a closed (or closing) pool.
+pub(crate) fn closed<B: SqlxBackend>() -> Error {
+    Error::Connection(ConnectionError::new(
+        ConnectionErrorKind::PoolClosed,
+        format!("the {} pool is closed", B::NAME),
+    ))
+}
+
+/// The pool's connections now.
+pub(crate) fn status<B: SqlxBackend>(pool: &Pool<B>) -> PoolStatus {
+    let s = pool.status();
+    PoolStatus::new(s.max_size, s.size, s.available, s.waiting)
 }

@@ -2,10 +2,14 @@
 //! written once, here, for all databases.
 
 mod aggregate;
+mod retry;
+mod timeout;
 mod transaction;
 mod updates;
 
 pub use aggregate::Aggregate;
+pub use retry::{Retry, Retryable};
+pub use timeout::Timed;
 pub use transaction::Transaction;
 pub use updates::Updates;
 
@@ -644,5 +648,94 @@ pub trait Repo: Send + Sync {
                 Err(e)
             }
         }
+    }
+
+    /// [`transaction`](Repo::transaction) that runs `f` again, in a new
+    /// transaction, when it fails with a transient error (a deadlock, a
+    /// serialization failure, a lock timeout, a lost connection:
+    /// [`Error::is_transient`]), at most `retry.attempts()` times in all, with
+    /// a growing pause between runs. The last error comes back when every run
+    /// failed. A COMMIT whose outcome is unknown (the connection failed while
+    /// it was on its way) is never run again: it is
+    /// [`Error::CommitOutcomeUnknown`]. `f` may run more than once, so it must
+    /// do nothing outside the transaction it is given.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_query::{repo::Retry, ColumnExt, Repo, Updates};
+    /// let moved = repo
+    ///     .transaction_retrying(Retry::new(5), |tx| Box::pin(async move {
+    ///         tx.update_all(Product::id.eq(1), Updates::new().inc(Product::price, -1.0)).await?;
+    ///         tx.update_all(Product::id.eq(2), Updates::new().inc(Product::price, 1.0)).await
+    ///     }))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    async fn transaction_retrying<T, E, F>(&self, retry: Retry, f: F) -> std::result::Result<T, E>
+    where
+        T: Send,
+        E: From<Error> + Retryable + Send,
+        F: for<'t> Fn(&'t Transaction) -> BoxFuture<'t, std::result::Result<T, E>> + Send + Sync,
+    {
+        let mut attempt = 1;
+        loop {
+            let run = async {
+                let tx = self.begin().await.map_err(E::from)?;
+                match f(&tx).await {
+                    Ok(v) => {
+                        tx.commit().await.map_err(E::from)?;
+                        Ok(v)
+                    }
+                    Err(e) => {
+                        // A failed rollback (the connection is gone) loses
+                        // nothing: the database rolls back on its own.
+                        let _ = tx.rollback().await;
+                        Err(e)
+                    }
+                }
+            };
+            match run.await {
+                Ok(v) => return Ok(v),
+                Err(e) if e.is_transient() && attempt < retry.attempts() => {
+                    tracing::debug!(target: crate::log::TARGET, attempt, "transaction failed with a transient error; running it again");
+                    tokio::time::sleep(retry.pause(attempt)).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// This repo with a statement timeout of its own: each statement run
+    /// through it (and through the transactions it opens) is cancelled after
+    /// `timeout` and fails with [`Error::Timeout`], overriding the pool's
+    /// [`PoolOptions::statement_timeout`](crate::driver::PoolOptions::statement_timeout).
+    /// On PostgreSQL this costs two statements around each one (SET and RESET
+    /// of `statement_timeout`); elsewhere nothing more.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_query::Repo;
+    /// use std::time::Duration;
+    /// let all = repo.with_timeout(Duration::from_secs(2)).all(Product::query()).await?;
+    /// # Ok(()) }
+    /// ```
+    fn with_timeout(&self, timeout: std::time::Duration) -> Timed<'_, Self> {
+        Timed::new(self, crate::driver::RunOptions::with_timeout(timeout))
+    }
+
+    /// The pool's connections now (open, idle, in use, waiting); `None` on a
+    /// transaction.
+    fn pool_status(&self) -> Option<crate::driver::PoolStatus> {
+        self.driver().pool_status()
+    }
+
+    /// Shuts the pool down gracefully: no new work is taken (it fails with a
+    /// `PoolClosed` connection error), statements in flight get up to `grace`
+    /// to finish, then every connection is closed.
+    async fn close(&self, grace: std::time::Duration) -> Result<()> {
+        self.driver().close(grace).await
     }
 }

@@ -2,7 +2,7 @@
 //! [`TxDriver`] (a connection inside BEGIN); nesting is done here with savepoints.
 
 use super::Repo;
-use crate::driver::{Backend, Driver, ExecResult, RowSink, TxDriver};
+use crate::driver::{Backend, Driver, ExecResult, RowSink, RunOptions, TxDriver};
 use crate::statement::Statement;
 use async_trait::async_trait;
 use quarry_core::{Error, Result, Value};
@@ -45,6 +45,22 @@ impl Driver for Shared {
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
         self.settle().await?;
         self.driver.fetch(stmt, sink).await
+    }
+    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
+        self.settle().await?;
+        self.driver.execute_with(stmt, options).await
+    }
+    async fn fetch_with(
+        &self,
+        stmt: &Statement,
+        sink: &mut RowSink<'_>,
+        options: RunOptions,
+    ) -> Result<()> {
+        self.settle().await?;
+        self.driver.fetch_with(stmt, sink, options).await
+    }
+    fn is_transaction(&self) -> bool {
+        true
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
         Err(Error::Query(quarry_core::QueryError::NestedBegin))
@@ -97,7 +113,14 @@ impl Transaction {
             self.shared.settle().await?;
             self.shared.done.store(true, Ordering::Release);
             crate::log::execute(&NoteOnly(&self.shared), &Statement::raw("COMMIT", [])).await?;
-            self.shared.driver.commit().await
+            self.shared.driver.commit().await.map_err(|e| match e {
+                // The connection failed while COMMIT was on its way: whether
+                // the database committed is not known.
+                Error::Connection(c) if c.kind == quarry_core::ConnectionErrorKind::Lost => {
+                    Error::CommitOutcomeUnknown(c)
+                }
+                other => other,
+            })
         } else {
             let sql = format!("RELEASE SAVEPOINT {}", self.savepoint());
             crate::log::execute(&*self.shared, &Statement::raw(sql, []))

@@ -3,6 +3,7 @@
 mod assoc;
 mod bulk;
 mod constraint;
+mod failures;
 mod insert;
 mod migration;
 mod prepared;
@@ -31,6 +32,12 @@ pub fn all() -> Vec<Scenario> {
         update::delete_marks_deleted_and_missing_is_stale,
         update::optimistic_lock_bumps_and_detects_stale,
         update::optimistic_lock_stale_field_error,
+        failures::errors_are_classified,
+        failures::statement_timeout_is_typed_and_the_pool_recovers,
+        failures::conflicting_transactions_are_retried,
+        failures::pool_reports_its_state_and_a_timeout_says_why,
+        failures::close_waits_for_work_in_flight,
+        failures::dropped_futures_leave_nothing_behind,
         read::get_and_must_get,
         read::get_casts_a_key_of_another_type,
         read::get_by_one_and_multiple_results,

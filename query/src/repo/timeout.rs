@@ -1,0 +1,124 @@
+//! [`Timed`]: a repo whose statements run with a timeout of their own
+//! ([`Repo::with_timeout`]).
+
+use super::{Repo, Transaction};
+use crate::driver::{Backend, Driver, ExecResult, RowSink, RunOptions, TxDriver};
+use crate::statement::Statement;
+use async_trait::async_trait;
+use quarry_core::{Result, Value};
+
+/// A repo whose every statement runs with [`RunOptions`] (a statement
+/// timeout): what [`Repo::with_timeout`] gives. Transactions it opens keep the
+/// timeout for their statements.
+pub struct Timed<'r, R: ?Sized> {
+    repo: &'r R,
+    driver: TimedDriver<'r>,
+}
+
+impl<'r, R: Repo + ?Sized> Timed<'r, R> {
+    pub(crate) fn new(repo: &'r R, options: RunOptions) -> Self {
+        Timed {
+            repo,
+            driver: TimedDriver {
+                inner: repo.driver(),
+                options,
+            },
+        }
+    }
+}
+
+impl<R: ?Sized> std::fmt::Debug for Timed<'_, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Timed")
+            .field("options", &self.driver.options)
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl<R: Repo + ?Sized> Repo for Timed<'_, R> {
+    fn driver(&self) -> &dyn Driver {
+        &self.driver
+    }
+
+    /// A transaction whose statements keep this timeout; inside a transaction
+    /// (a savepoint) the savepoint's statements do not.
+    async fn begin(&self) -> Result<Transaction> {
+        if self.repo.driver().is_transaction() {
+            // A transaction handle: nesting goes through its savepoints.
+            return self.repo.begin().await;
+        }
+        Ok(Transaction::new(self.driver.begin().await?))
+    }
+}
+
+/// The driver of a [`Timed`] repo.
+struct TimedDriver<'r> {
+    inner: &'r dyn Driver,
+    options: RunOptions,
+}
+
+#[async_trait]
+impl Driver for TimedDriver<'_> {
+    fn backend(&self) -> &Backend {
+        self.inner.backend()
+    }
+    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
+        self.inner.execute_with(stmt, self.options).await
+    }
+    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        self.inner.fetch_with(stmt, sink, self.options).await
+    }
+    async fn begin(&self) -> Result<Box<dyn TxDriver>> {
+        Ok(Box::new(TimedTx {
+            inner: self.inner.begin().await?,
+            options: self.options,
+        }))
+    }
+    async fn resolve_foreign_key(
+        &self,
+        table: &str,
+        columns: &[(&str, Value)],
+    ) -> Result<Option<String>> {
+        self.inner.resolve_foreign_key(table, columns).await
+    }
+}
+
+/// A transaction opened by a [`Timed`] repo: its statements keep the options.
+struct TimedTx {
+    inner: Box<dyn TxDriver>,
+    options: RunOptions,
+}
+
+#[async_trait]
+impl Driver for TimedTx {
+    fn backend(&self) -> &Backend {
+        self.inner.backend()
+    }
+    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
+        self.inner.execute_with(stmt, self.options).await
+    }
+    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        self.inner.fetch_with(stmt, sink, self.options).await
+    }
+    async fn begin(&self) -> Result<Box<dyn TxDriver>> {
+        self.inner.begin().await
+    }
+    async fn resolve_foreign_key(
+        &self,
+        table: &str,
+        columns: &[(&str, Value)],
+    ) -> Result<Option<String>> {
+        self.inner.resolve_foreign_key(table, columns).await
+    }
+}
+
+#[async_trait]
+impl TxDriver for TimedTx {
+    async fn commit(&self) -> Result<()> {
+        self.inner.commit().await
+    }
+    async fn rollback(&self) -> Result<()> {
+        self.inner.rollback().await
+    }
+}
