@@ -14,7 +14,7 @@ pub use transaction::Transaction;
 pub use updates::Updates;
 
 use crate::driver::{Driver, ExecResult};
-use crate::into_query::{Decode, Fetch, IntoQuery};
+use crate::into_query::{Fetch, IntoQuery};
 use crate::log;
 use crate::query::Query;
 use crate::statement::Statement;
@@ -60,18 +60,6 @@ async fn fetch_all<S: Schema>(driver: &dyn Driver, stmt: &Statement) -> Result<V
     let mut out = Vec::new();
     log::fetch(driver, stmt, &mut |row| {
         out.push(S::from_row(row, 0)?);
-        Ok(())
-    })
-    .await?;
-    Ok(out)
-}
-
-/// Reads all rows of a fetchable.
-async fn fetch_rows<F: Fetch<I>, I>(driver: &dyn Driver, f: F) -> Result<Vec<F::Row>> {
-    let (stmt, decoder) = f.prepare(driver.backend())?;
-    let mut out = Vec::new();
-    log::fetch(driver, &stmt, &mut |row| {
-        out.push(decoder.decode(row)?);
         Ok(())
     })
     .await?;
@@ -322,7 +310,7 @@ pub trait Repo: Send + Sync {
             return Ok(None);
         }
         let q = write::by_key::<S>([(*index, id)]);
-        Ok(fetch_rows(self.driver(), q).await?.into_iter().next())
+        Ok(q.fetch_all(self.driver()).await?.into_iter().next())
     }
 
     /// Like [`Repo::get`], but a missing row is [`Error::NoResults`] (Ecto's `get!`).
@@ -346,8 +334,11 @@ pub trait Repo: Send + Sync {
 
     /// All rows of a query (whole rows of its schema), a select (its projection),
     /// or a condition (`repo.all(Product::price.lt(10.0))`).
+    ///
+    /// A preloading query (`query.preload(..)`, `query.preload_join(..)`) comes
+    /// back with its associations loaded, as Ecto's `Repo.all` with `preload:`.
     async fn all<F: Fetch<I>, I>(&self, query: F) -> Result<Vec<F::Row>> {
-        fetch_rows(self.driver(), query).await
+        query.fetch_all(self.driver()).await
     }
 
     /// Streams the rows of `query` to `each`, one at a time as the database sends
@@ -370,21 +361,14 @@ pub trait Repo: Send + Sync {
         F: Fetch<I>,
         E: FnMut(F::Row) -> Result<()> + Send,
     {
-        let (stmt, decoder) = query.prepare(self.driver().backend())?;
-        let mut seen = 0u64;
-        log::fetch(self.driver(), &stmt, &mut |row| {
-            seen += 1;
-            each(decoder.decode(row)?)
-        })
-        .await?;
-        Ok(seen)
+        query.fetch_each(self.driver(), &mut each).await
     }
 
     /// At most one row: `None` when there is none, [`Error::MultipleResults`] when
     /// there are more.
     async fn one<F: Fetch<I>, I>(&self, query: F) -> Result<Option<F::Row>> {
         let table = query.table();
-        let mut rows = fetch_rows(self.driver(), query).await?;
+        let mut rows = query.fetch_all(self.driver()).await?;
         match rows.len() {
             0 | 1 => Ok(rows.pop()),
             count => Err(Error::MultipleResults { table, count }),
@@ -425,7 +409,7 @@ pub trait Repo: Send + Sync {
                     .unwrap_or(Value::Null(quarry_core::schema::field_def::<S>(i).ty)),
             )
         });
-        let mut rows = fetch_rows(self.driver(), write::by_key::<S>(key)).await?;
+        let mut rows = write::by_key::<S>(key).fetch_all(self.driver()).await?;
         let mut fresh = rows.pop();
         if let Some(f) = fresh.as_mut() {
             keep_virtual(data, f);
