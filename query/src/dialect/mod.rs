@@ -96,6 +96,15 @@ pub trait SqlDialect: Send + Sync + 'static {
     fn writes_insert_returning(&self) -> bool {
         false
     }
+
+    /// The escape character of every LIKE, as a SQL literal: a backslash
+    /// (`'\'`), written `'\\'` where a backslash in a string literal is
+    /// itself an escape (MySQL). Every LIKE carries `ESCAPE` with it, so `\%`,
+    /// `\_` and `\\` match literally on every database (SQLite has no
+    /// default escape character).
+    fn like_escape(&self) -> &'static str {
+        r"'\'"
+    }
 }
 
 /// A SQL dialect: a copyable handle to a [`SqlDialect`]. Equal when their

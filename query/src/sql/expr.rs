@@ -318,8 +318,16 @@ impl<'a> Writer<'a> {
             Op::Ge => self.binary(i, " >= ", Kind::Compare, buf)?,
             Op::Lt => self.binary(i, " < ", Kind::Compare, buf)?,
             Op::Le => self.binary(i, " <= ", Kind::Compare, buf)?,
-            Op::Like => self.binary(i, " LIKE ", Kind::Compare, buf)?,
-            Op::NotLike => self.binary(i, " NOT LIKE ", Kind::Compare, buf)?,
+            Op::Like | Op::NotLike => {
+                let keyword = if op == Op::Like {
+                    " LIKE "
+                } else {
+                    " NOT LIKE "
+                };
+                self.binary(i, keyword, Kind::Compare, buf)?;
+                buf.push(" ESCAPE ");
+                buf.push(buf.dialect().like_escape());
+            }
             Op::And => self.binary(i, " AND ", Kind::And, buf)?,
             Op::Or => self.binary(i, " OR ", Kind::Or, buf)?,
             Op::Not => {

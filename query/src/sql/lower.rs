@@ -63,8 +63,17 @@ impl Rpn {
                         Op::Le => l.lte(r),
                         Op::And => l.and(r),
                         Op::Or => l.or(r),
-                        Op::Like => l.binary(BinOper::Like, r),
-                        _ => l.binary(BinOper::NotLike, r),
+                        _ => {
+                            let keyword = if *op == Op::Like {
+                                BinOper::Like
+                            } else {
+                                BinOper::NotLike
+                            };
+                            // sea-query writes the character as each
+                            // backend's literal (the dialect's like_escape).
+                            let escape = Expr::Constant(sea_query::Value::Char(Some('\\')));
+                            l.binary(keyword, r.binary(BinOper::Escape, escape))
+                        }
                     }
                 }
                 Op::Not => pop(&mut stack)?.not(),

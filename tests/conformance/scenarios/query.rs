@@ -9,6 +9,7 @@ use quarry::Error;
 pub fn all() -> Vec<Scenario> {
     crate::scenarios![
         like_ilike_between,
+        user_text_in_like_matches_literally,
         dynamic_filters_compose,
         inner_and_left_joins,
         same_table_joined_twice_under_aliases,
@@ -76,6 +77,71 @@ pub async fn like_ilike_between(db: &Db) -> R {
         .filter(Product::name.not_like("%e%"))
         .order_by(Product::name.asc());
     assert_eq!(names(db.repo.all(q).await?), ["Banana"]);
+    Ok(())
+}
+
+/// `starts_with` / `contains` / `ends_with` take user text literally (`%`, `_`
+/// and `\` in it match themselves), and every LIKE has the same escape
+/// character on every database.
+pub async fn user_text_in_like_matches_literally(db: &Db) -> R {
+    for name in [
+        "100%",
+        "1000",
+        "a_b",
+        "axb",
+        r"back\slash",
+        "back-slash",
+        "50% off",
+    ] {
+        db.repo.insert(product(name, 1.0)).await?;
+    }
+    let find = |c: quarry::query::Cond<_>| Product::query().filter(c).order_by(Product::name.asc());
+    assert_eq!(
+        names(db.repo.all(find(Product::name.starts_with("100%"))).await?),
+        ["100%"]
+    );
+    assert_eq!(
+        names(db.repo.all(find(Product::name.contains("_"))).await?),
+        ["a_b"]
+    );
+    assert_eq!(
+        names(db.repo.all(find(Product::name.contains("%"))).await?),
+        ["100%", "50% off"]
+    );
+    assert_eq!(
+        names(
+            db.repo
+                .all(find(Product::name.ends_with(r"\slash")))
+                .await?
+        ),
+        [r"back\slash"]
+    );
+    assert_eq!(
+        names(db.repo.all(find(Product::name.starts_with(""))).await?).len(),
+        7
+    );
+    // The same explicit escape everywhere (SQLite has no default one).
+    assert_eq!(
+        names(db.repo.all(find(Product::name.like(r"a\_b"))).await?),
+        ["a_b"]
+    );
+    assert_eq!(
+        names(db.repo.all(find(Product::name.like("a_b"))).await?),
+        ["a_b", "axb"]
+    );
+    assert_eq!(
+        names(db.repo.all(find(Product::name.not_like(r"%\%%"))).await?).len(),
+        5
+    );
+    // Bulk writes (written through sea-query) escape the same way.
+    assert_eq!(
+        db.repo
+            .delete_all(Product::name.starts_with("100%"))
+            .await?,
+        1
+    );
+    assert_eq!(db.repo.delete_all(Product::name.like(r"back\\%")).await?, 1);
+    assert_eq!(db.repo.count(Product::query()).await?, 5);
     Ok(())
 }
 
