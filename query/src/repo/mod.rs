@@ -21,8 +21,8 @@ use crate::statement::Statement;
 use crate::write;
 use async_trait::async_trait;
 use quarry_core::{
-    Action, Changeset, ConstraintKind, Error, FieldRole, QueryError, Result, Schema, State, Value,
-    ValueRow,
+    Action, Changeset, ConstraintKind, Error, FieldRole, FieldValue, QueryError, Result, Schema,
+    State, Value, ValueRow,
 };
 use sea_query::{Expr, ExprTrait};
 use std::future::Future;
@@ -458,17 +458,27 @@ pub trait Repo: Send + Sync {
 
     /// Counts the rows matching `query`.
     async fn count<Q: IntoQuery<I>, I>(&self, query: Q) -> Result<i64> {
-        let v = self.aggregate(query, Aggregate::count()).await?;
-        Ok(v.as_i64().unwrap_or(0))
+        self.aggregate(query, Aggregate::count()).await
     }
 
-    /// Runs an aggregate over `query`. Sum/avg/min/max of no rows is NULL. A query
-    /// with limit, offset or DISTINCT is wrapped in a subquery first.
-    async fn aggregate<Q: IntoQuery<I>, I>(
+    /// Runs an aggregate over `query` and returns its result as the aggregate's
+    /// Rust type (`i64` for counts, `Option<f64>` for an average...). Sum, avg,
+    /// min and max of no rows are `None`. A query with limit, offset or DISTINCT
+    /// is wrapped in a subquery first.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_query::Aggregate;
+    /// let total: Option<f64> = repo.aggregate(Product::query(), Aggregate::sum(Product::price)).await?;
+    /// let rows: i64 = repo.aggregate(Product::query(), Aggregate::count()).await?;
+    /// # Ok(()) }
+    /// ```
+    async fn aggregate<Q: IntoQuery<I>, I, T: FieldValue>(
         &self,
         query: Q,
-        aggregate: Aggregate<Q::Schema>,
-    ) -> Result<Value> {
+        aggregate: Aggregate<Q::Schema, T>,
+    ) -> Result<T> {
         let query = query.into_query();
         query.check(self.driver().backend())?;
         let dialect = self.driver().backend().dialect;
@@ -480,7 +490,11 @@ pub trait Repo: Send + Sync {
             Ok(())
         })
         .await?;
-        Ok(out)
+        T::from_value(out).map_err(|e| Error::Decode {
+            column: format!("{}({})", aggregate.name(), Q::Schema::TABLE),
+            expected: e.expected,
+            found: e.found,
+        })
     }
 
     /// Inserts many structs or changesets, with timestamps filled (unlike Ecto),
