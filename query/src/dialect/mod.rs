@@ -97,6 +97,12 @@ pub trait SqlDialect: Send + Sync + 'static {
         false
     }
 
+    /// True when the members of a UNION / INTERSECT / EXCEPT after the first
+    /// are written in parentheses (SQLite accepts none).
+    fn parenthesized_set_members(&self) -> bool {
+        true
+    }
+
     /// The escape character of every LIKE, as a SQL literal: a backslash
     /// (`'\'`), written `'\\'` where a backslash in a string literal is
     /// itself an escape (MySQL). Every LIKE carries `ESCAPE` with it, so `\%`,

@@ -2,11 +2,11 @@
 //! own writer does not write (and the first compile of shapes it checks).
 
 use crate::dialect::Dialect;
-use crate::ir::{Dir, JoinKind, LockStrength, LockWait, Nulls, Op, Parts, Rpn};
+use crate::ir::{Dir, JoinKind, LockStrength, LockWait, Nulls, Op, Parts, Rpn, SetOp};
 use quarry_core::{Error, QueryError};
 use sea_query::{
     BinOper, Expr, ExprTrait, Func, JoinType, LockBehavior, LockType, NullOrdering, Order,
-    SelectStatement,
+    SelectStatement, UnionType,
 };
 
 impl Rpn {
@@ -238,6 +238,22 @@ impl Parts {
         }
         if let Some(h) = self.having.to_exprs(dialect)?.expr {
             q.and_having(h);
+        }
+        for (op, member) in &self.set_ops {
+            let kind = match op {
+                SetOp::Union => UnionType::Distinct,
+                SetOp::UnionAll => UnionType::All,
+                SetOp::Intersect => UnionType::Intersect,
+                SetOp::Except => UnionType::Except,
+                SetOp::IntersectAll | SetOp::ExceptAll => {
+                    return Err(Error::Query(QueryError::Build(format!(
+                        "{} cannot be written through sea-query (counts, aggregates and \
+                         exists over it): read its rows with repo.all instead",
+                        op.keyword()
+                    ))))
+                }
+            };
+            q.union(kind, member.to_select(dialect)?);
         }
         for (e, o, nulls) in self.order.to_exprs(dialect)?.orders {
             match nulls {

@@ -16,6 +16,7 @@ pub fn all() -> Vec<Scenario> {
         select_columns_and_tuples,
         select_into_struct,
         subquery_in_from,
+        set_operations,
         stream_rows_one_at_a_time,
         group_by_and_having,
         subqueries_in_where,
@@ -142,6 +143,95 @@ pub async fn user_text_in_like_matches_literally(db: &Db) -> R {
     );
     assert_eq!(db.repo.delete_all(Product::name.like(r"back\\%")).await?, 1);
     assert_eq!(db.repo.count(Product::query()).await?, 5);
+    Ok(())
+}
+
+/// union / union_all / intersect / except over queries of one schema; order,
+/// limit and filters after them apply to the combined rows; a member's own
+/// order and limit stay inside it; what a database lacks is refused.
+pub async fn set_operations(db: &Db) -> R {
+    let (_, stores) = seed(db).await?;
+    let shop_a = stores[0].id;
+    let by_name = |q: quarry::Query<Product>| q.order_by(Product::name.asc());
+    let cheap = || Product::query().filter(Product::price.lt(2.0));
+    let in_a = || Product::query().filter(Product::store_id.eq(Some(shop_a)));
+    let pear = || Product::query().filter(Product::name.eq("Pear"));
+
+    let q = by_name(cheap().union(pear()));
+    assert_eq!(names(db.repo.all(q).await?), ["Apple", "Banana", "Pear"]);
+    let q = by_name(cheap().union(in_a()));
+    assert_eq!(
+        names(db.repo.all(q).await?),
+        ["Apple", "Banana"],
+        "duplicates removed"
+    );
+    let q = by_name(cheap().union_all(in_a()));
+    assert_eq!(
+        names(db.repo.all(q).await?),
+        ["Apple", "Apple", "Banana", "Banana"]
+    );
+    // Aggregates and exists over a set operation (written through sea-query).
+    assert_eq!(db.repo.count(cheap().union_all(in_a())).await?, 4);
+    assert!(db.repo.exists(cheap().union(pear())).await?);
+    // Filters, order and limit after the operation apply to its result.
+    let q = by_name(cheap().union(pear()).filter(Product::name.ne("Apple"))).limit(1);
+    assert_eq!(names(db.repo.all(q).await?), ["Banana"]);
+    // A member's own order and limit stay inside it.
+    let dearest = Product::query().order_by(Product::price.desc()).limit(1);
+    let cheapest = Product::query().order_by(Product::price.asc()).limit(1);
+    let q = by_name(dearest.union(cheapest));
+    assert_eq!(names(db.repo.all(q).await?), ["Banana", "Cherry"]);
+    // Chained operations read left to right.
+    let q = by_name(cheap().union(pear()).except(in_a()));
+    assert_eq!(names(db.repo.all(q).await?), ["Pear"]);
+
+    let q = by_name(cheap().intersect(Product::query().filter(Product::price.ge(1.0))));
+    assert_eq!(names(db.repo.all(q).await?), ["Apple"]);
+    let q = by_name(Product::query().except(cheap()));
+    assert_eq!(names(db.repo.all(q).await?), ["Cherry", "Pear"]);
+
+    let q = by_name(
+        cheap()
+            .union_all(in_a())
+            .intersect_all(in_a().union_all(in_a())),
+    );
+    let result = db.repo.all(q).await;
+    match db.kind {
+        Kind::Sqlite => assert!(
+            matches!(
+                result,
+                Err(Error::Unsupported {
+                    feature: "INTERSECT ALL",
+                    ..
+                })
+            ),
+            "{result:?}"
+        ),
+        _ => assert_eq!(
+            names(result?),
+            ["Apple", "Apple", "Banana", "Banana"],
+            "two of each on both sides"
+        ),
+    }
+    let q = by_name(cheap().union_all(in_a()).except_all(in_a()));
+    let result = db.repo.all(q).await;
+    match db.kind {
+        Kind::Sqlite => assert!(
+            matches!(
+                result,
+                Err(Error::Unsupported {
+                    feature: "EXCEPT ALL",
+                    ..
+                })
+            ),
+            "{result:?}"
+        ),
+        _ => assert_eq!(
+            names(result?),
+            ["Apple", "Banana"],
+            "one of each taken away"
+        ),
+    }
     Ok(())
 }
 
