@@ -105,7 +105,7 @@ pub trait SqlDialect: Send + Sync + 'static {
 
     /// The escape character of every LIKE, as a SQL literal: a backslash
     /// (`'\'`), written `'\\'` where a backslash in a string literal is
-    /// itself an escape (MySQL). Every LIKE carries `ESCAPE` with it, so `\%`,
+    /// itself an escape (MySQL) and `E'\\'` on Postgres (as sea-query writes it). Every LIKE carries `ESCAPE` with it, so `\%`,
     /// `\_` and `\\` match literally on every database (SQLite has no
     /// default escape character).
     fn like_escape(&self) -> &'static str {

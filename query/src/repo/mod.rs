@@ -470,8 +470,8 @@ pub trait Repo: Send + Sync {
     /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
     /// # use quarry_core::doc_support::Product;
     /// use quarry_query::Aggregate;
-    /// let total: Option<f64> = repo.aggregate(Product::query(), Aggregate::sum(Product::price)).await?;
-    /// let rows: i64 = repo.aggregate(Product::query(), Aggregate::count()).await?;
+    /// let total: Option<f64> = repo.aggregate(quarry_query::from::<Product>(), Aggregate::sum(Product::price)).await?;
+    /// let rows: i64 = repo.aggregate(quarry_query::from::<Product>(), Aggregate::count()).await?;
     /// # Ok(()) }
     /// ```
     async fn aggregate<Q: IntoQuery<I>, I, T: FieldValue>(
@@ -717,7 +717,7 @@ pub trait Repo: Send + Sync {
     /// # use quarry_core::doc_support::Product;
     /// use quarry_query::Repo;
     /// use std::time::Duration;
-    /// let all = repo.with_timeout(Duration::from_secs(2)).all(Product::query()).await?;
+    /// let all = repo.with_timeout(Duration::from_secs(2)).all(quarry_query::from::<Product>()).await?;
     /// # Ok(()) }
     /// ```
     fn with_timeout(&self, timeout: std::time::Duration) -> Timed<'_, Self> {
