@@ -89,11 +89,11 @@ pub use quarry_query::{
 pub mod query {
     pub use quarry_query::repo::{BoxFuture, Retryable, Timed};
     pub use quarry_query::{
-        avg, count, count_distinct, exists, from, max, maybe_row, min, not_exists, row, sum, table,
-        Agg, Aggregate, Alias, AliasColumn, Arg, Bind, Bound, ColumnExt, ColumnRef, Comparable,
-        Cond, Fetch, IntoQuery, JoinKind, ListParam, LockStrength, LockWait, MaybeWhole, Param,
-        ParamList, Pattern, Prepared, Projection, Query, Select, SelectAs, SortOrder, TextExt,
-        Whole,
+        avg, count, count_distinct, exists, fragment, from, max, maybe_row, min, not_exists, row,
+        sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, Bind, Bound, ColumnExt, ColumnRef,
+        Comparable, Cond, Fetch, Fragment, FragmentArg, FragmentArgs, IntoQuery, JoinKind,
+        ListParam, LockStrength, LockWait, MaybeWhole, Param, ParamList, Pattern, Prepared,
+        Projection, Query, Select, SelectAs, SetOp, SortOrder, TextExt, Whole,
     };
 }
 

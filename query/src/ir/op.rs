@@ -53,6 +53,9 @@ pub enum Op {
     ParamIn(u16),
     /// Literal SQL (`1 = 1`, `1 = 0`).
     Lit(Name),
+    /// A SQL fragment with its `n` operands in place of its `?`s (see
+    /// [`crate::fragment`]).
+    Fragment(Name, u8),
     /// Binary comparisons and connectives.
     Eq,
     Ne,

@@ -9,6 +9,29 @@ use sea_query::{
     SelectStatement, UnionType,
 };
 
+/// A fragment's text in sea-query's custom-expression form: on Postgres its
+/// `?`s become `$1`, `$2`... (and a `$` is doubled, so sea-query keeps it);
+/// elsewhere sea-query's slot is `?` already.
+fn numbered(sql: &str, dialect: Dialect) -> String {
+    if dialect != Dialect::Postgres {
+        return sql.to_string();
+    }
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0u32;
+    for c in sql.chars() {
+        match c {
+            '?' => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            '$' => out.push_str("$$"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 impl Rpn {
     /// Builds the sea-query expressions: the one expression left on the stack, or
     /// the items of a list.
@@ -37,6 +60,22 @@ impl Rpn {
                         .ok_or_else(|| malformed("a bound value is missing"))?,
                 )),
                 Op::Lit(s) => Expr::cust(s.0),
+                Op::Fragment(sql, n) => {
+                    let n = usize::from(n);
+                    if crate::fragment::slots(sql.0) != n {
+                        return Err(Error::Query(QueryError::Build(format!(
+                            "the fragment {:?} has {} `?` but {n} arguments",
+                            sql.0,
+                            crate::fragment::slots(sql.0)
+                        ))));
+                    }
+                    let at = stack
+                        .len()
+                        .checked_sub(n)
+                        .ok_or_else(|| malformed("a fragment's operand is missing"))?;
+                    let args = stack.split_off(at);
+                    Expr::cust_with_exprs(numbered(sql.0, dialect), args)
+                }
                 // A prepared query substitutes its arguments first, and a
                 // query holding one elsewhere is refused before it compiles.
                 Op::Param(_) | Op::ParamIn(_) => {

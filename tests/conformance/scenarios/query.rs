@@ -17,6 +17,7 @@ pub fn all() -> Vec<Scenario> {
         select_into_struct,
         subquery_in_from,
         set_operations,
+        fragments_bind_their_values,
         stream_rows_one_at_a_time,
         group_by_and_having,
         subqueries_in_where,
@@ -232,6 +233,56 @@ pub async fn set_operations(db: &Db) -> R {
             "one of each taken away"
         ),
     }
+    Ok(())
+}
+
+/// `fragment`: SQL the DSL lacks, typed, with columns qualified and values
+/// bound; in filter, select, order and bulk writes; a wrong `?` count is a
+/// typed error before anything is sent.
+pub async fn fragments_bind_their_values(db: &Db) -> R {
+    use quarry::query::{fragment, Fragment};
+    seed(db).await?;
+    let by_name = || Product::query().order_by(Product::name.asc());
+    // A condition: the column and the value each take their `?`.
+    let q = by_name().filter(fragment::<bool, _>("lower(?) = ?", (Product::name, "pear")).cond());
+    assert_eq!(names(db.repo.all(q).await?), ["Pear"]);
+    // A value that looks like SQL is only ever a value.
+    let hostile = "x' OR '1'='1";
+    let q = by_name().filter(fragment::<bool, _>("lower(?) = ?", (Product::name, hostile)).cond());
+    assert!(db.repo.all(q).await?.is_empty());
+    // A typed result in a projection, and a comparison on it.
+    let doubled: Fragment<_, f64> = fragment("? * ?", (Product::price, 2.0));
+    let rows: Vec<(String, f64)> = db
+        .repo
+        .all(
+            by_name()
+                .filter(doubled.gt(3.5))
+                .select((Product::name, doubled.clone())),
+        )
+        .await?;
+    assert_eq!(
+        rows,
+        [("Cherry".to_string(), 8.0), ("Pear".to_string(), 4.0)]
+    );
+    // Ordering by a fragment.
+    let q = Product::query()
+        .order_by(fragment::<f64, _>("coalesce(?, ?)", (Product::price, 0.0)).desc())
+        .limit(1);
+    assert_eq!(names(db.repo.all(q).await?), ["Cherry"]);
+    // Through sea-query (counts, bulk writes) the same way.
+    let cheap = || fragment::<bool, _>("? < ?", (Product::price, 1.0)).cond();
+    assert_eq!(db.repo.count(Product::query().filter(cheap())).await?, 1);
+    assert_eq!(
+        db.repo.delete_all(Product::query().filter(cheap())).await?,
+        1
+    );
+    // A text whose `?`s do not match its arguments sends nothing.
+    db.reset_statements();
+    let wrong =
+        Product::query().filter(fragment::<bool, _>("? = ? AND ?", (Product::name, "x")).cond());
+    let err = db.repo.all(wrong).await;
+    assert!(matches!(err, Err(Error::Query(_))), "{err:?}");
+    assert_eq!(db.statement_count(), 0, "nothing sent");
     Ok(())
 }
 
