@@ -1,7 +1,7 @@
 //! `#[quarry::test]`: a sandboxed database test.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::quote;
 use syn::spanned::Spanned;
 use syn::{ItemFn, LitStr, Path};
 
@@ -102,7 +102,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let fixtures = args.fixtures.iter().map(|f| match f {
         Fixture::File(file) => {
             let shown = file.value();
-            quote_spanned! {file.span()=>
+            quote! {
                 ::quarry::testing::__fixture(
                     __quarry_test.name,
                     #shown,
@@ -116,7 +116,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         }
         Fixture::Function(path) => {
             let shown = quote!(#path).to_string().replace(' ', "");
-            quote_spanned! {path.span()=>
+            quote! {
                 ::quarry::testing::__fixture(__quarry_test.name, #shown, #path(&__quarry_sandbox)).await;
             }
         }
