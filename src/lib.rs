@@ -192,3 +192,8 @@ pub mod prelude {
 #[cfg(doctest)]
 #[doc = include_str!("../docs/errors.md")]
 pub struct ErrorsGuide;
+
+/// docs/testing.md, so its examples compile with the tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/testing.md")]
+pub struct TestingGuide;
