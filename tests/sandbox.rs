@@ -19,9 +19,9 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use quarry::migration::Migration;
 use quarry::prelude::*;
 use quarry::schema::ValueType;
-use quarry::Value;
 use quarry::testing::{Sandbox, Source, Test};
-use sandbox_app::{insert_items, item_count, items_tagged, Item, Note, TABLES};
+use quarry::Value;
+use sandbox_app::{insert_items, item_count, items_tagged, Note, TABLES};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -104,7 +104,9 @@ fn with_param(url: &str, param: &str) -> String {
 }
 
 fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let host_start = base.find("://").map_or(0, |i| i + 3);
     let host_end = base[host_start..]
         .find('/')

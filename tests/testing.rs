@@ -7,7 +7,7 @@ mod sandbox_app;
 
 use quarry::prelude::*;
 use quarry::testing::Sandbox;
-use sandbox_app::{insert_items, item_count, items_tagged, Item, Note};
+use sandbox_app::{insert_items, item_count, items_tagged, Note};
 use std::sync::{Arc, Mutex};
 
 type R = quarry::Result<()>;
@@ -56,7 +56,9 @@ async fn note_on_first_fixture(repo: &Sandbox) -> R {
 async fn fixtures_run_in_order(repo: Sandbox) -> R {
     assert_eq!(items_tagged(&repo, "fixture").await?.len(), 1);
     assert_eq!(
-        items_tagged(&repo, "fixture; with a semicolon").await?.len(),
+        items_tagged(&repo, "fixture; with a semicolon")
+            .await?
+            .len(),
         1
     );
     assert_eq!(repo.count(Note::query()).await?, 1);
@@ -238,6 +240,3 @@ async fn sandbox_api_mysql() -> R {
         Err(_) => Ok(()),
     }
 }
-
-#[allow(dead_code)]
-fn _uses(_: Item) {}

@@ -160,7 +160,8 @@ mod tests {
 
     #[test]
     fn keeps_dollar_quotes_whole() {
-        let s = "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql; SELECT $1";
+        let s =
+            "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql; SELECT $1";
         assert_eq!(
             split(s, false),
             vec![

@@ -87,7 +87,5 @@ async fn migrate_once<R: Repo>(url: &str, repo: &R, all: Migrations) -> Result<(
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         Arc::clone(runs.entry(key).or_default())
     };
-    cell.get_or_try_init(|| migrate(repo, all))
-        .await
-        .map(drop)
+    cell.get_or_try_init(|| migrate(repo, all)).await.map(drop)
 }

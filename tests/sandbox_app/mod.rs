@@ -62,7 +62,8 @@ impl Migration for CreateNotes {
     }
     fn change(&self, m: &mut Commands) {
         m.create_table("quarry_sandbox_notes", |t| {
-            t.add("item_id", references("quarry_sandbox_items")).not_null();
+            t.add("item_id", references("quarry_sandbox_items"))
+                .not_null();
             t.add("body", Type::Text).not_null();
         });
     }
