@@ -79,7 +79,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     }
     if func.sig.inputs.len() != 1 {
         return Err(syn::Error::new(
-            func.sig.inputs.span(),
+            func.sig.ident.span(),
             "a #[quarry::test] function takes one argument, the sandbox: `repo: quarry::testing::Sandbox`",
         ));
     }
