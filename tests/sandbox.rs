@@ -311,6 +311,7 @@ fn trial(b: &Backend, i: usize, together: bool) -> Trial {
             name,
             source: Source::Url(url),
             migrations: Some(migrations),
+            multi_thread: false,
         };
         let out = catch_unwind(AssertUnwindSafe(|| {
             quarry::testing::__run(test, move |repo| scenario(repo, i, stats, together))

@@ -160,6 +160,28 @@ async fn spawned_tasks_share_the_sandbox(repo: Sandbox) -> R {
 }
 on_each_backend!(spawned_tasks_share_the_sandbox);
 
+/// On a multi-thread runtime, tasks spawned onto other workers share the
+/// sandbox the same way.
+#[quarry::test(url = "sqlite::memory:", migrations = sandbox_app::all, flavor = "multi_thread")]
+async fn a_multi_thread_runtime(repo: Sandbox) -> R {
+    let tasks: Vec<_> = (0..4)
+        .map(|i| {
+            let repo = repo.clone();
+            tokio::spawn(async move {
+                repo.transaction(|tx| {
+                    Box::pin(async move { insert_items(tx, &format!("task {i}"), 2).await })
+                })
+                .await
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.expect("task")?;
+    }
+    assert_eq!(item_count(&repo).await?, 8);
+    Ok(())
+}
+
 /// A test that panics: the attribute keeps `#[should_panic]`, and the
 /// sandbox is rolled back on the way out.
 #[quarry::test(url = "sqlite::memory:", migrations = sandbox_app::all)]
@@ -209,6 +231,13 @@ async fn sandbox_on_a_pool(url: &str) -> R {
         item_count(&sandbox).await,
         Err(quarry::Error::TransactionDone)
     ));
+    drop(sandbox);
+    assert_eq!(item_count(&repo).await?, before);
+    // Dropped without a rollback (a panic's unwinding): rolled back too.
+    let sandbox = Sandbox::new(&repo).await?;
+    sandbox
+        .transaction(|tx| Box::pin(async move { insert_items(tx, "dropped", 2).await }))
+        .await?;
     drop(sandbox);
     assert_eq!(item_count(&repo).await?, before);
     Ok(())

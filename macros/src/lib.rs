@@ -66,7 +66,9 @@ pub fn derive_from_tuple(input: TokenStream) -> TokenStream {
 ///   is an `async fn(&Sandbox) -> Result<(), E>` (`E: Display`);
 /// - `env = "VAR"`: the database URL is that environment variable's, and the
 ///   test is skipped (it passes, saying so on stderr) when it is unset;
-/// - `url = "..."`: this URL.
+/// - `url = "..."`: this URL;
+/// - `flavor = "multi_thread"`: a multi-thread tokio runtime with two
+///   workers (the default is `"current_thread"`, as `#[tokio::test]`'s).
 ///
 /// Without `env` or `url`, the URL is `QUARRY_TEST_DATABASE_URL`, else
 /// `DATABASE_URL`, else `sqlite::memory:`. The function may return `()` or a

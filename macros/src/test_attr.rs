@@ -17,6 +17,7 @@ struct Args {
     fixtures: Vec<Fixture>,
     env: Option<LitStr>,
     url: Option<LitStr>,
+    multi_thread: bool,
 }
 
 fn parse_args(attr: TokenStream) -> syn::Result<Args> {
@@ -31,6 +32,19 @@ fn parse_args(attr: TokenStream) -> syn::Result<Args> {
         } else if meta.path.is_ident("url") {
             args.url = Some(meta.value()?.parse()?);
             Ok(())
+        } else if meta.path.is_ident("flavor") {
+            let flavor: LitStr = meta.value()?.parse()?;
+            match flavor.value().as_str() {
+                "current_thread" => args.multi_thread = false,
+                "multi_thread" => args.multi_thread = true,
+                _ => {
+                    return Err(syn::Error::new(
+                        flavor.span(),
+                        "flavor is \"current_thread\" (the default) or \"multi_thread\"",
+                    ))
+                }
+            }
+            Ok(())
         } else if meta.path.is_ident("fixtures") {
             let content;
             syn::parenthesized!(content in meta.input);
@@ -39,7 +53,7 @@ fn parse_args(attr: TokenStream) -> syn::Result<Args> {
             Ok(())
         } else {
             Err(meta.error(
-                "unknown argument: expected migrations = path, fixtures(..), env = \"VAR\" or url = \"..\"",
+                "unknown argument: expected migrations = path, fixtures(..), env = \"VAR\", url = \"..\" or flavor = \"multi_thread\"",
             ))
         }
     });
@@ -99,6 +113,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         Some(path) => quote!(::core::option::Option::Some(#path as ::quarry::testing::Migrations)),
         None => quote!(::core::option::Option::None),
     };
+    let multi_thread = args.multi_thread;
     let fixtures = args.fixtures.iter().map(|f| match f {
         Fixture::File(file) => {
             let shown = file.value();
@@ -130,6 +145,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 name: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name)),
                 source: #source,
                 migrations: #migrations,
+                multi_thread: #multi_thread,
             };
             ::quarry::testing::__run(__quarry_test, move |__quarry_sandbox| async move {
                 #(#fixtures)*

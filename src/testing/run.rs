@@ -33,6 +33,8 @@ pub struct Test {
     pub source: Source,
     /// The application's migrations.
     pub migrations: Option<Migrations>,
+    /// A multi-thread runtime (2 workers) instead of a current-thread one.
+    pub multi_thread: bool,
 }
 
 /// What a test function returns: `()` or a `Result<(), E>`.
@@ -68,7 +70,8 @@ impl<F: Future> Future for CatchUnwind<F> {
     }
 }
 
-/// Runs one test: a current-thread runtime (with IO and time), the sandbox
+/// Runs one test: a current-thread runtime (or a multi-thread one), with IO
+/// and time, the sandbox
 /// on the test's database with its migrations, then `body`; the sandbox is
 /// rolled back when the body returns or panics.
 #[doc(hidden)]
@@ -89,10 +92,14 @@ where
             }
         },
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let mut builder = if test.multi_thread {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(2);
+        b
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => panic!("{}: cannot start a tokio runtime: {e}", test.name),
     };
