@@ -434,7 +434,7 @@ fn main() {
             }
             match check {
                 Ok(counts) => println!(
-                    "{}: {} tests in {took}, {} of them met with all {TESTS} open, migrations run {runs} time(s); afterwards {counts}",
+                    "{}: {} tests in {took}, {} of them (all but the one that panics) read their rows with all {TESTS} sandboxes open, migrations run {runs} time(s); afterwards {counts}",
                     b.name,
                     stats.arrived.load(Ordering::SeqCst),
                     stats.met.load(Ordering::SeqCst),
