@@ -70,12 +70,13 @@
 //! | [`migration`] | migrations and their runner (`quarry migrate`) |
 //! | [`driver`] | the adapter-author API: the driver boundary, statements, dialects, rows |
 //! | [`adapters`] | the adapters compiled into this build |
+//! | [`testing`] | the test sandbox and `#[quarry::test]` (docs/testing.md) |
 
 mod connect;
 pub use connect::{connect, connect_with, AnyRepo};
 
 pub use quarry_core::{Assoc, Changeset, Error, Meta, Params, Result, Schema, State, Value};
-pub use quarry_macros::{FromTuple, Schema};
+pub use quarry_macros::{test, FromTuple, Schema};
 pub use quarry_query::assoc::assoc;
 pub use quarry_query::driver::PoolOptions;
 pub use quarry_query::repo::Retry;
@@ -164,6 +165,8 @@ pub mod __private {
 /// binary, which the `quarry` command (crate quarry-cli) runs.
 pub use quarry_migrate as migration;
 
+pub mod testing;
+
 /// The adapters compiled into this build.
 pub mod adapters {
     #[cfg(feature = "mysql")]
@@ -189,3 +192,8 @@ pub mod prelude {
 #[cfg(doctest)]
 #[doc = include_str!("../docs/errors.md")]
 pub struct ErrorsGuide;
+
+/// docs/testing.md, so its examples compile with the tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/testing.md")]
+pub struct TestingGuide;
