@@ -131,6 +131,9 @@ impl<S: Schema, J> Query<S, J> {
     }
 }
 
+/// The ON condition of an association joined under an alias.
+type AliasOn<O, R, const N: u8> = Cond<(One<O>, One<Alias<R, N>>)>;
+
 impl<S: Schema, J> Query<S, J> {
     /// INNER JOIN the rows of `assoc` under `alias`, so two associations that
     /// reach the same table (or one that reaches the query's own table) can be
@@ -189,7 +192,7 @@ impl<S: Schema, J> Query<S, J> {
         );
         let mut joins = plan.joins_from_owner(kind, owner_key);
         let on = joins.pop().map(|j| j.on).unwrap_or_default();
-        let on: Cond<(One<O>, One<Alias<V::Item, N>>)> = Cond::new(on);
+        let on: AliasOn<O, V::Item, N> = Cond::new(on);
         let mut q = match kind {
             JoinKind::Left => self.left_join::<Alias<V::Item, N>, _, I>(alias, on),
             _ => self.join::<Alias<V::Item, N>, _, I>(alias, on),
