@@ -96,6 +96,9 @@ pub mod query {
         ListParam, LockStrength, LockWait, MaybeWhole, Param, ParamList, Pattern, Prepared,
         Projection, Query, Select, SelectAs, SetOp, SortOrder, TextExt, Whole,
     };
+    pub use quarry_query::{
+        dense_rank, lag, lag_by, lead, lead_by, over, rank, row_number, Window, WindowFn, Windowed,
+    };
 }
 
 /// Changesets (Ecto's `Ecto.Changeset`): cast outside data, validate it,

@@ -35,6 +35,7 @@ pub mod source;
 mod sql;
 pub mod sql_value;
 pub mod statement;
+pub mod window;
 mod write;
 
 pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
@@ -57,6 +58,9 @@ pub use select::{
 };
 pub use source::{table, Alias, AliasColumn, ColumnRef, Source, SourceArg, TableRef};
 pub use statement::Statement;
+pub use window::{
+    dense_rank, lag, lag_by, lead, lead_by, over, rank, row_number, Window, WindowFn, Windowed,
+};
 
 /// Re-exported so adapters and advanced users build statements with the same version.
 pub use sea_query;
