@@ -70,9 +70,11 @@
 //! | [`migration`] | migrations and their runner (`quarry migrate`) |
 //! | [`driver`] | the adapter-author API: the driver boundary, statements, dialects, rows |
 //! | [`adapters`] | the adapters compiled into this build |
+//! | [`replica`] | a repo over a primary and its read replicas |
 
 mod connect;
 pub use connect::{connect, connect_with, AnyRepo};
+pub mod replica;
 
 pub use quarry_core::{Assoc, Changeset, Error, Meta, Params, Result, Schema, State, Value};
 pub use quarry_macros::{FromTuple, Schema};
