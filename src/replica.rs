@@ -20,12 +20,12 @@
 //! let refused = repo.replica().execute_raw("DELETE FROM products", vec![]).await;
 //! assert!(matches!(refused, Err(quarry::Error::ReadOnly { .. })));
 //! # Ok(()) }
-//! # #[derive(quarry::Schema, Clone, Debug, Default)]
+//! # #[derive(quarry::Schema, Clone, Debug)]
 //! # #[quarry(table = "products")]
 //! # struct Product { meta: quarry::Meta, id: i64 }
 //! ```
 
-use crate::connect::{connect_with as connect_one, AnyRepo};
+use crate::connect::connect_with as connect_one;
 use quarry_core::Result;
 use quarry_query::driver::PoolOptions;
 pub use quarry_query::replica::{is_read, PrimaryRepo, ReplicaRepo, ReplicatedRepo};
