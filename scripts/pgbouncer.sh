@@ -42,7 +42,7 @@ default_pool_size = 4
 max_client_conn = 500
 max_db_connections = 20
 server_reset_query = DISCARD ALL
-ignore_startup_parameters = extra_float_digits,search_path,options
+ignore_startup_parameters = extra_float_digits
 pidfile = $pidfile
 logfile = $dir/pgbouncer.log
 INI
