@@ -191,3 +191,8 @@ pub mod prelude {
 #[cfg(doctest)]
 #[doc = include_str!("../docs/errors.md")]
 pub struct ErrorsGuide;
+
+/// docs/scale-out.md, so its examples compile with the tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/scale-out.md")]
+pub struct ScaleOutGuide;

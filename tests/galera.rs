@@ -7,7 +7,7 @@
 //!
 //! Skipped (with a message) where mariadbd or the Galera provider (Debian
 //! package galera-4) is not installed. CI runs it in a step of its own
-//! (QUARRY_TEST_GALERA=1); without it the tests return at once.
+//! (QUARRY_TEST_CLUSTERS=1); without it the test returns at once.
 
 #![cfg(feature = "mysql")]
 
@@ -36,8 +36,8 @@ struct Cluster {
 
 impl Cluster {
     fn start(name: &str) -> Option<Cluster> {
-        if std::env::var_os("QUARRY_TEST_GALERA").is_none() {
-            eprintln!("skipped: set QUARRY_TEST_GALERA=1 to start a Galera cluster (CI's cluster step does)");
+        if std::env::var_os("QUARRY_TEST_CLUSTERS").is_none() {
+            eprintln!("skipped: set QUARRY_TEST_CLUSTERS=1 to start a Galera cluster (CI's cluster step does)");
             return None;
         }
         let dir = std::env::temp_dir().join(format!("quarry-{name}-{}", std::process::id()));
