@@ -228,8 +228,11 @@ async fn galera_cluster() {
                         |tx| {
                             runs.fetch_add(1, Ordering::Relaxed);
                             Box::pin(async move {
-                                tx.execute_raw("UPDATE counters SET v = v + 1 WHERE id = 1", vec![])
-                                    .await?;
+                                tx.execute_raw(
+                                    "UPDATE counters SET v = v + 1 WHERE id = 1",
+                                    vec![],
+                                )
+                                .await?;
                                 tx.execute_raw(
                                     "INSERT INTO acks (node) VALUES (?)",
                                     vec![Value::I32(node)],

@@ -315,12 +315,22 @@ async fn reads_go_to_replicas_and_writes_to_the_primary() {
         replica.insert(store("refused")).await.map(|_| ()),
         replica.delete(first.clone()).await.map(|_| ()),
         replica
-            .update_all(Store::query(), Updates::new().set(Store::name, "x".to_string()))
+            .update_all(
+                Store::query(),
+                Updates::new().set(Store::name, "x".to_string()),
+            )
             .await
             .map(|_| ()),
-        replica.execute_raw("DELETE FROM stores", vec![]).await.map(|_| ()),
         replica
-            .query_raw("SELECT id FROM stores FOR UPDATE", vec![], &[ValueType::I64])
+            .execute_raw("DELETE FROM stores", vec![])
+            .await
+            .map(|_| ()),
+        replica
+            .query_raw(
+                "SELECT id FROM stores FOR UPDATE",
+                vec![],
+                &[ValueType::I64],
+            )
             .await
             .map(|_| ()),
     ] {

@@ -498,7 +498,9 @@ mod tests {
 
     #[test]
     fn tells_reads_from_writes() {
-        assert!(is_read("SELECT \"id\" FROM \"products\" WHERE \"updated_at\" > $1"));
+        assert!(is_read(
+            "SELECT \"id\" FROM \"products\" WHERE \"updated_at\" > $1"
+        ));
         assert!(is_read("  (SELECT 1) UNION (SELECT 2)"));
         assert!(is_read("WITH x AS (SELECT 1) SELECT * FROM x"));
         assert!(is_read("select pg_is_in_recovery()"));
@@ -506,7 +508,9 @@ mod tests {
         assert!(!is_read("SELECT * FROM products FOR SHARE SKIP LOCKED"));
         assert!(!is_read("SELECT * FROM t LOCK IN SHARE MODE"));
         assert!(!is_read("SELECT nextval('s')"));
-        assert!(!is_read("WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d"));
+        assert!(!is_read(
+            "WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d"
+        ));
         assert!(!is_read("INSERT INTO t VALUES (1) RETURNING id"));
         assert!(!is_read("UPDATE t SET a = 1"));
         assert!(!is_read("EXPLAIN ANALYZE DELETE FROM t"));
