@@ -41,7 +41,7 @@ use std::time::{Duration, Instant};
 /// use quarry_query::{replica::ReplicatedRepo, Repo};
 /// let repo = ReplicatedRepo::new(primary, vec![replica]);
 /// let stored = repo.insert(Product { name: "Tulip".into(), ..Default::default() }).await?; // primary
-/// let all = repo.all(Product::query()).await?; // a replica (may lag behind)
+/// let all = repo.all(quarry_query::from::<Product>()).await?; // a replica (may lag behind)
 /// let fresh = repo.primary().get::<Product, _>(stored.id).await?; // the primary
 /// # Ok(()) }
 /// ```
