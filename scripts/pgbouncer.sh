@@ -3,10 +3,11 @@
 # (tests/pgbouncer.rs and the CI step that runs the conformance suite through
 # it). Every database of the server is reachable through it under its own name.
 #
-#   scripts/pgbouncer.sh start DIR PORT SERVER_PORT [POOL_MODE]
+#   scripts/pgbouncer.sh start DIR PORT SERVER_PORT [POOL_MODE [POOL_SIZE]]
 #       write DIR/pgbouncer.ini (listen on 127.0.0.1:PORT, server
 #       127.0.0.1:SERVER_PORT, trust authentication, pool_mode transaction
-#       unless POOL_MODE says session or statement), start it, wait until ready
+#       unless POOL_MODE says session or statement, POOL_SIZE (4) server
+#       connections per database and user), start it, wait until ready
 #   scripts/pgbouncer.sh stop  DIR   stop it (by its pid) if it runs
 #
 # PgBouncer refuses to run as root: as root it runs as the `postgres` user.
@@ -22,7 +23,7 @@ pid_alive() { [ -f "$pidfile" ] && kill -0 "$(head -n 1 "$pidfile")" 2>/dev/null
 
 case $op in
 start)
-    port=${3:?port} server_port=${4:?server port} mode=${5:-transaction}
+    port=${3:?port} server_port=${4:?server port} mode=${5:-transaction} size=${6:-4}
     mkdir -p "$dir"
     user=()
     if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; user=(-u postgres); fi
@@ -38,7 +39,7 @@ auth_type = trust
 auth_file = $dir/userlist.txt
 admin_users = postgres
 pool_mode = $mode
-default_pool_size = 4
+default_pool_size = $size
 max_client_conn = 500
 max_db_connections = 20
 server_reset_query = DISCARD ALL
