@@ -71,9 +71,11 @@
 //! | [`driver`] | the adapter-author API: the driver boundary, statements, dialects, rows |
 //! | [`adapters`] | the adapters compiled into this build |
 //! | [`testing`] | the test sandbox and `#[quarry::test]` (docs/testing.md) |
+//! | [`replica`] | a repo over a primary and its read replicas |
 
 mod connect;
 pub use connect::{connect, connect_with, AnyRepo};
+pub mod replica;
 
 pub use quarry_core::{Assoc, Changeset, Error, Meta, Params, Result, Schema, State, Value};
 pub use quarry_macros::{test, FromTuple, Schema};
@@ -200,3 +202,8 @@ pub struct ErrorsGuide;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/testing.md")]
 pub struct TestingGuide;
+
+/// docs/scale-out.md, so its examples compile with the tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/scale-out.md")]
+pub struct ScaleOutGuide;

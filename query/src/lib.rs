@@ -28,6 +28,7 @@ pub mod log;
 pub mod preload;
 pub mod prepared;
 pub mod query;
+pub mod replica;
 pub mod repo;
 pub mod scope;
 pub mod select;
