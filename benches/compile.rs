@@ -52,6 +52,7 @@ fn backend(dialect: Dialect) -> quarry::driver::Backend {
             full_join: true,
             intersect_except: true,
             intersect_except_all: true,
+            recursive_cte: true,
         },
     }
 }

@@ -102,6 +102,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
         full_join: full,
         intersect_except: true,
         intersect_except_all: true,
+        recursive_cte: true,
     };
     vec![
         (
@@ -345,6 +346,12 @@ async fn all_snapshots() -> Snapshots {
             sum(User::id).over(over().order_by(User::id.asc())),
             lag(User::name).over(over().order_by(User::id.asc())),
         ))
+    });
+    query(o, "recursive", || {
+        const FOUND: quarry::query::Alias<User, 1> = quarry::query::Alias::new();
+        let base = User::query().filter(User::name.eq("Ann"));
+        let step = User::query().join_cte(FOUND, User::id.eq_col(FOUND.col(User::id)));
+        Query::recursive(FOUND, base, step).order_by(User::name.asc()).limit(10)
     });
     query(o, "fragment", || {
         use quarry::query::fragment;

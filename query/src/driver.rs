@@ -37,6 +37,8 @@ pub struct Capabilities {
     pub intersect_except: bool,
     /// `INTERSECT ALL` and `EXCEPT ALL`.
     pub intersect_except_all: bool,
+    /// `WITH RECURSIVE` (MySQL 8.0+, MariaDB 10.2.2+, SQLite 3.8.3+, Postgres).
+    pub recursive_cte: bool,
 }
 
 /// The database behind a driver: its dialect, name, version and capabilities.

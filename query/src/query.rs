@@ -131,7 +131,72 @@ fn set_member<S: Schema, J>(q: Query<S, J>) -> Parts {
 /// assert!(sql.ends_with(r#"ORDER BY "products"."name" ASC LIMIT ?"#), "{sql}");
 /// # Ok::<(), quarry_core::Error>(())
 /// ```
+/// Recursive queries (`WITH RECURSIVE`): a tree of categories, a chain of
+/// replies. The rows of `base`, then repeatedly the rows `step` finds from
+/// the rows so far (`UNION ALL`), read as a query of `S`: filters, order and
+/// limits added to the result apply to every row found.
+///
+/// The step reads the rows found so far through `cte`, an [`Alias`] of `S`
+/// joined with [`Query::join_cte`]. Counting, aggregating or bulk-writing over
+/// a recursive query is a typed `Error::Query` (sea-query writes those); read
+/// its rows instead.
+///
+/// ```
+/// use quarry_query::{Alias, ColumnExt, Dialect, Query};
+/// # use quarry_core::doc_support::Product;
+/// // Products "descending" from product 1 through a (made-up) chain of ids.
+/// const FOUND: Alias<Product, 1> = Alias::new();
+/// let base = Query::<Product>::new().filter(Product::id.eq(1));
+/// let step = Query::<Product>::new()
+///     .join_cte(FOUND, Product::id.eq_col(FOUND.col(Product::id)));
+/// let q = Query::recursive(FOUND, base, step).order_by(Product::name.asc());
+/// let sql = q.to_statement(Dialect::Sqlite)?.sql;
+/// assert!(sql.starts_with(r#"WITH RECURSIVE "products_1" AS (SELECT"#), "{sql}");
+/// assert!(sql.contains(r#"INNER JOIN "products_1" ON"#), "{sql}");
+/// assert!(sql.contains(r#"FROM "products_1" AS "products" ORDER BY"#), "{sql}");
+/// # Ok::<(), quarry_core::Error>(())
+/// ```
+impl<S: Schema> Query<S> {
+    /// The rows `base` finds and, repeatedly, those `step` finds from them.
+    pub fn recursive<const N: u8, J, K>(
+        cte: crate::source::Alias<S, N>,
+        base: Query<S, J>,
+        step: Query<S, K>,
+    ) -> Query<S> {
+        let _ = cte;
+        let mut body = set_member(base);
+        body.set_ops.push((SetOp::UnionAll, set_member(step)));
+        let name = <crate::source::Alias<S, N> as Source>::name();
+        let mut parts = Parts::new(S::TABLE);
+        parts.with = Some(Box::new((crate::ir::Name(name), body)));
+        Query {
+            parts,
+            _marker: PhantomData,
+        }
+    }
+}
+
 impl<S: Schema, J> Query<S, J> {
+    /// INNER JOIN the rows a recursive query has found so far (`cte`, the
+    /// alias given to [`Query::recursive`]), in the step of that query.
+    pub fn join_cte<T: Schema, const N: u8, L, I>(
+        mut self,
+        cte: crate::source::Alias<T, N>,
+        on: Cond<L>,
+    ) -> Query<S, (crate::source::Alias<T, N>, J)>
+    where
+        L: AllIn<(S, (crate::source::Alias<T, N>, J)), I>,
+    {
+        let _ = cte;
+        self.parts.joins.push(JoinPart {
+            kind: JoinKind::Inner,
+            table: <crate::source::Alias<T, N> as Source>::name(),
+            alias: None,
+            on: on.rpn,
+        });
+        self.retype()
+    }
+
     fn combine<K>(self, op: SetOp, other: Query<S, K>) -> Query<S> {
         let mut first = set_member(self);
         first.set_ops.push((op, set_member(other)));

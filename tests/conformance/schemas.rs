@@ -44,6 +44,16 @@ pub struct Label {
     pub text: String,
 }
 
+/// A tree: each category has a parent (for recursive queries).
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "categories")]
+pub struct Category {
+    pub meta: Meta,
+    pub id: i64,
+    pub name: String,
+    pub parent_id: Option<i64>,
+}
+
 /// The DDL template; `{pk}`, `{text}`, `{key}` (an indexable string), `{float}`,
 /// `{real}`, `{bool}`, `{ts}`, `{tsz}`, `{date}`, `{bytes}`, `{json}` are replaced
 /// per database.
@@ -63,6 +73,7 @@ const TEMPLATE: &[&str] = &[
         bytes {bytes} NOT NULL, doc {json} NOT NULL, day {date} NOT NULL, at {ts} NOT NULL, at_utc {tsz} NOT NULL,
         maybe_int BIGINT, maybe_text {text}, maybe_at {ts})",
     "CREATE TABLE labels (code {key} PRIMARY KEY, label_text {text} NOT NULL)",
+    "CREATE TABLE categories (id {pk}, name {key} NOT NULL, parent_id BIGINT)",
     // Associations (schemas in `assoc` below).
     "CREATE TABLE posts (id {pk}, user_id BIGINT, title {key} NOT NULL,
         CONSTRAINT posts_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id))",

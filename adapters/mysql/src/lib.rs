@@ -75,6 +75,7 @@ pub fn capabilities(version: &str) -> (&'static str, Capabilities) {
         } else {
             minor3 >= (8, 0, 31)
         },
+        recursive_cte: if mariadb { v >= (10, 2) } else { v >= (8, 0) },
     };
     (if mariadb { "MariaDB" } else { "MySQL" }, caps)
 }

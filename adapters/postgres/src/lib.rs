@@ -120,6 +120,7 @@ impl SqlxBackend for Postgres {
                 full_join: true,
                 intersect_except: true,
                 intersect_except_all: true,
+                recursive_cte: true,
             },
             version,
         }

@@ -96,6 +96,7 @@ fn capabilities(version: &str) -> Capabilities {
         full_join: v >= (3, 39),
         intersect_except: true,
         intersect_except_all: false,
+        recursive_cte: v >= (3, 8),
     }
 }
 

@@ -102,6 +102,15 @@ impl Parts {
         if let Some(sub) = &self.from_sub {
             sub.check_backend(backend)?;
         }
+        if let Some(with) = &self.with {
+            if !caps.recursive_cte {
+                return Err(Error::Unsupported {
+                    feature: "WITH RECURSIVE",
+                    backend: backend.name,
+                });
+            }
+            with.1.check_backend(backend)?;
+        }
         for j in &self.joins {
             if j.kind == JoinKind::Full && !caps.full_join {
                 return Err(Error::Unsupported {

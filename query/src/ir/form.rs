@@ -192,6 +192,9 @@ pub struct Parts {
     /// HAVING. Neither this query nor a member has an order, limit, offset or
     /// lock of its own (the typed builder wraps those in a subquery first).
     pub(crate) set_ops: Vec<(SetOp, Parts)>,
+    /// A recursive common table expression this query reads instead of its
+    /// table: `WITH RECURSIVE "name" AS (body) SELECT .. FROM "name" AS "from"`.
+    pub(crate) with: Option<Box<(Name, Parts)>>,
 }
 
 impl Parts {
@@ -211,6 +214,7 @@ impl Parts {
             distinct: false,
             lock: None,
             set_ops: Vec::new(),
+            with: None,
         }
     }
 
@@ -251,6 +255,12 @@ impl Parts {
 
     /// The shape of this query: its cache key.
     pub(crate) fn key(&self, dialect: Dialect, key: &mut Vec<Op>) {
+        if let Some(with) = &self.with {
+            key.push(Op::Section(30));
+            key.push(Op::From(with.0));
+            with.1.key(dialect, key);
+            key.push(Op::Section(30));
+        }
         key.push(Op::From(Name(self.from)));
         if let Some(sub) = &self.from_sub {
             key.push(Op::Section(8));
@@ -316,6 +326,7 @@ impl Parts {
         self.rpns().any(|r| r.any_op(f))
             || self.from_sub.as_deref().is_some_and(|s| s.any_op(f))
             || self.set_ops.iter().any(|(_, m)| m.any_op(f))
+            || self.with.as_deref().is_some_and(|(_, body)| body.any_op(f))
     }
 
     /// True when the query holds an argument of a prepared query.

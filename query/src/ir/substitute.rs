@@ -88,6 +88,9 @@ impl Parts {
         for (_, member) in &mut self.set_ops {
             member.substitute(args)?;
         }
+        if let Some(with) = &mut self.with {
+            with.1.substitute(args)?;
+        }
         self.rpns_mut().try_for_each(|r| r.substitute(args))
     }
 }

@@ -89,6 +89,9 @@ impl Parts {
     /// Moves the values out in SQL order.
     pub(crate) fn take_values(self, dialect: Dialect, out: &mut impl ValueSink) {
         let limit = self.effective_limit(dialect);
+        if let Some(with) = self.with {
+            with.1.take_values(dialect, out);
+        }
         self.select.take_values(dialect, out);
         if let Some(sub) = self.from_sub {
             sub.take_values(dialect, out);

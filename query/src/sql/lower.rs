@@ -248,6 +248,14 @@ impl Parts {
         dialect: Dialect,
         extra: Vec<Expr>,
     ) -> Result<SelectStatement, Error> {
+        if self.with.is_some() {
+            return Err(Error::Query(QueryError::Build(
+                "a recursive query (WITH RECURSIVE) cannot be written through sea-query \
+                 (counts, aggregates, exists and bulk writes over it): read its rows with \
+                 repo.all, or count them in Rust"
+                    .to_string(),
+            )));
+        }
         let mut q = sea_query::Query::select();
         if let Some((table, fields)) = self.root {
             q.exprs(

@@ -9,6 +9,13 @@ use crate::ir::{JoinKind, LockStrength, LockWait, Parts};
 /// Writes the SELECT of `parts` (`None` when some part cannot be written here;
 /// the caller then builds it through sea-query).
 pub(crate) fn write(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
+    if let Some(with) = &parts.with {
+        buf.push("WITH RECURSIVE ");
+        buf.ident(with.0 .0);
+        buf.push(" AS (");
+        write(&with.1, buf)?;
+        buf.push(") ");
+    }
     buf.push("SELECT ");
     if parts.distinct {
         buf.push("DISTINCT ");
@@ -27,7 +34,10 @@ pub(crate) fn write(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
         Writer::new(&parts.select)?.items(buf, &mut first)?;
     }
     buf.push(" FROM ");
-    if let Some(sub) = &parts.from_sub {
+    if let Some(with) = &parts.with {
+        buf.ident(with.0 .0);
+        buf.push(" AS ");
+    } else if let Some(sub) = &parts.from_sub {
         buf.push("(");
         write(sub, buf)?;
         buf.push(") AS ");

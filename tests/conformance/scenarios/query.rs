@@ -19,6 +19,7 @@ pub fn all() -> Vec<Scenario> {
         set_operations,
         fragments_bind_their_values,
         window_functions,
+        recursive_query_walks_a_tree,
         stream_rows_one_at_a_time,
         group_by_and_having,
         subqueries_in_where,
@@ -350,6 +351,54 @@ pub async fn window_functions(db: &Db) -> R {
         )
         .await?;
     assert_eq!(names_by_rank, ["Cherry", "Pear"]);
+    Ok(())
+}
+
+/// `Query::recursive` (WITH RECURSIVE): every descendant of a category, at
+/// any depth; filters and order on the result; counting it is refused.
+pub async fn recursive_query_walks_a_tree(db: &Db) -> R {
+    use crate::schemas::Category;
+    use quarry::query::Alias;
+    let mut ids = std::collections::HashMap::new();
+    for (name, parent) in [
+        ("All", None),
+        ("Fruit", Some("All")),
+        ("Veg", Some("All")),
+        ("Apple", Some("Fruit")),
+        ("Cherry", Some("Fruit")),
+        ("Morello", Some("Cherry")),
+        ("Leek", Some("Veg")),
+    ] {
+        let row = Category {
+            name: name.to_string(),
+            parent_id: parent.map(|p| ids[p]),
+            ..Default::default()
+        };
+        let stored = db.repo.insert(row).await?;
+        ids.insert(name, stored.id);
+    }
+    const FOUND: Alias<Category, 1> = Alias::new();
+    let below = |name: &'static str| {
+        let base = Category::query().filter(Category::name.eq(name));
+        let step =
+            Category::query().join_cte(FOUND, Category::parent_id.eq_col(FOUND.col(Category::id)));
+        Query::recursive(FOUND, base, step)
+    };
+    let names = |rows: Vec<Category>| rows.into_iter().map(|c| c.name).collect::<Vec<_>>();
+    let q = below("Fruit").order_by(Category::name.asc());
+    assert_eq!(
+        names(db.repo.all(q).await?),
+        ["Apple", "Cherry", "Fruit", "Morello"]
+    );
+    let q = below("All")
+        .filter(Category::name.ne("All"))
+        .order_by(Category::name.asc())
+        .limit(3);
+    assert_eq!(names(db.repo.all(q).await?), ["Apple", "Cherry", "Fruit"]);
+    assert_eq!(db.repo.all(below("Leek")).await?.len(), 1, "a leaf: itself");
+    assert!(db.repo.all(below("nothing")).await?.is_empty());
+    let counted = db.repo.count(below("Fruit")).await;
+    assert!(matches!(counted, Err(Error::Query(_))), "{counted:?}");
     Ok(())
 }
 
