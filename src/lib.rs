@@ -101,6 +101,14 @@ pub mod query {
     pub use quarry_query::{
         dense_rank, lag, lag_by, lead, lead_by, over, rank, row_number, Window, WindowFn, Windowed,
     };
+    pub use quarry_query::{expr::ListArg, expr::Subquery, select::Summable};
+
+    /// How the compiler checks that a query can see the tables an expression
+    /// reads: type-level lists of the query's sources. Compile errors name
+    /// these; application code does not use them.
+    pub mod scope {
+        pub use quarry_query::scope::{AllIn, Has, Here, One, There};
+    }
 }
 
 /// Changesets (Ecto's `Ecto.Changeset`): cast outside data, validate it,

@@ -21,7 +21,7 @@ pub struct One<T>(PhantomData<T>);
 #[diagnostic::on_unimplemented(
     message = "`{T}` is not part of this query",
     label = "this query cannot see `{T}`",
-    note = "join `{T}` first (`.join::<{T}>(on)`), or use a column of the query's own schema"
+    note = "join `{T}` first (`.join(table::<{T}>(), on)` or `.join_assoc(..)`), or use a column of the query's own schema"
 )]
 pub trait Has<T, I> {}
 impl<H, Tail> Has<H, Here> for (H, Tail) {}
