@@ -233,9 +233,13 @@ pub(crate) fn insert_many<S: Schema>(
     columns: &[usize],
     rows: Rows,
     returning: bool,
+    upsert: Option<&Upsert>,
 ) -> crate::Statement {
     use crate::ir::{Name, Op};
     let count = rows.len();
+    if let Some(upsert) = upsert.filter(|_| !columns.is_empty()) {
+        return upsert_statement::<S>(dialect, columns, rows, returning, upsert);
+    }
     // Every row of a run writes exactly `columns`, in field order: its
     // values are moved out in that order.
     let values = move || {
@@ -280,6 +284,60 @@ pub(crate) fn insert_many<S: Schema>(
         values: values(),
         table: S::TABLE,
     }
+}
+
+/// An upsert's conflict clause and the values its assignments bind (after
+/// the rows' values).
+#[derive(Clone, Debug)]
+pub(crate) struct Upsert {
+    pub(crate) conflict: crate::sql::write::Conflict,
+    pub(crate) values: Vec<Value>,
+}
+
+/// The INSERT of `rows` (writing `columns`, at least one) with the conflict
+/// clause of `upsert`. Not cached: its text depends on the clause too.
+fn upsert_statement<S: Schema>(
+    dialect: crate::Dialect,
+    columns: &[usize],
+    rows: Rows,
+    returning: bool,
+    upsert: &Upsert,
+) -> crate::Statement {
+    let names: Vec<&'static str> = columns
+        .iter()
+        .map(|i| quarry_core::schema::field_def::<S>(*i).column)
+        .collect();
+    let cols = persisted_columns::<S>();
+    let sql = crate::sql::write::insert_on_conflict(
+        dialect,
+        S::TABLE,
+        &names,
+        rows.len(),
+        Some(&upsert.conflict),
+        returning.then_some(cols.as_slice()),
+    );
+    let mut values: Vec<sea_query::Value> =
+        Vec::with_capacity(rows.pairs.len() + upsert.values.len());
+    values.extend(rows.pairs.into_iter().map(|(_, v)| crate::sql_value::to_sea(v)));
+    values.extend(upsert.values.iter().cloned().map(crate::sql_value::to_sea));
+    crate::Statement {
+        sql: sql.into(),
+        values,
+        table: S::TABLE,
+    }
+}
+
+/// The rows of one changeset's insert, as `insert_many` takes them.
+pub(crate) fn one_row(values: Vec<(usize, Value)>) -> (Vec<usize>, Rows) {
+    let columns = values.iter().map(|(i, _)| *i).collect();
+    let end = values.len();
+    (
+        columns,
+        Rows {
+            pairs: values,
+            ends: vec![end],
+        },
+    )
 }
 
 /// The key of the changeset's row for an UPDATE or DELETE: its primary key

@@ -96,6 +96,46 @@ pub trait SqlDialect: Send + Sync + 'static {
     fn writes_insert_returning(&self) -> bool {
         false
     }
+
+    /// How an INSERT says what to do when a row conflicts with a unique key:
+    /// standard `ON CONFLICT (target) DO ...` by default.
+    fn upsert_syntax(&self) -> UpsertSyntax {
+        UpsertSyntax::OnConflict
+    }
+
+    /// True when an `ON CONFLICT` target may name a constraint
+    /// (`ON CONFLICT ON CONSTRAINT name`, Postgres); otherwise only columns.
+    fn conflict_on_constraint(&self) -> bool {
+        true
+    }
+
+    /// Appends the value the conflicting INSERT proposed for `column`, in
+    /// an upsert's assignments: `excluded."c"` by default.
+    fn write_excluded(&self, sql: &mut String, column: &str) {
+        sql.push_str("excluded.");
+        write_quoted(sql, self.quote(), column);
+    }
+
+    /// The function that, given a row's generated key in an upsert's
+    /// assignments, makes the statement report that key as its insert id
+    /// whether it inserted or updated the row (MySQL's `LAST_INSERT_ID`), so
+    /// a database without RETURNING can read back the row it stored. `None`
+    /// by default.
+    fn upsert_key_function(&self) -> Option<&'static str> {
+        None
+    }
+}
+
+/// The upsert syntax of a dialect (see [`SqlDialect::upsert_syntax`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UpsertSyntax {
+    /// `INSERT ... ON CONFLICT (target) DO NOTHING | DO UPDATE SET ...`
+    /// (PostgreSQL, SQLite).
+    OnConflict,
+    /// `INSERT ... ON DUPLICATE KEY UPDATE ...` (MySQL, MariaDB): no target,
+    /// a conflict on any unique key takes the update.
+    OnDuplicateKeyUpdate,
 }
 
 /// A SQL dialect: a copyable handle to a [`SqlDialect`]. Equal when their
@@ -188,19 +228,7 @@ impl Dialect {
     /// assert_eq!(sql, "`a``b`");
     /// ```
     pub fn write_ident(self, sql: &mut String, name: &str) {
-        let q = self.quote();
-        sql.push(q);
-        if name.contains(q) {
-            for ch in name.chars() {
-                if ch == q {
-                    sql.push(q);
-                }
-                sql.push(ch);
-            }
-        } else {
-            sql.push_str(name);
-        }
-        sql.push(q);
+        write_quoted(sql, self.quote(), name);
     }
 
     /// `name` quoted, as a new string.
@@ -242,6 +270,22 @@ impl fmt::Display for Dialect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0.name())
     }
+}
+
+/// Appends `name` between `q`s, each `q` inside it doubled.
+fn write_quoted(sql: &mut String, q: char, name: &str) {
+    sql.push(q);
+    if name.contains(q) {
+        for ch in name.chars() {
+            if ch == q {
+                sql.push(q);
+            }
+            sql.push(ch);
+        }
+    } else {
+        sql.push_str(name);
+    }
+    sql.push(q);
 }
 
 /// Writes `n` in decimal without going through `fmt`.

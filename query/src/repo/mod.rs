@@ -6,12 +6,15 @@ mod retry;
 mod timeout;
 mod transaction;
 mod updates;
+mod upsert;
 
 pub use aggregate::Aggregate;
+pub use upsert::{ConflictAction, OnConflict};
 pub use retry::{Retry, Retryable};
 pub use timeout::Timed;
 pub use transaction::Transaction;
 pub use updates::Updates;
+pub(crate) use updates::UpdateOp;
 
 use crate::driver::{Driver, ExecResult};
 use crate::into_query::{Decode, Fetch, IntoQuery};
@@ -90,11 +93,14 @@ impl InsertPlan {
     fn new<S: Schema, C: Into<Changeset<S>>>(
         backend: &crate::Backend,
         rows: Vec<C>,
+        upsert: Option<&write::Upsert>,
     ) -> Result<Self> {
         let runs = write::insert_rows_values(rows, quarry_core::timestamp::now())?;
+        // An upsert's own values are bound in every statement.
+        let own = upsert.map_or(0, |u| u.values.len());
         Ok(InsertPlan {
             runs,
-            max_params: backend.capabilities.max_params,
+            max_params: backend.capabilities.max_params.saturating_sub(own).max(1),
         })
     }
 
@@ -116,7 +122,12 @@ impl InsertPlan {
         }
     }
 
-    async fn run<S: Schema>(self, driver: &dyn Driver, returning: bool) -> Result<(u64, Vec<S>)> {
+    async fn run<S: Schema>(
+        self,
+        driver: &dyn Driver,
+        returning: bool,
+        upsert: Option<&write::Upsert>,
+    ) -> Result<(u64, Vec<S>)> {
         let dialect = driver.backend().dialect;
         let mut count = 0u64;
         let mut stored = Vec::new();
@@ -126,7 +137,7 @@ impl InsertPlan {
             while !rest.is_empty() {
                 let tail = rest.split_off(per_statement);
                 let chunk = std::mem::replace(&mut rest, tail);
-                let stmt = write::insert_many::<S>(dialect, &columns, chunk, returning);
+                let stmt = write::insert_many::<S>(dialect, &columns, chunk, returning, upsert);
                 if returning {
                     let rows: Vec<S> = fetch_all(driver, &stmt).await?;
                     count += rows.len() as u64;
@@ -143,23 +154,87 @@ impl InsertPlan {
 /// The multi-row INSERT shared by `insert_all` and `insert_all_returning`: rows
 /// that need more than one statement are inserted in one transaction (a
 /// savepoint inside one), so a failing statement leaves none of them.
-async fn insert_rows<R, S, C>(repo: &R, rows: Vec<C>, returning: bool) -> Result<(u64, Vec<S>)>
+async fn insert_rows<R, S, C>(
+    repo: &R,
+    rows: Vec<C>,
+    returning: bool,
+    upsert: Option<&write::Upsert>,
+) -> Result<(u64, Vec<S>)>
 where
     R: Repo + ?Sized,
     S: Schema,
     C: Into<Changeset<S>> + Send,
 {
-    let plan = InsertPlan::new::<S, C>(repo.driver().backend(), rows)?;
+    let plan = InsertPlan::new::<S, C>(repo.driver().backend(), rows, upsert)?;
     if plan.is_empty() {
         return Ok((0, Vec::new()));
     }
     if !plan.needs_transaction() {
-        return plan.run(repo.driver(), returning).await;
+        return plan.run(repo.driver(), returning, upsert).await;
     }
     let tx = repo.begin().await?;
-    let out = plan.run(tx.driver(), returning).await?;
+    let out = plan.run(tx.driver(), returning, upsert).await?;
     tx.commit().await?;
     Ok(out)
+}
+
+/// The generated key `id` an insert reported, as the value of field `f`.
+fn generated_key(f: &quarry_core::FieldDef, id: i64) -> Result<Value> {
+    let narrow = |found: &str| Error::Decode {
+        column: f.column.to_string(),
+        expected: f.ty,
+        found: format!("generated id {id} ({found})"),
+    };
+    Ok(match f.ty {
+        quarry_core::ValueType::I16 => {
+            Value::I16(i16::try_from(id).map_err(|_| narrow("out of range"))?)
+        }
+        quarry_core::ValueType::I32 => {
+            Value::I32(i32::try_from(id).map_err(|_| narrow("out of range"))?)
+        }
+        _ => Value::I64(id),
+    })
+}
+
+/// Reads back the row a single-row upsert stored, on a database without
+/// RETURNING (MySQL), in the upsert's transaction: by the generated key the
+/// statement reported (`LAST_INSERT_ID(id)` makes it the stored row's, inserted
+/// or updated), else by the primary key it wrote, else by the values it wrote
+/// in the conflict target.
+fn stored_after_upsert<S: Schema>(
+    dialect: crate::Dialect,
+    result: ExecResult,
+    written: &[(usize, Value)],
+    target: &[usize],
+) -> Result<Option<Vec<(usize, Value)>>> {
+    // Only a statement that set its insert id from the stored row (through
+    // the dialect's key function) reports that row's: SQLite's last rowid
+    // is an earlier insert's after an upsert that updated.
+    let reported = dialect
+        .upsert_key_function()
+        .and(result.last_insert_id)
+        .filter(|id| *id != 0);
+    if let (Some(id), Some((i, f))) = (
+        reported,
+        S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
+    ) {
+        return Ok(Some(vec![(i, generated_key(f, id)?)]));
+    }
+    let by = |fields: &[usize]| -> Option<Vec<(usize, Value)>> {
+        if fields.is_empty() {
+            return None;
+        }
+        fields
+            .iter()
+            .map(|i| {
+                written
+                    .iter()
+                    .find(|(w, _)| w == i)
+                    .map(|(_, v)| (*i, v.clone()))
+            })
+            .collect()
+    };
+    Ok(by(&S::primary_key()).or_else(|| by(target)))
 }
 
 /// Copies virtual fields (which never reach the database) from `from` to `to`.
@@ -220,21 +295,7 @@ pub trait Repo: Send + Sync {
             result.last_insert_id,
             S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
         ) {
-            let narrow = |found: &str| Error::Decode {
-                column: f.column.to_string(),
-                expected: f.ty,
-                found: format!("generated id {id} ({found})"),
-            };
-            let id_value = match f.ty {
-                quarry_core::ValueType::I16 => {
-                    Value::I16(i16::try_from(id).map_err(|_| narrow("out of range"))?)
-                }
-                quarry_core::ValueType::I32 => {
-                    Value::I32(i32::try_from(id).map_err(|_| narrow("out of range"))?)
-                }
-                _ => Value::I64(id),
-            };
-            key_source.set_value(i, id_value)?;
+            key_source.set_value(i, generated_key(f, id)?)?;
         }
         let mut stored = self
             .reload(&key_source)
@@ -508,7 +569,7 @@ pub trait Repo: Send + Sync {
         &self,
         rows: Vec<C>,
     ) -> Result<(u64, Vec<S>)> {
-        insert_rows(self, rows, false).await
+        insert_rows(self, rows, false, None).await
     }
 
     /// Like [`Repo::insert_all`], and returns the stored rows (generated ids,
@@ -525,7 +586,122 @@ pub trait Repo: Send + Sync {
                 backend: backend.name,
             });
         }
-        insert_rows(self, rows, true).await
+        insert_rows(self, rows, true, None).await
+    }
+
+    /// Inserts a struct or changeset, or on a conflict with a stored row on
+    /// `on_conflict`'s unique key, does what it says to that row (Ecto's
+    /// `insert` with `on_conflict:` and `conflict_target:`). Returns the row
+    /// stored afterwards (inserted, replaced, updated, or with `nothing`, the
+    /// stored one as it was), in state `Loaded`, on every database: read
+    /// with RETURNING (PostgreSQL, SQLite, MariaDB), or on MySQL read back in
+    /// the same transaction by the key the statement reports.
+    ///
+    /// With `nothing` the statement is a no-op update of the stored row
+    /// (`DO UPDATE SET id = t.id`, MySQL `id = LAST_INSERT_ID(id)`), so that
+    /// it gives the row back: nothing changes, but the row is locked (and
+    /// update triggers run) as with an update.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_query::{repo::OnConflict, Repo};
+    /// let tulip = || Product { name: "Tulip".into(), price: 2.0, ..Default::default() };
+    /// let first = repo.insert(tulip()).await?;
+    /// let again = repo
+    ///     .upsert(
+    ///         Product { price: 3.0, ..tulip() },
+    ///         OnConflict::replace(Product::price).target(Product::name),
+    ///     )
+    ///     .await?;
+    /// assert_eq!((again.id, again.price), (first.id, 3.0));
+    /// # Ok(()) }
+    /// ```
+    async fn upsert<S: Schema, C: Into<Changeset<S>> + Send>(
+        &self,
+        changeset: C,
+        on_conflict: OnConflict<S>,
+    ) -> Result<S> {
+        let mut cs: Changeset<S> = changeset.into();
+        cs.set_action(Action::Insert);
+        if !cs.is_valid() {
+            return Err(cs.into_error());
+        }
+        let backend = self.driver().backend();
+        let upsert = on_conflict.plan(backend, true)?;
+        let values = write::insert_values(&cs, quarry_core::timestamp::now());
+        if values.is_empty() {
+            return Err(Error::Query(
+                "an upsert writes at least one column (the conflict target's)".into(),
+            ));
+        }
+        let returning = backend.capabilities.insert_returning;
+        let applied = cs.apply_changes();
+        let (columns, rows) = write::one_row(values.clone());
+        let stmt = write::insert_many::<S>(backend.dialect, &columns, rows, returning, Some(&upsert));
+        if returning {
+            let mut rows: Vec<S> = match fetch_all(self.driver(), &stmt).await {
+                Ok(rows) => rows,
+                Err(e) => return Err(map_write_error(self.driver(), cs, e, &values).await),
+            };
+            let mut stored = rows.pop().ok_or(Error::NoResults { table: S::TABLE })?;
+            keep_virtual(&applied, &mut stored);
+            return Ok(stored);
+        }
+        // No RETURNING: the statement and the read of what it stored in one
+        // transaction, so no other writer comes between them.
+        let tx = self.begin().await?;
+        let result = match log::execute(tx.driver(), &stmt).await {
+            Ok(r) => r,
+            Err(e) => return Err(map_write_error(tx.driver(), cs, e, &values).await),
+        };
+        let key = stored_after_upsert::<S>(backend.dialect, result, &values, on_conflict.target_fields())?
+            .ok_or(Error::Unsupported {
+                feature: "an upsert that returns the stored row without RETURNING, a generated key, a primary key or a conflict target by fields",
+                backend: backend.name,
+            })?;
+        let mut rows = fetch_rows(tx.driver(), write::by_key::<S>(key)).await?;
+        tx.commit().await?;
+        let mut stored = rows.pop().ok_or(Error::NoResults { table: S::TABLE })?;
+        keep_virtual(&applied, &mut stored);
+        Ok(stored)
+    }
+
+    /// [`Repo::insert_all`] with a conflict action (Ecto's `insert_all` with
+    /// `on_conflict:` and `conflict_target:`). Returns the count the database
+    /// reports: PostgreSQL and SQLite count each row inserted or updated (not
+    /// those `nothing` kept: there it is `DO NOTHING`); MySQL and MariaDB
+    /// count 1 per inserted row, 2 per updated one and 1 per row left as it
+    /// was (quarry's connections count the rows found).
+    async fn upsert_all<S: Schema, C: Into<Changeset<S>> + Send>(
+        &self,
+        rows: Vec<C>,
+        on_conflict: OnConflict<S>,
+    ) -> Result<u64> {
+        let upsert = on_conflict.plan(self.driver().backend(), false)?;
+        Ok(insert_rows::<_, S, C>(self, rows, false, Some(&upsert)).await?.0)
+    }
+
+    /// [`Repo::upsert_all`] that returns, for every row given, the row stored
+    /// for it afterwards (inserted, replaced, updated or kept), in the order
+    /// given, read with RETURNING; the count is the rows returned. With
+    /// `nothing` the statement is a no-op update of a conflicting row (see
+    /// [`Repo::upsert`]). MySQL has no RETURNING: there this is
+    /// [`Error::Unsupported`] and nothing is inserted (MariaDB 10.5+ has it).
+    async fn upsert_all_returning<S: Schema, C: Into<Changeset<S>> + Send>(
+        &self,
+        rows: Vec<C>,
+        on_conflict: OnConflict<S>,
+    ) -> Result<(u64, Vec<S>)> {
+        let backend = self.driver().backend();
+        if !backend.capabilities.insert_returning {
+            return Err(Error::Unsupported {
+                feature: "upsert_all_returning (INSERT ... RETURNING)",
+                backend: backend.name,
+            });
+        }
+        let upsert = on_conflict.plan(backend, true)?;
+        insert_rows(self, rows, true, Some(&upsert)).await
     }
 
     /// Updates every row matching `query` (Ecto's `update_all`); returns the count.

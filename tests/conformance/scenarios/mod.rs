@@ -12,6 +12,7 @@ mod read;
 mod transaction;
 mod types;
 mod update;
+mod upsert;
 
 use crate::harness::Scenario;
 
@@ -53,6 +54,16 @@ pub fn all() -> Vec<Scenario> {
         bulk::insert_all_left_out_columns_keep_database_defaults,
         bulk::insert_all_over_several_statements_is_atomic,
         bulk::update_all_and_delete_all,
+        upsert::second_insert_returns_the_stored_row_with_replaced_fields,
+        upsert::replace_all_keeps_the_key_and_inserted_at,
+        upsert::nothing_returns_the_stored_row_as_it_was,
+        upsert::update_applies_to_the_stored_row,
+        upsert::constraint_target,
+        upsert::upsert_errors_are_typed,
+        upsert::upsert_all_counts_and_returns_the_stored_rows,
+        upsert::upsert_all_nothing_skips_the_conflicting_rows,
+        upsert::upsert_all_over_several_statements,
+        upsert::without_returning_the_row_is_read_back,
         transaction::commits_on_ok,
         transaction::rolls_back_on_err,
         transaction::rolls_back_on_panic,
