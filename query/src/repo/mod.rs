@@ -6,9 +6,11 @@ mod retry;
 mod timeout;
 mod transaction;
 mod updates;
+mod multi;
 mod upsert;
 
 pub use aggregate::Aggregate;
+pub use multi::{Multi, MultiError, Results, Step};
 pub use upsert::{ConflictAction, OnConflict};
 pub use retry::{Retry, Retryable};
 pub use timeout::Timed;
@@ -824,6 +826,30 @@ pub trait Repo: Send + Sync {
                 Err(e)
             }
         }
+    }
+
+    /// Runs a [`Multi`]'s steps in order in one transaction (a savepoint
+    /// inside one), Ecto's `Repo.transaction(multi)`: every step's result, or
+    /// on the first failure a [`MultiError`] naming the step, with its error
+    /// and the results of the steps before it, everything rolled back. A
+    /// duplicate step name or an invalid changeset fails it before anything
+    /// is sent.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_query::{repo::Multi, Repo};
+    /// let mut multi = Multi::new();
+    /// let a = multi.insert("a", Product { name: "A".into(), ..Default::default() });
+    /// let b = multi.insert("b", Product { name: "B".into(), ..Default::default() });
+    /// match repo.transaction_multi(multi).await {
+    ///     Ok(done) => println!("{} and {}", done.get(a)?.id, done.get(b)?.id),
+    ///     Err(failed) => println!("{:?} failed: {}", failed.step(), failed.error()),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    async fn transaction_multi(&self, multi: Multi) -> std::result::Result<Results, MultiError> {
+        multi::run(self, multi).await
     }
 
     /// [`transaction`](Repo::transaction) that runs `f` again, in a new

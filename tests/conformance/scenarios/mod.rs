@@ -6,6 +6,7 @@ mod constraint;
 mod failures;
 mod insert;
 mod migration;
+mod multi;
 mod prepared;
 mod query;
 mod read;
@@ -64,6 +65,11 @@ pub fn all() -> Vec<Scenario> {
         upsert::upsert_all_nothing_skips_the_conflicting_rows,
         upsert::upsert_all_over_several_statements,
         upsert::without_returning_the_row_is_read_back,
+        multi::steps_run_in_one_transaction_with_typed_results,
+        multi::a_failing_third_step_leaves_the_first_two_unwritten,
+        multi::duplicate_names_and_invalid_changesets_fail_before_anything_runs,
+        multi::append_and_merge,
+        multi::inside_a_transaction_it_is_a_savepoint,
         transaction::commits_on_ok,
         transaction::rolls_back_on_err,
         transaction::rolls_back_on_panic,
