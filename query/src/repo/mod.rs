@@ -339,6 +339,42 @@ pub trait Repo: Send + Sync {
         Ok(s)
     }
 
+    /// Inserts or updates by the state of the changeset's data (Ecto's
+    /// `insert_or_update`): a struct built in memory ([`State::Built`]) is
+    /// inserted ([`Repo::insert`]), one read from or written to the database
+    /// ([`State::Loaded`]) is updated with the changes ([`Repo::update`]).
+    /// A deleted one is [`QueryError::Deleted`], nothing sent.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_core::Changeset;
+    /// use quarry_query::Repo;
+    /// let params = serde_json::json!({"name": "Tulip", "price": "2.5"});
+    /// // Built: inserted.
+    /// let cs = Changeset::cast(Product::default(), params.clone(), (Product::name, Product::price));
+    /// let stored = repo.insert_or_update(cs).await?;
+    /// // Loaded: updated.
+    /// let cs = Changeset::cast(stored, serde_json::json!({"price": "3"}), Product::price);
+    /// let updated = repo.insert_or_update(cs).await?;
+    /// assert_eq!(updated.price, 3.0);
+    /// # Ok(()) }
+    /// ```
+    async fn insert_or_update<S: Schema, C: Into<Changeset<S>> + Send>(
+        &self,
+        changeset: C,
+    ) -> Result<S> {
+        let cs: Changeset<S> = changeset.into();
+        match cs.data().meta().state() {
+            State::Built => self.insert(cs).await,
+            State::Loaded => self.update(cs).await,
+            State::Deleted => Err(Error::Query(QueryError::Deleted {
+                schema: S::NAME,
+                operation: "insert_or_update",
+            })),
+        }
+    }
+
     /// Deletes a struct (or a changeset's data) by primary key. Zero rows matched:
     /// [`Error::Stale`]. Returns the struct in state `Deleted`.
     async fn delete<S: Schema, C: Into<Changeset<S>> + Send>(&self, changeset: C) -> Result<S> {

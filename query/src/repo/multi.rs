@@ -212,6 +212,28 @@ impl Multi {
         })
     }
 
+    /// Inserts a built changeset's row or updates a loaded one's
+    /// ([`Repo::insert_or_update`]); the step's result is the stored row.
+    pub fn insert_or_update<S: Schema>(
+        &mut self,
+        name: impl Into<String>,
+        changeset: Changeset<S>,
+    ) -> Step<S> {
+        let action = match changeset.data().meta().state() {
+            quarry_core::State::Built => quarry_core::Action::Insert,
+            _ => quarry_core::Action::Update,
+        };
+        let (cs, early) = Self::checked(changeset, action);
+        self.step(name, early, move |tx, _| {
+            Box::pin(async move {
+                match cs {
+                    Some(cs) => tx.insert_or_update(cs).await,
+                    None => Err(Error::Query(QueryError::Internal("an invalid multi step ran"))),
+                }
+            })
+        })
+    }
+
     /// Updates a changeset's row ([`Repo::update`]); the step's result is the
     /// updated row.
     pub fn update<S: Schema>(&mut self, name: impl Into<String>, changeset: Changeset<S>) -> Step<S> {
@@ -334,10 +356,7 @@ impl Multi {
             if !seen.insert(d.name.clone()) {
                 return Err((
                     d.name.clone(),
-                    Error::Query(QueryError::Other(format!(
-                        "the multi has two steps named `{}`",
-                        d.name
-                    ))),
+                    Error::Query(QueryError::DuplicateStep(d.name.clone())),
                 ));
             }
         }

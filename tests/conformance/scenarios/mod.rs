@@ -34,6 +34,7 @@ pub fn all() -> Vec<Scenario> {
         update::delete_marks_deleted_and_missing_is_stale,
         update::optimistic_lock_bumps_and_detects_stale,
         update::optimistic_lock_stale_field_error,
+        update::insert_or_update_follows_the_state,
         failures::errors_are_classified,
         failures::statement_timeout_is_typed_and_the_pool_recovers,
         failures::conflicting_transactions_are_retried,
