@@ -79,8 +79,8 @@ pub use quarry_core::{Assoc, Changeset, Error, Meta, Params, Result, Schema, Sta
 pub use quarry_macros::{FromTuple, Schema};
 pub use quarry_query::assoc::assoc;
 pub use quarry_query::driver::PoolOptions;
-pub use quarry_query::repo::Retry;
 pub use quarry_query::repo::Multi;
+pub use quarry_query::repo::Retry;
 pub use quarry_query::{
     from, table, Alias, ListParam, Param, Prepared, Query, Repo, Transaction, Updates,
 };
@@ -190,8 +190,8 @@ pub mod prelude {
     pub use crate::changeset::{Action, FieldError, Length, Number};
     pub use crate::query::{Aggregate, ColumnExt, TextExt};
     pub use crate::{
-        from, table, Alias, Assoc, Changeset, FromTuple, ListParam, Meta, Param, Params, Prepared,
-        Multi, Query, Repo, Schema, State, Updates,
+        from, table, Alias, Assoc, Changeset, FromTuple, ListParam, Meta, Multi, Param, Params,
+        Prepared, Query, Repo, Schema, State, Updates,
     };
 }
 

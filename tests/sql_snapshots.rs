@@ -18,9 +18,9 @@ use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use quarry::driver::{Backend, Capabilities, Dialect, Driver, ExecResult, Statement};
 use quarry::prelude::*;
+use quarry::query::OnConflict;
 use quarry::query::{count, exists, max, maybe_row, row, sum, Fetch};
 use std::fmt::Write as _;
-use quarry::query::OnConflict;
 use std::sync::{Arc, Mutex};
 
 #[derive(Schema, Clone, Debug, PartialEq)]

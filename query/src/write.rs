@@ -318,7 +318,11 @@ fn upsert_statement<S: Schema>(
     );
     let mut values: Vec<sea_query::Value> =
         Vec::with_capacity(rows.pairs.len() + upsert.values.len());
-    values.extend(rows.pairs.into_iter().map(|(_, v)| crate::sql_value::to_sea(v)));
+    values.extend(
+        rows.pairs
+            .into_iter()
+            .map(|(_, v)| crate::sql_value::to_sea(v)),
+    );
     values.extend(upsert.values.iter().cloned().map(crate::sql_value::to_sea));
     crate::Statement {
         sql: sql.into(),

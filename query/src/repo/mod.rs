@@ -2,21 +2,21 @@
 //! written once, here, for all databases.
 
 mod aggregate;
+mod multi;
 mod retry;
 mod timeout;
 mod transaction;
 mod updates;
-mod multi;
 mod upsert;
 
 pub use aggregate::Aggregate;
 pub use multi::{Multi, MultiError, Results, Step};
-pub use upsert::{ConflictAction, OnConflict};
 pub use retry::{Retry, Retryable};
 pub use timeout::Timed;
 pub use transaction::Transaction;
-pub use updates::Updates;
 pub(crate) use updates::UpdateOp;
+pub use updates::Updates;
+pub use upsert::{ConflictAction, OnConflict};
 
 use crate::driver::{Driver, ExecResult};
 use crate::into_query::{Decode, Fetch, IntoQuery};
@@ -676,7 +676,8 @@ pub trait Repo: Send + Sync {
         let returning = backend.capabilities.insert_returning;
         let applied = cs.apply_changes();
         let (columns, rows) = write::one_row(values.clone());
-        let stmt = write::insert_many::<S>(backend.dialect, &columns, rows, returning, Some(&upsert));
+        let stmt =
+            write::insert_many::<S>(backend.dialect, &columns, rows, returning, Some(&upsert));
         if returning {
             let mut rows: Vec<S> = match fetch_all(self.driver(), &stmt).await {
                 Ok(rows) => rows,
@@ -717,7 +718,9 @@ pub trait Repo: Send + Sync {
         on_conflict: OnConflict<S>,
     ) -> Result<u64> {
         let upsert = on_conflict.plan(self.driver().backend(), false)?;
-        Ok(insert_rows::<_, S, C>(self, rows, false, Some(&upsert)).await?.0)
+        Ok(insert_rows::<_, S, C>(self, rows, false, Some(&upsert))
+            .await?
+            .0)
     }
 
     /// [`Repo::upsert_all`] that returns, for every row given, the row stored

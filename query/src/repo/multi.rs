@@ -21,8 +21,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 type Value = Box<dyn Any + Send + Sync>;
 
 /// A step's work, given the transaction and the results so far.
-type StepFn =
-    Box<dyn for<'a> FnOnce(&'a Transaction, &'a Results) -> BoxFuture<'a, Result<Value, Error>> + Send>;
+type StepFn = Box<
+    dyn for<'a> FnOnce(&'a Transaction, &'a Results) -> BoxFuture<'a, Result<Value, Error>> + Send,
+>;
 
 /// A merge's work: the multi to run next, built from the results so far.
 type MergeFn = Box<dyn FnOnce(&Results) -> Result<Multi, Error> + Send>;
@@ -187,7 +188,9 @@ impl Multi {
             Box::pin(async move {
                 match cs {
                     Some(cs) => tx.insert(cs).await,
-                    None => Err(Error::Query(QueryError::Internal("an invalid multi step ran"))),
+                    None => Err(Error::Query(QueryError::Internal(
+                        "an invalid multi step ran",
+                    ))),
                 }
             })
         })
@@ -206,7 +209,9 @@ impl Multi {
             Box::pin(async move {
                 match cs {
                     Some(cs) => tx.upsert(cs, on_conflict).await,
-                    None => Err(Error::Query(QueryError::Internal("an invalid multi step ran"))),
+                    None => Err(Error::Query(QueryError::Internal(
+                        "an invalid multi step ran",
+                    ))),
                 }
             })
         })
@@ -228,7 +233,9 @@ impl Multi {
             Box::pin(async move {
                 match cs {
                     Some(cs) => tx.insert_or_update(cs).await,
-                    None => Err(Error::Query(QueryError::Internal("an invalid multi step ran"))),
+                    None => Err(Error::Query(QueryError::Internal(
+                        "an invalid multi step ran",
+                    ))),
                 }
             })
         })
@@ -236,13 +243,19 @@ impl Multi {
 
     /// Updates a changeset's row ([`Repo::update`]); the step's result is the
     /// updated row.
-    pub fn update<S: Schema>(&mut self, name: impl Into<String>, changeset: Changeset<S>) -> Step<S> {
+    pub fn update<S: Schema>(
+        &mut self,
+        name: impl Into<String>,
+        changeset: Changeset<S>,
+    ) -> Step<S> {
         let (cs, early) = Self::checked(changeset, quarry_core::Action::Update);
         self.step(name, early, move |tx, _| {
             Box::pin(async move {
                 match cs {
                     Some(cs) => tx.update(cs).await,
-                    None => Err(Error::Query(QueryError::Internal("an invalid multi step ran"))),
+                    None => Err(Error::Query(QueryError::Internal(
+                        "an invalid multi step ran",
+                    ))),
                 }
             })
         })
@@ -260,7 +273,9 @@ impl Multi {
             Box::pin(async move {
                 match cs {
                     Some(cs) => tx.delete(cs).await,
-                    None => Err(Error::Query(QueryError::Internal("an invalid multi step ran"))),
+                    None => Err(Error::Query(QueryError::Internal(
+                        "an invalid multi step ran",
+                    ))),
                 }
             })
         })
@@ -275,14 +290,11 @@ impl Multi {
         rows: Vec<C>,
     ) -> Step<u64> {
         let rows: Vec<Changeset<S>> = rows.into_iter().map(Into::into).collect();
-        let early = rows
-            .iter()
-            .find(|cs| !cs.is_valid())
-            .map(|cs| {
-                let mut cs = cs.clone();
-                cs.set_action(quarry_core::Action::Insert);
-                cs.into_error()
-            });
+        let early = rows.iter().find(|cs| !cs.is_valid()).map(|cs| {
+            let mut cs = cs.clone();
+            cs.set_action(quarry_core::Action::Insert);
+            cs.into_error()
+        });
         self.step(name, early, move |tx, _| {
             Box::pin(async move { Ok(tx.insert_all(rows).await?.0) })
         })
@@ -349,18 +361,18 @@ impl Multi {
         self
     }
 
-    /// The first duplicate step name, or invalid step, of `defs` (names in
-    /// `seen` taken already), as the error the multi fails with.
-    fn check(defs: &[Def], seen: &mut HashSet<String>) -> Result<(), (String, Error)> {
+    /// Why `defs` cannot run, found before anything is sent: the first
+    /// duplicate step name (names in `seen` are taken already), else the
+    /// first step given an invalid changeset; with that step's name.
+    fn refused(defs: &mut [Def], seen: &mut HashSet<String>) -> Option<(String, Error)> {
         for d in defs.iter().filter(|d| matches!(d.work, Work::Step(_))) {
             if !seen.insert(d.name.clone()) {
-                return Err((
-                    d.name.clone(),
-                    Error::Query(QueryError::DuplicateStep(d.name.clone())),
-                ));
+                let e = Error::Query(QueryError::DuplicateStep(d.name.clone()));
+                return Some((d.name.clone(), e));
             }
         }
-        Ok(())
+        defs.iter_mut()
+            .find_map(|d| d.early.take().map(|e| (d.name.clone(), e)))
     }
 }
 
@@ -422,8 +434,8 @@ fn not_here() -> Error {
     ))
 }
 
-/// Why a multi failed: the step (`None` for the transaction itself: its
-/// BEGIN or COMMIT), its error (an invalid changeset is
+/// Why a multi failed: the step (`None` for the transaction itself, its
+/// BEGIN or COMMIT, or a [`Multi::merge`] closure's own error), its error (an invalid changeset is
 /// [`Error::Invalid`], with the changeset) and the results of the steps that
 /// ran before it, which are rolled back.
 pub struct MultiError(Box<Failure>);
@@ -440,7 +452,7 @@ impl MultiError {
     }
 
     /// The name of the step that failed (`None`: the transaction's BEGIN or
-    /// COMMIT failed).
+    /// COMMIT failed, or a merge closure returned an error).
     pub fn step(&self) -> Option<&str> {
         self.0.step.as_deref()
     }
@@ -501,28 +513,20 @@ impl From<MultiError> for Error {
 
 /// Runs `multi` on `repo` in one transaction (a savepoint inside one).
 pub(crate) async fn run<R: Repo + ?Sized>(repo: &R, multi: Multi) -> Result<Results, MultiError> {
-    let mut seen = HashSet::new();
-    let early = |defs: &[Def], seen: &mut HashSet<String>| -> Result<(), (String, Error)> {
-        Multi::check(defs, seen)?;
-        Ok(())
-    };
-    if let Err((step, error)) = early(&multi.defs, &mut seen) {
+    let mut defs = multi.defs;
+    // Duplicate names and invalid changesets are refused before the
+    // transaction starts.
+    if let Some((step, error)) = Multi::refused(&mut defs, &mut HashSet::new()) {
         return Err(MultiError::new(Some(step), error, Results::default()));
     }
-    let mut queue: std::collections::VecDeque<Def> = multi.defs.into();
-    // Invalid changesets are refused before the transaction starts.
-    if let Some(d) = queue.iter_mut().find(|d| d.early.is_some()) {
-        if let Some(error) = d.early.take() {
-            return Err(MultiError::new(Some(d.name.clone()), error, Results::default()));
-        }
-    }
+    let mut queue: std::collections::VecDeque<Def> = defs.into();
     let mut done = Results::default();
     let tx = match repo.begin().await {
         Ok(tx) => tx,
         Err(e) => return Err(MultiError::new(None, e, done)),
     };
     while let Some(def) = queue.pop_front() {
-        let failed = match def.work {
+        let (step, error) = match def.work {
             Work::Step(f) => match f(&tx, &done).await {
                 Ok(v) => {
                     done.entries.push((def.key, def.name, v));
@@ -534,27 +538,21 @@ pub(crate) async fn run<R: Repo + ?Sized>(repo: &R, multi: Multi) -> Result<Resu
                 Ok(next) => {
                     let mut names: HashSet<String> =
                         done.names().into_iter().map(str::to_string).collect();
-                    names.extend(queue.iter().filter(|d| matches!(d.work, Work::Step(_))).map(|d| d.name.clone()));
-                    match early(&next.defs, &mut names) {
-                        Err((step, e)) => (Some(step), e),
-                        Ok(()) => match next.defs.iter().find(|d| d.early.is_some()) {
-                            Some(d) => {
-                                let name = d.name.clone();
-                                let mut next = next;
-                                let e = next
-                                    .defs
-                                    .iter_mut()
-                                    .find_map(|d| d.early.take())
-                                    .unwrap_or(Error::Query(QueryError::Internal("multi check")));
-                                (Some(name), e)
+                    names.extend(
+                        queue
+                            .iter()
+                            .filter(|d| matches!(d.work, Work::Step(_)))
+                            .map(|d| d.name.clone()),
+                    );
+                    let mut defs = next.defs;
+                    match Multi::refused(&mut defs, &mut names) {
+                        Some((step, e)) => (Some(step), e),
+                        None => {
+                            for d in defs.into_iter().rev() {
+                                queue.push_front(d);
                             }
-                            None => {
-                                for d in next.defs.into_iter().rev() {
-                                    queue.push_front(d);
-                                }
-                                continue;
-                            }
-                        },
+                            continue;
+                        }
                     }
                 }
                 Err(e) => (None, e),
@@ -563,7 +561,6 @@ pub(crate) async fn run<R: Repo + ?Sized>(repo: &R, multi: Multi) -> Result<Resu
         // A failed rollback loses nothing: the database rolls back a
         // transaction whose connection is gone.
         let _ = tx.rollback().await;
-        let (step, error) = failed;
         return Err(MultiError::new(step, error, done));
     }
     if let Err(e) = tx.commit().await {

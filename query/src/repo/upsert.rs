@@ -229,7 +229,9 @@ impl<S: Schema> OnConflict<S> {
         if let (UpsertSyntax::OnDuplicateKeyUpdate, Some(function), Some(key)) = (
             syntax,
             dialect.upsert_key_function(),
-            S::FIELDS.iter().find(|f| f.autogenerate && f.is_persisted()),
+            S::FIELDS
+                .iter()
+                .find(|f| f.autogenerate && f.is_persisted()),
         ) {
             sets.push(Assign::Function(function, key.column));
         }
@@ -271,9 +273,9 @@ impl<S: Schema> OnConflict<S> {
             }
         }
         if sets.is_empty() && (see_row || syntax == UpsertSyntax::OnDuplicateKeyUpdate) {
-            let column = keep_column::<S>().ok_or(Error::Query(quarry_core::QueryError::Internal(
-                "a schema without a persisted field",
-            )))?;
+            let column = keep_column::<S>().ok_or(Error::Query(
+                quarry_core::QueryError::Internal("a schema without a persisted field"),
+            ))?;
             sets.push(Assign::Keep(column));
         }
         Ok(Upsert {

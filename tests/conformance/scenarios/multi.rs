@@ -100,7 +100,10 @@ pub async fn a_failing_third_step_leaves_the_first_two_unwritten(db: &Db) -> R {
     assert_eq!(err.step(), Some("product"));
     assert_eq!(err.done().names(), ["owner", "shop"]);
     assert_eq!(err.done().get(owner)?.name, "Owner");
-    assert!(err.done().get(shop)?.id > 0, "the results before it are given");
+    assert!(
+        err.done().get(shop)?.id > 0,
+        "the results before it are given"
+    );
     assert!(err.done().get(bad).is_err() && err.done().get(never).is_err());
     let cs = err
         .error()
@@ -117,7 +120,11 @@ pub async fn duplicate_names_and_invalid_changesets_fail_before_anything_runs(db
     multi.insert("a", user("A"));
     multi.insert("a", user("B"));
     db.reset_statements();
-    let err = db.repo.transaction_multi(multi).await.expect_err("duplicate");
+    let err = db
+        .repo
+        .transaction_multi(multi)
+        .await
+        .expect_err("duplicate");
     assert_eq!(err.step(), Some("a"));
     assert!(err.to_string().contains("two steps named `a`"), "{err}");
     assert_eq!(db.statement_count(), 0);
@@ -168,7 +175,11 @@ pub async fn append_and_merge(db: &Db) -> R {
         m.insert("c", user("C again"));
         Ok(m)
     });
-    let err = db.repo.transaction_multi(multi).await.expect_err("duplicate");
+    let err = db
+        .repo
+        .transaction_multi(multi)
+        .await
+        .expect_err("duplicate");
     assert_eq!(err.step(), Some("c"));
     assert_eq!(counts(db).await?.0, 2, "C was rolled back");
     Ok(())

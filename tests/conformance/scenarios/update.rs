@@ -177,16 +177,31 @@ pub async fn insert_or_update_follows_the_state(db: &Db) -> R {
     let stored = db.repo.insert_or_update(cs).await?;
     assert!(stored.id > 0);
     assert_eq!(stored.meta.state(), State::Loaded);
-    assert!(db.statements()[0].starts_with("INSERT"), "{:?}", db.statements());
+    assert!(
+        db.statements()[0].starts_with("INSERT"),
+        "{:?}",
+        db.statements()
+    );
     // Loaded: the changes are updated, by key.
-    let cs = Changeset::cast(stored.clone(), serde_json::json!({"price": "3"}), Product::price);
+    let cs = Changeset::cast(
+        stored.clone(),
+        serde_json::json!({"price": "3"}),
+        Product::price,
+    );
     db.reset_statements();
     let updated = db.repo.insert_or_update(cs).await?;
     assert_eq!((updated.id, updated.price), (stored.id, Some(3.0)));
     assert_eq!(db.statement_count(), 1);
-    assert!(db.statements()[0].starts_with("UPDATE"), "{:?}", db.statements());
+    assert!(
+        db.statements()[0].starts_with("UPDATE"),
+        "{:?}",
+        db.statements()
+    );
     assert_eq!(db.repo.count(Product::query()).await?, 1);
-    assert_eq!(db.repo.must_get::<Product, _>(stored.id).await?.price, Some(3.0));
+    assert_eq!(
+        db.repo.must_get::<Product, _>(stored.id).await?.price,
+        Some(3.0)
+    );
     // Deleted: refused, nothing sent.
     let deleted = db.repo.delete(updated).await?;
     db.reset_statements();

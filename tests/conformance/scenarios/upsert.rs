@@ -58,7 +58,11 @@ pub async fn second_insert_returns_the_stored_row_with_replaced_fields(db: &Db) 
 pub async fn replace_all_keeps_the_key_and_inserted_at(db: &Db) -> R {
     let first = db
         .repo
-        .insert(Changeset::new(with_email("Ann", "a@x.org", Some(30))).put_change(User::inserted_at, at(1)).put_change(User::updated_at, at(1)))
+        .insert(
+            Changeset::new(with_email("Ann", "a@x.org", Some(30)))
+                .put_change(User::inserted_at, at(1))
+                .put_change(User::updated_at, at(1)),
+        )
         .await?;
     let again = db
         .repo
@@ -72,7 +76,11 @@ pub async fn replace_all_keeps_the_key_and_inserted_at(db: &Db) -> R {
     assert_eq!(again.id, first.id);
     assert_eq!(again.name, "Annie");
     assert_eq!(again.age, None, "replace_all writes the proposed NULL too");
-    assert_eq!(again.inserted_at, at(1), "inserted_at is when it was inserted");
+    assert_eq!(
+        again.inserted_at,
+        at(1),
+        "inserted_at is when it was inserted"
+    );
     assert_eq!(again.updated_at, at(5));
     let except = db
         .repo
@@ -157,14 +165,20 @@ pub async fn constraint_target(db: &Db) -> R {
         }
         Kind::Postgres | Kind::MySql => {
             let stored = result?;
-            assert_eq!((stored.code.as_str(), stored.text.as_str()), ("red", "Crimson"));
+            assert_eq!(
+                (stored.code.as_str(), stored.text.as_str()),
+                ("red", "Crimson")
+            );
             assert_eq!(db.repo.must_get::<Label, _>("red").await?.text, "Crimson");
         }
     }
     // A key that is not database-generated, targeted by its field.
     let by_field = db
         .repo
-        .upsert(label("Scarlet"), OnConflict::replace(Label::text).target(Label::code))
+        .upsert(
+            label("Scarlet"),
+            OnConflict::replace(Label::text).target(Label::code),
+        )
         .await?;
     assert_eq!(by_field.text, "Scarlet");
     Ok(())
@@ -185,7 +199,10 @@ pub async fn upsert_errors_are_typed(db: &Db) -> R {
     // A virtual field is no conflict target.
     let err = db
         .repo
-        .upsert(product("A", 1.0), OnConflict::nothing().target(Product::note))
+        .upsert(
+            product("A", 1.0),
+            OnConflict::nothing().target(Product::note),
+        )
         .await
         .expect_err("virtual target");
     assert!(matches!(err, Error::InvalidValue { .. }), "{err:?}");
@@ -207,7 +224,10 @@ pub async fn upsert_errors_are_typed(db: &Db) -> R {
 }
 
 pub async fn upsert_all_counts_and_returns_the_stored_rows(db: &Db) -> R {
-    let ann = db.repo.insert(with_email("Ann", "a@x.org", Some(1))).await?;
+    let ann = db
+        .repo
+        .insert(with_email("Ann", "a@x.org", Some(1)))
+        .await?;
     let bo = db.repo.insert(with_email("Bo", "b@x.org", Some(2))).await?;
     let rows = vec![
         with_email("Ann 2", "a@x.org", Some(10)),
@@ -221,9 +241,15 @@ pub async fn upsert_all_counts_and_returns_the_stored_rows(db: &Db) -> R {
         Kind::MySql => assert_eq!(count, 5),
         _ => assert_eq!(count, 3),
     }
-    let all = db.repo.all(User::query().order_by(User::email.asc())).await?;
+    let all = db
+        .repo
+        .all(User::query().order_by(User::email.asc()))
+        .await?;
     let got: Vec<(&str, Option<i32>)> = all.iter().map(|u| (u.name.as_str(), u.age)).collect();
-    assert_eq!(got, [("Ann 2", Some(10)), ("Bo 2", Some(20)), ("Cy", Some(3))]);
+    assert_eq!(
+        got,
+        [("Ann 2", Some(10)), ("Bo 2", Some(20)), ("Cy", Some(3))]
+    );
     assert_eq!((all[0].id, all[1].id), (ann.id, bo.id));
 
     let again = vec![
@@ -239,13 +265,19 @@ pub async fn upsert_all_counts_and_returns_the_stored_rows(db: &Db) -> R {
         assert_eq!(got[1].1, "Di");
         assert!(stored.iter().all(|u| u.meta.state() == State::Loaded));
     } else {
-        assert!(matches!(returned, Err(Error::Unsupported { .. })), "{returned:?}");
+        assert!(
+            matches!(returned, Err(Error::Unsupported { .. })),
+            "{returned:?}"
+        );
     }
     Ok(())
 }
 
 pub async fn upsert_all_nothing_skips_the_conflicting_rows(db: &Db) -> R {
-    let ann = db.repo.insert(with_email("Ann", "a@x.org", Some(1))).await?;
+    let ann = db
+        .repo
+        .insert(with_email("Ann", "a@x.org", Some(1)))
+        .await?;
     let rows = vec![
         with_email("Not Ann", "a@x.org", Some(9)),
         with_email("Cy", "c@x.org", Some(3)),
@@ -375,7 +407,10 @@ pub async fn without_returning_the_row_is_read_back(db: &Db) -> R {
     };
     // (Plain inserts through the real repo: without RETURNING, Postgres
     // reports no generated key for them to be read back by.)
-    let first = db.repo.insert(with_email("Ann", "a@x.org", Some(1))).await?;
+    let first = db
+        .repo
+        .insert(with_email("Ann", "a@x.org", Some(1)))
+        .await?;
     db.reset_statements();
     let again = repo
         .upsert(
@@ -383,7 +418,10 @@ pub async fn without_returning_the_row_is_read_back(db: &Db) -> R {
             OnConflict::replace(User::name).target(User::email),
         )
         .await?;
-    assert_eq!((again.id, again.name.as_str(), again.age), (first.id, "Annie", Some(1)));
+    assert_eq!(
+        (again.id, again.name.as_str(), again.age),
+        (first.id, "Annie", Some(1))
+    );
     if db.kind == Kind::MySql {
         let sql = db.statements().join("\n");
         assert!(sql.contains("LAST_INSERT_ID(`users`.`id`)"), "{sql}");
@@ -411,7 +449,10 @@ pub async fn without_returning_the_row_is_read_back(db: &Db) -> R {
     };
     db.repo.insert(label("Red")).await?;
     let l = repo
-        .upsert(label("Crimson"), OnConflict::replace(Label::text).target(Label::code))
+        .upsert(
+            label("Crimson"),
+            OnConflict::replace(Label::text).target(Label::code),
+        )
         .await?;
     assert_eq!(l.text, "Crimson");
     Ok(())
