@@ -463,7 +463,7 @@ pub enum QueryError {
         count: usize,
     },
     /// A bulk operation was given a query with more than filters.
-    #[error("{operation} takes filters only (no joins, limit, offset or distinct)")]
+    #[error("{operation} takes filters and joins only (no limit, offset or distinct)")]
     FiltersOnly {
         /// `update_all` or `delete_all`.
         operation: &'static str,

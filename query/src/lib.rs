@@ -37,7 +37,7 @@ pub mod statement;
 mod write;
 
 pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
-pub use dialect::{Dialect, SeaBuilder, SqlDialect, UpsertSyntax};
+pub use dialect::{Dialect, JoinedWrite, SeaBuilder, SqlDialect, UpsertSyntax};
 pub use driver::{
     Backend, Capabilities, Driver, ExecResult, PoolStatus, RowSink, RunOptions, TxDriver,
 };

@@ -441,3 +441,54 @@ fn keyed_statement<S: Schema, I: Iterator<Item = &'static str>>(
         table: S::TABLE,
     })
 }
+
+/// The `update_all` (with `sets`: assignment and its value) or `delete_all`
+/// of the rows `parts` selects: filters, and joins written in `syntax`, with
+/// a RETURNING of every persisted column of `S` when `returning`. Values are
+/// collected in the order the text binds them: the assignments' before the
+/// join conditions' in `UPDATE ... FROM` (and without joins), after them in
+/// MySQL's multi-table UPDATE; the filters' last.
+pub(crate) fn bulk<S: Schema>(
+    dialect: crate::Dialect,
+    kind: crate::sql::write::Bulk,
+    parts: crate::ir::Parts,
+    sets: &[(crate::sql::write::Assign, Value)],
+    syntax: Option<crate::dialect::JoinedWrite>,
+    returning: bool,
+) -> Result<crate::Statement, Error> {
+    use crate::dialect::JoinedWrite;
+    let assigns: Vec<_> = sets.iter().map(|(a, _)| *a).collect();
+    let cols = persisted_columns::<S>();
+    let sql = crate::sql::write::bulk(
+        dialect,
+        kind,
+        &parts,
+        &assigns,
+        syntax,
+        returning.then_some(cols.as_slice()),
+    )
+    .ok_or(Error::Query(QueryError::Build(
+        "a filter of this update_all/delete_all cannot be written".into(),
+    )))?;
+    let multi_table = !parts.joins.is_empty() && syntax == Some(JoinedWrite::MultiTable);
+    let mut values: Vec<sea_query::Value> = Vec::new();
+    let push_sets = |values: &mut Vec<sea_query::Value>| {
+        values.extend(sets.iter().map(|(_, v)| crate::sql_value::to_sea(v.clone())));
+    };
+    if !multi_table {
+        push_sets(&mut values);
+    }
+    let crate::ir::Parts { joins, cond, .. } = parts;
+    for j in joins {
+        j.on.take_values(dialect, &mut values);
+    }
+    if multi_table {
+        push_sets(&mut values);
+    }
+    cond.take_values(dialect, &mut values);
+    Ok(crate::Statement {
+        sql: sql.into(),
+        values,
+        table: S::TABLE,
+    })
+}

@@ -124,6 +124,34 @@ pub trait SqlDialect: Send + Sync + 'static {
     fn upsert_key_function(&self) -> Option<&'static str> {
         None
     }
+
+    /// How an `update_all` with joins is written: `UPDATE t SET ... FROM j
+    /// WHERE ...` by default (PostgreSQL, SQLite 3.33+); `None` when the
+    /// database has no such syntax.
+    fn update_join(&self) -> Option<JoinedWrite> {
+        Some(JoinedWrite::From)
+    }
+
+    /// How a `delete_all` with joins is written: `DELETE FROM t USING j
+    /// WHERE ...` by default (PostgreSQL); `None` when the database has no
+    /// such syntax (SQLite).
+    fn delete_join(&self) -> Option<JoinedWrite> {
+        Some(JoinedWrite::From)
+    }
+}
+
+/// The syntax of an UPDATE or DELETE over joined tables (see
+/// [`SqlDialect::update_join`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JoinedWrite {
+    /// The other tables in a `FROM` (UPDATE) or `USING` (DELETE) list, the
+    /// join conditions in the WHERE (PostgreSQL, SQLite's UPDATE): inner
+    /// joins only.
+    From,
+    /// MySQL's multi-table `UPDATE t JOIN j ON ... SET t.c = ...` and
+    /// `DELETE t FROM t JOIN j ON ...`: inner, left and right joins.
+    MultiTable,
 }
 
 /// The upsert syntax of a dialect (see [`SqlDialect::upsert_syntax`]).

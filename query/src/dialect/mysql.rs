@@ -3,9 +3,10 @@
 //! MariaDB's INSERT ... RETURNING written by quarry (sea-query's MySQL builder
 //! drops it; it is used only where the server has it, see the capabilities),
 //! and upserts as `ON DUPLICATE KEY UPDATE` with `VALUES(c)` for the proposed
-//! values and `LAST_INSERT_ID(id)` to report the stored row's key.
+//! values and `LAST_INSERT_ID(id)` to report the stored row's key; bulk
+//! writes over joins as multi-table UPDATE and DELETE.
 
-use super::{SeaBuilder, SqlDialect, UpsertSyntax};
+use super::{JoinedWrite, SeaBuilder, SqlDialect, UpsertSyntax};
 
 /// The MySQL/MariaDB dialect.
 #[derive(Clone, Copy, Debug, Default)]
@@ -53,5 +54,11 @@ impl SqlDialect for MySql {
     }
     fn upsert_key_function(&self) -> Option<&'static str> {
         Some("LAST_INSERT_ID")
+    }
+    fn update_join(&self) -> Option<JoinedWrite> {
+        Some(JoinedWrite::MultiTable)
+    }
+    fn delete_join(&self) -> Option<JoinedWrite> {
+        Some(JoinedWrite::MultiTable)
     }
 }

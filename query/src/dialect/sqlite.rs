@@ -1,5 +1,6 @@
 //! SQLite: a LIMIT before any OFFSET, `INTEGER`/`REAL` casts, no row locks,
-//! and upsert targets by columns only (no `ON CONFLICT ON CONSTRAINT`).
+//! upsert targets by columns only (no `ON CONFLICT ON CONSTRAINT`), and no
+//! DELETE over joins (UPDATE ... FROM it has, since 3.33).
 
 use super::{SeaBuilder, SqlDialect};
 
@@ -25,5 +26,8 @@ impl SqlDialect for Sqlite {
     }
     fn conflict_on_constraint(&self) -> bool {
         false
+    }
+    fn delete_join(&self) -> Option<super::JoinedWrite> {
+        None
     }
 }

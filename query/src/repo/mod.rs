@@ -239,6 +239,95 @@ fn stored_after_upsert<S: Schema>(
     Ok(by(&S::primary_key()).or_else(|| by(target)))
 }
 
+/// Refuses what a bulk write cannot take: limit, offset or distinct, and
+/// joins the database cannot write for it; returns the join syntax (`None`
+/// without joins).
+fn bulk_checks<S: Schema, J>(
+    backend: &crate::Backend,
+    query: &Query<S, J>,
+    operation: &'static str,
+) -> Result<Option<crate::dialect::JoinedWrite>> {
+    use crate::dialect::JoinedWrite;
+    if query.is_windowed() {
+        return Err(Error::Query(QueryError::FiltersOnly { operation }));
+    }
+    if !query.has_joins() {
+        return Ok(None);
+    }
+    query.check(backend)?;
+    let (syntax, feature) = if operation == "update_all" {
+        (backend.dialect.update_join(), "update_all over joined tables (UPDATE ... FROM)")
+    } else {
+        (backend.dialect.delete_join(), "delete_all over joined tables (DELETE ... USING)")
+    };
+    let syntax = syntax.ok_or(Error::Unsupported {
+        feature,
+        backend: backend.name,
+    })?;
+    if syntax == JoinedWrite::From
+        && query
+            .parts
+            .joins
+            .iter()
+            .any(|j| j.kind != crate::ir::JoinKind::Inner)
+    {
+        return Err(Error::Unsupported {
+            feature: "update_all/delete_all over an outer join (only inner joins become FROM / USING)",
+            backend: backend.name,
+        });
+    }
+    Ok(Some(syntax))
+}
+
+/// The statement of an `update_all` (`updates`) or `delete_all` (`None`),
+/// RETURNING the rows when `returning`. Filters alone, without RETURNING,
+/// go through sea-query as before; joins or RETURNING through quarry's
+/// writer.
+fn bulk_statement<S: Schema, J>(
+    backend: &crate::Backend,
+    query: Query<S, J>,
+    updates: Option<&Updates<S>>,
+    returning: bool,
+) -> Result<Statement> {
+    use crate::sql::write::{Assign, Bulk};
+    let operation = if updates.is_some() { "update_all" } else { "delete_all" };
+    let syntax = bulk_checks(backend, &query, operation)?;
+    let dialect = backend.dialect;
+    if syntax.is_none() && !returning {
+        if let Some(updates) = updates {
+            let mut q = sea_query::Query::update();
+            q.table(S::TABLE);
+            updates.apply(&mut q);
+            if let Some(c) = query.condition(dialect)? {
+                q.and_where(c);
+            }
+            return Ok(dialect.build(&q, S::TABLE));
+        }
+        let mut q = sea_query::Query::delete();
+        q.from_table(S::TABLE);
+        if let Some(c) = query.condition(dialect)? {
+            q.and_where(c);
+        }
+        return Ok(dialect.build(&q, S::TABLE));
+    }
+    let sets: Vec<(Assign, Value)> = updates
+        .map(|u| {
+            u.assignments()
+                .iter()
+                .map(|(c, op, v)| {
+                    let a = match op {
+                        UpdateOp::Set => Assign::Param(c),
+                        UpdateOp::Inc => Assign::Inc(c),
+                    };
+                    (a, v.clone())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let kind = if updates.is_some() { Bulk::Update } else { Bulk::Delete };
+    write::bulk::<S>(dialect, kind, query.parts, &sets, syntax, returning)
+}
+
 /// Copies virtual fields (which never reach the database) from `from` to `to`.
 fn keep_virtual<S: Schema>(from: &S, to: &mut S) {
     for (i, f) in S::FIELDS.iter().enumerate() {
@@ -747,46 +836,91 @@ pub trait Repo: Send + Sync {
 
     /// Updates every row matching `query` (Ecto's `update_all`); returns the count.
     /// Timestamps are not touched, as in Ecto.
+    ///
+    /// The query may join other tables and filter on them, where the
+    /// database has the syntax: PostgreSQL and SQLite write
+    /// `UPDATE t SET ... FROM j WHERE <join conditions> AND <filters>` (inner
+    /// joins only), MySQL and MariaDB a multi-table `UPDATE t INNER JOIN j ON
+    /// ... SET ...` (inner, left and right joins). Limit, offset and
+    /// distinct are refused ([`QueryError::FiltersOnly`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_query::{ColumnExt, Repo, Updates};
+    /// let n = repo
+    ///     .update_all(Product::price.lt(1.0), Updates::new().set(Product::price, 1.0))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     async fn update_all<Q: IntoQuery<I>, I>(
         &self,
         query: Q,
         updates: Updates<Q::Schema>,
     ) -> Result<u64> {
-        type S<Q, I> = <Q as IntoQuery<I>>::Schema;
         let query = query.into_query();
-        if query.is_windowed() || query.has_joins() {
-            return Err(Error::Query(QueryError::FiltersOnly {
-                operation: "update_all",
-            }));
-        }
         if updates.is_empty() {
+            bulk_checks(self.driver().backend(), &query, "update_all")?;
             return Ok(0);
         }
-        let mut q = sea_query::Query::update();
-        q.table(S::<Q, I>::TABLE);
-        updates.apply(&mut q);
-        if let Some(c) = query.condition(self.driver().backend().dialect)? {
-            q.and_where(c);
-        }
-        let stmt = self.driver().backend().dialect.build(&q, S::<Q, I>::TABLE);
+        let stmt = bulk_statement(self.driver().backend(), query, Some(&updates), false)?;
         Ok(log::execute(self.driver(), &stmt).await?.rows_affected)
     }
 
-    /// Deletes every row matching `query` (Ecto's `delete_all`); returns the count.
-    async fn delete_all<Q: IntoQuery<I>, I>(&self, query: Q) -> Result<u64> {
+    /// [`Repo::update_all`] that also returns the updated rows, as stored
+    /// afterwards, where the database has `UPDATE ... RETURNING` (PostgreSQL,
+    /// SQLite 3.35+). Elsewhere (MySQL, MariaDB) the rows are `None`: the
+    /// update runs the same and only its count comes back.
+    async fn update_all_returning<Q: IntoQuery<I>, I>(
+        &self,
+        query: Q,
+        updates: Updates<Q::Schema>,
+    ) -> Result<(u64, Option<Vec<Q::Schema>>)> {
+        let backend = self.driver().backend();
         let query = query.into_query();
-        if query.is_windowed() || query.has_joins() {
-            return Err(Error::Query(QueryError::FiltersOnly {
-                operation: "delete_all",
-            }));
+        if !backend.capabilities.update_returning {
+            return Ok((self.update_all(query, updates).await?, None));
         }
-        let mut q = sea_query::Query::delete();
-        q.from_table(Q::Schema::TABLE);
-        if let Some(c) = query.condition(self.driver().backend().dialect)? {
-            q.and_where(c);
+        if updates.is_empty() {
+            bulk_checks(backend, &query, "update_all")?;
+            return Ok((0, Some(Vec::new())));
         }
-        let stmt = self.driver().backend().dialect.build(&q, Q::Schema::TABLE);
+        let stmt = bulk_statement(backend, query, Some(&updates), true)?;
+        let rows: Vec<Q::Schema> = fetch_all(self.driver(), &stmt).await?;
+        Ok((rows.len() as u64, Some(rows)))
+    }
+
+    /// Deletes every row matching `query` (Ecto's `delete_all`); returns the count.
+    ///
+    /// The query may join other tables and filter on them, where the
+    /// database has the syntax: PostgreSQL writes `DELETE FROM t USING j WHERE
+    /// ...` (inner joins only), MySQL and MariaDB a multi-table `DELETE t FROM
+    /// t INNER JOIN j ON ...`; SQLite has none ([`Error::Unsupported`],
+    /// nothing deleted: filter with a subquery instead).
+    async fn delete_all<Q: IntoQuery<I>, I>(&self, query: Q) -> Result<u64> {
+        let stmt = bulk_statement(self.driver().backend(), query.into_query(), None, false)?;
         Ok(log::execute(self.driver(), &stmt).await?.rows_affected)
+    }
+
+    /// [`Repo::delete_all`] that also returns the deleted rows, where the
+    /// database has `DELETE ... RETURNING` (PostgreSQL, SQLite 3.35+,
+    /// MariaDB 10.5+ without joins). Elsewhere (MySQL, MariaDB's multi-table
+    /// DELETE) the rows are `None`: the delete runs the same and only its
+    /// count comes back.
+    async fn delete_all_returning<Q: IntoQuery<I>, I>(
+        &self,
+        query: Q,
+    ) -> Result<(u64, Option<Vec<Q::Schema>>)> {
+        let backend = self.driver().backend();
+        let query = query.into_query();
+        let multi_table = query.has_joins()
+            && backend.dialect.delete_join() == Some(crate::dialect::JoinedWrite::MultiTable);
+        if !backend.capabilities.delete_returning || multi_table {
+            return Ok((self.delete_all(query).await?, None));
+        }
+        let stmt = bulk_statement(backend, query, None, true)?;
+        let rows: Vec<Q::Schema> = fetch_all(self.driver(), &stmt).await?;
+        Ok((rows.len() as u64, Some(rows)))
     }
 
     /// Runs raw SQL with bound values (placeholders in the database's own syntax:

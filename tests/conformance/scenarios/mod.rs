@@ -56,6 +56,8 @@ pub fn all() -> Vec<Scenario> {
         bulk::insert_all_left_out_columns_keep_database_defaults,
         bulk::insert_all_over_several_statements_is_atomic,
         bulk::update_all_and_delete_all,
+        bulk::update_all_and_delete_all_over_joins,
+        bulk::delete_all_returning_gives_the_rows_where_it_can,
         upsert::second_insert_returns_the_stored_row_with_replaced_fields,
         upsert::replace_all_keeps_the_key_and_inserted_at,
         upsert::nothing_returns_the_stored_row_as_it_was,
