@@ -471,6 +471,35 @@ async fn all_snapshots() -> Snapshots {
         r.delete_all(Post::title.like("old%")).await
     })
     .await;
+    repo_op(o, "update_all_join", async |r| {
+        r.update_all(
+            Post::query()
+                .join(table::<User>(), Post::user_id.eq_col(User::id))
+                .filter(User::name.eq("Ann"))
+                .filter(Post::version.lt(3)),
+            Updates::new().set(Post::title, "x").inc(Post::version, 1),
+        )
+        .await
+    })
+    .await;
+    repo_op(o, "delete_all_join", async |r| {
+        r.delete_all(
+            Post::query()
+                .join(table::<User>(), Post::user_id.eq_col(User::id))
+                .filter(User::name.eq("Ann")),
+        )
+        .await
+    })
+    .await;
+    repo_op(o, "update_all_returning", async |r| {
+        r.update_all_returning(Post::user_id.eq(1), Updates::new().inc(Post::version, 1))
+            .await
+    })
+    .await;
+    repo_op(o, "delete_all_returning", async |r| {
+        r.delete_all_returning(Post::title.like("old%")).await
+    })
+    .await;
     repo_op(o, "upsert_replace", async |r| {
         r.upsert(
             a_post(1, "a"),

@@ -473,7 +473,10 @@ pub(crate) fn bulk<S: Schema>(
     let multi_table = !parts.joins.is_empty() && syntax == Some(JoinedWrite::MultiTable);
     let mut values: Vec<sea_query::Value> = Vec::new();
     let push_sets = |values: &mut Vec<sea_query::Value>| {
-        values.extend(sets.iter().map(|(_, v)| crate::sql_value::to_sea(v.clone())));
+        values.extend(
+            sets.iter()
+                .map(|(_, v)| crate::sql_value::to_sea(v.clone())),
+        );
     };
     if !multi_table {
         push_sets(&mut values);

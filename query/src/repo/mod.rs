@@ -256,9 +256,15 @@ fn bulk_checks<S: Schema, J>(
     }
     query.check(backend)?;
     let (syntax, feature) = if operation == "update_all" {
-        (backend.dialect.update_join(), "update_all over joined tables (UPDATE ... FROM)")
+        (
+            backend.dialect.update_join(),
+            "update_all over joined tables (UPDATE ... FROM)",
+        )
     } else {
-        (backend.dialect.delete_join(), "delete_all over joined tables (DELETE ... USING)")
+        (
+            backend.dialect.delete_join(),
+            "delete_all over joined tables (DELETE ... USING)",
+        )
     };
     let syntax = syntax.ok_or(Error::Unsupported {
         feature,
@@ -272,7 +278,8 @@ fn bulk_checks<S: Schema, J>(
             .any(|j| j.kind != crate::ir::JoinKind::Inner)
     {
         return Err(Error::Unsupported {
-            feature: "update_all/delete_all over an outer join (only inner joins become FROM / USING)",
+            feature:
+                "update_all/delete_all over an outer join (only inner joins become FROM / USING)",
             backend: backend.name,
         });
     }
@@ -290,7 +297,11 @@ fn bulk_statement<S: Schema, J>(
     returning: bool,
 ) -> Result<Statement> {
     use crate::sql::write::{Assign, Bulk};
-    let operation = if updates.is_some() { "update_all" } else { "delete_all" };
+    let operation = if updates.is_some() {
+        "update_all"
+    } else {
+        "delete_all"
+    };
     let syntax = bulk_checks(backend, &query, operation)?;
     let dialect = backend.dialect;
     if syntax.is_none() && !returning {
@@ -324,7 +335,11 @@ fn bulk_statement<S: Schema, J>(
                 .collect()
         })
         .unwrap_or_default();
-    let kind = if updates.is_some() { Bulk::Update } else { Bulk::Delete };
+    let kind = if updates.is_some() {
+        Bulk::Update
+    } else {
+        Bulk::Delete
+    };
     write::bulk::<S>(dialect, kind, query.parts, &sets, syntax, returning)
 }
 

@@ -303,7 +303,12 @@ async fn shops(db: &Db) -> quarry::Result<()> {
     let bo = db.repo.insert(user("Bo")).await?;
     let a = db.repo.insert(store("Shop A", Some(ann.id))).await?;
     let b = db.repo.insert(store("Shop B", Some(bo.id))).await?;
-    for (name, shop) in [("Apple", Some(a.id)), ("Banana", Some(a.id)), ("Cherry", Some(b.id)), ("Pear", None)] {
+    for (name, shop) in [
+        ("Apple", Some(a.id)),
+        ("Banana", Some(a.id)),
+        ("Cherry", Some(b.id)),
+        ("Pear", None),
+    ] {
         let mut p = product(name, 1.0);
         p.store_id = shop;
         p.stock = 1;
@@ -331,22 +336,37 @@ async fn stock_of(db: &Db) -> quarry::Result<Vec<(String, i32, Option<String>)>>
 
 pub async fn update_all_and_delete_all_over_joins(db: &Db) -> R {
     shops(db).await?;
-    let restock = || Updates::new().inc(Product::stock, 5).set(Product::description, "Ann's");
+    let restock = || {
+        Updates::new()
+            .inc(Product::stock, 5)
+            .set(Product::description, "Ann's")
+    };
     let n = db.repo.update_all(owned_by("Ann"), restock()).await?;
     assert_eq!(n, 2);
     let s = |n: &str, k, d: Option<&str>| (n.to_string(), k, d.map(str::to_string));
     assert_eq!(
         stock_of(db).await?,
-        [s("Apple", 6, Some("Ann's")), s("Banana", 6, Some("Ann's")), s("Cherry", 1, None), s("Pear", 1, None)]
+        [
+            s("Apple", 6, Some("Ann's")),
+            s("Banana", 6, Some("Ann's")),
+            s("Cherry", 1, None),
+            s("Pear", 1, None)
+        ]
     );
     // With the stored rows back where the database has UPDATE ... RETURNING.
-    let (n, rows) = db.repo.update_all_returning(owned_by("Ann"), restock()).await?;
+    let (n, rows) = db
+        .repo
+        .update_all_returning(owned_by("Ann"), restock())
+        .await?;
     assert_eq!(n, 2);
     match db.kind {
         Kind::MySql => assert!(rows.is_none(), "MySQL/MariaDB: the count alone"),
         _ => {
-            let mut got: Vec<(String, i32)> =
-                rows.expect("rows").into_iter().map(|p| (p.name, p.stock)).collect();
+            let mut got: Vec<(String, i32)> = rows
+                .expect("rows")
+                .into_iter()
+                .map(|p| (p.name, p.stock))
+                .collect();
             got.sort();
             assert_eq!(got, [("Apple".to_string(), 11), ("Banana".to_string(), 11)]);
         }
@@ -356,7 +376,10 @@ pub async fn update_all_and_delete_all_over_joins(db: &Db) -> R {
     let deleted = db.repo.delete_all(owned_by("Bo")).await;
     match db.kind {
         Kind::Sqlite => {
-            assert!(matches!(deleted, Err(Error::Unsupported { .. })), "{deleted:?}");
+            assert!(
+                matches!(deleted, Err(Error::Unsupported { .. })),
+                "{deleted:?}"
+            );
             assert_eq!(db.repo.count(Product::query()).await?, 4, "nothing deleted");
             db.repo.delete_all(Product::name.eq("Cherry")).await?;
         }
@@ -374,7 +397,10 @@ pub async fn update_all_and_delete_all_over_joins(db: &Db) -> R {
         .await;
     match db.kind {
         Kind::MySql => assert_eq!(result?, 1),
-        _ => assert!(matches!(result, Err(Error::Unsupported { .. })), "{result:?}"),
+        _ => assert!(
+            matches!(result, Err(Error::Unsupported { .. })),
+            "{result:?}"
+        ),
     }
     // A limit is still refused, before anything is sent.
     db.reset_statements();
@@ -386,7 +412,10 @@ pub async fn update_all_and_delete_all_over_joins(db: &Db) -> R {
 
 pub async fn delete_all_returning_gives_the_rows_where_it_can(db: &Db) -> R {
     shops(db).await?;
-    let (n, rows) = db.repo.delete_all_returning(Product::name.eq("Pear")).await?;
+    let (n, rows) = db
+        .repo
+        .delete_all_returning(Product::name.eq("Pear"))
+        .await?;
     assert_eq!(n, 1);
     let caps = db.repo.driver().backend().capabilities.clone();
     if caps.delete_returning {
@@ -400,7 +429,10 @@ pub async fn delete_all_returning_gives_the_rows_where_it_can(db: &Db) -> R {
     // alone), SQLite no joined DELETE at all.
     let joined = db.repo.delete_all_returning(owned_by("Bo")).await;
     match db.kind {
-        Kind::Sqlite => assert!(matches!(joined, Err(Error::Unsupported { .. })), "{joined:?}"),
+        Kind::Sqlite => assert!(
+            matches!(joined, Err(Error::Unsupported { .. })),
+            "{joined:?}"
+        ),
         Kind::MySql => {
             let (n, rows) = joined?;
             assert_eq!((n, rows.is_none()), (1, true));
@@ -414,7 +446,10 @@ pub async fn delete_all_returning_gives_the_rows_where_it_can(db: &Db) -> R {
     // update_all_returning without joins.
     let (n, rows) = db
         .repo
-        .update_all_returning(Product::name.eq("Apple"), Updates::new().set(Product::stock, 9))
+        .update_all_returning(
+            Product::name.eq("Apple"),
+            Updates::new().set(Product::stock, 9),
+        )
         .await?;
     assert_eq!(n, 1);
     if caps.update_returning {
