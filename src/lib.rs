@@ -195,6 +195,11 @@ pub mod prelude {
     };
 }
 
+/// docs/writes.md, so its examples run with the tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/writes.md")]
+pub struct WritesGuide;
+
 /// docs/multi.md, so its examples run with the tests.
 #[cfg(doctest)]
 #[doc = include_str!("../docs/multi.md")]

@@ -1109,7 +1109,7 @@ pub trait Repo: Send + Sync {
     /// # use quarry_core::doc_support::Product;
     /// use quarry_query::Repo;
     /// use std::time::Duration;
-    /// let all = repo.with_timeout(Duration::from_secs(2)).all(Product::query()).await?;
+    /// let all = repo.with_timeout(Duration::from_secs(2)).all(quarry_query::from::<Product>()).await?;
     /// # Ok(()) }
     /// ```
     fn with_timeout(&self, timeout: std::time::Duration) -> Timed<'_, Self> {
