@@ -829,24 +829,46 @@ pub trait Repo: Send + Sync {
 
     /// [`Repo::upsert_all`] that returns, for every row given, the row stored
     /// for it afterwards (inserted, replaced, updated or kept), in the order
-    /// given, read with RETURNING; the count is the rows returned. With
-    /// `nothing` the statement is a no-op update of a conflicting row (see
-    /// [`Repo::upsert`]). MySQL has no RETURNING: there this is
-    /// [`Error::Unsupported`] and nothing is inserted (MariaDB 10.5+ has it).
+    /// given; the count is the rows returned. With `nothing` the statement is
+    /// a no-op update of a conflicting row (see [`Repo::upsert`]).
+    ///
+    /// The rows are read with RETURNING (PostgreSQL, SQLite, MariaDB). MySQL
+    /// has none: there the rows are read back in the same transaction by the
+    /// values each row gives its conflict target's fields, one SELECT per
+    /// row; a target by constraint name is [`Error::Unsupported`] there, and
+    /// a row found by none (its conflict was on another unique key) is
+    /// [`Error::NoResults`], with nothing written.
     async fn upsert_all_returning<S: Schema, C: Into<Changeset<S>> + Send>(
         &self,
         rows: Vec<C>,
         on_conflict: OnConflict<S>,
     ) -> Result<(u64, Vec<S>)> {
         let backend = self.driver().backend();
-        if !backend.capabilities.insert_returning {
+        let upsert = on_conflict.plan(backend, true)?;
+        if backend.capabilities.insert_returning {
+            return insert_rows(self, rows, true, Some(&upsert)).await;
+        }
+        let target = on_conflict.target_fields();
+        if target.is_empty() {
             return Err(Error::Unsupported {
-                feature: "upsert_all_returning (INSERT ... RETURNING)",
+                feature: "upsert_all_returning by a constraint name without RETURNING",
                 backend: backend.name,
             });
         }
-        let upsert = on_conflict.plan(backend, true)?;
-        insert_rows(self, rows, true, Some(&upsert)).await
+        let rows: Vec<Changeset<S>> = rows.into_iter().map(Into::into).collect();
+        let keys: Vec<Vec<(usize, Value)>> = rows
+            .iter()
+            .map(|cs| target.iter().map(|i| (*i, cs.field_value(*i))).collect())
+            .collect();
+        let tx = self.begin().await?;
+        insert_rows(&tx, rows, false, Some(&upsert)).await?;
+        let mut stored = Vec::with_capacity(keys.len());
+        for key in keys {
+            let mut found = fetch_rows(tx.driver(), write::by_key::<S>(key)).await?;
+            stored.push(found.pop().ok_or(Error::NoResults { table: S::TABLE })?);
+        }
+        tx.commit().await?;
+        Ok((stored.len() as u64, stored))
     }
 
     /// Updates every row matching `query` (Ecto's `update_all`); returns the count.
