@@ -401,6 +401,23 @@ impl Results {
             .ok_or_else(not_here)
     }
 
+    /// The result of the step named `name`, as a `T`: for the steps of a
+    /// [`Multi::merge`], whose handles stay inside its closure. A name that
+    /// has not run, or a result that is not a `T`, is [`Error::Query`]
+    /// (prefer [`Results::get`] where there is a handle: it cannot be wrong).
+    pub fn get_named<T: 'static>(&self, name: &str) -> Result<&T, Error> {
+        self.entries
+            .iter()
+            .find(|(_, n, _)| n == name)
+            .and_then(|(_, _, v)| v.downcast_ref::<T>())
+            .ok_or_else(|| {
+                Error::Query(QueryError::Other(format!(
+                    "no step named `{name}` with a result of type {} has run",
+                    std::any::type_name::<T>()
+                )))
+            })
+    }
+
     /// Moves the result of `step` out (a later `get` of it is an error).
     pub fn take<T: 'static>(&mut self, step: Step<T>) -> Result<T, Error> {
         let at = self

@@ -166,6 +166,12 @@ pub async fn append_and_merge(db: &Db) -> R {
     let done = db.repo.transaction_multi(first).await?;
     assert_eq!(done.names(), ["a", "b", "shop of a", "after"]);
     assert_eq!(done.get(b)?.name, "B", "a handle of the appended multi");
+    assert_eq!(
+        done.get_named::<Store>("shop of a")?.name,
+        "Shop",
+        "a merged step, by name"
+    );
+    assert!(done.get_named::<User>("shop of a").is_err(), "not a User");
     assert_eq!(*done.get(after)?, 1);
     // A merged step named like one before is refused, and rolls back.
     let mut multi = Multi::new();
