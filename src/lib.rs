@@ -71,12 +71,13 @@
 //! | [`migration`] | migrations and their runner (`quarry migrate`) |
 //! | [`driver`] | the adapter-author API: the driver boundary, statements, dialects, rows |
 //! | [`adapters`] | the adapters compiled into this build |
+//! | [`testing`] | the test sandbox and `#[quarry::test]` (docs/testing.md) |
 
 mod connect;
 pub use connect::{connect, connect_with, AnyRepo};
 
 pub use quarry_core::{Assoc, Changeset, Error, Meta, Params, Result, Schema, State, Value};
-pub use quarry_macros::{FromTuple, Schema};
+pub use quarry_macros::{test, FromTuple, Schema};
 pub use quarry_query::assoc::assoc;
 pub use quarry_query::driver::PoolOptions;
 pub use quarry_query::repo::Multi;
@@ -99,11 +100,11 @@ pub mod multi {
 pub mod query {
     pub use quarry_query::repo::{BoxFuture, ConflictAction, OnConflict, Retryable, Timed};
     pub use quarry_query::{
-        avg, count, count_distinct, exists, from, max, maybe_row, min, not_exists, row, sum, table,
-        Agg, Aggregate, Alias, AliasColumn, Arg, Bind, Bound, ColumnExt, ColumnRef, Comparable,
-        Cond, Fetch, IntoQuery, JoinKind, ListParam, LockStrength, LockWait, MaybeWhole, Param,
-        ParamList, Pattern, Prepared, Projection, Query, Select, SelectAs, SortOrder, TextExt,
-        Whole,
+        avg, count, count_distinct, exists, fragment, from, max, maybe_row, min, not_exists, row,
+        sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, Bind, Bound, ColumnExt, ColumnRef,
+        Comparable, Cond, Fetch, Fragment, FragmentArg, FragmentArgs, IntoQuery, JoinKind,
+        ListParam, LockStrength, LockWait, MaybeWhole, Param, ParamList, Pattern, Prepared,
+        Projection, Query, Select, SelectAs, SetOp, SortOrder, TextExt, Whole,
     };
 }
 
@@ -174,6 +175,8 @@ pub mod __private {
 /// binary, which the `quarry` command (crate quarry-cli) runs.
 pub use quarry_migrate as migration;
 
+pub mod testing;
+
 /// The adapters compiled into this build.
 pub mod adapters {
     #[cfg(feature = "mysql")]
@@ -209,3 +212,8 @@ pub struct MultiGuide;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/errors.md")]
 pub struct ErrorsGuide;
+
+/// docs/testing.md, so its examples compile with the tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/testing.md")]
+pub struct TestingGuide;

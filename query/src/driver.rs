@@ -33,6 +33,10 @@ pub struct Capabilities {
     pub right_join: bool,
     /// `FULL OUTER JOIN`.
     pub full_join: bool,
+    /// `INTERSECT` and `EXCEPT` (every database has `UNION` / `UNION ALL`).
+    pub intersect_except: bool,
+    /// `INTERSECT ALL` and `EXCEPT ALL`.
+    pub intersect_except_all: bool,
 }
 
 /// The database behind a driver: its dialect, name, version and capabilities.

@@ -22,6 +22,7 @@ pub mod bench;
 pub mod dialect;
 pub mod driver;
 pub mod expr;
+pub mod fragment;
 pub mod into_query;
 pub mod log;
 pub mod preload;
@@ -42,10 +43,13 @@ pub use driver::{
     Backend, Capabilities, Driver, ExecResult, PoolStatus, RowSink, RunOptions, TxDriver,
 };
 pub use expr::{Arg, Bind, ColumnExt, Comparable, Cond, ListArg, Pattern, Subquery, TextExt};
+pub use fragment::{fragment, Fragment, FragmentArg, FragmentArgs};
 pub use into_query::{Decode, Fetch, IntoQuery, RootOf};
 pub use preload::{AssocSpec, Preload, PreloadExt, Preloaded};
 pub use prepared::{Bound, ListItem, ListParam, Param, ParamList, ParamSlot, Prepared, Template};
-pub use query::{exists, from, not_exists, JoinKind, LockStrength, LockWait, Query, SortOrder};
+pub use query::{
+    exists, from, not_exists, JoinKind, LockStrength, LockWait, Query, SetOp, SortOrder,
+};
 pub use repo::{Aggregate, Repo, Transaction, Updates};
 pub use select::{
     avg, count, count_distinct, max, maybe_row, min, row, sum, Agg, MaybeWhole, Projection, Select,

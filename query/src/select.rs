@@ -136,6 +136,10 @@ impl<Src: Source> Projection for MaybeWhole<Src> {
 }
 
 /// Numeric column types and what their sum is.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a numeric column type: sum and avg take integer or float columns",
+    label = "sum/avg of a `{Self}` column"
+)]
 pub trait Summable: FieldValue {
     /// `Option<i64>` for integers, `Option<f64>` for floats.
     type Sum: FieldValue;

@@ -125,7 +125,7 @@ fn check_cast_invariants<S: Schema + Default + std::fmt::Debug>(
             prop_assert!(f.is_finite(), "{} holds {:?}", name, v);
         }
         if let Value::String(s) = v {
-            // Kept as given (cast does not trim); blank is NULL, never a change.
+            // Blank strings become NULL; anything else is kept exactly as given.
             prop_assert!(!s.trim().is_empty(), "{} holds {:?}", name, v);
         }
     }

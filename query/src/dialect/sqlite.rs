@@ -1,6 +1,7 @@
 //! SQLite: a LIMIT before any OFFSET, `INTEGER`/`REAL` casts, no row locks,
-//! upsert targets by columns only (no `ON CONFLICT ON CONSTRAINT`), and no
-//! DELETE over joins (UPDATE ... FROM it has, since 3.33).
+//! upsert targets by columns only (no `ON CONFLICT ON CONSTRAINT`), no
+//! DELETE over joins (UPDATE ... FROM it has, since 3.33), and compound
+//! SELECTs without parentheses.
 
 use super::{SeaBuilder, SqlDialect};
 
@@ -29,5 +30,8 @@ impl SqlDialect for Sqlite {
     }
     fn delete_join(&self) -> Option<super::JoinedWrite> {
         None
+    }
+    fn parenthesized_set_members(&self) -> bool {
+        false
     }
 }

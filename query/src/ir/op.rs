@@ -53,6 +53,9 @@ pub enum Op {
     ParamIn(u16),
     /// Literal SQL (`1 = 1`, `1 = 0`).
     Lit(Name),
+    /// A SQL fragment with its `n` operands in place of its `?`s (see
+    /// [`crate::fragment`]).
+    Fragment(Name, u8),
     /// Binary comparisons and connectives.
     Eq,
     Ne,
@@ -119,6 +122,37 @@ pub enum JoinKind {
     Right,
     /// Every row on both sides (Postgres, SQLite 3.39+; not MySQL).
     Full,
+}
+
+/// How the rows of two queries combine (`UNION`, `INTERSECT`, `EXCEPT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SetOp {
+    /// Rows of either, duplicates removed.
+    Union,
+    /// Rows of either, duplicates kept.
+    UnionAll,
+    /// Rows of both, duplicates removed.
+    Intersect,
+    /// Rows of both, duplicates kept (Postgres, MariaDB 10.5+, MySQL 8.0.31+).
+    IntersectAll,
+    /// Rows of the first that are not in the second, duplicates removed.
+    Except,
+    /// `EXCEPT ALL` (Postgres, MariaDB 10.5+, MySQL 8.0.31+).
+    ExceptAll,
+}
+
+impl SetOp {
+    /// The SQL keyword(s).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            SetOp::Union => "UNION",
+            SetOp::UnionAll => "UNION ALL",
+            SetOp::Intersect => "INTERSECT",
+            SetOp::IntersectAll => "INTERSECT ALL",
+            SetOp::Except => "EXCEPT",
+            SetOp::ExceptAll => "EXCEPT ALL",
+        }
+    }
 }
 
 /// A row lock taken by a SELECT.

@@ -25,7 +25,7 @@ enum Kind {
 
 fn kind(op: Op) -> Kind {
     match op {
-        Op::Lit(_) => Kind::Custom,
+        Op::Lit(_) | Op::Fragment(..) => Kind::Custom,
         Op::Eq
         | Op::Ne
         | Op::Gt
@@ -99,6 +99,7 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Like
         | Op::NotLike => 2,
         Op::Between => 3,
+        Op::Fragment(_, n) => usize::from(n),
         Op::Section(_)
         | Op::From(_)
         | Op::Dialect(_)
@@ -165,6 +166,19 @@ impl<'a> Writer<'a> {
             *slot = child;
             at = self.nodes.get(child)?.0 as usize;
         }
+        Some(out)
+    }
+
+    /// The `n` operands of the operation at `i`, in order.
+    fn operands_n(&self, i: usize, n: usize) -> Option<SmallVec<[usize; 6]>> {
+        let mut out: SmallVec<[usize; 6]> = SmallVec::with_capacity(n);
+        let mut at = i;
+        for _ in 0..n {
+            let child = at.checked_sub(1)?;
+            out.push(child);
+            at = self.nodes.get(child)?.0 as usize;
+        }
+        out.reverse();
         Some(out)
     }
 
@@ -266,6 +280,22 @@ impl<'a> Writer<'a> {
         self.operand(r, outer, buf)
     }
 
+    /// A fragment's text with each `?` replaced by its operand; `None` (then
+    /// sea-query, which reports it) when the counts differ.
+    fn fragment(&self, i: usize, sql: &str, n: u8, buf: &mut SqlBuf) -> Option<()> {
+        if crate::fragment::slots(sql) != usize::from(n) {
+            return None;
+        }
+        let operands = self.operands_n(i, usize::from(n))?;
+        let mut pieces = sql.split('?');
+        buf.push(pieces.next()?);
+        for (piece, operand) in pieces.zip(operands) {
+            self.wrapped(operand, !matches!(kind(self.op(operand)?), Kind::Atom), buf)?;
+            buf.push(piece);
+        }
+        Some(())
+    }
+
     /// `name(arg)`.
     fn call(&self, i: usize, name: &str, buf: &mut SqlBuf) -> Option<()> {
         let [x] = self.operands::<1>(i)?;
@@ -312,14 +342,23 @@ impl<'a> Writer<'a> {
             Op::Col(t, c) => buf.column(t.0, c.0),
             Op::Val | Op::Param(_) => buf.param(),
             Op::Lit(s) => buf.push(s.0),
+            Op::Fragment(sql, n) => self.fragment(i, sql.0, n, buf)?,
             Op::Eq => self.binary(i, " = ", Kind::Compare, buf)?,
             Op::Ne => self.binary(i, " <> ", Kind::Compare, buf)?,
             Op::Gt => self.binary(i, " > ", Kind::Compare, buf)?,
             Op::Ge => self.binary(i, " >= ", Kind::Compare, buf)?,
             Op::Lt => self.binary(i, " < ", Kind::Compare, buf)?,
             Op::Le => self.binary(i, " <= ", Kind::Compare, buf)?,
-            Op::Like => self.binary(i, " LIKE ", Kind::Compare, buf)?,
-            Op::NotLike => self.binary(i, " NOT LIKE ", Kind::Compare, buf)?,
+            Op::Like | Op::NotLike => {
+                let keyword = if op == Op::Like {
+                    " LIKE "
+                } else {
+                    " NOT LIKE "
+                };
+                self.binary(i, keyword, Kind::Compare, buf)?;
+                buf.push(" ESCAPE ");
+                buf.push(buf.dialect().like_escape());
+            }
             Op::And => self.binary(i, " AND ", Kind::And, buf)?,
             Op::Or => self.binary(i, " OR ", Kind::Or, buf)?,
             Op::Not => {

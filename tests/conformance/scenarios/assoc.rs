@@ -17,7 +17,7 @@ use join::{
     newest_three_per_parent_with_window_function, newest_three_per_parent_without_window_functions,
 };
 use preload::{
-    custom_query_per_level, empty_results_are_empty_vec_or_none,
+    custom_query_per_level, empty_results_are_empty_vec_or_none, every_read_runs_the_preloads,
     keys_deduplicated_and_null_keys_skipped, loaded_associations_are_not_fetched_again,
     many_to_many_and_through, one_struct_an_option_and_a_vec,
     parents_keep_order_and_children_are_ordered, preload_query_with_limit_is_refused,
@@ -37,6 +37,7 @@ pub fn all() -> Vec<Scenario> {
         tutorial_user_store_product,
         one_struct_an_option_and_a_vec,
         several_associations_and_nested_levels,
+        every_read_runs_the_preloads,
         keys_deduplicated_and_null_keys_skipped,
         parents_keep_order_and_children_are_ordered,
         empty_results_are_empty_vec_or_none,

@@ -18,7 +18,7 @@ pub async fn join_preload_collapses_parents(db: &Db) -> R {
         .order_by(Store::id.asc())
         .order_by(Product::name.asc())
         .preload_join(Store::products);
-    let stores = repo.all_preloaded(q).await?;
+    let stores = repo.all(q).await?;
     assert_eq!(
         db.statement_count(),
         1,
@@ -45,7 +45,7 @@ pub async fn join_preload_collapses_parents(db: &Db) -> R {
         .order_by(Tag::name.asc())
         .preload_join(Product::tags)
         .preload(Product::store);
-    let products = repo.all_preloaded(q).await?;
+    let products = repo.all(q).await?;
     assert_eq!(db.statement_count(), 2);
     assert_eq!(product_names(&products), ["Apple", "Cherry"]);
     let tags: Vec<&str> = products[0]
@@ -66,7 +66,7 @@ pub async fn left_join_preload_without_match(db: &Db) -> R {
         .left_join_assoc(Store::products)
         .order_by(Store::id.asc())
         .preload_join(Store::products);
-    let stores = repo.all_preloaded(q).await?;
+    let stores = repo.all(q).await?;
     assert_eq!(stores.len(), 3);
     assert_eq!(stores[0].products.get()?.len(), 3);
     assert!(stores[2].products.get()?.is_empty(), "no match: []");
@@ -74,7 +74,7 @@ pub async fn left_join_preload_without_match(db: &Db) -> R {
         .left_join_assoc(Product::store)
         .order_by(Product::id.asc())
         .preload_join(Product::store);
-    let products = repo.all_preloaded(q).await?;
+    let products = repo.all(q).await?;
     assert_eq!(products.len(), 5);
     assert_eq!(
         products[0].store.get()?.as_ref().map(|s| s.name.as_str()),
