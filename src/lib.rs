@@ -72,9 +72,11 @@
 //! | [`driver`] | the adapter-author API: the driver boundary, statements, dialects, rows |
 //! | [`adapters`] | the adapters compiled into this build |
 //! | [`testing`] | the test sandbox and `#[quarry::test]` (docs/testing.md) |
+//! | [`replica`] | a repo over a primary and its read replicas |
 
 mod connect;
 pub use connect::{connect, connect_with, AnyRepo};
+pub mod replica;
 
 pub use quarry_core::{Assoc, Changeset, Error, Meta, Params, Result, Schema, State, Value};
 pub use quarry_macros::{test, FromTuple, Schema};
@@ -105,6 +107,9 @@ pub mod query {
         Comparable, Cond, Fetch, Fragment, FragmentArg, FragmentArgs, IntoQuery, JoinKind,
         ListParam, LockStrength, LockWait, MaybeWhole, Param, ParamList, Pattern, Prepared,
         Projection, Query, Select, SelectAs, SetOp, SortOrder, TextExt, Whole,
+    };
+    pub use quarry_query::{
+        dense_rank, lag, lag_by, lead, lead_by, over, rank, row_number, Window, WindowFn, Windowed,
     };
 }
 
@@ -217,3 +222,8 @@ pub struct ErrorsGuide;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/testing.md")]
 pub struct TestingGuide;
+
+/// docs/scale-out.md, so its examples compile with the tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/scale-out.md")]
+pub struct ScaleOutGuide;

@@ -372,6 +372,26 @@ async fn all_snapshots() -> Snapshots {
             .intersect(User::query().filter(User::id.gt(1)))
             .except(User::query().filter(User::name.eq("Bob")))
     });
+    // Window functions: OVER inside an aggregate's cast; fragments.
+    query(o, "window_functions", || {
+        use quarry::query::{lag, over, row_number, sum};
+        User::query().select((
+            User::name,
+            row_number().over(
+                over()
+                    .partition_by(User::hair_color)
+                    .order_by(User::id.desc()),
+            ),
+            sum(User::id).over(over().order_by(User::id.asc())),
+            lag(User::name).over(over().order_by(User::id.asc())),
+        ))
+    });
+    query(o, "fragment", || {
+        use quarry::query::fragment;
+        User::query()
+            .filter(fragment::<bool, _>("lower(?) = ?", (User::name, "ann")).cond())
+            .order_by(fragment::<i64, _>("? % ?", (User::id, 7_i64)).asc())
+    });
     // Order, limit, distinct, first/last.
     query(o, "nulls_first", || {
         User::query().order_by(User::hair_color.asc().nulls_first())

@@ -28,6 +28,7 @@ pub mod log;
 pub mod preload;
 pub mod prepared;
 pub mod query;
+pub mod replica;
 pub mod repo;
 pub mod scope;
 pub mod select;
@@ -35,6 +36,7 @@ pub mod source;
 mod sql;
 pub mod sql_value;
 pub mod statement;
+pub mod window;
 mod write;
 
 pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
@@ -57,6 +59,9 @@ pub use select::{
 };
 pub use source::{table, Alias, AliasColumn, ColumnRef, Source, SourceArg, TableRef};
 pub use statement::Statement;
+pub use window::{
+    dense_rank, lag, lag_by, lead, lead_by, over, rank, row_number, Window, WindowFn, Windowed,
+};
 
 /// Re-exported so adapters and advanced users build statements with the same version.
 pub use sea_query;

@@ -157,7 +157,7 @@ summable!(i16 => Option<i64>, true; i32 => Option<i64>, true; i64 => Option<i64>
 /// An aggregate expression returning `T`: usable in `select`, `having` and
 /// `order_by` like a column.
 pub struct Agg<M, T> {
-    rpn: Rpn,
+    pub(crate) rpn: Rpn,
     _marker: PhantomData<fn() -> (M, T)>,
 }
 

@@ -79,6 +79,12 @@ impl Parts {
                 backend: backend.name,
             });
         }
+        if !caps.window_functions && self.any_op(|op| matches!(op, crate::ir::Op::Over { .. })) {
+            return Err(Error::Unsupported {
+                feature: "window functions",
+                backend: backend.name,
+            });
+        }
         for (op, member) in &self.set_ops {
             let runs = match op {
                 SetOp::Union | SetOp::UnionAll => true,

@@ -95,6 +95,20 @@ pub enum Op {
     Avg,
     Min,
     Max,
+    /// Window functions (used under `Over`).
+    RowNumber,
+    Rank,
+    DenseRank,
+    /// `LAG(x, n)` / `LEAD(x, n)`: one operand; `n` is written as a literal.
+    Lag(u8),
+    Lead(u8),
+    /// `f OVER (PARTITION BY p.. ORDER BY o..)`: operands are the function,
+    /// then `partitions` expressions, then `orders` ORDER BY terms (each
+    /// ending in `OrderItem`).
+    Over {
+        partitions: u8,
+        orders: u8,
+    },
     /// Ends one item of a list (select list, GROUP BY).
     Item,
     /// Ends one ORDER BY term.

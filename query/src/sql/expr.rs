@@ -69,6 +69,9 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Param(_)
         | Op::Lit(_)
         | Op::CountStar
+        | Op::RowNumber
+        | Op::Rank
+        | Op::DenseRank
         | Op::Exists
         | Op::NotExists => 0,
         Op::Not
@@ -77,6 +80,8 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Lower
         | Op::CountDistinct
         | Op::Sum { .. }
+        | Op::Lag(_)
+        | Op::Lead(_)
         | Op::Avg
         | Op::Min
         | Op::Max
@@ -100,6 +105,7 @@ fn arity(op: Op) -> Option<usize> {
         | Op::NotLike => 2,
         Op::Between => 3,
         Op::Fragment(_, n) => usize::from(n),
+        Op::Over { partitions, orders } => 1 + usize::from(partitions) + usize::from(orders),
         Op::Section(_)
         | Op::From(_)
         | Op::Dialect(_)
@@ -296,6 +302,66 @@ impl<'a> Writer<'a> {
         Some(())
     }
 
+    /// `f OVER (PARTITION BY .. ORDER BY ..)`; an aggregate whose result
+    /// quarry casts keeps the cast outside: `CAST(SUM(x) OVER (..) AS ..)`.
+    fn over(&self, i: usize, partitions: u8, orders: u8, buf: &mut SqlBuf) -> Option<()> {
+        let (p, o) = (usize::from(partitions), usize::from(orders));
+        let operands = self.operands_n(i, 1 + p + o)?;
+        let (func, rest) = operands.split_first()?;
+        let (parts, terms) = rest.split_at(p);
+        let cast = match self.op(*func)? {
+            Op::Sum { integer } => Some(("SUM(", integer)),
+            Op::Avg => Some(("AVG(", false)),
+            _ => None,
+        };
+        if let Some((name, integer)) = cast {
+            let [x] = self.operands::<1>(*func)?;
+            buf.push("CAST(");
+            buf.push(name);
+            self.node(x, buf)?;
+            buf.push(")");
+            self.window(parts, terms, buf)?;
+            let (int, float) = buf.dialect().aggregate_casts();
+            buf.push(" AS ");
+            buf.push(if integer { int } else { float });
+            buf.push(")");
+        } else {
+            self.node(*func, buf)?;
+            self.window(parts, terms, buf)?;
+        }
+        Some(())
+    }
+
+    /// ` OVER (PARTITION BY .. ORDER BY ..)`.
+    fn window(&self, parts: &[usize], terms: &[usize], buf: &mut SqlBuf) -> Option<()> {
+        buf.push(" OVER (");
+        for (n, p) in parts.iter().enumerate() {
+            buf.push(if n == 0 { "PARTITION BY " } else { ", " });
+            self.node(*p, buf)?;
+        }
+        for (n, t) in terms.iter().enumerate() {
+            let Op::OrderItem(dir, nulls) = self.op(*t)? else {
+                return None;
+            };
+            buf.push(match (n, parts.is_empty()) {
+                (0, true) => "ORDER BY ",
+                (0, false) => " ORDER BY ",
+                _ => ", ",
+            });
+            let [x] = self.operands::<1>(*t)?;
+            self.node(x, buf)?;
+            buf.push(if dir == Dir::Asc { " ASC" } else { " DESC" });
+            match nulls {
+                Nulls::Default => {}
+                _ if !buf.dialect().nulls_ordering() => return None,
+                Nulls::First => buf.push(" NULLS FIRST"),
+                Nulls::Last => buf.push(" NULLS LAST"),
+            }
+        }
+        buf.push(")");
+        Some(())
+    }
+
     /// `name(arg)`.
     fn call(&self, i: usize, name: &str, buf: &mut SqlBuf) -> Option<()> {
         let [x] = self.operands::<1>(i)?;
@@ -419,6 +485,24 @@ impl<'a> Writer<'a> {
                 buf.push(")");
             }
             Op::CountStar => buf.push("COUNT(*)"),
+            Op::RowNumber => buf.push("ROW_NUMBER()"),
+            Op::Rank => buf.push("RANK()"),
+            Op::DenseRank => buf.push("DENSE_RANK()"),
+            Op::Lag(n) | Op::Lead(n) => {
+                let [x] = self.operands::<1>(i)?;
+                buf.push(if matches!(op, Op::Lag(_)) {
+                    "LAG("
+                } else {
+                    "LEAD("
+                });
+                self.node(x, buf)?;
+                if n != 1 {
+                    buf.push(", ");
+                    buf.push(&n.to_string());
+                }
+                buf.push(")");
+            }
+            Op::Over { partitions, orders } => self.over(i, partitions, orders, buf)?,
             Op::CountDistinct => self.call(i, "COUNT(DISTINCT ", buf)?,
             Op::Sum { integer } => self.cast(i, "SUM(", integer, buf)?,
             Op::Avg => self.cast(i, "AVG(", false, buf)?,

@@ -165,6 +165,18 @@ impl Rpn {
                     }
                 }
                 Op::CountStar => Func::count(Expr::cust("*")).into(),
+                Op::RowNumber
+                | Op::Rank
+                | Op::DenseRank
+                | Op::Lag(_)
+                | Op::Lead(_)
+                | Op::Over { .. } => {
+                    return Err(Error::Query(QueryError::Build(
+                        "a window function here needs sea-query, which quarry does not use for \
+                         windows: select it in a query of its own (or a subquery in FROM)"
+                            .to_string(),
+                    )))
+                }
                 Op::CountDistinct => Func::count_distinct(pop(&mut stack)?).into(),
                 Op::Sum { integer } => cast(Func::sum(pop(&mut stack)?).into(), dialect, integer),
                 Op::Avg => cast(Func::avg(pop(&mut stack)?).into(), dialect, false),

@@ -18,6 +18,7 @@ pub fn all() -> Vec<Scenario> {
         subquery_in_from,
         set_operations,
         fragments_bind_their_values,
+        window_functions,
         stream_rows_one_at_a_time,
         group_by_and_having,
         subqueries_in_where,
@@ -283,6 +284,72 @@ pub async fn fragments_bind_their_values(db: &Db) -> R {
     let err = db.repo.all(wrong).await;
     assert!(matches!(err, Err(Error::Query(_))), "{err:?}");
     assert_eq!(db.statement_count(), 0, "nothing sent");
+    Ok(())
+}
+
+/// row_number / rank / dense_rank / lag / lead and aggregates over a window,
+/// typed, per partition and running.
+pub async fn window_functions(db: &Db) -> R {
+    use quarry::query::{count, dense_rank, lag, lead, over, rank, row_number, sum};
+    seed(db).await?;
+    let by_price = || over().order_by(Product::price.asc());
+    // name, row number in its store, running total, previous, next, store size.
+    type Ranked = (
+        String,
+        i64,
+        Option<f64>,
+        Option<String>,
+        Option<String>,
+        i64,
+    );
+    let rows: Vec<Ranked> = db
+        .repo
+        .all(
+            Product::query().order_by(Product::price.asc()).select((
+                Product::name,
+                row_number().over(
+                    over()
+                        .partition_by(Product::store_id)
+                        .order_by(Product::price.desc()),
+                ),
+                sum(Product::price).over(by_price()),
+                lag(Product::name).over(by_price()),
+                lead(Product::name).over(by_price()),
+                count().over(over().partition_by(Product::store_id)),
+            )),
+        )
+        .await?;
+    let s = |x: &str| Some(x.to_string());
+    assert_eq!(
+        rows,
+        [
+            ("Banana".to_string(), 2, Some(0.5), None, s("Apple"), 2),
+            ("Apple".to_string(), 1, Some(2.0), s("Banana"), s("Pear"), 2),
+            ("Pear".to_string(), 1, Some(4.0), s("Apple"), s("Cherry"), 1),
+            ("Cherry".to_string(), 1, Some(8.0), s("Pear"), None, 1),
+        ]
+    );
+    // Ties: rank leaves gaps, dense_rank does not (every stock is the same).
+    let ranks: Vec<(i64, i64)> = db
+        .repo
+        .all(Product::query().select((
+            rank().over(over().order_by(Product::stock.asc())),
+            dense_rank().over(over().order_by(Product::stock.asc())),
+        )))
+        .await?;
+    assert_eq!(ranks, [(1, 1); 4]);
+    // Ordering the query by a windowed value.
+    let top = row_number().over(over().order_by(Product::price.desc()));
+    let names_by_rank: Vec<String> = db
+        .repo
+        .all(
+            Product::query()
+                .order_by(top.asc())
+                .limit(2)
+                .select(Product::name),
+        )
+        .await?;
+    assert_eq!(names_by_rank, ["Cherry", "Pear"]);
     Ok(())
 }
 

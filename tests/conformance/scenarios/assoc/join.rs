@@ -232,3 +232,51 @@ pub async fn join_on_an_association(db: &Db) -> R {
     assert_eq!(users[0].name, "Ann");
     Ok(())
 }
+
+/// `join_assoc_as` / `left_join_assoc_as`: an association joined under an
+/// alias, so a query can reach the same table twice (here its own table:
+/// the other products of each product's store), and filter on the alias.
+pub async fn join_assoc_under_an_alias(db: &Db) -> R {
+    seed(db).await?;
+    const SIBLING: quarry::query::Alias<Product, 1> = quarry::query::Alias::new();
+    // Products in the same store as Apple (Apple included).
+    let q = Product::query()
+        .join_assoc(Product::store)
+        .join_assoc_as(Store::products, SIBLING)
+        .filter(SIBLING.col(Product::name).eq("Apple"))
+        .order_by(Product::name.asc());
+    assert_eq!(
+        product_names(&db.repo.all(q).await?),
+        ["Apple", "Banana", "Cherry"]
+    );
+    // Pairs of a product and a sibling, both typed, from one statement.
+    let pairs: Vec<(String, String)> = db
+        .repo
+        .all(
+            Product::query()
+                .join_assoc(Product::store)
+                .join_assoc_as(Store::products, SIBLING)
+                .filter(Product::name.eq("Date"))
+                .select((Product::name, SIBLING.col(Product::name))),
+        )
+        .await?;
+    assert_eq!(pairs, [("Date".to_string(), "Date".to_string())]);
+    // LEFT JOIN under an alias keeps stores without products.
+    const ITEM: quarry::query::Alias<Product, 2> = quarry::query::Alias::new();
+    let rows: Vec<(String, Option<Product>)> = db
+        .repo
+        .all(
+            Store::query()
+                .left_join_assoc_as(Store::products, ITEM)
+                .filter(Store::name.eq("Shop C"))
+                .select((
+                    Store::name,
+                    quarry::query::maybe_row::<quarry::query::Alias<Product, 2>>(),
+                )),
+        )
+        .await?;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, "Shop C");
+    assert!(rows[0].1.is_none(), "no products: None");
+    Ok(())
+}
