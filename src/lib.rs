@@ -67,6 +67,7 @@
 //! | [`schema`] | field types, typed columns, values, the schema description the derive writes |
 //! | [`assoc`](mod@assoc) | associations: preload, `assoc` queries, nested inserts |
 //! | [`error`] | the typed errors |
+//! | [`multi`] | named steps in one transaction ([`Multi`]) |
 //! | [`migration`] | migrations and their runner (`quarry migrate`) |
 //! | [`driver`] | the adapter-author API: the driver boundary, statements, dialects, rows |
 //! | [`adapters`] | the adapters compiled into this build |
@@ -81,16 +82,25 @@ pub use quarry_core::{Assoc, Changeset, Error, Meta, Params, Result, Schema, Sta
 pub use quarry_macros::{test, FromTuple, Schema};
 pub use quarry_query::assoc::assoc;
 pub use quarry_query::driver::PoolOptions;
+pub use quarry_query::repo::Multi;
 pub use quarry_query::repo::Retry;
 pub use quarry_query::{
     from, table, Alias, ListParam, Param, Prepared, Query, Repo, Transaction, Updates,
 };
 
+/// Named steps run in one transaction (Ecto's `Ecto.Multi`): [`Multi`], the
+/// [`multi::Step`] handles its steps return, the [`multi::Results`] they are
+/// read from and the [`multi::MultiError`] of a failed run. See
+/// docs/multi.md.
+pub mod multi {
+    pub use quarry_query::repo::{Multi, MultiError, Results, Step};
+}
+
 /// Queries: conditions, projections, aggregates, joins and locks, subqueries,
 /// and the traits that make them typed. [`Query`] itself is at
 /// the root.
 pub mod query {
-    pub use quarry_query::repo::{BoxFuture, Retryable, Timed};
+    pub use quarry_query::repo::{BoxFuture, ConflictAction, OnConflict, Retryable, Timed};
     pub use quarry_query::{
         avg, count, count_distinct, exists, fragment, from, max, maybe_row, min, not_exists, row,
         sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, Bind, Bound, ColumnExt, ColumnRef,
@@ -196,10 +206,20 @@ pub mod prelude {
     pub use crate::changeset::{Action, FieldError, Length, Number};
     pub use crate::query::{Aggregate, ColumnExt, TextExt};
     pub use crate::{
-        from, table, Alias, Assoc, Changeset, FromTuple, ListParam, Meta, Param, Params, Prepared,
-        Query, Repo, Schema, State, Updates,
+        from, table, Alias, Assoc, Changeset, FromTuple, ListParam, Meta, Multi, Param, Params,
+        Prepared, Query, Repo, Schema, State, Updates,
     };
 }
+
+/// docs/writes.md, so its examples run with the tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/writes.md")]
+pub struct WritesGuide;
+
+/// docs/multi.md, so its examples run with the tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/multi.md")]
+pub struct MultiGuide;
 
 /// docs/errors.md, so its examples compile with the tests.
 #[cfg(doctest)]

@@ -18,9 +18,10 @@ use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use quarry::driver::{Backend, Capabilities, Dialect, Driver, ExecResult, Statement};
 use quarry::prelude::*;
+use quarry::query::OnConflict;
 use quarry::query::{count, exists, max, maybe_row, row, sum, Fetch};
 use std::fmt::Write as _;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 #[derive(Schema, Clone, Debug, PartialEq)]
 #[quarry(table = "users", timestamps)]
@@ -47,7 +48,43 @@ pub struct Post {
 
 struct Recorder {
     backend: Backend,
-    seen: Mutex<Vec<Statement>>,
+    seen: Arc<Mutex<Vec<Statement>>>,
+}
+
+/// A transaction of the [`Recorder`]: records into the same list.
+struct RecorderTx(Recorder);
+
+#[async_trait]
+impl Driver for RecorderTx {
+    fn backend(&self) -> &Backend {
+        self.0.backend()
+    }
+    async fn execute(&self, stmt: &Statement) -> quarry::Result<ExecResult> {
+        self.0.execute(stmt).await
+    }
+    async fn fetch(
+        &self,
+        stmt: &Statement,
+        sink: &mut quarry::driver::RowSink<'_>,
+    ) -> quarry::Result<()> {
+        self.0.fetch(stmt, sink).await
+    }
+    fn is_transaction(&self) -> bool {
+        true
+    }
+    async fn begin(&self) -> quarry::Result<Box<dyn quarry::driver::TxDriver>> {
+        Err(quarry::Error::TransactionDone)
+    }
+}
+
+#[async_trait]
+impl quarry::driver::TxDriver for RecorderTx {
+    async fn commit(&self) -> quarry::Result<()> {
+        Ok(())
+    }
+    async fn rollback(&self) -> quarry::Result<()> {
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -77,7 +114,10 @@ impl Driver for Recorder {
         Ok(())
     }
     async fn begin(&self) -> quarry::Result<Box<dyn quarry::driver::TxDriver>> {
-        Err(quarry::Error::TransactionDone)
+        Ok(Box::new(RecorderTx(Recorder {
+            backend: self.backend.clone(),
+            seen: self.seen.clone(),
+        })))
     }
 }
 
@@ -198,10 +238,10 @@ async fn repo_op<T>(
     for (label, backend) in backends() {
         let rec = Recorder {
             backend,
-            seen: Mutex::new(Vec::new()),
+            seen: Arc::new(Mutex::new(Vec::new())),
         };
         let _result = op(&rec).await;
-        let seen = rec.seen.into_inner().unwrap_or_default();
+        let seen = rec.seen.lock().map(|s| s.clone()).unwrap_or_default();
         for s in seen {
             render(&mut out, name, label, Ok(s));
         }
@@ -477,6 +517,89 @@ async fn all_snapshots() -> Snapshots {
     .await;
     repo_op(o, "delete_all", async |r| {
         r.delete_all(Post::title.like("old%")).await
+    })
+    .await;
+    repo_op(o, "update_all_join", async |r| {
+        r.update_all(
+            Post::query()
+                .join(table::<User>(), Post::user_id.eq_col(User::id))
+                .filter(User::name.eq("Ann"))
+                .filter(Post::version.lt(3)),
+            Updates::new().set(Post::title, "x").inc(Post::version, 1),
+        )
+        .await
+    })
+    .await;
+    repo_op(o, "delete_all_join", async |r| {
+        r.delete_all(
+            Post::query()
+                .join(table::<User>(), Post::user_id.eq_col(User::id))
+                .filter(User::name.eq("Ann")),
+        )
+        .await
+    })
+    .await;
+    repo_op(o, "update_all_returning", async |r| {
+        r.update_all_returning(Post::user_id.eq(1), Updates::new().inc(Post::version, 1))
+            .await
+    })
+    .await;
+    repo_op(o, "delete_all_returning", async |r| {
+        r.delete_all_returning(Post::title.like("old%")).await
+    })
+    .await;
+    repo_op(o, "upsert_replace", async |r| {
+        r.upsert(
+            a_post(1, "a"),
+            OnConflict::replace((Post::title, Post::body)).target((Post::user_id, Post::title)),
+        )
+        .await
+    })
+    .await;
+    repo_op(o, "upsert_replace_all", async |r| {
+        r.upsert(
+            Changeset::new(a_user()).put_change(User::id, 0),
+            OnConflict::replace_all().target(User::name),
+        )
+        .await
+    })
+    .await;
+    repo_op(o, "upsert_replace_all_except", async |r| {
+        r.upsert(
+            a_post(1, "a"),
+            OnConflict::replace_all_except(Post::version).target(Post::title),
+        )
+        .await
+    })
+    .await;
+    repo_op(o, "upsert_nothing", async |r| {
+        r.upsert(a_post(1, "a"), OnConflict::nothing().target(Post::title))
+            .await
+    })
+    .await;
+    repo_op(o, "upsert_update", async |r| {
+        r.upsert(
+            a_post(1, "a"),
+            OnConflict::update(Updates::new().set(Post::body, "b").inc(Post::version, 1))
+                .target_constraint("posts_title_key"),
+        )
+        .await
+    })
+    .await;
+    repo_op(o, "upsert_all_nothing", async |r| {
+        r.upsert_all(
+            vec![a_post(1, "a"), a_post(2, "b")],
+            OnConflict::nothing().target(Post::title),
+        )
+        .await
+    })
+    .await;
+    repo_op(o, "upsert_all_returning", async |r| {
+        r.upsert_all_returning(
+            vec![a_post(1, "a"), a_post(2, "b")],
+            OnConflict::update(Updates::new().inc(Post::version, 1)).target(Post::title),
+        )
+        .await
     })
     .await;
     out

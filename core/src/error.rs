@@ -463,7 +463,7 @@ pub enum QueryError {
         count: usize,
     },
     /// A bulk operation was given a query with more than filters.
-    #[error("{operation} takes filters only (no joins, limit, offset or distinct)")]
+    #[error("{operation} takes filters and joins only (no limit, offset or distinct)")]
     FiltersOnly {
         /// `update_all` or `delete_all`.
         operation: &'static str,
@@ -519,6 +519,18 @@ pub enum QueryError {
     /// A prepared query's argument used both as a value and as a list.
     #[error("argument {0} of the prepared query is used both as a value and as a list")]
     ArgumentKind(u16),
+    /// A write of a struct that was deleted (state `Deleted`): it has no row
+    /// to update and must not be inserted again by mistake.
+    #[error("{operation} of a deleted {schema}: it has no row any more")]
+    Deleted {
+        /// The schema's Rust name.
+        schema: &'static str,
+        /// The operation.
+        operation: &'static str,
+    },
+    /// Two steps of a `Multi` with one name.
+    #[error("the multi has two steps named `{0}`")]
+    DuplicateStep(String),
     /// `begin` on a transaction's driver (nesting goes through savepoints).
     #[error("nested transactions are savepoints: call begin on the Transaction")]
     NestedBegin,

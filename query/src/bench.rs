@@ -17,7 +17,7 @@ pub fn insert_all_statement<S: Schema, C: Into<Changeset<S>>>(
     let mut runs = crate::write::insert_rows_values(rows, now)?.into_iter();
     match (runs.next(), runs.next()) {
         (Some((columns, rows)), None) => Ok(crate::write::insert_many::<S>(
-            dialect, &columns, rows, false,
+            dialect, &columns, rows, false, None,
         )),
         _ => Err(Error::Query(quarry_core::QueryError::Other(
             "the bench's rows must write the same columns".into(),

@@ -40,7 +40,7 @@ pub mod window;
 mod write;
 
 pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
-pub use dialect::{Dialect, SeaBuilder, SqlDialect};
+pub use dialect::{Dialect, JoinedWrite, SeaBuilder, SqlDialect, UpsertSyntax};
 pub use driver::{
     Backend, Capabilities, Driver, ExecResult, PoolStatus, RowSink, RunOptions, TxDriver,
 };

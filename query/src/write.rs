@@ -233,9 +233,13 @@ pub(crate) fn insert_many<S: Schema>(
     columns: &[usize],
     rows: Rows,
     returning: bool,
+    upsert: Option<&Upsert>,
 ) -> crate::Statement {
     use crate::ir::{Name, Op};
     let count = rows.len();
+    if let Some(upsert) = upsert.filter(|_| !columns.is_empty()) {
+        return upsert_statement::<S>(dialect, columns, rows, returning, upsert);
+    }
     // Every row of a run writes exactly `columns`, in field order: its
     // values are moved out in that order.
     let values = move || {
@@ -280,6 +284,64 @@ pub(crate) fn insert_many<S: Schema>(
         values: values(),
         table: S::TABLE,
     }
+}
+
+/// An upsert's conflict clause and the values its assignments bind (after
+/// the rows' values).
+#[derive(Clone, Debug)]
+pub(crate) struct Upsert {
+    pub(crate) conflict: crate::sql::write::Conflict,
+    pub(crate) values: Vec<Value>,
+}
+
+/// The INSERT of `rows` (writing `columns`, at least one) with the conflict
+/// clause of `upsert`. Not cached: its text depends on the clause too.
+fn upsert_statement<S: Schema>(
+    dialect: crate::Dialect,
+    columns: &[usize],
+    rows: Rows,
+    returning: bool,
+    upsert: &Upsert,
+) -> crate::Statement {
+    let names: Vec<&'static str> = columns
+        .iter()
+        .map(|i| quarry_core::schema::field_def::<S>(*i).column)
+        .collect();
+    let cols = persisted_columns::<S>();
+    let sql = crate::sql::write::insert_on_conflict(
+        dialect,
+        S::TABLE,
+        &names,
+        rows.len(),
+        Some(&upsert.conflict),
+        returning.then_some(cols.as_slice()),
+    );
+    let mut values: Vec<sea_query::Value> =
+        Vec::with_capacity(rows.pairs.len() + upsert.values.len());
+    values.extend(
+        rows.pairs
+            .into_iter()
+            .map(|(_, v)| crate::sql_value::to_sea(v)),
+    );
+    values.extend(upsert.values.iter().cloned().map(crate::sql_value::to_sea));
+    crate::Statement {
+        sql: sql.into(),
+        values,
+        table: S::TABLE,
+    }
+}
+
+/// The rows of one changeset's insert, as `insert_many` takes them.
+pub(crate) fn one_row(values: Vec<(usize, Value)>) -> (Vec<usize>, Rows) {
+    let columns = values.iter().map(|(i, _)| *i).collect();
+    let end = values.len();
+    (
+        columns,
+        Rows {
+            pairs: values,
+            ends: vec![end],
+        },
+    )
 }
 
 /// The key of the changeset's row for an UPDATE or DELETE: its primary key
@@ -375,6 +437,60 @@ fn keyed_statement<S: Schema, I: Iterator<Item = &'static str>>(
     );
     Ok(crate::Statement {
         sql,
+        values,
+        table: S::TABLE,
+    })
+}
+
+/// The `update_all` (with `sets`: assignment and its value) or `delete_all`
+/// of the rows `parts` selects: filters, and joins written in `syntax`, with
+/// a RETURNING of every persisted column of `S` when `returning`. Values are
+/// collected in the order the text binds them: the assignments' before the
+/// join conditions' in `UPDATE ... FROM` (and without joins), after them in
+/// MySQL's multi-table UPDATE; the filters' last.
+pub(crate) fn bulk<S: Schema>(
+    dialect: crate::Dialect,
+    kind: crate::sql::write::Bulk,
+    parts: crate::ir::Parts,
+    sets: &[(crate::sql::write::Assign, Value)],
+    syntax: Option<crate::dialect::JoinedWrite>,
+    returning: bool,
+) -> Result<crate::Statement, Error> {
+    use crate::dialect::JoinedWrite;
+    let assigns: Vec<_> = sets.iter().map(|(a, _)| *a).collect();
+    let cols = persisted_columns::<S>();
+    let sql = crate::sql::write::bulk(
+        dialect,
+        kind,
+        &parts,
+        &assigns,
+        syntax,
+        returning.then_some(cols.as_slice()),
+    )
+    .ok_or(Error::Query(QueryError::Build(
+        "a filter of this update_all/delete_all cannot be written".into(),
+    )))?;
+    let multi_table = !parts.joins.is_empty() && syntax == Some(JoinedWrite::MultiTable);
+    let mut values: Vec<sea_query::Value> = Vec::new();
+    let push_sets = |values: &mut Vec<sea_query::Value>| {
+        values.extend(
+            sets.iter()
+                .map(|(_, v)| crate::sql_value::to_sea(v.clone())),
+        );
+    };
+    if !multi_table {
+        push_sets(&mut values);
+    }
+    let crate::ir::Parts { joins, cond, .. } = parts;
+    for j in joins {
+        j.on.take_values(dialect, &mut values);
+    }
+    if multi_table {
+        push_sets(&mut values);
+    }
+    cond.take_values(dialect, &mut values);
+    Ok(crate::Statement {
+        sql: sql.into(),
         values,
         table: S::TABLE,
     })

@@ -111,6 +111,74 @@ pub trait SqlDialect: Send + Sync + 'static {
     fn like_escape(&self) -> &'static str {
         r"'\'"
     }
+
+    /// How an INSERT says what to do when a row conflicts with a unique key:
+    /// standard `ON CONFLICT (target) DO ...` by default.
+    fn upsert_syntax(&self) -> UpsertSyntax {
+        UpsertSyntax::OnConflict
+    }
+
+    /// True when an `ON CONFLICT` target may name a constraint
+    /// (`ON CONFLICT ON CONSTRAINT name`, Postgres); otherwise only columns.
+    fn conflict_on_constraint(&self) -> bool {
+        true
+    }
+
+    /// Appends the value the conflicting INSERT proposed for `column`, in
+    /// an upsert's assignments: `excluded."c"` by default.
+    fn write_excluded(&self, sql: &mut String, column: &str) {
+        sql.push_str("excluded.");
+        write_quoted(sql, self.quote(), column);
+    }
+
+    /// The function that, given a row's generated key in an upsert's
+    /// assignments, makes the statement report that key as its insert id
+    /// whether it inserted or updated the row (MySQL's `LAST_INSERT_ID`), so
+    /// a database without RETURNING can read back the row it stored. `None`
+    /// by default.
+    fn upsert_key_function(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// How an `update_all` with joins is written: `UPDATE t SET ... FROM j
+    /// WHERE ...` by default (PostgreSQL, SQLite 3.33+); `None` when the
+    /// database has no such syntax.
+    fn update_join(&self) -> Option<JoinedWrite> {
+        Some(JoinedWrite::From)
+    }
+
+    /// How a `delete_all` with joins is written: `DELETE FROM t USING j
+    /// WHERE ...` by default (PostgreSQL); `None` when the database has no
+    /// such syntax (SQLite).
+    fn delete_join(&self) -> Option<JoinedWrite> {
+        Some(JoinedWrite::From)
+    }
+}
+
+/// The syntax of an UPDATE or DELETE over joined tables (see
+/// [`SqlDialect::update_join`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JoinedWrite {
+    /// The other tables in a `FROM` (UPDATE) or `USING` (DELETE) list, the
+    /// join conditions in the WHERE (PostgreSQL, SQLite's UPDATE): inner
+    /// joins only.
+    From,
+    /// MySQL's multi-table `UPDATE t JOIN j ON ... SET t.c = ...` and
+    /// `DELETE t FROM t JOIN j ON ...`: inner, left and right joins.
+    MultiTable,
+}
+
+/// The upsert syntax of a dialect (see [`SqlDialect::upsert_syntax`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UpsertSyntax {
+    /// `INSERT ... ON CONFLICT (target) DO NOTHING | DO UPDATE SET ...`
+    /// (PostgreSQL, SQLite).
+    OnConflict,
+    /// `INSERT ... ON DUPLICATE KEY UPDATE ...` (MySQL, MariaDB): no target,
+    /// a conflict on any unique key takes the update.
+    OnDuplicateKeyUpdate,
 }
 
 /// A SQL dialect: a copyable handle to a [`SqlDialect`]. Equal when their
@@ -203,19 +271,7 @@ impl Dialect {
     /// assert_eq!(sql, "`a``b`");
     /// ```
     pub fn write_ident(self, sql: &mut String, name: &str) {
-        let q = self.quote();
-        sql.push(q);
-        if name.contains(q) {
-            for ch in name.chars() {
-                if ch == q {
-                    sql.push(q);
-                }
-                sql.push(ch);
-            }
-        } else {
-            sql.push_str(name);
-        }
-        sql.push(q);
+        write_quoted(sql, self.quote(), name);
     }
 
     /// `name` quoted, as a new string.
@@ -257,6 +313,22 @@ impl fmt::Display for Dialect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0.name())
     }
+}
+
+/// Appends `name` between `q`s, each `q` inside it doubled.
+fn write_quoted(sql: &mut String, q: char, name: &str) {
+    sql.push(q);
+    if name.contains(q) {
+        for ch in name.chars() {
+            if ch == q {
+                sql.push(q);
+            }
+            sql.push(ch);
+        }
+    } else {
+        sql.push_str(name);
+    }
+    sql.push(q);
 }
 
 /// Writes `n` in decimal without going through `fmt`.

@@ -1,9 +1,12 @@
 //! MySQL and MariaDB: backquoted identifiers, a LIMIT before any OFFSET,
 //! `LOCK IN SHARE MODE`, no `NULLS FIRST`/`LAST`, `SIGNED`/`DOUBLE` casts, and
 //! MariaDB's INSERT ... RETURNING written by quarry (sea-query's MySQL builder
-//! drops it; it is used only where the server has it, see the capabilities).
+//! drops it; it is used only where the server has it, see the capabilities),
+//! and upserts as `ON DUPLICATE KEY UPDATE` with `VALUES(c)` for the proposed
+//! values and `LAST_INSERT_ID(id)` to report the stored row's key; bulk
+//! writes over joins as multi-table UPDATE and DELETE.
 
-use super::{SeaBuilder, SqlDialect};
+use super::{JoinedWrite, SeaBuilder, SqlDialect, UpsertSyntax};
 
 /// The MySQL/MariaDB dialect.
 #[derive(Clone, Copy, Debug, Default)]
@@ -40,5 +43,25 @@ impl SqlDialect for MySql {
     }
     fn writes_insert_returning(&self) -> bool {
         true
+    }
+    fn upsert_syntax(&self) -> UpsertSyntax {
+        UpsertSyntax::OnDuplicateKeyUpdate
+    }
+    fn conflict_on_constraint(&self) -> bool {
+        false
+    }
+    fn write_excluded(&self, sql: &mut String, column: &str) {
+        sql.push_str("VALUES(");
+        crate::Dialect::MySql.write_ident(sql, column);
+        sql.push(')');
+    }
+    fn upsert_key_function(&self) -> Option<&'static str> {
+        Some("LAST_INSERT_ID")
+    }
+    fn update_join(&self) -> Option<JoinedWrite> {
+        Some(JoinedWrite::MultiTable)
+    }
+    fn delete_join(&self) -> Option<JoinedWrite> {
+        Some(JoinedWrite::MultiTable)
     }
 }

@@ -1,5 +1,7 @@
 //! SQLite: a LIMIT before any OFFSET, `INTEGER`/`REAL` casts, no row locks,
-//! and compound SELECTs without parentheses.
+//! upsert targets by columns only (no `ON CONFLICT ON CONSTRAINT`), no
+//! DELETE over joins (UPDATE ... FROM it has, since 3.33), and compound
+//! SELECTs without parentheses.
 
 use super::{SeaBuilder, SqlDialect};
 
@@ -21,6 +23,12 @@ impl SqlDialect for Sqlite {
         ("INTEGER", "REAL")
     }
     fn lock_clause(&self, _share: bool) -> Option<&'static str> {
+        None
+    }
+    fn conflict_on_constraint(&self) -> bool {
+        false
+    }
+    fn delete_join(&self) -> Option<super::JoinedWrite> {
         None
     }
     fn parenthesized_set_members(&self) -> bool {

@@ -2,16 +2,21 @@
 //! written once, here, for all databases.
 
 mod aggregate;
+mod multi;
 mod retry;
 mod timeout;
 mod transaction;
 mod updates;
+mod upsert;
 
 pub use aggregate::Aggregate;
+pub use multi::{Multi, MultiError, Results, Step};
 pub use retry::{Retry, Retryable};
 pub use timeout::Timed;
 pub use transaction::Transaction;
+pub(crate) use updates::UpdateOp;
 pub use updates::Updates;
+pub use upsert::{ConflictAction, OnConflict};
 
 use crate::driver::{Driver, ExecResult};
 use crate::into_query::{Fetch, IntoQuery};
@@ -78,11 +83,14 @@ impl InsertPlan {
     fn new<S: Schema, C: Into<Changeset<S>>>(
         backend: &crate::Backend,
         rows: Vec<C>,
+        upsert: Option<&write::Upsert>,
     ) -> Result<Self> {
         let runs = write::insert_rows_values(rows, quarry_core::timestamp::now())?;
+        // An upsert's own values are bound in every statement.
+        let own = upsert.map_or(0, |u| u.values.len());
         Ok(InsertPlan {
             runs,
-            max_params: backend.capabilities.max_params,
+            max_params: backend.capabilities.max_params.saturating_sub(own).max(1),
         })
     }
 
@@ -104,7 +112,12 @@ impl InsertPlan {
         }
     }
 
-    async fn run<S: Schema>(self, driver: &dyn Driver, returning: bool) -> Result<(u64, Vec<S>)> {
+    async fn run<S: Schema>(
+        self,
+        driver: &dyn Driver,
+        returning: bool,
+        upsert: Option<&write::Upsert>,
+    ) -> Result<(u64, Vec<S>)> {
         let dialect = driver.backend().dialect;
         let mut count = 0u64;
         let mut stored = Vec::new();
@@ -114,7 +127,7 @@ impl InsertPlan {
             while !rest.is_empty() {
                 let tail = rest.split_off(per_statement);
                 let chunk = std::mem::replace(&mut rest, tail);
-                let stmt = write::insert_many::<S>(dialect, &columns, chunk, returning);
+                let stmt = write::insert_many::<S>(dialect, &columns, chunk, returning, upsert);
                 if returning {
                     let rows: Vec<S> = fetch_all(driver, &stmt).await?;
                     count += rows.len() as u64;
@@ -131,23 +144,191 @@ impl InsertPlan {
 /// The multi-row INSERT shared by `insert_all` and `insert_all_returning`: rows
 /// that need more than one statement are inserted in one transaction (a
 /// savepoint inside one), so a failing statement leaves none of them.
-async fn insert_rows<R, S, C>(repo: &R, rows: Vec<C>, returning: bool) -> Result<(u64, Vec<S>)>
+async fn insert_rows<R, S, C>(
+    repo: &R,
+    rows: Vec<C>,
+    returning: bool,
+    upsert: Option<&write::Upsert>,
+) -> Result<(u64, Vec<S>)>
 where
     R: Repo + ?Sized,
     S: Schema,
     C: Into<Changeset<S>> + Send,
 {
-    let plan = InsertPlan::new::<S, C>(repo.driver().backend(), rows)?;
+    let plan = InsertPlan::new::<S, C>(repo.driver().backend(), rows, upsert)?;
     if plan.is_empty() {
         return Ok((0, Vec::new()));
     }
     if !plan.needs_transaction() {
-        return plan.run(repo.driver(), returning).await;
+        return plan.run(repo.driver(), returning, upsert).await;
     }
     let tx = repo.begin().await?;
-    let out = plan.run(tx.driver(), returning).await?;
+    let out = plan.run(tx.driver(), returning, upsert).await?;
     tx.commit().await?;
     Ok(out)
+}
+
+/// The generated key `id` an insert reported, as the value of field `f`.
+fn generated_key(f: &quarry_core::FieldDef, id: i64) -> Result<Value> {
+    let narrow = |found: &str| Error::Decode {
+        column: f.column.to_string(),
+        expected: f.ty,
+        found: format!("generated id {id} ({found})"),
+    };
+    Ok(match f.ty {
+        quarry_core::ValueType::I16 => {
+            Value::I16(i16::try_from(id).map_err(|_| narrow("out of range"))?)
+        }
+        quarry_core::ValueType::I32 => {
+            Value::I32(i32::try_from(id).map_err(|_| narrow("out of range"))?)
+        }
+        _ => Value::I64(id),
+    })
+}
+
+/// Reads back the row a single-row upsert stored, on a database without
+/// RETURNING (MySQL), in the upsert's transaction: by the generated key the
+/// statement reported (`LAST_INSERT_ID(id)` makes it the stored row's, inserted
+/// or updated), else by the primary key it wrote, else by the values it wrote
+/// in the conflict target.
+fn stored_after_upsert<S: Schema>(
+    dialect: crate::Dialect,
+    result: ExecResult,
+    written: &[(usize, Value)],
+    target: &[usize],
+) -> Result<Option<Vec<(usize, Value)>>> {
+    // Only a statement that set its insert id from the stored row (through
+    // the dialect's key function) reports that row's: SQLite's last rowid
+    // is an earlier insert's after an upsert that updated.
+    let reported = dialect
+        .upsert_key_function()
+        .and(result.last_insert_id)
+        .filter(|id| *id != 0);
+    if let (Some(id), Some((i, f))) = (
+        reported,
+        S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
+    ) {
+        return Ok(Some(vec![(i, generated_key(f, id)?)]));
+    }
+    let by = |fields: &[usize]| -> Option<Vec<(usize, Value)>> {
+        if fields.is_empty() {
+            return None;
+        }
+        fields
+            .iter()
+            .map(|i| {
+                written
+                    .iter()
+                    .find(|(w, _)| w == i)
+                    .map(|(_, v)| (*i, v.clone()))
+            })
+            .collect()
+    };
+    Ok(by(&S::primary_key()).or_else(|| by(target)))
+}
+
+/// Refuses what a bulk write cannot take: limit, offset or distinct, and
+/// joins the database cannot write for it; returns the join syntax (`None`
+/// without joins).
+fn bulk_checks<S: Schema, J>(
+    backend: &crate::Backend,
+    query: &Query<S, J>,
+    operation: &'static str,
+) -> Result<Option<crate::dialect::JoinedWrite>> {
+    use crate::dialect::JoinedWrite;
+    if query.is_windowed() {
+        return Err(Error::Query(QueryError::FiltersOnly { operation }));
+    }
+    if !query.has_joins() {
+        return Ok(None);
+    }
+    query.check(backend)?;
+    let (syntax, feature) = if operation == "update_all" {
+        (
+            backend.dialect.update_join(),
+            "update_all over joined tables (UPDATE ... FROM)",
+        )
+    } else {
+        (
+            backend.dialect.delete_join(),
+            "delete_all over joined tables (DELETE ... USING)",
+        )
+    };
+    let syntax = syntax.ok_or(Error::Unsupported {
+        feature,
+        backend: backend.name,
+    })?;
+    if syntax == JoinedWrite::From
+        && query
+            .parts
+            .joins
+            .iter()
+            .any(|j| j.kind != crate::ir::JoinKind::Inner)
+    {
+        return Err(Error::Unsupported {
+            feature:
+                "update_all/delete_all over an outer join (only inner joins become FROM / USING)",
+            backend: backend.name,
+        });
+    }
+    Ok(Some(syntax))
+}
+
+/// The statement of an `update_all` (`updates`) or `delete_all` (`None`),
+/// RETURNING the rows when `returning`. Filters alone, without RETURNING,
+/// go through sea-query as before; joins or RETURNING through quarry's
+/// writer.
+fn bulk_statement<S: Schema, J>(
+    backend: &crate::Backend,
+    query: Query<S, J>,
+    updates: Option<&Updates<S>>,
+    returning: bool,
+) -> Result<Statement> {
+    use crate::sql::write::{Assign, Bulk};
+    let operation = if updates.is_some() {
+        "update_all"
+    } else {
+        "delete_all"
+    };
+    let syntax = bulk_checks(backend, &query, operation)?;
+    let dialect = backend.dialect;
+    if syntax.is_none() && !returning {
+        if let Some(updates) = updates {
+            let mut q = sea_query::Query::update();
+            q.table(S::TABLE);
+            updates.apply(&mut q);
+            if let Some(c) = query.condition(dialect)? {
+                q.and_where(c);
+            }
+            return Ok(dialect.build(&q, S::TABLE));
+        }
+        let mut q = sea_query::Query::delete();
+        q.from_table(S::TABLE);
+        if let Some(c) = query.condition(dialect)? {
+            q.and_where(c);
+        }
+        return Ok(dialect.build(&q, S::TABLE));
+    }
+    let sets: Vec<(Assign, Value)> = updates
+        .map(|u| {
+            u.assignments()
+                .iter()
+                .map(|(c, op, v)| {
+                    let a = match op {
+                        UpdateOp::Set => Assign::Param(c),
+                        UpdateOp::Inc => Assign::Inc(c),
+                    };
+                    (a, v.clone())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let kind = if updates.is_some() {
+        Bulk::Update
+    } else {
+        Bulk::Delete
+    };
+    write::bulk::<S>(dialect, kind, query.parts, &sets, syntax, returning)
 }
 
 /// Copies virtual fields (which never reach the database) from `from` to `to`.
@@ -208,21 +389,7 @@ pub trait Repo: Send + Sync {
             result.last_insert_id,
             S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
         ) {
-            let narrow = |found: &str| Error::Decode {
-                column: f.column.to_string(),
-                expected: f.ty,
-                found: format!("generated id {id} ({found})"),
-            };
-            let id_value = match f.ty {
-                quarry_core::ValueType::I16 => {
-                    Value::I16(i16::try_from(id).map_err(|_| narrow("out of range"))?)
-                }
-                quarry_core::ValueType::I32 => {
-                    Value::I32(i32::try_from(id).map_err(|_| narrow("out of range"))?)
-                }
-                _ => Value::I64(id),
-            };
-            key_source.set_value(i, id_value)?;
+            key_source.set_value(i, generated_key(f, id)?)?;
         }
         let mut stored = self
             .reload(&key_source)
@@ -262,6 +429,42 @@ pub trait Repo: Send + Sync {
         }
         s.meta_mut().set_state(State::Loaded);
         Ok(s)
+    }
+
+    /// Inserts or updates by the state of the changeset's data (Ecto's
+    /// `insert_or_update`): a struct built in memory ([`State::Built`]) is
+    /// inserted ([`Repo::insert`]), one read from or written to the database
+    /// ([`State::Loaded`]) is updated with the changes ([`Repo::update`]).
+    /// A deleted one is [`QueryError::Deleted`], nothing sent.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_core::Changeset;
+    /// use quarry_query::Repo;
+    /// let params = serde_json::json!({"name": "Tulip", "price": "2.5"});
+    /// // Built: inserted.
+    /// let cs = Changeset::cast(Product::default(), params.clone(), (Product::name, Product::price));
+    /// let stored = repo.insert_or_update(cs).await?;
+    /// // Loaded: updated.
+    /// let cs = Changeset::cast(stored, serde_json::json!({"price": "3"}), Product::price);
+    /// let updated = repo.insert_or_update(cs).await?;
+    /// assert_eq!(updated.price, 3.0);
+    /// # Ok(()) }
+    /// ```
+    async fn insert_or_update<S: Schema, C: Into<Changeset<S>> + Send>(
+        &self,
+        changeset: C,
+    ) -> Result<S> {
+        let cs: Changeset<S> = changeset.into();
+        match cs.data().meta().state() {
+            State::Built => self.insert(cs).await,
+            State::Loaded => self.update(cs).await,
+            State::Deleted => Err(Error::Query(QueryError::Deleted {
+                schema: S::NAME,
+                operation: "insert_or_update",
+            })),
+        }
     }
 
     /// Deletes a struct (or a changeset's data) by primary key. Zero rows matched:
@@ -506,7 +709,7 @@ pub trait Repo: Send + Sync {
         &self,
         rows: Vec<C>,
     ) -> Result<(u64, Vec<S>)> {
-        insert_rows(self, rows, false).await
+        insert_rows(self, rows, false, None).await
     }
 
     /// Like [`Repo::insert_all`], and returns the stored rows (generated ids,
@@ -523,51 +726,236 @@ pub trait Repo: Send + Sync {
                 backend: backend.name,
             });
         }
-        insert_rows(self, rows, true).await
+        insert_rows(self, rows, true, None).await
+    }
+
+    /// Inserts a struct or changeset, or on a conflict with a stored row on
+    /// `on_conflict`'s unique key, does what it says to that row (Ecto's
+    /// `insert` with `on_conflict:` and `conflict_target:`). Returns the row
+    /// stored afterwards (inserted, replaced, updated, or with `nothing`, the
+    /// stored one as it was), in state `Loaded`, on every database: read
+    /// with RETURNING (PostgreSQL, SQLite, MariaDB), or on MySQL read back in
+    /// the same transaction by the key the statement reports.
+    ///
+    /// With `nothing` the statement is a no-op update of the stored row
+    /// (`DO UPDATE SET id = t.id`, MySQL `id = LAST_INSERT_ID(id)`), so that
+    /// it gives the row back: nothing changes, but the row is locked (and
+    /// update triggers run) as with an update.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_query::{repo::OnConflict, Repo};
+    /// let tulip = || Product { name: "Tulip".into(), price: 2.0, ..Default::default() };
+    /// let first = repo.insert(tulip()).await?;
+    /// let again = repo
+    ///     .upsert(
+    ///         Product { price: 3.0, ..tulip() },
+    ///         OnConflict::replace(Product::price).target(Product::name),
+    ///     )
+    ///     .await?;
+    /// assert_eq!((again.id, again.price), (first.id, 3.0));
+    /// # Ok(()) }
+    /// ```
+    async fn upsert<S: Schema, C: Into<Changeset<S>> + Send>(
+        &self,
+        changeset: C,
+        on_conflict: OnConflict<S>,
+    ) -> Result<S> {
+        let mut cs: Changeset<S> = changeset.into();
+        cs.set_action(Action::Insert);
+        if !cs.is_valid() {
+            return Err(cs.into_error());
+        }
+        let backend = self.driver().backend();
+        let upsert = on_conflict.plan(backend, true)?;
+        let values = write::insert_values(&cs, quarry_core::timestamp::now());
+        if values.is_empty() {
+            return Err(Error::Query(
+                "an upsert writes at least one column (the conflict target's)".into(),
+            ));
+        }
+        let returning = backend.capabilities.insert_returning;
+        let applied = cs.apply_changes();
+        let (columns, rows) = write::one_row(values.clone());
+        let stmt =
+            write::insert_many::<S>(backend.dialect, &columns, rows, returning, Some(&upsert));
+        if returning {
+            let mut rows: Vec<S> = match fetch_all(self.driver(), &stmt).await {
+                Ok(rows) => rows,
+                Err(e) => return Err(map_write_error(self.driver(), cs, e, &values).await),
+            };
+            let mut stored = rows.pop().ok_or(Error::NoResults { table: S::TABLE })?;
+            keep_virtual(&applied, &mut stored);
+            return Ok(stored);
+        }
+        // No RETURNING: the statement and the read of what it stored in one
+        // transaction, so no other writer comes between them.
+        let tx = self.begin().await?;
+        let result = match log::execute(tx.driver(), &stmt).await {
+            Ok(r) => r,
+            Err(e) => return Err(map_write_error(tx.driver(), cs, e, &values).await),
+        };
+        let key = stored_after_upsert::<S>(backend.dialect, result, &values, on_conflict.target_fields())?
+            .ok_or(Error::Unsupported {
+                feature: "an upsert that returns the stored row without RETURNING, a generated key, a primary key or a conflict target by fields",
+                backend: backend.name,
+            })?;
+        let mut rows = write::by_key::<S>(key).fetch_all(tx.driver()).await?;
+        tx.commit().await?;
+        let mut stored = rows.pop().ok_or(Error::NoResults { table: S::TABLE })?;
+        keep_virtual(&applied, &mut stored);
+        Ok(stored)
+    }
+
+    /// [`Repo::insert_all`] with a conflict action (Ecto's `insert_all` with
+    /// `on_conflict:` and `conflict_target:`). Returns the count the database
+    /// reports: PostgreSQL and SQLite count each row inserted or updated (not
+    /// those `nothing` kept: there it is `DO NOTHING`); MySQL and MariaDB
+    /// count 1 per inserted row, 2 per updated one and 1 per row left as it
+    /// was (quarry's connections count the rows found).
+    async fn upsert_all<S: Schema, C: Into<Changeset<S>> + Send>(
+        &self,
+        rows: Vec<C>,
+        on_conflict: OnConflict<S>,
+    ) -> Result<u64> {
+        let upsert = on_conflict.plan(self.driver().backend(), false)?;
+        Ok(insert_rows::<_, S, C>(self, rows, false, Some(&upsert))
+            .await?
+            .0)
+    }
+
+    /// [`Repo::upsert_all`] that returns, for every row given, the row stored
+    /// for it afterwards (inserted, replaced, updated or kept), in the order
+    /// given; the count is the rows returned. With `nothing` the statement is
+    /// a no-op update of a conflicting row (see [`Repo::upsert`]).
+    ///
+    /// The rows are read with RETURNING (PostgreSQL, SQLite, MariaDB). MySQL
+    /// has none: there the rows are read back in the same transaction by the
+    /// values each row gives its conflict target's fields, one SELECT per
+    /// row; a target by constraint name is [`Error::Unsupported`] there, and
+    /// a row found by none (its conflict was on another unique key) is
+    /// [`Error::NoResults`], with nothing written.
+    async fn upsert_all_returning<S: Schema, C: Into<Changeset<S>> + Send>(
+        &self,
+        rows: Vec<C>,
+        on_conflict: OnConflict<S>,
+    ) -> Result<(u64, Vec<S>)> {
+        let backend = self.driver().backend();
+        let upsert = on_conflict.plan(backend, true)?;
+        if backend.capabilities.insert_returning {
+            return insert_rows(self, rows, true, Some(&upsert)).await;
+        }
+        let target = on_conflict.target_fields();
+        if target.is_empty() {
+            return Err(Error::Unsupported {
+                feature: "upsert_all_returning by a constraint name without RETURNING",
+                backend: backend.name,
+            });
+        }
+        let rows: Vec<Changeset<S>> = rows.into_iter().map(Into::into).collect();
+        let keys: Vec<Vec<(usize, Value)>> = rows
+            .iter()
+            .map(|cs| target.iter().map(|i| (*i, cs.field_value(*i))).collect())
+            .collect();
+        let tx = self.begin().await?;
+        insert_rows(&tx, rows, false, Some(&upsert)).await?;
+        let mut stored = Vec::with_capacity(keys.len());
+        for key in keys {
+            let mut found = write::by_key::<S>(key).fetch_all(tx.driver()).await?;
+            stored.push(found.pop().ok_or(Error::NoResults { table: S::TABLE })?);
+        }
+        tx.commit().await?;
+        Ok((stored.len() as u64, stored))
     }
 
     /// Updates every row matching `query` (Ecto's `update_all`); returns the count.
     /// Timestamps are not touched, as in Ecto.
+    ///
+    /// The query may join other tables and filter on them, where the
+    /// database has the syntax: PostgreSQL and SQLite write
+    /// `UPDATE t SET ... FROM j WHERE <join conditions> AND <filters>` (inner
+    /// joins only), MySQL and MariaDB a multi-table `UPDATE t INNER JOIN j ON
+    /// ... SET ...` (inner, left and right joins). Limit, offset and
+    /// distinct are refused ([`QueryError::FiltersOnly`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_query::{ColumnExt, Repo, Updates};
+    /// let n = repo
+    ///     .update_all(Product::price.lt(1.0), Updates::new().set(Product::price, 1.0))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     async fn update_all<Q: IntoQuery<I>, I>(
         &self,
         query: Q,
         updates: Updates<Q::Schema>,
     ) -> Result<u64> {
-        type S<Q, I> = <Q as IntoQuery<I>>::Schema;
         let query = query.into_query();
-        if query.is_windowed() || query.has_joins() {
-            return Err(Error::Query(QueryError::FiltersOnly {
-                operation: "update_all",
-            }));
-        }
         if updates.is_empty() {
+            bulk_checks(self.driver().backend(), &query, "update_all")?;
             return Ok(0);
         }
-        let mut q = sea_query::Query::update();
-        q.table(S::<Q, I>::TABLE);
-        updates.apply(&mut q);
-        if let Some(c) = query.condition(self.driver().backend().dialect)? {
-            q.and_where(c);
-        }
-        let stmt = self.driver().backend().dialect.build(&q, S::<Q, I>::TABLE);
+        let stmt = bulk_statement(self.driver().backend(), query, Some(&updates), false)?;
         Ok(log::execute(self.driver(), &stmt).await?.rows_affected)
     }
 
-    /// Deletes every row matching `query` (Ecto's `delete_all`); returns the count.
-    async fn delete_all<Q: IntoQuery<I>, I>(&self, query: Q) -> Result<u64> {
+    /// [`Repo::update_all`] that also returns the updated rows, as stored
+    /// afterwards, where the database has `UPDATE ... RETURNING` (PostgreSQL,
+    /// SQLite 3.35+). Elsewhere (MySQL, MariaDB) the rows are `None`: the
+    /// update runs the same and only its count comes back.
+    async fn update_all_returning<Q: IntoQuery<I>, I>(
+        &self,
+        query: Q,
+        updates: Updates<Q::Schema>,
+    ) -> Result<(u64, Option<Vec<Q::Schema>>)> {
+        let backend = self.driver().backend();
         let query = query.into_query();
-        if query.is_windowed() || query.has_joins() {
-            return Err(Error::Query(QueryError::FiltersOnly {
-                operation: "delete_all",
-            }));
+        if !backend.capabilities.update_returning {
+            return Ok((self.update_all(query, updates).await?, None));
         }
-        let mut q = sea_query::Query::delete();
-        q.from_table(Q::Schema::TABLE);
-        if let Some(c) = query.condition(self.driver().backend().dialect)? {
-            q.and_where(c);
+        if updates.is_empty() {
+            bulk_checks(backend, &query, "update_all")?;
+            return Ok((0, Some(Vec::new())));
         }
-        let stmt = self.driver().backend().dialect.build(&q, Q::Schema::TABLE);
+        let stmt = bulk_statement(backend, query, Some(&updates), true)?;
+        let rows: Vec<Q::Schema> = fetch_all(self.driver(), &stmt).await?;
+        Ok((rows.len() as u64, Some(rows)))
+    }
+
+    /// Deletes every row matching `query` (Ecto's `delete_all`); returns the count.
+    ///
+    /// The query may join other tables and filter on them, where the
+    /// database has the syntax: PostgreSQL writes `DELETE FROM t USING j WHERE
+    /// ...` (inner joins only), MySQL and MariaDB a multi-table `DELETE t FROM
+    /// t INNER JOIN j ON ...`; SQLite has none ([`Error::Unsupported`],
+    /// nothing deleted: filter with a subquery instead).
+    async fn delete_all<Q: IntoQuery<I>, I>(&self, query: Q) -> Result<u64> {
+        let stmt = bulk_statement(self.driver().backend(), query.into_query(), None, false)?;
         Ok(log::execute(self.driver(), &stmt).await?.rows_affected)
+    }
+
+    /// [`Repo::delete_all`] that also returns the deleted rows, where the
+    /// database has `DELETE ... RETURNING` (PostgreSQL, SQLite 3.35+,
+    /// MariaDB 10.5+ without joins). Elsewhere (MySQL, MariaDB's multi-table
+    /// DELETE) the rows are `None`: the delete runs the same and only its
+    /// count comes back.
+    async fn delete_all_returning<Q: IntoQuery<I>, I>(
+        &self,
+        query: Q,
+    ) -> Result<(u64, Option<Vec<Q::Schema>>)> {
+        let backend = self.driver().backend();
+        let query = query.into_query();
+        let multi_table = query.has_joins()
+            && backend.dialect.delete_join() == Some(crate::dialect::JoinedWrite::MultiTable);
+        if !backend.capabilities.delete_returning || multi_table {
+            return Ok((self.delete_all(query).await?, None));
+        }
+        let stmt = bulk_statement(backend, query, None, true)?;
+        let rows: Vec<Q::Schema> = fetch_all(self.driver(), &stmt).await?;
+        Ok((rows.len() as u64, Some(rows)))
     }
 
     /// Runs raw SQL with bound values (placeholders in the database's own syntax:
@@ -646,6 +1034,30 @@ pub trait Repo: Send + Sync {
                 Err(e)
             }
         }
+    }
+
+    /// Runs a [`Multi`]'s steps in order in one transaction (a savepoint
+    /// inside one), Ecto's `Repo.transaction(multi)`: every step's result, or
+    /// on the first failure a [`MultiError`] naming the step, with its error
+    /// and the results of the steps before it, everything rolled back. A
+    /// duplicate step name or an invalid changeset fails it before anything
+    /// is sent.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_query::{repo::Multi, Repo};
+    /// let mut multi = Multi::new();
+    /// let a = multi.insert("a", Product { name: "A".into(), ..Default::default() });
+    /// let b = multi.insert("b", Product { name: "B".into(), ..Default::default() });
+    /// match repo.transaction_multi(multi).await {
+    ///     Ok(done) => println!("{} and {}", done.get(a)?.id, done.get(b)?.id),
+    ///     Err(failed) => println!("{:?} failed: {}", failed.step(), failed.error()),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    async fn transaction_multi(&self, multi: Multi) -> std::result::Result<Results, MultiError> {
+        multi::run(self, multi).await
     }
 
     /// [`transaction`](Repo::transaction) that runs `f` again, in a new

@@ -1,7 +1,7 @@
 //! [`Updates`]: the SET list of [`super::Repo::update_all`].
 
 use crate::expr::Bind;
-use quarry_core::{Column, FieldValue, Schema};
+use quarry_core::{Column, FieldValue, Schema, Value};
 use sea_query::{Expr, ExprTrait, UpdateStatement};
 use std::marker::PhantomData;
 
@@ -14,8 +14,34 @@ use std::marker::PhantomData;
 /// assert!(!u.is_empty());
 /// ```
 pub struct Updates<S> {
-    sets: Vec<(&'static str, Expr)>,
+    sets: Vec<(&'static str, UpdateOp, Value)>,
     _marker: PhantomData<fn() -> S>,
+}
+
+/// What one assignment of [`Updates`] does with its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UpdateOp {
+    /// `col = v`.
+    Set,
+    /// `col = col + v`.
+    Inc,
+}
+
+impl<S> Clone for Updates<S> {
+    fn clone(&self) -> Self {
+        Updates {
+            sets: self.sets.clone(),
+            _marker: PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for Updates<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.sets.iter().map(|(c, op, v)| (c, op, v)))
+            .finish()
+    }
 }
 
 impl<S: Schema> Default for Updates<S> {
@@ -35,8 +61,7 @@ impl<S: Schema> Updates<S> {
 
     /// `SET col = v`.
     pub fn set<T: FieldValue>(mut self, col: Column<S, T>, v: impl Bind<T>) -> Self {
-        self.sets
-            .push((col.column(), Expr::val(crate::sql_value::to_sea(v.bind()))));
+        self.sets.push((col.column(), UpdateOp::Set, v.bind()));
         self
     }
 
@@ -46,8 +71,7 @@ impl<S: Schema> Updates<S> {
         col: Column<S, T>,
         by: impl Bind<T>,
     ) -> Self {
-        let e = Expr::col(col.column()).add(Expr::val(crate::sql_value::to_sea(by.bind())));
-        self.sets.push((col.column(), e));
+        self.sets.push((col.column(), UpdateOp::Inc, by.bind()));
         self
     }
 
@@ -57,8 +81,17 @@ impl<S: Schema> Updates<S> {
     }
 
     pub(crate) fn apply(&self, q: &mut UpdateStatement) {
-        for (c, e) in &self.sets {
-            q.value(*c, e.clone());
+        for (c, op, v) in &self.sets {
+            let v = Expr::val(crate::sql_value::to_sea(v.clone()));
+            match op {
+                UpdateOp::Set => q.value(*c, v),
+                UpdateOp::Inc => q.value(*c, Expr::col(*c).add(v)),
+            };
         }
+    }
+
+    /// The assignments: column, what is done, the value.
+    pub(crate) fn assignments(&self) -> &[(&'static str, UpdateOp, Value)] {
+        &self.sets
     }
 }

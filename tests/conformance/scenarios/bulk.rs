@@ -1,6 +1,7 @@
-use crate::harness::{Db, R};
-use crate::schemas::{product, user, Product, User};
+use crate::harness::{Db, Kind, R};
+use crate::schemas::{product, store, user, Product, Store, User};
 use quarry::prelude::*;
+use quarry::Error;
 
 pub async fn aggregates(db: &Db) -> R {
     // Each aggregate's result is its Rust type: `None` over no rows.
@@ -291,5 +292,168 @@ pub async fn insert_all_left_out_columns_keep_database_defaults(db: &Db) -> R {
         .expect_err("the check constraint fails");
     assert!(err.constraint_violation().is_some(), "{err:?}");
     assert_eq!(db.repo.count(Product::query()).await?, before);
+    Ok(())
+}
+
+/// Ann owns Shop A (Apple, Banana), Bo owns Shop B (Cherry); Pear has no store.
+async fn shops(db: &Db) -> quarry::Result<()> {
+    let ann = db.repo.insert(user("Ann")).await?;
+    let bo = db.repo.insert(user("Bo")).await?;
+    let a = db.repo.insert(store("Shop A", Some(ann.id))).await?;
+    let b = db.repo.insert(store("Shop B", Some(bo.id))).await?;
+    for (name, shop) in [
+        ("Apple", Some(a.id)),
+        ("Banana", Some(a.id)),
+        ("Cherry", Some(b.id)),
+        ("Pear", None),
+    ] {
+        let mut p = product(name, 1.0);
+        p.store_id = shop;
+        p.stock = 1;
+        db.repo.insert(p).await?;
+    }
+    Ok(())
+}
+
+fn owned_by(name: &str) -> Query<Product, impl Sized> {
+    Product::query()
+        .join(table::<Store>(), Product::store_id.eq_col(Store::id))
+        .join(table::<User>(), Store::user_id.eq_col(User::id))
+        .filter(User::name.eq(name))
+}
+
+async fn stock_of(db: &Db) -> quarry::Result<Vec<(String, i32, Option<String>)>> {
+    Ok(db
+        .repo
+        .all(Product::query().order_by(Product::name.asc()))
+        .await?
+        .into_iter()
+        .map(|p| (p.name, p.stock, p.description))
+        .collect())
+}
+
+pub async fn update_all_and_delete_all_over_joins(db: &Db) -> R {
+    shops(db).await?;
+    let restock = || {
+        Updates::new()
+            .inc(Product::stock, 5)
+            .set(Product::description, "Ann's")
+    };
+    let n = db.repo.update_all(owned_by("Ann"), restock()).await?;
+    assert_eq!(n, 2);
+    let s = |n: &str, k, d: Option<&str>| (n.to_string(), k, d.map(str::to_string));
+    assert_eq!(
+        stock_of(db).await?,
+        [
+            s("Apple", 6, Some("Ann's")),
+            s("Banana", 6, Some("Ann's")),
+            s("Cherry", 1, None),
+            s("Pear", 1, None)
+        ]
+    );
+    // With the stored rows back where the database has UPDATE ... RETURNING.
+    let (n, rows) = db
+        .repo
+        .update_all_returning(owned_by("Ann"), restock())
+        .await?;
+    assert_eq!(n, 2);
+    match db.kind {
+        Kind::MySql => assert!(rows.is_none(), "MySQL/MariaDB: the count alone"),
+        _ => {
+            let mut got: Vec<(String, i32)> = rows
+                .expect("rows")
+                .into_iter()
+                .map(|p| (p.name, p.stock))
+                .collect();
+            got.sort();
+            assert_eq!(got, [("Apple".to_string(), 11), ("Banana".to_string(), 11)]);
+        }
+    }
+    // DELETE over a join: PostgreSQL's USING, MySQL's multi-table DELETE;
+    // SQLite has no syntax for it.
+    let deleted = db.repo.delete_all(owned_by("Bo")).await;
+    match db.kind {
+        Kind::Sqlite => {
+            assert!(
+                matches!(deleted, Err(Error::Unsupported { .. })),
+                "{deleted:?}"
+            );
+            assert_eq!(db.repo.count(Product::query()).await?, 4, "nothing deleted");
+            db.repo.delete_all(Product::name.eq("Cherry")).await?;
+        }
+        _ => assert_eq!(deleted?, 1),
+    }
+    let names: Vec<String> = stock_of(db).await?.into_iter().map(|r| r.0).collect();
+    assert_eq!(names, ["Apple", "Banana", "Pear"]);
+    // An outer join: MySQL's multi-table UPDATE takes it; FROM lists cannot.
+    let storeless = Product::query()
+        .left_join(table::<Store>(), Product::store_id.eq_col(Store::id))
+        .filter(Store::id.is_null());
+    let result = db
+        .repo
+        .update_all(storeless, Updates::new().set(Product::stock, 0))
+        .await;
+    match db.kind {
+        Kind::MySql => assert_eq!(result?, 1),
+        _ => assert!(
+            matches!(result, Err(Error::Unsupported { .. })),
+            "{result:?}"
+        ),
+    }
+    // A limit is still refused, before anything is sent.
+    db.reset_statements();
+    let err = db.repo.delete_all(owned_by("Ann").limit(1)).await;
+    assert!(matches!(err, Err(Error::Query(_))), "{err:?}");
+    assert_eq!(db.statement_count(), 0);
+    Ok(())
+}
+
+pub async fn delete_all_returning_gives_the_rows_where_it_can(db: &Db) -> R {
+    shops(db).await?;
+    let (n, rows) = db
+        .repo
+        .delete_all_returning(Product::name.eq("Pear"))
+        .await?;
+    assert_eq!(n, 1);
+    let caps = db.repo.driver().backend().capabilities.clone();
+    if caps.delete_returning {
+        let rows = rows.expect("rows");
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].name.as_str(), rows[0].stock), ("Pear", 1));
+    } else {
+        assert!(rows.is_none());
+    }
+    // Over a join: MariaDB's multi-table DELETE has no RETURNING (the count
+    // alone), SQLite no joined DELETE at all.
+    let joined = db.repo.delete_all_returning(owned_by("Bo")).await;
+    match db.kind {
+        Kind::Sqlite => assert!(
+            matches!(joined, Err(Error::Unsupported { .. })),
+            "{joined:?}"
+        ),
+        Kind::MySql => {
+            let (n, rows) = joined?;
+            assert_eq!((n, rows.is_none()), (1, true));
+        }
+        Kind::Postgres => {
+            let (n, rows) = joined?;
+            assert_eq!(n, 1);
+            assert_eq!(rows.expect("rows")[0].name, "Cherry");
+        }
+    }
+    // update_all_returning without joins.
+    let (n, rows) = db
+        .repo
+        .update_all_returning(
+            Product::name.eq("Apple"),
+            Updates::new().set(Product::stock, 9),
+        )
+        .await?;
+    assert_eq!(n, 1);
+    if caps.update_returning {
+        assert_eq!(rows.expect("rows")[0].stock, 9);
+    } else {
+        assert!(rows.is_none());
+    }
     Ok(())
 }

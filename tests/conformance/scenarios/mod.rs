@@ -6,12 +6,14 @@ mod constraint;
 mod failures;
 mod insert;
 mod migration;
+mod multi;
 mod prepared;
 mod query;
 mod read;
 mod transaction;
 mod types;
 mod update;
+mod upsert;
 
 use crate::harness::Scenario;
 
@@ -32,6 +34,7 @@ pub fn all() -> Vec<Scenario> {
         update::delete_marks_deleted_and_missing_is_stale,
         update::optimistic_lock_bumps_and_detects_stale,
         update::optimistic_lock_stale_field_error,
+        update::insert_or_update_follows_the_state,
         failures::errors_are_classified,
         failures::statement_timeout_is_typed_and_the_pool_recovers,
         failures::conflicting_transactions_are_retried,
@@ -53,6 +56,23 @@ pub fn all() -> Vec<Scenario> {
         bulk::insert_all_left_out_columns_keep_database_defaults,
         bulk::insert_all_over_several_statements_is_atomic,
         bulk::update_all_and_delete_all,
+        bulk::update_all_and_delete_all_over_joins,
+        bulk::delete_all_returning_gives_the_rows_where_it_can,
+        upsert::second_insert_returns_the_stored_row_with_replaced_fields,
+        upsert::replace_all_keeps_the_key_and_inserted_at,
+        upsert::nothing_returns_the_stored_row_as_it_was,
+        upsert::update_applies_to_the_stored_row,
+        upsert::constraint_target,
+        upsert::upsert_errors_are_typed,
+        upsert::upsert_all_counts_and_returns_the_stored_rows,
+        upsert::upsert_all_nothing_skips_the_conflicting_rows,
+        upsert::upsert_all_over_several_statements,
+        upsert::without_returning_the_row_is_read_back,
+        multi::steps_run_in_one_transaction_with_typed_results,
+        multi::a_failing_third_step_leaves_the_first_two_unwritten,
+        multi::duplicate_names_and_invalid_changesets_fail_before_anything_runs,
+        multi::append_and_merge,
+        multi::inside_a_transaction_it_is_a_savepoint,
         transaction::commits_on_ok,
         transaction::rolls_back_on_err,
         transaction::rolls_back_on_panic,

@@ -165,3 +165,60 @@ pub async fn optimistic_lock_stale_field_error(db: &Db) -> R {
     assert_eq!(e.meta("stale"), Some(&serde_json::json!(true)));
     Ok(())
 }
+
+pub async fn insert_or_update_follows_the_state(db: &Db) -> R {
+    // Built: inserted.
+    let cs = Changeset::cast(
+        Product::default(),
+        serde_json::json!({"name": "Tulip", "price": "2"}),
+        (Product::name, Product::price),
+    );
+    db.reset_statements();
+    let stored = db.repo.insert_or_update(cs).await?;
+    assert!(stored.id > 0);
+    assert_eq!(stored.meta.state(), State::Loaded);
+    assert!(
+        db.statements()[0].starts_with("INSERT"),
+        "{:?}",
+        db.statements()
+    );
+    // Loaded: the changes are updated, by key.
+    let cs = Changeset::cast(
+        stored.clone(),
+        serde_json::json!({"price": "3"}),
+        Product::price,
+    );
+    db.reset_statements();
+    let updated = db.repo.insert_or_update(cs).await?;
+    assert_eq!((updated.id, updated.price), (stored.id, Some(3.0)));
+    assert_eq!(db.statement_count(), 1);
+    assert!(
+        db.statements()[0].starts_with("UPDATE"),
+        "{:?}",
+        db.statements()
+    );
+    assert_eq!(db.repo.count(Product::query()).await?, 1);
+    assert_eq!(
+        db.repo.must_get::<Product, _>(stored.id).await?.price,
+        Some(3.0)
+    );
+    // Deleted: refused, nothing sent.
+    let deleted = db.repo.delete(updated).await?;
+    db.reset_statements();
+    let err = db
+        .repo
+        .insert_or_update(Changeset::new(deleted))
+        .await
+        .expect_err("deleted");
+    assert!(
+        matches!(err, Error::Query(quarry::error::QueryError::Deleted { .. })),
+        "{err:?}"
+    );
+    assert_eq!(db.statement_count(), 0);
+    // In a multi too.
+    let mut multi = Multi::new();
+    let fresh = multi.insert_or_update("fresh", Changeset::new(product("Rose", 1.0)));
+    let done = db.repo.transaction_multi(multi).await?;
+    assert_eq!(done.get(fresh)?.name, "Rose");
+    Ok(())
+}
