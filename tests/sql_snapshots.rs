@@ -391,7 +391,9 @@ async fn all_snapshots() -> Snapshots {
         const FOUND: quarry::query::Alias<User, 1> = quarry::query::Alias::new();
         let base = User::query().filter(User::name.eq("Ann"));
         let step = User::query().join_cte(FOUND, User::id.eq_col(FOUND.col(User::id)));
-        Query::recursive(FOUND, base, step).order_by(User::name.asc()).limit(10)
+        Query::recursive(FOUND, base, step)
+            .order_by(User::name.asc())
+            .limit(10)
     });
     query(o, "fragment", || {
         use quarry::query::fragment;

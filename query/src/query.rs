@@ -136,7 +136,7 @@ fn set_member<S: Schema, J>(q: Query<S, J>) -> Parts {
 /// the rows so far (`UNION ALL`), read as a query of `S`: filters, order and
 /// limits added to the result apply to every row found.
 ///
-/// The step reads the rows found so far through `cte`, an [`Alias`] of `S`
+/// The step reads the rows found so far through `cte`, an [`Alias`](crate::source::Alias) of `S`
 /// joined with [`Query::join_cte`]. Counting, aggregating or bulk-writing over
 /// a recursive query is a typed `Error::Query` (sea-query writes those); read
 /// its rows instead.
