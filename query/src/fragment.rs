@@ -7,12 +7,11 @@
 //! column) or a value (bound as a parameter). A text whose `?` count differs
 //! from its arguments is refused with a typed error before anything is sent.
 
-use crate::expr::{Cond, SortOrder};
-use crate::ir::{Dir, Name, Op, Rpn};
+use crate::expr::Cond;
+use crate::ir::{Name, Op, Rpn};
 use crate::scope::One;
-use crate::select::Projection;
 use crate::source::ColumnRef;
-use quarry_core::{Error, FieldValue, Row, Schema, Value};
+use quarry_core::{FieldValue, Schema, Value};
 use std::marker::PhantomData;
 
 /// A SQL fragment whose value is a `T`, reading the sources `M`: usable in
@@ -35,14 +34,8 @@ pub struct Fragment<M, T> {
     _marker: PhantomData<fn() -> (M, T)>,
 }
 
-impl<M, T> Clone for Fragment<M, T> {
-    fn clone(&self) -> Self {
-        Fragment {
-            rpn: self.rpn.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
+crate::computed::computed!(Fragment, "the fragment");
+crate::computed::comparisons!(Fragment, "fragment");
 
 /// The fragment `sql` with `args` in place of its `?`s (in order), typed as
 /// a `T`. `args` is one argument or a tuple of up to six; an argument is a
@@ -60,65 +53,10 @@ pub fn fragment<T: FieldValue, A: FragmentArgs>(
     }
 }
 
-impl<M, T: FieldValue> Fragment<M, T> {
-    fn compare(&self, v: impl crate::expr::Arg<T>, op: Op) -> Cond<M> {
-        let mut rpn = self.rpn.clone();
-        rpn.push_operand(v.operand());
-        rpn.push(op);
-        Cond::new(rpn)
-    }
-    /// `fragment = v`.
-    pub fn eq(&self, v: impl crate::expr::Arg<T>) -> Cond<M> {
-        self.compare(v, Op::Eq)
-    }
-    /// `fragment <> v`.
-    pub fn ne(&self, v: impl crate::expr::Arg<T>) -> Cond<M> {
-        self.compare(v, Op::Ne)
-    }
-    /// `fragment > v`.
-    pub fn gt(&self, v: impl crate::expr::Arg<T>) -> Cond<M> {
-        self.compare(v, Op::Gt)
-    }
-    /// `fragment >= v`.
-    pub fn ge(&self, v: impl crate::expr::Arg<T>) -> Cond<M> {
-        self.compare(v, Op::Ge)
-    }
-    /// `fragment < v`.
-    pub fn lt(&self, v: impl crate::expr::Arg<T>) -> Cond<M> {
-        self.compare(v, Op::Lt)
-    }
-    /// `fragment <= v`.
-    pub fn le(&self, v: impl crate::expr::Arg<T>) -> Cond<M> {
-        self.compare(v, Op::Le)
-    }
-    /// Ascending order by the fragment.
-    pub fn asc(&self) -> SortOrder<M> {
-        SortOrder::new(self.rpn.clone(), Dir::Asc)
-    }
-    /// Descending order by the fragment.
-    pub fn desc(&self) -> SortOrder<M> {
-        SortOrder::new(self.rpn.clone(), Dir::Desc)
-    }
-}
-
 impl<M> Fragment<M, bool> {
     /// The fragment as a condition, for `filter`, `or_filter` and `having`.
     pub fn cond(self) -> Cond<M> {
         Cond::new(self.rpn)
-    }
-}
-
-impl<M: Send + Sync, T: FieldValue> Projection for Fragment<M, T> {
-    type Output = T;
-    type Mentions = M;
-    fn push(&self, out: &mut Rpn) {
-        out.append(self.rpn.clone());
-        out.push(Op::Item);
-    }
-    fn decode(&self, row: &dyn Row, at: &mut usize) -> Result<T, Error> {
-        let v = row.get::<T>(*at)?;
-        *at += 1;
-        Ok(v)
     }
 }
 

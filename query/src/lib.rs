@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 mod compile;
+mod computed;
 #[doc(hidden)]
 pub mod ir;
 #[doc(hidden)]

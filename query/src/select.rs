@@ -5,7 +5,7 @@
 use crate::dialect::Dialect;
 use crate::driver::Backend;
 use crate::ir::Parts;
-use crate::ir::{Dir, Op, Rpn};
+use crate::ir::{Op, Rpn};
 use crate::scope::One;
 use crate::source::{ColumnRef, Source};
 use crate::statement::Statement;
@@ -161,14 +161,8 @@ pub struct Agg<M, T> {
     _marker: PhantomData<fn() -> (M, T)>,
 }
 
-impl<M, T> Clone for Agg<M, T> {
-    fn clone(&self) -> Self {
-        Agg {
-            rpn: self.rpn.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
+crate::computed::computed!(Agg, "this aggregate");
+crate::computed::comparisons!(Agg, "agg");
 
 impl<M, T: FieldValue> Agg<M, T> {
     fn of(arg: Option<Op>, op: Op) -> Self {
@@ -181,42 +175,6 @@ impl<M, T: FieldValue> Agg<M, T> {
             rpn,
             _marker: PhantomData,
         }
-    }
-
-    fn compare(&self, v: impl crate::expr::Arg<T>, op: Op) -> crate::expr::Cond<M> {
-        let mut rpn = self.rpn.clone();
-        rpn.push_operand(v.operand());
-        rpn.push(op);
-        crate::expr::Cond::new(rpn)
-    }
-
-    /// `agg > v` (for HAVING).
-    pub fn gt(&self, v: impl crate::expr::Arg<T>) -> crate::expr::Cond<M> {
-        self.compare(v, Op::Gt)
-    }
-    /// `agg >= v`.
-    pub fn ge(&self, v: impl crate::expr::Arg<T>) -> crate::expr::Cond<M> {
-        self.compare(v, Op::Ge)
-    }
-    /// `agg < v`.
-    pub fn lt(&self, v: impl crate::expr::Arg<T>) -> crate::expr::Cond<M> {
-        self.compare(v, Op::Lt)
-    }
-    /// `agg <= v`.
-    pub fn le(&self, v: impl crate::expr::Arg<T>) -> crate::expr::Cond<M> {
-        self.compare(v, Op::Le)
-    }
-    /// `agg = v`.
-    pub fn eq(&self, v: impl crate::expr::Arg<T>) -> crate::expr::Cond<M> {
-        self.compare(v, Op::Eq)
-    }
-    /// Ascending order by this aggregate.
-    pub fn asc(&self) -> crate::expr::SortOrder<M> {
-        crate::expr::SortOrder::new(self.rpn.clone(), Dir::Asc)
-    }
-    /// Descending order by this aggregate.
-    pub fn desc(&self) -> crate::expr::SortOrder<M> {
-        crate::expr::SortOrder::new(self.rpn.clone(), Dir::Desc)
     }
 }
 
@@ -266,20 +224,6 @@ where
     C::Value: Nullable,
 {
     Agg::of(Some(col.col()), Op::Max)
-}
-
-impl<M: Send + Sync, T: FieldValue> Projection for Agg<M, T> {
-    type Output = T;
-    type Mentions = M;
-    fn push(&self, out: &mut Rpn) {
-        out.append(self.rpn.clone());
-        out.push(Op::Item);
-    }
-    fn decode(&self, row: &dyn Row, at: &mut usize) -> Result<T, Error> {
-        let v = row.get::<T>(*at)?;
-        *at += 1;
-        Ok(v)
-    }
 }
 
 /// A query with a projection: what `repo.all(...)` returns rows of.

@@ -22,10 +22,10 @@
 //! ```
 
 use crate::expr::SortOrder;
-use crate::ir::{Dir, Op, Rpn};
-use crate::select::{Agg, Projection};
+use crate::ir::{Op, Rpn};
+use crate::select::Agg;
 use crate::source::ColumnRef;
-use quarry_core::{Error, FieldValue, Nullable, Row};
+use quarry_core::Nullable;
 use std::marker::PhantomData;
 
 /// A window: the partitions and order of the rows a window function sees.
@@ -172,36 +172,4 @@ pub struct Windowed<M, T> {
     _marker: PhantomData<fn() -> (M, T)>,
 }
 
-impl<M, T> Clone for Windowed<M, T> {
-    fn clone(&self) -> Self {
-        Windowed {
-            rpn: self.rpn.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-
-impl<M, T> Windowed<M, T> {
-    /// Ascending order by the windowed value.
-    pub fn asc(&self) -> SortOrder<M> {
-        SortOrder::new(self.rpn.clone(), Dir::Asc)
-    }
-    /// Descending order by the windowed value.
-    pub fn desc(&self) -> SortOrder<M> {
-        SortOrder::new(self.rpn.clone(), Dir::Desc)
-    }
-}
-
-impl<M: Send + Sync, T: FieldValue> Projection for Windowed<M, T> {
-    type Output = T;
-    type Mentions = M;
-    fn push(&self, out: &mut Rpn) {
-        out.append(self.rpn.clone());
-        out.push(Op::Item);
-    }
-    fn decode(&self, row: &dyn Row, at: &mut usize) -> Result<T, Error> {
-        let v = row.get::<T>(*at)?;
-        *at += 1;
-        Ok(v)
-    }
-}
+crate::computed::computed!(Windowed, "the windowed value");
