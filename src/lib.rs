@@ -74,8 +74,9 @@
 mod connect;
 pub use connect::{connect, connect_with, AnyRepo};
 
+pub use quarry_core::{rust_decimal, uuid};
 pub use quarry_core::{Assoc, Changeset, Error, Meta, Params, Result, Schema, State, Value};
-pub use quarry_macros::{FromTuple, Schema};
+pub use quarry_macros::{Enum, FromTuple, Schema};
 pub use quarry_query::assoc::assoc;
 pub use quarry_query::driver::PoolOptions;
 pub use quarry_query::repo::Retry;
@@ -107,9 +108,11 @@ pub mod changeset {
 /// Schemas: the [`Schema`] trait the derive implements, field
 /// types, typed columns and values.
 pub mod schema {
+    pub use quarry_core::rust_decimal::Decimal;
+    pub use quarry_core::uuid::Uuid;
     pub use quarry_core::{
-        Column, Field, FieldDef, FieldList, FieldRole, FieldValue, Meta, Nullable, ScalarValue,
-        Schema, State, TimestampValue, Value, ValueError, ValueType,
+        CastError, Column, Field, FieldDef, FieldList, FieldRole, FieldType, FieldValue, Meta,
+        Nullable, ScalarValue, Schema, State, TimestampValue, Value, ValueError, ValueType,
     };
 }
 
@@ -148,13 +151,15 @@ pub mod driver {
 /// What the derives and benchmarks reach for: not part of the API.
 #[doc(hidden)]
 pub mod __private {
+    pub use quarry_core::field::cast_field;
     pub use quarry_core::{
-        Assoc, Association, Column, Error, FieldDef, FieldRole, FieldValue, Meta, Row, Schema,
-        State, TimestampValue, Value,
+        Assoc, Association, CastError, Column, Error, FieldDef, FieldError, FieldRole, FieldType,
+        FieldValue, Meta, Row, Schema, State, TimestampValue, Value, ValueError, ValueType,
     };
     pub use quarry_query::bench as bench_support;
     pub use quarry_query::sql_cache_bypassed;
     pub use quarry_query::Query;
+    pub use serde_json;
 }
 
 /// Migrations (Ecto's `Ecto.Migration` and `mix ecto.migrate`): a migration

@@ -142,6 +142,31 @@ pub trait Schema: Sized + Clone + Send + Sync + 'static {
         Vec::new()
     }
 
+    /// Casts a param for field `index` by the field's type (what
+    /// [`Changeset::cast`](crate::Changeset::cast) calls): the value, or the
+    /// field's error (`"is invalid"`, with `type` and `validation: cast`).
+    /// The derive implements it through each field's
+    /// [`FieldValue::cast_param`](crate::FieldValue::cast_param); the default
+    /// casts by the field's [`ValueType`].
+    fn cast_field(
+        index: usize,
+        param: &serde_json::Value,
+        trim: bool,
+    ) -> Result<Value, crate::FieldError> {
+        let ty = Self::FIELDS.get(index).map_or(ValueType::String, |f| f.ty);
+        crate::cast::cast_value(ty, param, trim)
+            .map_err(|()| crate::CastError::invalid().into_field_error(ty.name()))
+    }
+
+    /// Whether `a` and `b` are the same value of field `index` (a cast or put
+    /// value the same as the struct's is no change). The derive implements it
+    /// through each field's [`FieldValue::equal_values`](crate::FieldValue::equal_values);
+    /// the default compares the values.
+    fn field_equal(index: usize, a: &Value, b: &Value) -> bool {
+        let _ = index;
+        a == b
+    }
+
     /// The index of the field with the Rust name `name`.
     fn field_index(name: &str) -> Option<usize> {
         Self::FIELDS.iter().position(|f| f.name == name)

@@ -4,6 +4,7 @@
 mod assoc;
 mod assoc_attrs;
 mod attrs;
+mod enum_type;
 mod from_tuple;
 mod schema;
 
@@ -44,6 +45,27 @@ pub fn derive_schema(input: TokenStream) -> TokenStream {
 pub fn derive_from_tuple(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     from_tuple::expand(input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives `quarry::FieldType` for an enum of unit variants (Ecto's
+/// `Ecto.Enum`), so it can be a schema field. Each variant is stored as its
+/// string form, the variant's name in snake case (`InReview` is
+/// `"in_review"`; change it with `#[quarry(rename = "...")]`), or, with
+/// `#[quarry(integer)]` on the enum, as its integer (`Low = 1` or
+/// `#[quarry(value = 1)]`). Params cast from the string forms (and, for an
+/// integer enum, the integers); anything else is `"is invalid"`. A value read
+/// from the database that names no variant is `Error::Decode` naming the
+/// column.
+///
+/// Also generates `as_str()`, `VALUES` (the string forms, for
+/// `validate_inclusion`) and, unless a variant is `#[default]` or the enum is
+/// `#[quarry(no_default)]`, a `Default` impl giving the first variant.
+#[proc_macro_derive(Enum, attributes(quarry))]
+pub fn derive_enum(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    enum_type::expand(input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

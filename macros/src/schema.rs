@@ -145,6 +145,8 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
     let mut decoders = Vec::new();
     let mut defaults = Vec::new();
     let mut checks = Vec::new();
+    let mut casts = Vec::new();
+    let mut equals = Vec::new();
     let mut persisted = 0usize;
     for (i, f) in fields.iter().enumerate() {
         let ident = &f.ident;
@@ -170,7 +172,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
                 ty: <#ty as ::quarry::__private::FieldValue>::TYPE,
                 nullable: <#ty as ::quarry::__private::FieldValue>::NULLABLE,
                 primary_key: #pk,
-                autogenerate: #autogen && <#ty as ::quarry::__private::FieldValue>::TYPE.is_integer(),
+                autogenerate: #autogen && <#ty as ::quarry::__private::FieldValue>::TYPE.is_generated_key(),
                 role: #role,
                 trim: #trim,
             }
@@ -181,6 +183,8 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             pub const #ident: ::quarry::__private::Column<#name, #ty> = ::quarry::__private::Column::new::<#i>();
         });
         getters.push(quote! { #i => ::quarry::__private::FieldValue::to_value(&self.#ident), });
+        casts.push(quote! { #i => ::quarry::__private::cast_field::<#ty>(param, trim), });
+        equals.push(quote! { #i => <#ty as ::quarry::__private::FieldValue>::equal_values(a, b), });
         takers.push(quote! {
             #i => ::quarry::__private::FieldValue::into_value(::core::mem::take(&mut self.#ident)),
         });
@@ -283,6 +287,18 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
                     _ => {}
                 }
                 ::core::result::Result::Ok(())
+            }
+            fn cast_field(index: usize, param: &::quarry::__private::serde_json::Value, trim: bool) -> ::core::result::Result<::quarry::__private::Value, ::quarry::__private::FieldError> {
+                match index {
+                    #(#casts)*
+                    _ => ::quarry::__private::cast_field::<::std::string::String>(param, trim),
+                }
+            }
+            fn field_equal(index: usize, a: &::quarry::__private::Value, b: &::quarry::__private::Value) -> bool {
+                match index {
+                    #(#equals)*
+                    _ => a == b,
+                }
             }
             fn from_row(row: &dyn ::quarry::__private::Row, offset: usize) -> ::core::result::Result<Self, ::quarry::__private::Error> {
                 ::core::result::Result::Ok(#name {
