@@ -163,7 +163,11 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
     let type_name = name.to_string();
     let idents: Vec<_> = variants.iter().map(|v| &v.ident).collect();
     let strings: Vec<_> = variants.iter().map(|v| v.string.as_str()).collect();
-    let ints: Vec<i32> = variants.iter().filter_map(|v| v.integer).collect();
+    let ints: Vec<proc_macro2::Literal> = variants
+        .iter()
+        .filter_map(|v| v.integer)
+        .map(proc_macro2::Literal::i32_unsuffixed)
+        .collect();
     let unknown = quote! {
         |found: ::std::string::String| #p::ValueError {
             expected: <Self as #p::FieldType>::STORAGE,

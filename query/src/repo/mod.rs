@@ -216,6 +216,15 @@ pub trait Repo: Send + Sync {
             Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
         };
         let mut key_source = applied.clone();
+        // A key quarry generated (a UUID) is in the values it wrote.
+        for (i, v) in &values {
+            if S::FIELDS
+                .get(*i)
+                .is_some_and(|f| f.autogenerate && f.ty == quarry_core::ValueType::Uuid)
+            {
+                key_source.set_value(*i, v.clone())?;
+            }
+        }
         if let (Some(id), Some((i, f))) = (
             result.last_insert_id,
             S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
