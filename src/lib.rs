@@ -194,3 +194,8 @@ pub mod prelude {
 #[cfg(doctest)]
 #[doc = include_str!("../docs/errors.md")]
 pub struct ErrorsGuide;
+
+/// docs/types.md, so its examples compile with the tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/types.md")]
+pub struct TypesGuide;
