@@ -108,6 +108,7 @@ pub mod changeset {
 /// Schemas: the [`Schema`] trait the derive implements, field
 /// types, typed columns and values.
 pub mod schema {
+    pub use quarry_core::field_type::Json;
     pub use quarry_core::rust_decimal::Decimal;
     pub use quarry_core::uuid::Uuid;
     pub use quarry_core::{

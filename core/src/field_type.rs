@@ -217,3 +217,69 @@ impl FieldType for NaiveTime {
         Value::Time(*self)
     }
 }
+
+/// Any serde type as a field, stored as a JSON document (`jsonb` on
+/// Postgres, `json` on MySQL/MariaDB, `TEXT` on SQLite; migration type
+/// `Type::Map`): typed JSON, where a `serde_json::Value` field is untyped.
+///
+/// Params cast through `T`'s `Deserialize` (a document of another shape is
+/// `"is invalid"`, `type: "map"`); a stored document `T` cannot read is
+/// [`Error::Decode`](crate::Error::Decode) naming the column. A value whose
+/// `Serialize` fails (a map with keys that are not strings) dumps as NULL.
+///
+/// ```
+/// use quarry_core::field_type::Json;
+/// use quarry_core::{FieldValue, Value};
+///
+/// #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+/// struct Prefs {
+///     theme: String,
+///     tags: Vec<String>,
+/// }
+///
+/// let param = serde_json::json!({"theme": "dark", "tags": ["a"]});
+/// let cast = Json::<Prefs>::cast_param(&param, false).unwrap();
+/// assert_eq!(cast, Value::Json(param));
+/// let prefs = Json::<Prefs>::from_value(cast).unwrap();
+/// assert_eq!(prefs.theme, "dark");
+/// assert!(Json::<Prefs>::cast_param(&serde_json::json!({"theme": 7}), false).is_err());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Json<T>(pub T);
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for Json<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
+impl<T> FieldType for Json<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Clone + Default + Send + Sync + 'static,
+{
+    const STORAGE: ValueType = ValueType::Json;
+    fn cast(param: &serde_json::Value) -> Result<Self, CastError> {
+        T::deserialize(param)
+            .map(Json)
+            .map_err(|_| CastError::invalid())
+    }
+    fn load(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Json(j) => serde_json::from_value(j).map(Json).map_err(|e| ValueError {
+                expected: ValueType::Json,
+                found: format!("JSON that is not a {} ({e})", std::any::type_name::<T>()),
+            }),
+            other => Err(unexpected(ValueType::Json, &other)),
+        }
+    }
+    fn dump(&self) -> Value {
+        serde_json::to_value(&self.0).map_or(Value::Null(ValueType::Json), Value::Json)
+    }
+}

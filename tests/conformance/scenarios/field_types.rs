@@ -9,7 +9,7 @@ use chrono::NaiveTime;
 use quarry::migration::prelude::*;
 use quarry::migration::{Migrator, Target};
 use quarry::prelude::*;
-use quarry::schema::{CastError, Decimal, FieldType, Uuid, ValueError, ValueType};
+use quarry::schema::{CastError, Decimal, FieldType, Json, Uuid, ValueError, ValueType};
 use quarry::{Error, Value};
 use serde_json::json;
 
@@ -42,6 +42,14 @@ pub enum Status {
 pub enum Priority {
     Low = 1,
     High = 10,
+}
+
+/// A document stored as JSON, typed.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Prefs {
+    pub theme: String,
+    pub tags: Vec<String>,
+    pub limit: Option<u32>,
 }
 
 /// An application's own type: an email address, stored as text, compared
@@ -103,6 +111,8 @@ pub struct Item {
     pub priority: Priority,
     pub maybe_priority: Option<Priority>,
     pub email: Option<Email>,
+    pub prefs: Json<Prefs>,
+    pub maybe_prefs: Option<Json<Prefs>>,
     pub note: String,
     #[quarry(belongs_to)]
     pub owner: Assoc<Option<Owner>>,
@@ -146,6 +156,8 @@ impl Migration for Tables {
                 t.add("priority", Type::Integer).null(false);
                 t.add("maybe_priority", Type::Integer);
                 t.add("email", Type::String);
+                t.add("prefs", Type::Map).null(false);
+                t.add("maybe_prefs", Type::Map);
                 t.add("note", Type::String).null(false);
             },
         );
@@ -179,6 +191,12 @@ fn item(note: &str) -> Item {
         priority: Priority::High,
         maybe_priority: Some(Priority::Low),
         email: Some(Email("a@example.com".into())),
+        prefs: Json(Prefs {
+            theme: "dark ünï".into(),
+            tags: vec!["a".into(), "b \"q\"".into()],
+            limit: Some(u32::MAX),
+        }),
+        maybe_prefs: Some(Json(Prefs::default())),
         ref_id: Some(Uuid::parse_str("67e55044-10b1-426f-9247-bb680e5fe0c8").expect("uuid")),
         note: note.to_string(),
         ..Default::default()
@@ -227,6 +245,7 @@ async fn types_nulls_of_the_new_types_round_trip(db: &Db) -> R {
         maybe_status: None,
         maybe_priority: None,
         email: None,
+        maybe_prefs: None,
         ..item("nulls")
     };
     let stored = db.repo.insert(built.clone()).await?;
@@ -564,10 +583,12 @@ async fn types_cast_rules_and_errors(db: &Db) -> R {
         Item::status,
         Item::priority,
         Item::email,
+        Item::prefs,
     );
     let cs = Changeset::cast(
         Item::default(),
         json!({
+            "prefs": {"theme": "light", "tags": ["x"], "limit": null},
             "ref_id": "67E55044-10B1-426F-9247-BB680E5FE0C8",
             "fine": "-1.25",
             "closes": "18:30",
@@ -595,6 +616,14 @@ async fn types_cast_rules_and_errors(db: &Db) -> R {
             Priority::High
         )
     );
+    assert_eq!(
+        stored.prefs,
+        Json(Prefs {
+            theme: "light".into(),
+            tags: vec!["x".into()],
+            limit: None
+        })
+    );
     // Blank is NULL; the integer of an integer enum casts as well.
     let cs = Changeset::cast(
         stored.clone(),
@@ -617,6 +646,7 @@ async fn types_cast_rules_and_errors(db: &Db) -> R {
             "status": "Published",
             "priority": 3,
             "email": "nobody",
+            "prefs": {"theme": 7},
         }),
         fields,
     );
@@ -671,8 +701,9 @@ async fn types_cast_rules_and_errors(db: &Db) -> R {
                 "email".into(),
                 "is not an email address".into(),
                 json!("email"),
-                cast
+                cast.clone()
             ),
+            ("prefs".into(), "is invalid".into(), json!("map"), cast),
         ]
     );
     assert_eq!(cs.errors()[5].1.meta("kind"), Some(&json!("email")));
@@ -699,6 +730,13 @@ async fn types_unknown_enum_value_is_a_decode_error(db: &Db) -> R {
             assert_eq!(column, "priority");
             assert!(found.contains('7'), "{found}");
         }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    // A document of another shape than the typed JSON field's.
+    db.exec(r#"UPDATE ft_items SET priority = 1, prefs = '{"theme": 1}'"#)
+        .await?;
+    match db.repo.get::<Item, _>(stored.id).await {
+        Err(Error::Decode { column, .. }) => assert_eq!(column, "prefs"),
         other => panic!("expected a decode error, got {other:?}"),
     }
     Ok(())
