@@ -112,7 +112,7 @@ pub mod schema {
     pub use quarry_core::rust_decimal::Decimal;
     pub use quarry_core::uuid::Uuid;
     pub use quarry_core::{
-        CastError, Column, Field, FieldDef, FieldList, FieldRole, FieldType, FieldValue, Meta,
+        CastError, Column, Field, FieldDef, FieldList, FieldRole, FieldType, FieldValue, Key, Meta,
         Nullable, ScalarValue, Schema, State, TimestampValue, Value, ValueError, ValueType,
     };
 }

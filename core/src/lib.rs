@@ -12,6 +12,7 @@ pub mod error;
 pub mod field;
 pub mod field_error;
 pub mod field_type;
+pub mod key;
 pub mod pool_status;
 pub mod row;
 pub mod schema;
@@ -36,6 +37,7 @@ pub use error::{
 };
 pub use field::{FieldValue, Nullable, ScalarValue, TimestampValue};
 pub use field_type::FieldType;
+pub use key::Key;
 pub use pool_status::PoolStatus;
 pub use row::{Row, ValueRow};
 pub use schema::{FieldDef, FieldRole, Meta, Schema, State};

@@ -24,6 +24,7 @@ pub fn all() -> Vec<Scenario> {
         types_cast_rules_and_errors,
         types_unknown_enum_value_is_a_decode_error,
         types_custom_type_round_trips_and_compares,
+        types_composite_key_get_update_delete,
     ]
 }
 
@@ -118,6 +119,20 @@ pub struct Item {
     pub owner: Assoc<Option<Owner>>,
 }
 
+/// A composite primary key (a UUID and an integer), and a field whose column
+/// has another name.
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "ft_lines")]
+pub struct Line {
+    pub meta: Meta,
+    #[quarry(primary_key, no_autogenerate)]
+    pub order_id: Uuid,
+    #[quarry(primary_key, no_autogenerate)]
+    pub line: i32,
+    #[quarry(column = "quantity")]
+    pub qty: Decimal,
+}
+
 struct Tables;
 
 impl Migration for Tables {
@@ -161,6 +176,14 @@ impl Migration for Tables {
                 t.add("note", Type::String).null(false);
             },
         );
+        m.create_table(quarry::migration::table("ft_lines").no_primary_key(), |t| {
+            t.add("order_id", Type::Uuid).primary_key();
+            t.add("line", Type::Integer).primary_key();
+            t.add("quantity", Type::Decimal)
+                .precision(10)
+                .scale(3)
+                .null(false);
+        });
     }
 }
 
@@ -760,5 +783,58 @@ async fn types_custom_type_round_trips_and_compares(db: &Db) -> R {
     let updated = db.repo.update(cs).await?;
     let read: Item = db.repo.must_get(updated.id).await?;
     assert_eq!(read.email, Some(Email("b@example.com".into())));
+    Ok(())
+}
+
+async fn types_composite_key_get_update_delete(db: &Db) -> R {
+    setup(db).await?;
+    let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+    for (order_id, line, qty) in [(a, 1, "1.5"), (a, 2, "2.25"), (b, 1, "7")] {
+        db.repo
+            .insert(Line {
+                order_id,
+                line,
+                qty: dec(qty),
+                ..Default::default()
+            })
+            .await?;
+    }
+    // get by a tuple, each part cast to its field's type as Ecto casts.
+    let second: Line = db.repo.must_get((a, 2)).await?;
+    assert_eq!(second.qty, dec("2.25"));
+    let same: Option<Line> = db.repo.get((a.to_string(), "2")).await?;
+    assert_eq!(same.as_ref(), Some(&second));
+    assert!(db.repo.get::<Line, _>((b, 2)).await?.is_none());
+    let wrong = db.repo.get::<Line, _>(a).await;
+    assert!(
+        matches!(wrong, Err(Error::InvalidValue { .. })),
+        "{wrong:?}"
+    );
+    // update and delete by every key part: the other rows are untouched.
+    db.repo
+        .update(Changeset::new(second).put_change(Line::qty, dec("3")))
+        .await?;
+    let first: Line = db.repo.must_get((a, 1)).await?;
+    db.repo.delete(first).await?;
+    let mut left: Vec<(String, i32, String)> = db
+        .repo
+        .all(Line::query())
+        .await?
+        .into_iter()
+        .map(|l| {
+            (
+                l.order_id.to_string(),
+                l.line,
+                l.qty.normalize().to_string(),
+            )
+        })
+        .collect();
+    left.sort();
+    let mut want = vec![
+        (a.to_string(), 2, "3".to_string()),
+        (b.to_string(), 1, "7".to_string()),
+    ];
+    want.sort();
+    assert_eq!(left, want);
     Ok(())
 }
