@@ -112,6 +112,12 @@ pub trait Schema: Sized + Clone + Send + Sync + 'static {
     /// Every field, persisted or virtual, in declaration order.
     const FIELDS: &'static [FieldDef];
 
+    /// The fields the database may change on a write, read back after an
+    /// update (`#[quarry(read_after_writes)]`, Ecto's `read_after_writes:
+    /// true`): columns a trigger or a generated-column expression sets. An
+    /// insert reads every column back already.
+    const READ_AFTER_WRITES: &'static [usize] = &[];
+
     /// The struct's metadata.
     fn meta(&self) -> &Meta;
     /// The struct's metadata, mutably.

@@ -17,7 +17,8 @@ use proc_macro::TokenStream;
 /// Struct attributes: `#[quarry(table = "products")]` (required), `timestamps`
 /// (fields `inserted_at` and `updated_at` are managed by the library),
 /// `no_default`. Field attributes: `primary_key`, `no_autogenerate`,
-/// `column = "name"`, `virtual`, `default = <expr>`, `inserted_at`, `updated_at`.
+/// `column = "name"`, `virtual`, `default = <expr>`, `inserted_at`, `updated_at`,
+/// `read_after_writes` (read back after an update: a column the database sets).
 /// The struct must hold one field of type `quarry::Meta`.
 ///
 /// Association fields (not columns) have type `quarry::Assoc<Option<T>>` or

@@ -146,6 +146,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
     let mut defaults = Vec::new();
     let mut checks = Vec::new();
     let mut casts = Vec::new();
+    let mut read_after: Vec<usize> = Vec::new();
     let mut equals = Vec::new();
     let mut persisted = 0usize;
     for (i, f) in fields.iter().enumerate() {
@@ -157,6 +158,15 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
         let autogen = pk && !f.attrs.no_autogenerate;
         let trim = f.attrs.trim;
         let role = &f.role;
+        if f.attrs.read_after_writes {
+            if f.attrs.is_virtual {
+                return Err(syn::Error::new(
+                    ident.span(),
+                    "a virtual field is never written or read: it cannot be read_after_writes",
+                ));
+            }
+            read_after.push(i);
+        }
         checks.push(quote_spanned! {ty.span()=>
             const _: () = { fn __quarry_field<T: ::quarry::__private::FieldValue>() {} fn __check() { __quarry_field::<#ty>(); } };
         });
@@ -260,6 +270,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             const TABLE: &'static str = #table;
             const NAME: &'static str = #struct_name;
             const FIELDS: &'static [::quarry::__private::FieldDef] = &[#(#defs),*];
+            const READ_AFTER_WRITES: &'static [usize] = &[#(#read_after),*];
 
             #parent_keys
 

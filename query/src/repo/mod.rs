@@ -282,6 +282,16 @@ pub trait Repo: Send + Sync {
             s.set_value(i, v)?;
         }
         s.meta_mut().set_state(State::Loaded);
+        // Columns the database set in the write (`read_after_writes`).
+        if !S::READ_AFTER_WRITES.is_empty() {
+            if let Some(fresh) = self.reload(&s).await? {
+                for &i in S::READ_AFTER_WRITES {
+                    if let Some(v) = fresh.get_value(i) {
+                        s.set_value(i, v)?;
+                    }
+                }
+            }
+        }
         Ok(s)
     }
 

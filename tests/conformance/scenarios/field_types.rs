@@ -25,6 +25,7 @@ pub fn all() -> Vec<Scenario> {
         types_unknown_enum_value_is_a_decode_error,
         types_custom_type_round_trips_and_compares,
         types_composite_key_get_update_delete,
+        types_read_after_writes_reads_generated_columns_back,
     ]
 }
 
@@ -131,6 +132,27 @@ pub struct Line {
     pub line: i32,
     #[quarry(column = "quantity")]
     pub qty: Decimal,
+}
+
+/// A column the database computes (a stored generated column).
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "ft_counters")]
+pub struct Counter {
+    pub meta: Meta,
+    pub id: i64,
+    pub n: i64,
+    #[quarry(read_after_writes)]
+    pub doubled: Option<i64>,
+}
+
+/// The same table without `read_after_writes`.
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "ft_counters")]
+pub struct PlainCounter {
+    pub meta: Meta,
+    pub id: i64,
+    pub n: i64,
+    pub doubled: Option<i64>,
 }
 
 struct Tables;
@@ -836,5 +858,41 @@ async fn types_composite_key_get_update_delete(db: &Db) -> R {
     ];
     want.sort();
     assert_eq!(left, want);
+    Ok(())
+}
+
+async fn types_read_after_writes_reads_generated_columns_back(db: &Db) -> R {
+    let pk = match db.kind {
+        Kind::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+        Kind::Postgres => "BIGSERIAL PRIMARY KEY",
+        Kind::MySql => "BIGINT AUTO_INCREMENT PRIMARY KEY",
+    };
+    db.exec(&format!(
+        "CREATE TABLE ft_counters (id {pk}, n BIGINT NOT NULL, doubled BIGINT GENERATED ALWAYS AS (n * 2) STORED)"
+    ))
+    .await?;
+    // An insert reads every column back.
+    let c = db
+        .repo
+        .insert(Counter {
+            n: 2,
+            ..Default::default()
+        })
+        .await?;
+    assert_eq!(c.doubled, Some(4));
+    let c = db
+        .repo
+        .update(Changeset::new(c).put_change(Counter::n, 5))
+        .await?;
+    assert_eq!(c.doubled, Some(10), "read back after the update");
+    // Without it, the struct keeps what it had.
+    let p: PlainCounter = db.repo.must_get(c.id).await?;
+    let p = db
+        .repo
+        .update(Changeset::new(p).put_change(PlainCounter::n, 6))
+        .await?;
+    assert_eq!(p.doubled, Some(10));
+    let stored: PlainCounter = db.repo.must_get(p.id).await?;
+    assert_eq!(stored.doubled, Some(12));
     Ok(())
 }
