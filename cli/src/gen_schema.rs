@@ -175,6 +175,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn uuid_decimal_and_time_fields() -> Result<(), String> {
+        for (arg, rust, migration) in [
+            ("key:uuid", "Option<quarry::uuid::Uuid>", "Type::Uuid"),
+            ("key:binary_id", "Option<quarry::uuid::Uuid>", "Type::Uuid"),
+            (
+                "price:decimal",
+                "Option<quarry::rust_decimal::Decimal>",
+                "Type::Decimal",
+            ),
+            ("opens:time", "Option<chrono::NaiveTime>", "Type::Time"),
+        ] {
+            let f = parse_field(arg)?;
+            assert_eq!(
+                (f.rust.as_str(), f.migration.as_str()),
+                (rust, migration),
+                "{arg}"
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
     fn fields_and_files() -> Result<(), String> {
         let f = vec![
             parse_field("name:string")?,
