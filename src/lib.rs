@@ -78,8 +78,9 @@ mod connect;
 pub use connect::{connect, connect_with, AnyRepo};
 pub mod replica;
 
+pub use quarry_core::{rust_decimal, uuid};
 pub use quarry_core::{Assoc, Changeset, Error, Meta, Params, Result, Schema, State, Value};
-pub use quarry_macros::{test, FromTuple, Schema};
+pub use quarry_macros::{test, Enum, FromTuple, Schema};
 pub use quarry_query::assoc::assoc;
 pub use quarry_query::driver::PoolOptions;
 pub use quarry_query::repo::Multi;
@@ -131,9 +132,12 @@ pub mod changeset {
 /// Schemas: the [`Schema`] trait the derive implements, field
 /// types, typed columns and values.
 pub mod schema {
+    pub use quarry_core::field_type::Json;
+    pub use quarry_core::rust_decimal::Decimal;
+    pub use quarry_core::uuid::Uuid;
     pub use quarry_core::{
-        Column, Field, FieldDef, FieldList, FieldRole, FieldValue, Meta, Nullable, ScalarValue,
-        Schema, State, TimestampValue, Value, ValueError, ValueType,
+        CastError, Column, Field, FieldDef, FieldList, FieldRole, FieldType, FieldValue, Key, Meta,
+        Nullable, ScalarValue, Schema, State, TimestampValue, Value, ValueError, ValueType,
     };
 }
 
@@ -172,13 +176,15 @@ pub mod driver {
 /// What the derives and benchmarks reach for: not part of the API.
 #[doc(hidden)]
 pub mod __private {
+    pub use quarry_core::field::cast_field;
     pub use quarry_core::{
-        Assoc, Association, Column, Error, FieldDef, FieldRole, FieldValue, Meta, Row, Schema,
-        State, TimestampValue, Value,
+        Assoc, Association, CastError, Column, Error, FieldDef, FieldError, FieldRole, FieldType,
+        FieldValue, Meta, Row, Schema, State, TimestampValue, Value, ValueError, ValueType,
     };
     pub use quarry_query::bench as bench_support;
     pub use quarry_query::sql_cache_bypassed;
     pub use quarry_query::Query;
+    pub use serde_json;
 }
 
 /// Migrations (Ecto's `Ecto.Migration` and `mix ecto.migrate`): a migration
@@ -235,3 +241,8 @@ pub struct TestingGuide;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/scale-out.md")]
 pub struct ScaleOutGuide;
+
+/// docs/types.md, so its examples compile with the tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/types.md")]
+pub struct TypesGuide;

@@ -128,6 +128,24 @@ impl Repo for Recorder {
     }
 }
 
+/// A status stored as its string form.
+#[derive(quarry::Enum, Clone, Copy, Debug, PartialEq)]
+pub enum Plan {
+    Free,
+    Pro,
+}
+
+/// The field types of issue 15: a UUID key, a decimal, a time, an enum.
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "accounts")]
+pub struct Account {
+    pub meta: Meta,
+    pub id: quarry::uuid::Uuid,
+    pub balance: quarry::rust_decimal::Decimal,
+    pub opens: Option<chrono::NaiveTime>,
+    pub plan: Plan,
+}
+
 fn backends() -> Vec<(&'static str, Backend)> {
     let caps = |returning: bool, update_returning: bool, locks: bool, full: bool| Capabilities {
         insert_returning: returning,
@@ -601,6 +619,30 @@ async fn all_snapshots() -> Snapshots {
             vec![a_post(1, "a"), a_post(2, "b")],
             OnConflict::update(Updates::new().inc(Post::version, 1)).target(Post::title),
         )
+        .await
+    })
+    .await;
+    // The field types of issue 15: each compared with a value of its type,
+    // bound as that type.
+    let key = quarry::uuid::Uuid::from_u128(0x67e5_5044_10b1_426f_9247_bb68_0e5f_e0c8);
+    query(o, "uuid_decimal_time_enum_filters", move || {
+        Account::query()
+            .filter(Account::id.eq(key))
+            .filter(
+                Account::balance.ge("10.50"
+                    .parse::<quarry::rust_decimal::Decimal>()
+                    .unwrap_or_default()),
+            )
+            .filter(Account::opens.lt(chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()))
+            .filter(Account::plan.eq(Plan::Pro))
+    });
+    repo_op(o, "insert_uuid_decimal_enum", async move |r| {
+        r.insert(Account {
+            id: key,
+            balance: quarry::rust_decimal::Decimal::new(1999, 2),
+            plan: Plan::Free,
+            ..Default::default()
+        })
         .await
     })
     .await;

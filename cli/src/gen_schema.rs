@@ -17,7 +17,7 @@ pub struct FieldSpec {
     pub migration: String,
 }
 
-const TYPES: &str = "string, text, integer, bigint, float, boolean, date, naive_datetime, utc_datetime, binary, map, references:<table>";
+const TYPES: &str = "string, text, integer, bigint, float, decimal, boolean, date, time, naive_datetime, utc_datetime, binary, map, uuid (or binary_id), references:<table>";
 
 /// Parses `name:type` (or `name:references:table`).
 pub fn parse_field(arg: &str) -> Result<FieldSpec, String> {
@@ -45,6 +45,12 @@ pub fn parse_field(arg: &str) -> Result<FieldSpec, String> {
         ),
         "binary" => ("Option<Vec<u8>>", "Type::Binary".to_string()),
         "map" => ("Option<serde_json::Value>", "Type::Map".to_string()),
+        "decimal" => (
+            "Option<quarry::rust_decimal::Decimal>",
+            "Type::Decimal".to_string(),
+        ),
+        "time" => ("Option<chrono::NaiveTime>", "Type::Time".to_string()),
+        "uuid" | "binary_id" => ("Option<quarry::uuid::Uuid>", "Type::Uuid".to_string()),
         "references" => {
             let table = parts.next().filter(|t| !t.is_empty()).ok_or_else(|| {
                 format!("field `{arg}` needs the referenced table: {name}:references:<table>")
@@ -167,6 +173,28 @@ pub fn generate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uuid_decimal_and_time_fields() -> Result<(), String> {
+        for (arg, rust, migration) in [
+            ("key:uuid", "Option<quarry::uuid::Uuid>", "Type::Uuid"),
+            ("key:binary_id", "Option<quarry::uuid::Uuid>", "Type::Uuid"),
+            (
+                "price:decimal",
+                "Option<quarry::rust_decimal::Decimal>",
+                "Type::Decimal",
+            ),
+            ("opens:time", "Option<chrono::NaiveTime>", "Type::Time"),
+        ] {
+            let f = parse_field(arg)?;
+            assert_eq!(
+                (f.rust.as_str(), f.migration.as_str()),
+                (rust, migration),
+                "{arg}"
+            );
+        }
+        Ok(())
+    }
 
     #[test]
     fn fields_and_files() -> Result<(), String> {

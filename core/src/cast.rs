@@ -1,9 +1,75 @@
 //! Casting one outside value to a field's type, by the rules Ecto users expect
 //! (what changesets cast params with, and `Value::cast_to`).
 
+use crate::field_error::FieldError;
 use crate::value::{Value, ValueType};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+use rust_decimal::Decimal;
 use serde_json::Value as Json;
+use std::borrow::Cow;
+use uuid::Uuid;
+
+/// A param that could not be cast to a field's type: by default the error
+/// `"is invalid"`; a [`FieldType`](crate::FieldType) may give its own message
+/// and metadata (Ecto's `{:error, message: ...}` from a type's `cast`). The
+/// changeset adds `type` and `validation: cast` to the metadata.
+///
+/// ```
+/// use quarry_core::CastError;
+/// let e = CastError::new("is not an email").with("kind", "email");
+/// assert_eq!(e.message(), "is not an email");
+/// assert_eq!(CastError::invalid().message(), "is invalid");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CastError {
+    message: Option<String>,
+    metadata: Vec<(String, Json)>,
+}
+
+impl CastError {
+    /// The default error, `"is invalid"`.
+    pub fn invalid() -> Self {
+        CastError::default()
+    }
+    /// An error with its own message (a template, as [`FieldError`]'s).
+    pub fn new(message: impl Into<String>) -> Self {
+        CastError {
+            message: Some(message.into()),
+            metadata: Vec::new(),
+        }
+    }
+    /// Adds a metadata entry.
+    pub fn with(mut self, key: impl Into<String>, value: impl Into<Json>) -> Self {
+        self.metadata.push((key.into(), value.into()));
+        self
+    }
+    /// The message template.
+    pub fn message(&self) -> &str {
+        self.message.as_deref().unwrap_or("is invalid")
+    }
+    /// The changeset error: the message, `type` (named `type_name`),
+    /// `validation: cast`, then the type's own metadata.
+    pub(crate) fn into_field_error(self, type_name: &str) -> FieldError {
+        let mut e = FieldError::new(self.message().to_string())
+            .with("type", type_name)
+            .with("validation", "cast");
+        e.metadata.extend(self.metadata);
+        e
+    }
+}
+
+/// What a param is before a type casts it: `None` for NULL (JSON null, an
+/// empty or whitespace-only string), else the param (trimmed first with `trim`).
+pub(crate) fn present(input: &Json, trim: bool) -> Option<Cow<'_, Json>> {
+    match input {
+        Json::Null => None,
+        Json::String(s) if s.trim().is_empty() => None,
+        Json::String(s) if trim && s.trim().len() != s.len() => {
+            Some(Cow::Owned(Json::String(s.trim().to_string())))
+        }
+        other => Some(Cow::Borrowed(other)),
+    }
+}
 
 /// Casts `input` to type `ty`. `Err(())` means "is invalid".
 ///
@@ -13,7 +79,11 @@ use serde_json::Value as Json;
 /// Integers accept integers and fully parsable strings (`" 13"` is invalid);
 /// floats accept floats, integers and parsable strings; booleans accept
 /// `true`/`false`, `"true"`/`"false"`, `"1"`/`"0"`; dates and datetimes accept
-/// ISO-8601 strings.
+/// ISO-8601 strings; times accept `HH:MM`, `HH:MM:SS` and `HH:MM:SS.ffffff`
+/// (truncated to seconds, as Ecto's `:time`); UUIDs accept the 36-character
+/// hyphenated form in either case; decimals accept integers, floats (by their
+/// shortest decimal form, as Ecto's `Decimal.from_float`: `0.1` is 0.1) and
+/// fully parsable strings (`"1.50"`, `"-2e3"`; not `"NaN"` or `"1_000"`).
 pub(crate) fn cast_value(ty: ValueType, input: &Json, trim: bool) -> Result<Value, ()> {
     match input {
         Json::Null => Ok(Value::Null(ty)),
@@ -38,6 +108,7 @@ pub(crate) fn cast_value(ty: ValueType, input: &Json, trim: bool) -> Result<Valu
             ValueType::I64 => n.as_i64().map(Value::I64).ok_or(()),
             ValueType::F32 => n.as_f64().ok_or(()).and_then(to_f32).map(Value::F32),
             ValueType::F64 => n.as_f64().map(Value::F64).ok_or(()),
+            ValueType::Decimal => decimal_of_number(n).map(Value::Decimal),
             ValueType::Json => Ok(Value::Json(input.clone())),
             _ => Err(()),
         },
@@ -81,7 +152,65 @@ fn cast_string(ty: ValueType, s: &str) -> Result<Value, ()> {
         ValueType::DateTime => parse_naive(s).map(|d| Value::DateTime(truncate(d))),
         ValueType::DateTimeUtc => parse_utc(s).map(|d| Value::DateTimeUtc(truncate_utc(d))),
         ValueType::Bytes => Ok(Value::Bytes(s.as_bytes().to_vec())),
+        ValueType::Uuid => parse_uuid(s).map(Value::Uuid),
+        ValueType::Decimal => parse_decimal(s).map(Value::Decimal),
+        ValueType::Time => parse_time(s).map(|t| Value::Time(t.with_nanosecond(0).unwrap_or(t))),
     }
+}
+
+/// A UUID in the canonical 36-character hyphenated form (either case), the
+/// only string form Ecto's UUID casts.
+pub(crate) fn parse_uuid(s: &str) -> Result<Uuid, ()> {
+    let hyphens = s.char_indices().filter(|(_, c)| *c == '-').map(|(i, _)| i);
+    if s.len() != 36 || !hyphens.eq([8, 13, 18, 23]) {
+        return Err(());
+    }
+    Uuid::try_parse(s).map_err(drop)
+}
+
+/// A decimal written out in full (`"-1.50"`) or with an exponent (`"2e3"`),
+/// exactly: a string with more digits than a `Decimal` holds is an error, not
+/// rounded. Infinities, NaN and digit separators are refused.
+pub(crate) fn parse_decimal(s: &str) -> Result<Decimal, ()> {
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    {
+        return Err(());
+    }
+    if s.contains(['e', 'E']) {
+        return Decimal::from_scientific(s).map_err(drop);
+    }
+    Decimal::from_str_exact(s).map_err(drop)
+}
+
+/// A float as the decimal its shortest round-trip form writes (Ecto's
+/// `Decimal.from_float`: `0.1` is 0.1, not 0.1000000000000000055511...).
+pub(crate) fn decimal_of_float(f: f64) -> Result<Decimal, ()> {
+    if !f.is_finite() {
+        return Err(());
+    }
+    parse_decimal(&f.to_string())
+}
+
+fn decimal_of_number(n: &serde_json::Number) -> Result<Decimal, ()> {
+    if let Some(i) = n.as_i64() {
+        return Ok(Decimal::from(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Ok(Decimal::from(u));
+    }
+    n.as_f64().ok_or(()).and_then(decimal_of_float)
+}
+
+/// A time of day: `HH:MM`, `HH:MM:SS` or `HH:MM:SS.fff` (a trailing `Z` is
+/// allowed, as ISO 8601 writes UTC).
+pub(crate) fn parse_time(s: &str) -> Result<NaiveTime, ()> {
+    let bare = s.strip_suffix('Z').unwrap_or(s);
+    ["%H:%M:%S%.f", "%H:%M"]
+        .iter()
+        .find_map(|fmt| NaiveTime::parse_from_str(bare, fmt).ok())
+        .ok_or(())
 }
 
 fn parse_float(s: &str) -> Result<f64, ()> {
@@ -224,6 +353,79 @@ mod tests {
             Ok(Value::Bytes(b" a ".to_vec()))
         );
         assert_eq!(cast_value(ValueType::String, &json!(1), false), Err(()));
+    }
+
+    #[test]
+    fn uuid_decimal_and_time_rules() {
+        let u = "67e55044-10b1-426f-9247-bb680e5fe0c8";
+        assert_eq!(
+            cast_value(ValueType::Uuid, &json!(u.to_uppercase()), false),
+            Ok(Value::Uuid(Uuid::parse_str(u).unwrap()))
+        );
+        for bad in [
+            "67e5504410b1426f9247bb680e5fe0c8",
+            "{67e55044-10b1-426f-9247-bb680e5fe0c8}",
+            "67e55044-10b1-426f-9247-bb680e5fe0cg",
+            " 67e55044-10b1-426f-9247-bb680e5fe0c8",
+        ] {
+            assert_eq!(
+                cast_value(ValueType::Uuid, &json!(bad), false),
+                Err(()),
+                "{bad}"
+            );
+        }
+        assert_eq!(cast_value(ValueType::Uuid, &json!(1), false), Err(()));
+        let d = |s: &str| Value::Decimal(s.parse().unwrap());
+        assert_eq!(
+            cast_value(ValueType::Decimal, &json!("0.1"), false),
+            Ok(d("0.1"))
+        );
+        assert_eq!(
+            cast_value(ValueType::Decimal, &json!(0.1), false),
+            Ok(d("0.1"))
+        );
+        assert_eq!(
+            cast_value(ValueType::Decimal, &json!(12), false),
+            Ok(d("12"))
+        );
+        assert_eq!(
+            cast_value(ValueType::Decimal, &json!("-2e3"), false),
+            Ok(d("-2000"))
+        );
+        for bad in [
+            "NaN",
+            "inf",
+            "1_000",
+            "1.5x",
+            " 1",
+            "1e400",
+            "1.2.3",
+            "99999999999999999999999999999999",
+        ] {
+            assert_eq!(
+                cast_value(ValueType::Decimal, &json!(bad), false),
+                Err(()),
+                "{bad}"
+            );
+        }
+        let t = |h, m, s| Value::Time(NaiveTime::from_hms_opt(h, m, s).unwrap());
+        assert_eq!(
+            cast_value(ValueType::Time, &json!("23:50:07"), false),
+            Ok(t(23, 50, 7))
+        );
+        assert_eq!(
+            cast_value(ValueType::Time, &json!("23:50:07.123"), false),
+            Ok(t(23, 50, 7))
+        );
+        assert_eq!(
+            cast_value(ValueType::Time, &json!("23:50"), false),
+            Ok(t(23, 50, 0))
+        );
+        assert_eq!(
+            cast_value(ValueType::Time, &json!("24:00:00"), false),
+            Err(())
+        );
+        assert_eq!(cast_value(ValueType::Time, &json!("noon"), false), Err(()));
     }
 
     #[test]

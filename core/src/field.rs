@@ -1,13 +1,20 @@
 //! Rust types that can be schema fields: how each converts to and from a [`Value`].
 
+use crate::cast::CastError;
+use crate::field_error::FieldError;
 use crate::value::{Value, ValueError, ValueType};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
 
 /// A Rust type that a schema field can have.
 ///
 /// Implemented for `bool`, `i16`, `i32`, `i64`, `f32`, `f64`, `String`, `Vec<u8>`,
 /// `serde_json::Value`, `chrono::NaiveDate`, `chrono::NaiveDateTime`,
-/// `chrono::DateTime<Utc>`, and `Option<T>` of each.
+/// `chrono::DateTime<Utc>`, `chrono::NaiveTime`, `uuid::Uuid`,
+/// `rust_decimal::Decimal`, every [`FieldType`](crate::FieldType) (an
+/// application's own types, `#[derive(Enum)]` enums), and `Option<T>` of each.
+/// To add a type, implement [`FieldType`](crate::FieldType), not this trait.
 ///
 /// ```
 /// use quarry_core::{FieldValue, Value};
@@ -16,7 +23,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a schema field",
-    label = "quarry fields are bool, i16, i32, i64, f32, f64, String, Vec<u8>, serde_json::Value, NaiveDate, NaiveDateTime, DateTime<Utc>, or an Option of one"
+    label = "quarry fields are bool, i16, i32, i64, f32, f64, String, Vec<u8>, serde_json::Value, NaiveDate, NaiveDateTime, DateTime<Utc>, NaiveTime, Uuid, Decimal, a type implementing `quarry::FieldType`, or an Option of one"
 )]
 pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
     /// The value type of the field.
@@ -31,6 +38,33 @@ pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
     }
     /// Converts from a value (numeric values widen where lossless).
     fn from_value(value: Value) -> Result<Self, ValueError>;
+    /// The type's name in a cast error's `type` metadata (Ecto's type names:
+    /// `integer`, `string`, `decimal`, ...).
+    const TYPE_NAME: &'static str = Self::TYPE.name();
+    /// Casts a param (a value from outside: a form, JSON) to this type's value,
+    /// by the rules of the field's type: JSON null and a blank string are NULL;
+    /// with `trim`, a string is trimmed first. An error is the field's
+    /// `"is invalid"` (or the message the type gives).
+    fn cast_param(param: &serde_json::Value, trim: bool) -> Result<Value, CastError> {
+        crate::cast::cast_value(Self::TYPE, param, trim).map_err(|()| CastError::invalid())
+    }
+    /// Whether two values of this type are the same (a cast value equal to the
+    /// struct's is not a change). Values compare as values unless the type
+    /// says otherwise ([`FieldType::equal`](crate::FieldType::equal)).
+    fn equal_values(a: &Value, b: &Value) -> bool {
+        a == b
+    }
+}
+
+/// Casts `param` to the field type `T`; on failure the field's error,
+/// `"is invalid"` with `type` and `validation: cast` metadata (what
+/// `#[derive(Schema)]` calls for each field).
+#[doc(hidden)]
+pub fn cast_field<T: FieldValue>(
+    param: &serde_json::Value,
+    trim: bool,
+) -> Result<Value, FieldError> {
+    T::cast_param(param, trim).map_err(|e| e.into_field_error(T::TYPE_NAME))
 }
 
 /// A non-optional field type; `Option<T>` is a field type for each of these.
@@ -128,6 +162,13 @@ scalar!(DateTime<Utc>, DateTimeUtc, |v| match v {
 impl<T: ScalarValue> FieldValue for Option<T> {
     const TYPE: ValueType = T::TYPE;
     const NULLABLE: bool = true;
+    const TYPE_NAME: &'static str = T::TYPE_NAME;
+    fn cast_param(param: &serde_json::Value, trim: bool) -> Result<Value, CastError> {
+        T::cast_param(param, trim)
+    }
+    fn equal_values(a: &Value, b: &Value) -> bool {
+        T::equal_values(a, b)
+    }
     fn to_value(&self) -> Value {
         match self {
             Some(v) => v.to_value(),
@@ -197,7 +238,9 @@ impl Value {
     /// Converts this value to type `ty` where that loses nothing a field of `ty`
     /// could hold: integers widen (and narrow when they fit), integers become
     /// floats, floats change width, 0/1 become booleans, naive and UTC datetimes
-    /// convert (naive is read as UTC), strings parse as JSON, strings become bytes.
+    /// convert (naive is read as UTC), strings parse as JSON, strings become bytes,
+    /// strings and 16 bytes become UUIDs, strings and numbers become decimals,
+    /// strings become times.
     /// Adapters decode a column by its own type and coerce to the field's.
     ///
     /// ```
@@ -225,6 +268,9 @@ impl Value {
             ValueType::Date => Value::Date(NaiveDate::from_value(self)?),
             ValueType::DateTime => Value::DateTime(NaiveDateTime::from_value(self)?),
             ValueType::DateTimeUtc => Value::DateTimeUtc(DateTime::<Utc>::from_value(self)?),
+            ValueType::Uuid => Value::Uuid(Uuid::from_value(self)?),
+            ValueType::Decimal => Value::Decimal(Decimal::from_value(self)?),
+            ValueType::Time => Value::Time(NaiveTime::from_value(self)?),
         })
     }
 

@@ -11,6 +11,8 @@ pub mod column;
 pub mod error;
 pub mod field;
 pub mod field_error;
+pub mod field_type;
+pub mod key;
 pub mod pool_status;
 pub mod row;
 pub mod schema;
@@ -23,6 +25,7 @@ pub mod doc_support;
 pub use assoc::{
     Assoc, AssocDef, AssocKind, AssocValue, Association, NotLoaded, Preloadable, SameKey,
 };
+pub use cast::CastError;
 pub use changeset::{
     traverse_errors, Action, Changeset, Constraint, ConstraintOptions, FieldError, Length,
     LengthCount, NameMatch, Num, Number, Params,
@@ -33,10 +36,20 @@ pub use error::{
     DriverError, Error, ErrorClass, InvalidChangeset, QueryError, Result,
 };
 pub use field::{FieldValue, Nullable, ScalarValue, TimestampValue};
+pub use field_type::FieldType;
+pub use key::Key;
 pub use pool_status::PoolStatus;
 pub use row::{Row, ValueRow};
 pub use schema::{FieldDef, FieldRole, Meta, Schema, State};
 pub use value::{Value, ValueError, ValueType};
+
+/// Re-exported so applications name the UUID type quarry binds without a
+/// version-matched dependency of their own.
+pub use uuid;
+
+/// Re-exported so applications name the decimal type quarry binds without a
+/// version-matched dependency of their own.
+pub use rust_decimal;
 
 /// Re-exported so validators can take a compiled pattern.
 pub use regex::Regex;

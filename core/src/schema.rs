@@ -112,6 +112,12 @@ pub trait Schema: Sized + Clone + Send + Sync + 'static {
     /// Every field, persisted or virtual, in declaration order.
     const FIELDS: &'static [FieldDef];
 
+    /// The fields the database may change on a write, read back after an
+    /// update (`#[quarry(read_after_writes)]`, Ecto's `read_after_writes:
+    /// true`): columns a trigger or a generated-column expression sets. An
+    /// insert reads every column back already.
+    const READ_AFTER_WRITES: &'static [usize] = &[];
+
     /// The struct's metadata.
     fn meta(&self) -> &Meta;
     /// The struct's metadata, mutably.
@@ -140,6 +146,31 @@ pub trait Schema: Sized + Clone + Send + Sync + 'static {
     /// `user_id`. The derive implements it; the default has no associations.
     fn parent_keys(&self) -> Vec<(usize, Value)> {
         Vec::new()
+    }
+
+    /// Casts a param for field `index` by the field's type (what
+    /// [`Changeset::cast`](crate::Changeset::cast) calls): the value, or the
+    /// field's error (`"is invalid"`, with `type` and `validation: cast`).
+    /// The derive implements it through each field's
+    /// [`FieldValue::cast_param`](crate::FieldValue::cast_param); the default
+    /// casts by the field's [`ValueType`].
+    fn cast_field(
+        index: usize,
+        param: &serde_json::Value,
+        trim: bool,
+    ) -> Result<Value, crate::FieldError> {
+        let ty = Self::FIELDS.get(index).map_or(ValueType::String, |f| f.ty);
+        crate::cast::cast_value(ty, param, trim)
+            .map_err(|()| crate::CastError::invalid().into_field_error(ty.name()))
+    }
+
+    /// Whether `a` and `b` are the same value of field `index` (a cast or put
+    /// value the same as the struct's is no change). The derive implements it
+    /// through each field's [`FieldValue::equal_values`](crate::FieldValue::equal_values);
+    /// the default compares the values.
+    fn field_equal(index: usize, a: &Value, b: &Value) -> bool {
+        let _ = index;
+        a == b
     }
 
     /// The index of the field with the Rust name `name`.

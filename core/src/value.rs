@@ -1,7 +1,9 @@
 //! Database values: the one currency between schemas, changesets, queries and adapters.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use rust_decimal::Decimal;
 use std::fmt;
+use uuid::Uuid;
 
 /// The type of a field or value, as quarry knows it.
 ///
@@ -32,6 +34,12 @@ pub enum ValueType {
     DateTime,
     /// `chrono::DateTime<Utc>`.
     DateTimeUtc,
+    /// `uuid::Uuid` (`uuid` on Postgres, `BINARY(16)` on MySQL, `TEXT` on SQLite).
+    Uuid,
+    /// `rust_decimal::Decimal`, exact (`numeric` / `DECIMAL`, `TEXT` on SQLite).
+    Decimal,
+    /// `chrono::NaiveTime` (a time of day).
+    Time,
 }
 
 impl ValueType {
@@ -42,7 +50,7 @@ impl ValueType {
     /// assert_eq!(ValueType::I64.name(), "integer");
     /// assert_eq!(ValueType::DateTime.name(), "naive_datetime");
     /// ```
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             ValueType::Bool => "boolean",
             ValueType::I16 | ValueType::I32 | ValueType::I64 => "integer",
@@ -53,12 +61,25 @@ impl ValueType {
             ValueType::Date => "date",
             ValueType::DateTime => "naive_datetime",
             ValueType::DateTimeUtc => "utc_datetime",
+            ValueType::Uuid => "binary_id",
+            ValueType::Decimal => "decimal",
+            ValueType::Time => "time",
         }
     }
 
     /// True for the integer types.
     pub const fn is_integer(self) -> bool {
         matches!(self, ValueType::I16 | ValueType::I32 | ValueType::I64)
+    }
+
+    /// True for the types of a key quarry or the database generates on insert
+    /// when the struct leaves it unset: integers (by the database) and UUIDs
+    /// (by quarry, a random v4 UUID, Ecto's `binary_id`).
+    pub const fn is_generated_key(self) -> bool {
+        matches!(
+            self,
+            ValueType::I16 | ValueType::I32 | ValueType::I64 | ValueType::Uuid
+        )
     }
 
     /// True for the integer and float types.
@@ -105,6 +126,12 @@ pub enum Value {
     DateTime(NaiveDateTime),
     /// A date and time in UTC.
     DateTimeUtc(DateTime<Utc>),
+    /// A UUID.
+    Uuid(Uuid),
+    /// An exact decimal number.
+    Decimal(Decimal),
+    /// A time of day.
+    Time(NaiveTime),
 }
 
 impl Value {
@@ -124,6 +151,9 @@ impl Value {
             Value::Date(_) => ValueType::Date,
             Value::DateTime(_) => ValueType::DateTime,
             Value::DateTimeUtc(_) => ValueType::DateTimeUtc,
+            Value::Uuid(_) => ValueType::Uuid,
+            Value::Decimal(_) => ValueType::Decimal,
+            Value::Time(_) => ValueType::Time,
         }
     }
 
@@ -179,6 +209,10 @@ impl Value {
             Value::Date(d) => J::String(d.to_string()),
             Value::DateTime(d) => J::String(d.format("%Y-%m-%dT%H:%M:%S%.f").to_string()),
             Value::DateTimeUtc(d) => J::String(d.to_rfc3339()),
+            Value::Uuid(u) => J::String(u.to_string()),
+            // A string, so no digit is lost to a JSON reader's float.
+            Value::Decimal(d) => J::String(d.to_string()),
+            Value::Time(t) => J::String(t.format("%H:%M:%S%.f").to_string()),
         }
     }
 }
@@ -201,6 +235,10 @@ impl PartialEq for Value {
             (Value::Date(a), Value::Date(b)) => a == b,
             (Value::DateTime(a), Value::DateTime(b)) => a == b,
             (Value::DateTimeUtc(a), Value::DateTimeUtc(b)) => a == b,
+            (Value::Uuid(a), Value::Uuid(b)) => a == b,
+            // Numerically: 1.0 equals 1.00, as Ecto's Decimal.equal? has it.
+            (Value::Decimal(a), Value::Decimal(b)) => a == b,
+            (Value::Time(a), Value::Time(b)) => a == b,
             _ => false,
         }
     }
@@ -232,6 +270,9 @@ impl fmt::Display for Value {
             Value::Date(d) => write!(f, "~D[{d}]"),
             Value::DateTime(d) => write!(f, "~N[{}]", d.format("%Y-%m-%d %H:%M:%S%.f")),
             Value::DateTimeUtc(d) => write!(f, "~U[{}]", d.format("%Y-%m-%d %H:%M:%S%.fZ")),
+            Value::Uuid(u) => write!(f, "\"{u}\""),
+            Value::Decimal(d) => write!(f, "#Decimal<{d}>"),
+            Value::Time(t) => write!(f, "~T[{}]", t.format("%H:%M:%S%.f")),
         }
     }
 }

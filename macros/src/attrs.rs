@@ -22,6 +22,7 @@ pub struct FieldAttrs {
     pub default: Option<Expr>,
     pub inserted_at: bool,
     pub updated_at: bool,
+    pub read_after_writes: bool,
 }
 
 pub fn struct_attrs(attrs: &[Attribute]) -> Result<StructAttrs> {
@@ -71,11 +72,13 @@ pub fn field_attrs(attrs: &[Attribute]) -> Result<FieldAttrs> {
                 out.inserted_at = true;
             } else if p.is_ident("updated_at") {
                 out.updated_at = true;
+            } else if p.is_ident("read_after_writes") {
+                out.read_after_writes = true;
             } else if let Some(kind) = crate::assoc_attrs::kind_of(p) {
                 out.assoc = Some(crate::assoc_attrs::parse(kind, &meta)?);
             } else {
                 return Err(meta.error(
-                    "unknown quarry field attribute; expected `primary_key`, `no_autogenerate`, `column = \"...\"`, `virtual`, `trim`, `default = ...`, `inserted_at`, `updated_at`, `belongs_to`, `has_many`, `has_one` or `many_to_many`",
+                    "unknown quarry field attribute; expected `primary_key`, `no_autogenerate`, `column = \"...\"`, `virtual`, `trim`, `default = ...`, `inserted_at`, `updated_at`, `read_after_writes`, `belongs_to`, `has_many`, `has_one` or `many_to_many`",
                 ));
             }
             Ok(())

@@ -4,6 +4,7 @@
 mod assoc;
 mod assoc_attrs;
 mod attrs;
+mod enum_type;
 mod from_tuple;
 mod schema;
 mod test_attr;
@@ -17,7 +18,8 @@ use proc_macro::TokenStream;
 /// Struct attributes: `#[quarry(table = "products")]` (required), `timestamps`
 /// (fields `inserted_at` and `updated_at` are managed by the library),
 /// `no_default`. Field attributes: `primary_key`, `no_autogenerate`,
-/// `column = "name"`, `virtual`, `default = <expr>`, `inserted_at`, `updated_at`.
+/// `column = "name"`, `virtual`, `default = <expr>`, `inserted_at`, `updated_at`,
+/// `read_after_writes` (read back after an update: a column the database sets).
 /// The struct must hold one field of type `quarry::Meta`.
 ///
 /// Association fields (not columns) have type `quarry::Assoc<Option<T>>` or
@@ -77,6 +79,27 @@ pub fn derive_from_tuple(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
     test_attr::expand(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives `quarry::FieldType` for an enum of unit variants (Ecto's
+/// `Ecto.Enum`), so it can be a schema field. Each variant is stored as its
+/// string form, the variant's name in snake case (`InReview` is
+/// `"in_review"`; change it with `#[quarry(rename = "...")]`), or, with
+/// `#[quarry(integer)]` on the enum, as its integer (`Low = 1` or
+/// `#[quarry(value = 1)]`). Params cast from the string forms (and, for an
+/// integer enum, the integers); anything else is `"is invalid"`. A value read
+/// from the database that names no variant is `Error::Decode` naming the
+/// column.
+///
+/// Also generates `as_str()`, `VALUES` (the string forms, for
+/// `validate_inclusion`) and, unless a variant is `#[default]` or the enum is
+/// `#[quarry(no_default)]`, a `Default` impl giving the first variant.
+#[proc_macro_derive(Enum, attributes(quarry))]
+pub fn derive_enum(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    enum_type::expand(input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

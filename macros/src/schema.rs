@@ -145,6 +145,9 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
     let mut decoders = Vec::new();
     let mut defaults = Vec::new();
     let mut checks = Vec::new();
+    let mut casts = Vec::new();
+    let mut read_after: Vec<usize> = Vec::new();
+    let mut equals = Vec::new();
     let mut persisted = 0usize;
     for (i, f) in fields.iter().enumerate() {
         let ident = &f.ident;
@@ -155,6 +158,15 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
         let autogen = pk && !f.attrs.no_autogenerate;
         let trim = f.attrs.trim;
         let role = &f.role;
+        if f.attrs.read_after_writes {
+            if f.attrs.is_virtual {
+                return Err(syn::Error::new(
+                    ident.span(),
+                    "a virtual field is never written or read: it cannot be read_after_writes",
+                ));
+            }
+            read_after.push(i);
+        }
         checks.push(quote_spanned! {ty.span()=>
             const _: () = { fn __quarry_field<T: ::quarry::__private::FieldValue>() {} fn __check() { __quarry_field::<#ty>(); } };
         });
@@ -170,7 +182,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
                 ty: <#ty as ::quarry::__private::FieldValue>::TYPE,
                 nullable: <#ty as ::quarry::__private::FieldValue>::NULLABLE,
                 primary_key: #pk,
-                autogenerate: #autogen && <#ty as ::quarry::__private::FieldValue>::TYPE.is_integer(),
+                autogenerate: #autogen && <#ty as ::quarry::__private::FieldValue>::TYPE.is_generated_key(),
                 role: #role,
                 trim: #trim,
             }
@@ -181,6 +193,8 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             pub const #ident: ::quarry::__private::Column<#name, #ty> = ::quarry::__private::Column::new::<#i>();
         });
         getters.push(quote! { #i => ::quarry::__private::FieldValue::to_value(&self.#ident), });
+        casts.push(quote! { #i => ::quarry::__private::cast_field::<#ty>(param, trim), });
+        equals.push(quote! { #i => <#ty as ::quarry::__private::FieldValue>::equal_values(a, b), });
         takers.push(quote! {
             #i => ::quarry::__private::FieldValue::into_value(::core::mem::take(&mut self.#ident)),
         });
@@ -256,6 +270,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             const TABLE: &'static str = #table;
             const NAME: &'static str = #struct_name;
             const FIELDS: &'static [::quarry::__private::FieldDef] = &[#(#defs),*];
+            const READ_AFTER_WRITES: &'static [usize] = &[#(#read_after),*];
 
             #parent_keys
 
@@ -283,6 +298,18 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
                     _ => {}
                 }
                 ::core::result::Result::Ok(())
+            }
+            fn cast_field(index: usize, param: &::quarry::__private::serde_json::Value, trim: bool) -> ::core::result::Result<::quarry::__private::Value, ::quarry::__private::FieldError> {
+                match index {
+                    #(#casts)*
+                    _ => ::quarry::__private::cast_field::<::std::string::String>(param, trim),
+                }
+            }
+            fn field_equal(index: usize, a: &::quarry::__private::Value, b: &::quarry::__private::Value) -> bool {
+                match index {
+                    #(#equals)*
+                    _ => a == b,
+                }
             }
             fn from_row(row: &dyn ::quarry::__private::Row, offset: usize) -> ::core::result::Result<Self, ::quarry::__private::Error> {
                 ::core::result::Result::Ok(#name {

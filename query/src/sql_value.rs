@@ -19,6 +19,9 @@ pub fn to_sea(value: Value) -> Sv {
         Value::Date(v) => Sv::ChronoDate(Some(v)),
         Value::DateTime(v) => Sv::ChronoDateTime(Some(v)),
         Value::DateTimeUtc(v) => Sv::ChronoDateTimeUtc(Some(v)),
+        Value::Uuid(v) => Sv::Uuid(Some(v)),
+        Value::Decimal(v) => Sv::Decimal(Some(v)),
+        Value::Time(v) => Sv::ChronoTime(Some(v)),
     }
 }
 
@@ -37,6 +40,9 @@ pub fn null_of(t: ValueType) -> Sv {
         ValueType::Date => Sv::ChronoDate(None),
         ValueType::DateTime => Sv::ChronoDateTime(None),
         ValueType::DateTimeUtc => Sv::ChronoDateTimeUtc(None),
+        ValueType::Uuid => Sv::Uuid(None),
+        ValueType::Decimal => Sv::Decimal(None),
+        ValueType::Time => Sv::ChronoTime(None),
     }
 }
 

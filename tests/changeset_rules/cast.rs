@@ -285,8 +285,61 @@ fn full_sink() -> Sink {
         seen_at: dt(2023, 4, 17, 1, 47, 1),
         synced_at: utc(2023, 4, 17, 1, 47, 1),
         doc: json!({"a": [1, 2]}),
+        key: quarry::schema::Uuid::max(),
+        amount: "19.99".parse().expect("decimal"),
+        opens: chrono::NaiveTime::from_hms_opt(9, 30, 0).expect("time"),
+        level: Level::High,
         ..Sink::default()
     }
+}
+
+#[test]
+#[rustfmt::skip]
+fn cast_uuid_decimal_time_and_enum() {
+    let u = |s: &str| Change(Value::Uuid(s.parse().expect("uuid")));
+    let d = |s: &str| Change(Value::Decimal(s.parse().expect("decimal")));
+    let t = |h, m, s| Change(Value::Time(chrono::NaiveTime::from_hms_opt(h, m, s).expect("time")));
+    let e = |s: &str| Change(Value::String(s.to_string()));
+    check_cast_table(Loose::default(), vec![
+        ("key", json!("67e55044-10b1-426f-9247-bb680e5fe0c8"), u("67e55044-10b1-426f-9247-bb680e5fe0c8")),
+        ("key", json!("67E55044-10B1-426F-9247-BB680E5FE0C8"), u("67e55044-10b1-426f-9247-bb680e5fe0c8")),
+        ("key", json!("00000000-0000-0000-0000-000000000000"), u("00000000-0000-0000-0000-000000000000")),
+        ("key", json!("67e5504410b1426f9247bb680e5fe0c8"), Invalid("binary_id")),
+        ("key", json!("urn:uuid:67e55044-10b1-426f-9247-bb680e5fe0c8"), Invalid("binary_id")),
+        ("key", json!(" 67e55044-10b1-426f-9247-bb680e5fe0c8"), Invalid("binary_id")),
+        ("key", json!(7), Invalid("binary_id")),
+        ("key", json!(""), Unchanged),
+        ("amount", json!("0.1"), d("0.1")),
+        ("amount", json!(0.1), d("0.1")),
+        ("amount", json!(1e20), d("100000000000000000000")),
+        ("amount", json!(-7), d("-7")),
+        ("amount", json!(u64::MAX), d("18446744073709551615")),
+        ("amount", json!("1.50"), d("1.50")),
+        ("amount", json!("-2.5e3"), d("-2500")),
+        ("amount", json!("79228162514264337593543950335"), d("79228162514264337593543950335")),
+        ("amount", json!("79228162514264337593543950336"), Invalid("decimal")),
+        ("amount", json!("0.00000000000000000000000000001"), Invalid("decimal")),
+        ("amount", json!("NaN"), Invalid("decimal")),
+        ("amount", json!("Infinity"), Invalid("decimal")),
+        ("amount", json!("1_000"), Invalid("decimal")),
+        ("amount", json!(" 1"), Invalid("decimal")),
+        ("amount", json!(1e300), Invalid("decimal")),
+        ("amount", json!(true), Invalid("decimal")),
+        ("opens", json!("09:30:00"), t(9, 30, 0)),
+        ("opens", json!("09:30"), t(9, 30, 0)),
+        ("opens", json!("09:30:00.999999"), t(9, 30, 0)),
+        ("opens", json!("23:59:59Z"), t(23, 59, 59)),
+        ("opens", json!("24:00:00"), Invalid("time")),
+        ("opens", json!("9:30 am"), Invalid("time")),
+        ("opens", json!(930), Invalid("time")),
+        ("level", json!("low"), e("low")),
+        ("level", json!("in_between"), e("in_between")),
+        ("level", json!("top"), e("top")),
+        ("level", json!("high"), Invalid("enum")),
+        ("level", json!("Low"), Invalid("enum")),
+        ("level", json!(0), Invalid("enum")),
+        ("level", json!(" "), Unchanged),
+    ]);
 }
 
 #[test]

@@ -16,8 +16,9 @@ mod constraints;
 mod properties;
 mod validators;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use quarry::changeset::FieldError;
+use quarry::schema::{Decimal, Uuid};
 use quarry::{Changeset, Meta, Schema};
 use serde_json::Value as Json;
 
@@ -39,6 +40,19 @@ struct Sink {
     seen_at: NaiveDateTime,
     synced_at: DateTime<Utc>,
     doc: serde_json::Value,
+    key: Uuid,
+    amount: Decimal,
+    opens: NaiveTime,
+    level: Level,
+}
+
+/// An enum field, stored as its string form.
+#[derive(quarry::Enum, Clone, Copy, Debug, PartialEq)]
+enum Level {
+    Low,
+    InBetween,
+    #[quarry(rename = "top")]
+    High,
 }
 
 /// Every field type, nullable: a default `Loose` holds NULL everywhere (but `id`).
@@ -59,6 +73,10 @@ struct Loose {
     seen_at: Option<NaiveDateTime>,
     synced_at: Option<DateTime<Utc>>,
     doc: Option<serde_json::Value>,
+    key: Option<Uuid>,
+    amount: Option<Decimal>,
+    opens: Option<NaiveTime>,
+    level: Option<Level>,
 }
 
 /// The field names `Sink` and `Loose` share (all but `id`).
@@ -75,6 +93,10 @@ const TYPED_FIELDS: &[&str] = &[
     "seen_at",
     "synced_at",
     "doc",
+    "key",
+    "amount",
+    "opens",
+    "level",
 ];
 
 /// A schema for the validators and constraints.

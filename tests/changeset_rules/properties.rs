@@ -40,6 +40,29 @@ fn arb_string() -> impl Strategy<Value = String> {
             "2023-04-17T01:47:01Z",
             "+275760-09-13T00:00:00Z",
             "9999-12-31T23:59:60Z",
+            "67e55044-10b1-426f-9247-bb680e5fe0c8",
+            "67E55044-10B1-426F-9247-BB680E5FE0C8",
+            "00000000-0000-0000-0000-000000000000",
+            "ffffffff-ffff-ffff-ffff-ffffffffffff",
+            "67e5504410b1426f9247bb680e5fe0c8",
+            "{67e55044-10b1-426f-9247-bb680e5fe0c8}",
+            "0.1",
+            "-0.0000000000000000000000000001",
+            "0.00000000000000000000000000001",
+            "79228162514264337593543950335",
+            "79228162514264337593543950336",
+            "1_000",
+            "1e-28",
+            "1E28",
+            "00:00",
+            "23:59:59",
+            "23:59:59.999999",
+            "24:00:00",
+            "12:60",
+            "low",
+            "in_between",
+            "top",
+            "High",
             "e\u{301}",
             "\u{1F468}\u{200D}\u{1F469}",
         ])
@@ -106,7 +129,12 @@ fn check_cast_invariants<S: Schema + Default + std::fmt::Debug>(
             prop_assert_eq!(e.meta("type"), Some(&json!("map")));
         } else {
             let f = Field::<S>::named(field).map_err(|e| TestCaseError::fail(e.to_string()))?;
-            prop_assert_eq!(e.meta("type"), Some(&json!(f.def().ty.name())));
+            let type_name = if field == "level" {
+                "enum"
+            } else {
+                f.def().ty.name()
+            };
+            prop_assert_eq!(e.meta("type"), Some(&json!(type_name)));
             prop_assert!(params.get(field).is_some(), "error on absent key {}", field);
             prop_assert!(!cs.has_change(f), "{} has an error and a change", field);
         }
@@ -209,6 +237,47 @@ fn arb_valid_param(ty: ValueType) -> BoxedStrategy<(Json, Value)> {
                 (json!(v.to_rfc3339()), Value::DateTimeUtc(v))
             })
             .boxed(),
+        ValueType::Uuid => (any::<u128>(), any::<bool>())
+            .prop_map(|(n, upper)| {
+                let u = quarry::schema::Uuid::from_u128(n);
+                let text = if upper {
+                    u.to_string().to_uppercase()
+                } else {
+                    u.to_string()
+                };
+                (json!(text), Value::Uuid(u))
+            })
+            .boxed(),
+        // Integers, strings of any scale (exact), and floats by their
+        // shortest form (Ecto's Decimal.from_float).
+        ValueType::Decimal => prop_oneof![
+            any::<i64>().prop_map(|i| (json!(i), Value::Decimal(i.into()))),
+            (any::<i64>(), 0u32..=18).prop_map(|(i, scale)| {
+                let d = quarry::schema::Decimal::new(i, scale);
+                (json!(d.to_string()), Value::Decimal(d))
+            }),
+            (-1.0e12f64..1.0e12f64).prop_map(|f| {
+                let d: quarry::schema::Decimal = f.to_string().parse().expect("shortest form");
+                (json!(f), Value::Decimal(d))
+            }),
+        ]
+        .boxed(),
+        // Seconds precision, as Ecto's :time: a fraction is dropped.
+        ValueType::Time => (
+            0u32..24,
+            0u32..60,
+            0u32..60,
+            prop::option::of(0u32..1_000_000),
+        )
+            .prop_map(|(h, m, s, micros)| {
+                let t = chrono::NaiveTime::from_hms_opt(h, m, s).expect("time");
+                let text = match micros {
+                    Some(us) => format!("{}.{us:06}", t.format("%H:%M:%S")),
+                    None => t.format("%H:%M:%S").to_string(),
+                };
+                (json!(text), Value::Time(t))
+            })
+            .boxed(),
         ValueType::Json => arb_json()
             .prop_filter("not null or a blank string", |j| match j {
                 Json::Null => false,
@@ -226,7 +295,18 @@ fn arb_valid_params() -> impl Strategy<Value = Vec<(&'static str, Option<(Json, 
         .iter()
         .map(|name| {
             let ty = Field::<Loose>::named(name).expect("field").def().ty;
-            prop::option::of(arb_valid_param(ty)).prop_map(move |p| (*name, p))
+            let valid = if *name == "level" {
+                prop::sample::select(vec![
+                    ("low", "low"),
+                    ("in_between", "in_between"),
+                    ("top", "top"),
+                ])
+                .prop_map(|(given, stored)| (json!(given), Value::String(stored.to_string())))
+                .boxed()
+            } else {
+                arb_valid_param(ty)
+            };
+            prop::option::of(valid).prop_map(move |p| (*name, p))
         })
         .collect::<Vec<_>>()
 }

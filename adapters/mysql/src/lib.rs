@@ -200,6 +200,8 @@ impl SqlxBackend for MySql {
             "DATE" => Cell::Date,
             "DATETIME" => Cell::DateTime,
             "TIMESTAMP" => Cell::DateTimeUtc,
+            "TIME" => Cell::Time,
+            "DECIMAL" => Cell::Decimal,
             _ => Cell::Unsupported,
         }
     }

@@ -143,6 +143,9 @@ impl SqlxBackend for Postgres {
             Some(1082) => Cell::Date,
             Some(1114) => Cell::DateTime,
             Some(1184) => Cell::DateTimeUtc,
+            Some(1083) => Cell::Time,
+            Some(2950) => Cell::Uuid,
+            Some(1700) => Cell::Decimal,
             _ if info.name().eq_ignore_ascii_case("citext") => Cell::Text,
             _ => Cell::Unsupported,
         }

@@ -224,7 +224,8 @@ fn format_into(scratch: &mut String, f: impl std::fmt::Display) -> Out<'static> 
 /// Binds one sea-query value the way sqlx's SQLite driver encoded it, so rows
 /// written before and after read and compare the same: booleans as 0/1,
 /// dates as `YYYY-MM-DD`, naive date-times as `YYYY-MM-DD HH:MM:SS[.f]`, zoned
-/// ones as RFC 3339, JSON as its text.
+/// ones as RFC 3339, JSON as its text, times as `HH:MM:SS[.f]`, UUIDs as
+/// their hyphenated text, decimals as their exact text.
 fn bind_one(
     prepared: &mut rusqlite::Statement<'_>,
     index: usize,
@@ -274,6 +275,11 @@ fn bind_one(
         Sv::ChronoDateTimeWithTimeZone(Some(t)) => {
             format_into(scratch, t.to_rfc3339_opts(rfc3339, false))
         }
+        // UUIDs as their hyphenated lower-case text; decimals as their exact
+        // text without trailing zeros (so equal decimals compare equal as text).
+        Sv::Uuid(None) | Sv::Decimal(None) => Out::Null,
+        Sv::Uuid(Some(u)) => format_into(scratch, u.hyphenated()),
+        Sv::Decimal(Some(d)) => format_into(scratch, d.normalize()),
         #[allow(unreachable_patterns)]
         other => {
             return Err(build_error(format!(

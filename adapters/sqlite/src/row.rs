@@ -192,10 +192,23 @@ pub(crate) fn decode(v: ValueRef<'_>, ty: ValueType) -> Result<Value, String> {
                     .map_err(|_| format!("`{s}`, not a date (YYYY-MM-DD)"))?,
             )
         }
+        // UUIDs, decimals and times are TEXT (UUIDs may be 16-byte BLOBs,
+        // decimals INTEGER or REAL in a column of numeric affinity): read by
+        // the field type's own rules.
+        (ValueType::Uuid | ValueType::Decimal | ValueType::Time, ValueRef::Text(t)) => {
+            coerce(Value::String(text(t)?.to_owned()), ty)?
+        }
+        (ValueType::Uuid, ValueRef::Blob(b)) => coerce(Value::Bytes(b.to_vec()), ty)?,
+        (ValueType::Decimal, ValueRef::Integer(i)) => coerce(Value::I64(i), ty)?,
+        (ValueType::Decimal, ValueRef::Real(f)) => coerce(Value::F64(f), ty)?,
         (ValueType::DateTime, v) => Value::DateTime(date_time(v)?.naive_local()),
         (ValueType::DateTimeUtc, v) => Value::DateTimeUtc(date_time(v)?.with_timezone(&Utc)),
         (ty, v) => return Err(format!("{} where {ty} was expected", kind(v))),
     })
+}
+
+fn coerce(v: Value, ty: ValueType) -> Result<Value, String> {
+    v.coerce(ty).map_err(|e| e.found)
 }
 
 /// The layouts SQLite's date functions read, without a zone (UTC is meant).

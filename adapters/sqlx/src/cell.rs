@@ -35,6 +35,12 @@ pub enum Cell {
     DateTime,
     /// A UTC timestamp.
     DateTimeUtc,
+    /// A time of day.
+    Time,
+    /// A UUID (Postgres `uuid`; MySQL keeps UUIDs in a [`Blob`](Cell::Blob)).
+    Uuid,
+    /// An exact decimal (`numeric`, `DECIMAL`).
+    Decimal,
     /// A type quarry does not read.
     Unsupported,
 }

@@ -40,7 +40,8 @@ impl<B: SqlxBackend> RowRef<'_, B> {
         value: Value,
     ) -> Result<Value, Error> {
         let value = match value {
-            Value::Bytes(b) if cell == Cell::Blob => String::from_utf8(b)
+            // A UUID's 16 bytes are no text (MySQL's BINARY(16)).
+            Value::Bytes(b) if cell == Cell::Blob && ty != ValueType::Uuid => String::from_utf8(b)
                 .map(Value::String)
                 .map_err(|e| self.decode_err(index, ty, e.to_string()))?,
             value => value,

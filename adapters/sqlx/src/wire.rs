@@ -6,6 +6,8 @@ use crate::cell::Cell;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
+use quarry_core::rust_decimal::Decimal;
+use quarry_core::uuid::Uuid;
 use quarry_core::{Value, ValueType};
 use sea_query::Value as Sv;
 use sqlx::database::HasStatementCache;
@@ -77,6 +79,8 @@ where
     for<'q> Option<NaiveTime>: Encode<'q, DB> + Type<DB>,
     for<'q> Option<NaiveDateTime>: Encode<'q, DB> + Type<DB>,
     for<'q> Option<DateTime<Utc>>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<Uuid>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<Decimal>: Encode<'q, DB> + Type<DB>,
     for<'r> bool: Decode<'r, DB>,
     for<'r> i16: Decode<'r, DB>,
     for<'r> i32: Decode<'r, DB>,
@@ -89,6 +93,9 @@ where
     for<'r> NaiveDate: Decode<'r, DB>,
     for<'r> NaiveDateTime: Decode<'r, DB>,
     for<'r> DateTime<Utc>: Decode<'r, DB>,
+    for<'r> NaiveTime: Decode<'r, DB>,
+    for<'r> Uuid: Decode<'r, DB>,
+    for<'r> Decimal: Decode<'r, DB>,
 {
     fn query(sql: Arc<str>, args: Self::Arguments, persistent: bool) -> Query<Self> {
         sqlx::query_with::<DB, _>(sqlx::AssertSqlSafe(sql), args).persistent(persistent)
@@ -137,6 +144,9 @@ where
             Sv::ChronoDateTimeUtc(v) => args.add(*v),
             Sv::ChronoDateTimeLocal(v) => args.add(v.map(|t| t.with_timezone(&Utc))),
             Sv::ChronoDateTimeWithTimeZone(v) => args.add(v.map(|t| t.with_timezone(&Utc))),
+            // Postgres: uuid; MySQL: the 16 bytes (a BINARY(16) column).
+            Sv::Uuid(v) => args.add(*v),
+            Sv::Decimal(v) => args.add(*v),
             _ => return None,
         })
     }
@@ -178,6 +188,9 @@ where
             Cell::Date => Value::Date(NaiveDate::decode(raw)?),
             Cell::DateTime => Value::DateTime(NaiveDateTime::decode(raw)?),
             Cell::DateTimeUtc => Value::DateTimeUtc(DateTime::<Utc>::decode(raw)?),
+            Cell::Time => Value::Time(NaiveTime::decode(raw)?),
+            Cell::Uuid => Value::Uuid(Uuid::decode(raw)?),
+            Cell::Decimal => Value::Decimal(Decimal::decode(raw)?),
             Cell::U64 | Cell::Unsupported => return Ok(None),
         }))
     }

@@ -128,16 +128,11 @@ impl<S: Schema> Changeset<S> {
             let Some(raw) = params.get(def.name) else {
                 continue;
             };
-            match crate::cast::cast_value(def.ty, raw, def.trim) {
+            match S::cast_field(index, raw, def.trim) {
                 Ok(value) => self.set_change(index, value),
-                Err(()) => {
+                Err(error) => {
                     self.changes.remove(&index);
-                    self.errors.push((
-                        def.name.to_string(),
-                        FieldError::new("is invalid")
-                            .with("type", def.ty.name())
-                            .with("validation", "cast"),
-                    ));
+                    self.errors.push((def.name.to_string(), error));
                 }
             }
         }
@@ -154,7 +149,11 @@ impl<S: Schema> Changeset<S> {
     }
 
     fn set_change(&mut self, index: usize, value: Value) {
-        if self.data.get_value(index).as_ref() == Some(&value) {
+        let same = match self.data.get_value(index) {
+            Some(current) => S::field_equal(index, &current, &value),
+            None => false,
+        };
+        if same {
             self.changes.remove(&index);
         } else {
             self.changes.insert(index, value);

@@ -478,8 +478,9 @@ impl<S: Schema> Changeset<S> {
             )),
             None => {}
             Some(raw) => {
-                let cast = crate::cast::cast_value(field.def().ty, &raw, field.def().trim);
-                if cast.as_ref() != Ok(&change) {
+                let same = S::cast_field(field.index(), &raw, field.def().trim)
+                    .is_ok_and(|cast| S::field_equal(field.index(), &cast, &change));
+                if !same {
                     self.errors.push((
                         key,
                         FieldError::new("does not match confirmation")

@@ -385,6 +385,15 @@ pub trait Repo: Send + Sync {
             Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
         };
         let mut key_source = applied.clone();
+        // A key quarry generated (a UUID) is in the values it wrote.
+        for (i, v) in &values {
+            if S::FIELDS
+                .get(*i)
+                .is_some_and(|f| f.autogenerate && f.ty == quarry_core::ValueType::Uuid)
+            {
+                key_source.set_value(*i, v.clone())?;
+            }
+        }
         if let (Some(id), Some((i, f))) = (
             result.last_insert_id,
             S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
@@ -428,6 +437,16 @@ pub trait Repo: Send + Sync {
             s.set_value(i, v)?;
         }
         s.meta_mut().set_state(State::Loaded);
+        // Columns the database set in the write (`read_after_writes`).
+        if !S::READ_AFTER_WRITES.is_empty() {
+            if let Some(fresh) = self.reload(&s).await? {
+                for &i in S::READ_AFTER_WRITES {
+                    if let Some(v) = fresh.get_value(i) {
+                        s.set_value(i, v)?;
+                    }
+                }
+            }
+        }
         Ok(s)
     }
 
@@ -489,35 +508,57 @@ pub trait Repo: Send + Sync {
         Ok(s)
     }
 
-    /// The row of `S` with primary key `id`, if any. A key of another type
+    /// The row of `S` with primary key `id`, if any: one value, or for a
+    /// composite key a tuple of one value per key field in field order
+    /// (`repo.get::<Line, _>((order_id, 2))`). A key of another type
     /// than the primary key's is cast to it the way Ecto casts (`"1"` finds
     /// row 1, an `i32` finds an `i64` key); one that does not cast is
     /// [`Error::InvalidValue`], and a NULL key finds nothing.
-    async fn get<S: Schema, K: Into<Value> + Send>(&self, id: K) -> Result<Option<S>> {
+    async fn get<S: Schema, K: quarry_core::Key + Send>(&self, id: K) -> Result<Option<S>> {
         let pk = S::primary_key();
-        let [index] = pk.as_slice() else {
+        let values = id.into_key();
+        if pk.is_empty() || (pk.len() == 1 && values.len() != 1) {
             return Err(Error::Query(QueryError::NotOneKey {
                 operation: "get",
                 schema: S::NAME,
                 count: pk.len(),
             }));
-        };
-        let def = quarry_core::schema::field_def::<S>(*index);
-        // A key of another type is cast to the key's type as Ecto casts it
-        // ("1" finds row 1), or refused: never sent as it is.
-        let id = id.into().cast_to(def.ty).map_err(|e| Error::InvalidValue {
-            field: def.name.to_string(),
-            message: format!("cannot use it as the primary key of {}: {e}", S::NAME),
-        })?;
-        if id.is_null() {
-            return Ok(None);
         }
-        let q = write::by_key::<S>([(*index, id)]);
+        if values.len() != pk.len() {
+            return Err(Error::InvalidValue {
+                field: pk
+                    .iter()
+                    .map(|i| quarry_core::schema::field_def::<S>(*i).name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                message: format!(
+                    "a key of {} values for the {}-field primary key of {}",
+                    values.len(),
+                    pk.len(),
+                    S::NAME
+                ),
+            });
+        }
+        let mut key = Vec::with_capacity(pk.len());
+        for (index, id) in pk.into_iter().zip(values) {
+            let def = quarry_core::schema::field_def::<S>(index);
+            // A key of another type is cast to the key's type as Ecto casts it
+            // ("1" finds row 1), or refused: never sent as it is.
+            let id = id.cast_to(def.ty).map_err(|e| Error::InvalidValue {
+                field: def.name.to_string(),
+                message: format!("cannot use it as the primary key of {}: {e}", S::NAME),
+            })?;
+            if id.is_null() {
+                return Ok(None);
+            }
+            key.push((index, id));
+        }
+        let q = write::by_key::<S>(key);
         Ok(q.fetch_all(self.driver()).await?.into_iter().next())
     }
 
     /// Like [`Repo::get`], but a missing row is [`Error::NoResults`] (Ecto's `get!`).
-    async fn must_get<S: Schema, K: Into<Value> + Send>(&self, id: K) -> Result<S> {
+    async fn must_get<S: Schema, K: quarry_core::Key + Send>(&self, id: K) -> Result<S> {
         self.get(id)
             .await?
             .ok_or(Error::NoResults { table: S::TABLE })

@@ -4,6 +4,7 @@ mod assoc;
 mod bulk;
 mod constraint;
 mod failures;
+mod field_types;
 mod insert;
 mod migration;
 mod multi;
@@ -94,5 +95,6 @@ pub fn all() -> Vec<Scenario> {
     all.extend(prepared::all());
     all.extend(assoc::all());
     all.extend(migration::all());
+    all.extend(field_types::all());
     all
 }

@@ -194,6 +194,7 @@ pub(crate) struct TypeNames {
     utc: &'static str,
     utc_usec: &'static str,
     map: &'static str,
+    uuid: &'static str,
 }
 
 const POSTGRES_TYPES: TypeNames = TypeNames {
@@ -204,6 +205,7 @@ const POSTGRES_TYPES: TypeNames = TypeNames {
     utc: "timestamptz(0)",
     utc_usec: "timestamptz",
     map: "jsonb",
+    uuid: "uuid",
 };
 
 fn custom(s: &str) -> ColumnType {
@@ -234,6 +236,7 @@ pub(crate) fn standard_type(ty: &Type, column: &Column, names: &TypeNames) -> Co
         Type::UtcDateTime => custom(names.utc),
         Type::UtcDateTimeUsec => custom(names.utc_usec),
         Type::Map => custom(names.map),
+        Type::Uuid => custom(names.uuid),
         Type::Custom(s) => custom(s),
     }
 }

@@ -27,9 +27,11 @@ fn declared(ty: &Type) -> &str {
         | Type::NaiveDateTimeUsec
         | Type::UtcDateTime
         | Type::UtcDateTimeUsec
-        | Type::Map => "TEXT",
+        | Type::Map
+        | Type::Uuid
+        // Exact: SQLite's NUMERIC affinity would keep 15 digits of a decimal.
+        | Type::Decimal => "TEXT",
         Type::Float => "REAL",
-        Type::Decimal => "DECIMAL",
         Type::Boolean => "BOOLEAN",
         Type::Binary => "BLOB",
         Type::Custom(s) => s,
