@@ -1,11 +1,13 @@
 //! What every computed expression type (an aggregate, a fragment, a windowed
 //! value: an `rpn` and a type marker) has in common, written once: `Clone`,
-//! `asc` / `desc`, the select-list [`Projection`](crate::select::Projection),
+//! `asc` / `desc`, the select-list projection (the caller names its
+//! `Projection` trait, so this module depends on nothing above it),
 //! and, for those allowed in conditions, the comparisons.
 
-/// `Clone`, `asc`/`desc` and `Projection` for `$name<M, T>`.
+/// `Clone`, `asc`/`desc` and `$projection` (the select list's `Projection`)
+/// for `$name<M, T>`.
 macro_rules! computed {
-    ($name:ident, $what:literal) => {
+    ($name:ident, $what:literal, $projection:path) => {
         impl<M, T> Clone for $name<M, T> {
             fn clone(&self) -> Self {
                 $name {
@@ -26,7 +28,7 @@ macro_rules! computed {
             }
         }
 
-        impl<M: Send + Sync, T: quarry_core::FieldValue> crate::select::Projection for $name<M, T> {
+        impl<M: Send + Sync, T: quarry_core::FieldValue> $projection for $name<M, T> {
             type Output = T;
             type Mentions = M;
             fn push(&self, out: &mut crate::ir::Rpn) {

@@ -161,7 +161,7 @@ pub struct Agg<M, T> {
     _marker: PhantomData<fn() -> (M, T)>,
 }
 
-crate::computed::computed!(Agg, "this aggregate");
+crate::computed::computed!(Agg, "this aggregate", Projection);
 crate::computed::comparisons!(Agg, "agg");
 
 impl<M, T: FieldValue> Agg<M, T> {

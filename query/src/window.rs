@@ -172,4 +172,4 @@ pub struct Windowed<M, T> {
     _marker: PhantomData<fn() -> (M, T)>,
 }
 
-crate::computed::computed!(Windowed, "the windowed value");
+crate::computed::computed!(Windowed, "the windowed value", crate::select::Projection);
