@@ -74,6 +74,16 @@
 mod connect;
 pub use connect::{connect, connect_with, AnyRepo};
 
+/// The chrono version quarry's date and time fields use: a schema written by
+/// `quarry gen schema` names `quarry::chrono::NaiveDateTime`, so an
+/// application needs no chrono dependency of its own.
+pub use chrono;
+/// The serde version quarry's values implement `Serialize`/`Deserialize` for.
+pub use serde;
+/// The serde_json version changesets cast from (`quarry::serde_json::json!`)
+/// and `map` fields hold.
+pub use serde_json;
+
 pub use quarry_core::{Assoc, Changeset, Error, Meta, Params, Result, Schema, State, Value};
 pub use quarry_macros::{FromTuple, Schema};
 pub use quarry_query::assoc::assoc;
