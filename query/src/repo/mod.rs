@@ -221,6 +221,7 @@ pub trait Repo: Send + Sync {
             S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
         ) {
             let narrow = |found: &str| Error::Decode {
+                table: S::TABLE,
                 column: f.column.to_string(),
                 expected: f.ty,
                 found: format!("generated id {id} ({found})"),
