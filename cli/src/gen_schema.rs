@@ -51,7 +51,10 @@ pub fn parse_field(arg: &str) -> Result<FieldSpec, String> {
         "bigint" => ("Option<i64>", "Type::BigInt".to_string()),
         "float" => ("Option<f64>", "Type::Float".to_string()),
         "boolean" => ("Option<bool>", "Type::Boolean".to_string()),
-        "date" => ("Option<quarry::chrono::NaiveDate>", "Type::Date".to_string()),
+        "date" => (
+            "Option<quarry::chrono::NaiveDate>",
+            "Type::Date".to_string(),
+        ),
         "naive_datetime" => (
             "Option<quarry::chrono::NaiveDateTime>",
             "Type::NaiveDateTime".to_string(),
@@ -204,11 +207,20 @@ mod tests {
         assert!(schema.contains("pub store_id: Option<i64>,"));
         assert!(schema.contains("let fields = (Product::name, Product::store_id);"));
         let body = migration_body("products", &f);
-        assert!(body.contains("t.add(\"name\", Type::String).not_null();"), "{body}");
-        assert!(body.contains("t.add(\"store_id\", references(\"stores\"));"), "{body}");
+        assert!(
+            body.contains("t.add(\"name\", Type::String).not_null();"),
+            "{body}"
+        );
+        assert!(
+            body.contains("t.add(\"store_id\", references(\"stores\"));"),
+            "{body}"
+        );
         assert!(parse_field("id:integer").is_err_and(|e| e.contains("primary key")));
         let dates = schema_file("Event", "events", &[parse_field("at:date")?]);
-        assert!(dates.contains("pub at: Option<quarry::chrono::NaiveDate>,"), "{dates}");
+        assert!(
+            dates.contains("pub at: Option<quarry::chrono::NaiveDate>,"),
+            "{dates}"
+        );
         assert!(dates.contains("pub inserted_at: quarry::chrono::NaiveDateTime,"));
         assert!(parse_field("price:money").is_err());
         assert!(parse_field("price").is_err());

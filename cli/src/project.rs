@@ -175,7 +175,9 @@ pub fn ensure_default_run(root: &Path) -> Result<(), String> {
         ));
     }
     std::fs::write(&path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    println!("* updating Cargo.toml (default-run = {name:?}: `cargo run` still runs your application)");
+    println!(
+        "* updating Cargo.toml (default-run = {name:?}: `cargo run` still runs your application)"
+    );
     Ok(())
 }
 
@@ -210,8 +212,8 @@ pub fn ensure_layout(root: &Path, migrations_dir: &str) -> Result<(), String> {
 /// quarry's own file for another folder.
 pub fn check_bin(root: &Path, migrations_dir: &str) -> Result<(), String> {
     let bin = root.join("src").join("bin").join("migrate.rs");
-    let text = std::fs::read_to_string(&bin)
-        .map_err(|e| format!("cannot read {}: {e}", bin.display()))?;
+    let text =
+        std::fs::read_to_string(&bin).map_err(|e| format!("cannot read {}: {e}", bin.display()))?;
     match included_dir(&text) {
         Some(dir) if dir == migrations_dir.trim_end_matches('/') => Ok(()),
         Some(dir) if text == migrate_bin(&dir) => {
@@ -274,7 +276,9 @@ fn is_migration_file(file: &str) -> bool {
         return false;
     };
     match stem.split_once('_') {
-        Some((v, name)) => v.len() == 14 && v.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty(),
+        Some((v, name)) => {
+            v.len() == 14 && v.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty()
+        }
         None => false,
     }
 }

@@ -169,8 +169,7 @@ fn gen_migrate_status_rollback_on_sqlite() -> R {
     // Before any migration: nothing to run, and nothing is written.
     let err = p.fails(&["migrate"])?;
     expect(
-        err.contains("no migrations in this project yet")
-            && err.contains("quarry gen migration"),
+        err.contains("no migrations in this project yet") && err.contains("quarry gen migration"),
         &err,
     )?;
     expect(

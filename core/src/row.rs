@@ -36,7 +36,7 @@ impl dyn Row + '_ {
             });
         }
         T::from_value(value).map_err(|e| Error::Decode {
-                table: "",
+            table: "",
             column: self.column_name(index).to_string(),
             expected: e.expected,
             found: e.found,
@@ -63,7 +63,7 @@ impl Row for ValueRow {
     }
     fn value(&self, index: usize, ty: ValueType) -> Result<Value, Error> {
         let v = self.values.get(index).ok_or_else(|| Error::Decode {
-                table: "",
+            table: "",
             column: format!("#{index}"),
             expected: ty,
             found: "no such column".to_string(),

@@ -196,10 +196,7 @@ where
                 Some(Target::Step(n)) => n,
                 _ => 1,
             };
-            let down = migrator
-                .rollback(Target::Step(n))
-                .await
-                .map_err(one_line)?;
+            let down = migrator.rollback(Target::Step(n)).await.map_err(one_line)?;
             println!("{down}");
             let back = down.migrations.len();
             let up = migrator

@@ -12,6 +12,7 @@ mod read;
 mod transaction;
 mod types;
 mod update;
+mod web;
 
 use crate::harness::Scenario;
 
@@ -74,5 +75,6 @@ pub fn all() -> Vec<Scenario> {
     all.extend(prepared::all());
     all.extend(assoc::all());
     all.extend(migration::all());
+    all.extend(web::all());
     all
 }
