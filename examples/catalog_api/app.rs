@@ -68,7 +68,7 @@ impl Product {
         );
         Changeset::cast(product, attrs, fields)
             .validate_required((Product::name, Product::description))
-            .validate_number(Product::price, Number::new().greater_than_or_equal_to(0.0))
+            .validate_number(Product::price, Number::new().greater_than_or_equal_to(0))
             .foreign_key_constraint(Product::store_id)
     }
 }
