@@ -6,6 +6,22 @@
 //! database — over SQLite (feature `sqlite`, the default), PostgreSQL (`postgres`)
 //! and MySQL/MariaDB (`mysql`).
 //!
+//! ## Start here
+//!
+//! In your `Cargo.toml` (quarry re-exports [`chrono`], [`serde`] and
+//! [`serde_json`], so generated schemas need nothing else):
+//!
+//! ```toml
+//! [dependencies]
+//! quarry = { path = "../quarry" }   # features: "sqlite" (default), "postgres", "mysql"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
+//! The `quarry` command (`cargo install --locked --path cli` from the
+//! repository) creates databases, generates migrations and schemas and runs
+//! them: the README's "Your first quarry project" goes from `cargo new` to a
+//! program that inserts and queries, step by step. A whole program:
+//!
 //! ```
 //! use quarry::prelude::*;
 //!
@@ -16,8 +32,8 @@
 //!     pub id: i64,
 //!     pub name: String,
 //!     pub price: f64,
-//!     pub inserted_at: chrono::NaiveDateTime,
-//!     pub updated_at: chrono::NaiveDateTime,
+//!     pub inserted_at: quarry::chrono::NaiveDateTime,
+//!     pub updated_at: quarry::chrono::NaiveDateTime,
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -28,7 +44,7 @@
 //!      inserted_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
 //!     vec![],
 //! ).await?;
-//! let cs = Changeset::cast(Product::default(), serde_json::json!({"name": "Tulip", "price": "1.5"}),
+//! let cs = Changeset::cast(Product::default(), quarry::serde_json::json!({"name": "Tulip", "price": "1.5"}),
 //!                          (Product::name, Product::price))
 //!     .validate_required((Product::name, Product::price));
 //! let tulip = repo.insert(cs).await?;
@@ -37,6 +53,16 @@
 //! assert_eq!(cheap, vec![tulip]);
 //! # Ok(()) }
 //! ```
+//!
+//! ## Guides
+//!
+//! | guide | what |
+//! |---|---|
+//! | [`guides::queries`] | filters, joins, projections, aggregates, subqueries, locks, prepared queries |
+//! | [`guides::associations`] | declaring associations, preload, `assoc` queries, nested inserts |
+//! | [`guides::errors`] | the typed errors, error classes, retries, timeouts, pool status |
+//! | [`migration`] | migrations, the runner and the `quarry` command |
+//! | [`guides::web`] | answering HTTP: schemas as JSON, changeset errors as 422 bodies |
 #![warn(missing_docs)]
 #![cfg_attr(
     not(test),
@@ -195,7 +221,19 @@ pub mod prelude {
     };
 }
 
-/// docs/errors.md, so its examples compile with the tests.
-#[cfg(doctest)]
-#[doc = include_str!("../docs/errors.md")]
-pub struct ErrorsGuide;
+/// The guides (the repository's `docs/*.md`), here so they are read with the
+/// API and their examples compile with the tests.
+pub mod guides {
+    #[doc = include_str!("../docs/errors.md")]
+    pub mod errors {}
+    // The queries and associations guides' examples are fragments over the
+    // conformance suite's schemas: shown here, not yet compiled.
+    #[cfg_attr(not(doctest), doc = include_str!("../docs/queries.md"))]
+    #[cfg_attr(doctest, doc = "The queries guide.")]
+    pub mod queries {}
+    #[cfg_attr(not(doctest), doc = include_str!("../docs/associations.md"))]
+    #[cfg_attr(doctest, doc = "The associations guide.")]
+    pub mod associations {}
+    #[doc = include_str!("../docs/web.md")]
+    pub mod web {}
+}
