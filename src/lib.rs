@@ -237,3 +237,10 @@ pub mod guides {
     #[doc = include_str!("../docs/web.md")]
     pub mod web {}
 }
+
+/// The README, so its Rust examples compile with the tests (its first
+/// project's `src/main.rs` is marked `ignore` here: scripts/newcomer.sh builds
+/// and runs it in a project of its own).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
