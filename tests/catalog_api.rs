@@ -29,10 +29,18 @@ impl Http {
         answer(self.agent.get(format!("{}{path}", self.base)).call()?)
     }
     fn post(&self, path: &str, body: Value) -> Result<(u16, Value), ureq::Error> {
-        answer(self.agent.post(format!("{}{path}", self.base)).send_json(body)?)
+        answer(
+            self.agent
+                .post(format!("{}{path}", self.base))
+                .send_json(body)?,
+        )
     }
     fn patch(&self, path: &str, body: Value) -> Result<(u16, Value), ureq::Error> {
-        answer(self.agent.patch(format!("{}{path}", self.base)).send_json(body)?)
+        answer(
+            self.agent
+                .patch(format!("{}{path}", self.base))
+                .send_json(body)?,
+        )
     }
     fn delete(&self, path: &str) -> Result<(u16, Value), ureq::Error> {
         answer(self.agent.delete(format!("{}{path}", self.base)).call()?)
@@ -87,7 +95,11 @@ fn drive(http: &Http) -> R {
         json!({"name": "Lost", "description": "x", "store_id": 999_999}),
     )?;
     assert_eq!(status, 422, "{body}");
-    assert_eq!(body["errors"]["store_id"], json!(["does not exist"]), "{body}");
+    assert_eq!(
+        body["errors"]["store_id"],
+        json!(["does not exist"]),
+        "{body}"
+    );
 
     // list: filters and the sort key from the query string.
     let (status, list) = http.get("/products?sort=price&desc=true")?;
@@ -167,17 +179,24 @@ fn catalog_api_over_http_on_postgres() -> R {
         return Ok(());
     };
     let name = format!("quarry_catalog_api_{}", std::process::id());
-    let (base, query) = url.split_once('?').map_or((url.as_str(), None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url.as_str(), None), |(b, q)| (b, Some(q)));
     let server = base.rsplit_once('/').map_or(base, |(s, _)| s);
     let db_url = match query {
         Some(q) => format!("{server}/{name}?{q}"),
         None => format!("{server}/{name}"),
     };
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let admin = rt.block_on(quarry::connect(&url))?;
     rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {name}"), vec![]))?;
     rt.block_on(admin.execute_raw(&format!("CREATE DATABASE {name}"), vec![]))?;
     let result = serve_and_drive(&db_url);
-    let _ = rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), vec![]));
+    let _ = rt.block_on(admin.execute_raw(
+        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        vec![],
+    ));
     result
 }

@@ -135,6 +135,21 @@ pub fn migration_body(table: &str, fields: &[FieldSpec]) -> String {
     out
 }
 
+/// Checks `module` can name a schema struct (CamelCase).
+pub fn check_module(module: &str) -> Result<(), String> {
+    let ok_module = module
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase())
+        && module.chars().all(|c| c.is_ascii_alphanumeric());
+    if !ok_module {
+        return Err(format!(
+            "`{module}` cannot name a schema: use CamelCase, like Product"
+        ));
+    }
+    Ok(())
+}
+
 /// Writes the schema module into `dir` and, unless `no_migration`, its
 /// migration. Returns the schema file.
 pub fn generate(
@@ -146,16 +161,7 @@ pub fn generate(
     fields: &[String],
     no_migration: bool,
 ) -> Result<PathBuf, String> {
-    let ok_module = module
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_uppercase())
-        && module.chars().all(|c| c.is_ascii_alphanumeric());
-    if !ok_module {
-        return Err(format!(
-            "`{module}` cannot name a schema: use CamelCase, like Product"
-        ));
-    }
+    check_module(module)?;
     check_ident(table, "table")?;
     let specs = fields
         .iter()

@@ -18,6 +18,7 @@
 mod db;
 mod gen_migration;
 mod gen_schema;
+mod introspect;
 mod naming;
 mod project;
 
@@ -127,6 +128,11 @@ enum GenCommand {
         /// Write no migration.
         #[arg(long)]
         no_migration: bool,
+        /// Read the fields from the table in the database (no fields given, no
+        /// migration written): types, nullability, timestamps, and a
+        /// belongs_to for each foreign key.
+        #[arg(long, conflicts_with_all = ["fields", "no_migration"])]
+        from_db: bool,
         /// Where the schema file goes, relative to the project.
         #[arg(long, default_value = "src")]
         dir: String,
@@ -279,9 +285,40 @@ fn run(cx: &Context<'_>) -> Result<u8, String> {
         Command::Gen(GenCommand::Schema {
             module,
             table,
+            fields: _,
+            no_migration: _,
+            dir,
+            from_db: true,
+        }) => {
+            let url = cx.database_url()?;
+            let root = cx.root()?;
+            let file = block_on(async {
+                let repo = quarry::connect(&url).await.map_err(|e| e.to_string())?;
+                let scheme = url.split(':').next().unwrap_or("").to_ascii_lowercase();
+                let t = introspect::read(&repo, &scheme, table).await?;
+                gen_schema::check_module(module)?;
+                introspect::schema_file(module, table, &t)
+            })??;
+            let path = root
+                .join(dir)
+                .join(format!("{}.rs", naming::snake_case(module)));
+            if path.exists() {
+                return Err(format!("{} already exists", project::relative(root, &path)));
+            }
+            project::create_file(root, &path, &file)?;
+            println!(
+                "Add `mod {};` to your crate root (src/main.rs or src/lib.rs).",
+                naming::snake_case(module)
+            );
+            Ok(0)
+        }
+        Command::Gen(GenCommand::Schema {
+            module,
+            table,
             fields,
             no_migration,
             dir,
+            from_db: false,
         }) => {
             gen_schema::generate(
                 cx.root()?,

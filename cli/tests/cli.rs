@@ -377,6 +377,27 @@ fn gen_migrate_status_rollback_on_sqlite() -> R {
         &out,
     )?;
 
+    // gen schema --from-db: the schema of the migrated table, which builds
+    // (the migrate binary compiles the app's library).
+    let out = p.ok(&["gen", "schema", "WidgetRow", "widgets", "--from-db"])?;
+    expect(out.contains("* creating src/widget_row.rs"), &out)?;
+    let row = std::fs::read_to_string(p.dir.join("src/widget_row.rs"))?;
+    expect(
+        row.contains("#[quarry(table = \"widgets\", timestamps)]")
+            && row.contains("pub id: i64,")
+            && row.contains("pub name: String,")
+            && row.contains("pub weight: Option<f64>,")
+            && row.contains("pub color: Option<String>,")
+            && row.contains("pub inserted_at: quarry::chrono::NaiveDateTime,"),
+        &row,
+    )?;
+    std::fs::write(
+        p.dir.join("src/lib.rs"),
+        format!("{LIB_RS}\npub mod widget;\npub mod widget_row;\n"),
+    )?;
+    let out = p.ok(&["migrations"])?;
+    expect(out.contains("up"), &out)?;
+
     // clap suggests the command meant.
     let err = p.fails(&["migrat"])?;
     expect(err.contains("similar") && err.contains("migrate"), &err)?;

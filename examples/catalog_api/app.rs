@@ -97,10 +97,11 @@ impl IntoResponse for ApiError {
             Error::Invalid(invalid) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, Json(json!(&*invalid))).into_response()
             }
-            Error::NoResults { .. } | Error::Stale { .. } => {
-                (StatusCode::NOT_FOUND, Json(json!({"errors": {"detail": ["Not Found"]}})))
-                    .into_response()
-            }
+            Error::NoResults { .. } | Error::Stale { .. } => (
+                StatusCode::NOT_FOUND,
+                Json(json!({"errors": {"detail": ["Not Found"]}})),
+            )
+                .into_response(),
             e @ Error::UnknownField { .. } => (
                 StatusCode::BAD_REQUEST,
                 Json(json!({"errors": {"detail": [e.to_string()]}})),
@@ -184,7 +185,9 @@ async fn create_store(
     State(repo): State<AnyRepo>,
     Json(attrs): Json<JsonValue>,
 ) -> Result<(StatusCode, Json<Store>)> {
-    let store = repo.insert(Store::changeset(Store::default(), attrs)).await?;
+    let store = repo
+        .insert(Store::changeset(Store::default(), attrs))
+        .await?;
     Ok((StatusCode::CREATED, Json(store)))
 }
 
