@@ -4,16 +4,20 @@
 //! | quarry | mix |
 //! |---|---|
 //! | `quarry db create` / `quarry db drop` | `mix ecto.create` / `mix ecto.drop` |
+//! | `quarry db setup` / `quarry db reset` | `mix ecto.setup` / `mix ecto.reset` |
 //! | `quarry gen migration <name>` | `mix ecto.gen.migration <name>` |
 //! | `quarry gen schema Product products name:string` | `mix phx.gen.schema ...` |
-//! | `quarry migrate [--step N \| --to V \| --all]` | `mix ecto.migrate` |
-//! | `quarry rollback [--step N \| --to V \| --all]` | `mix ecto.rollback` |
+//! | `quarry gen schema Product products --from-db` | diesel's `print-schema` |
+//! | `quarry migrate [--step N \| --to V \| --all] [--dry-run]` | `mix ecto.migrate` |
+//! | `quarry migrate redo [--step N]` | diesel's `migration redo` |
+//! | `quarry rollback [--step N \| --to V \| --all] [--dry-run]` | `mix ecto.rollback` |
 //! | `quarry migrations` | `mix ecto.migrations` |
 //!
 //! A project's migrations are Rust: `migrations/*.rs`, listed by
 //! `migrations/mod.rs`. `quarry migrate`, `rollback` and `migrations` build and
-//! run the project's `src/bin/migrate.rs` (written on first use), which hands
-//! them to `quarry::migration::cli::main`.
+//! run the project's `src/bin/migrate.rs` (written by the first `gen`), which
+//! hands them to `quarry::migration::cli::main`, with the project's features
+//! (`--features`, `[package.metadata.quarry] features`).
 
 mod db;
 mod gen_migration;
