@@ -1,4 +1,4 @@
-//! The catalog as a JSON service: the tutorial's stores and products behind
+//! catalog-api: the catalog as a JSON service (`cargo run -p catalog-api`): the tutorial's stores and products behind
 //! axum. Everything a handler needs from quarry is here: filters and sort keys
 //! from the query string (through the runtime-named field API: an unknown sort
 //! key is a 400, never SQL text), a preload, changesets whose errors are the
@@ -25,7 +25,7 @@ use quarry::serde_json::{json, Value as JsonValue};
 use quarry::AnyRepo;
 use serde::{Deserialize, Serialize};
 
-#[path = "../catalog/migrations/mod.rs"]
+#[path = "../../catalog/migrations/mod.rs"]
 pub mod migrations;
 
 /// A store (`has_many :products`).

@@ -1,13 +1,13 @@
-//! `cargo run --example catalog_api`: the catalog as a JSON service on
+//! `cargo run -p catalog-api` (`--features postgres` for a PostgreSQL URL): the catalog as a JSON service on
 //! 127.0.0.1:3000 (`PORT` to change), over `DATABASE_URL` (default: a SQLite
-//! file, catalog_api.db), migrated on start. See `app.rs` for the routes.
+//! file, catalog_api.db), migrated on start. See the library (`src/lib.rs`) for the routes.
 //!
 //! ```sh
 //! curl -s localhost:3000/products -H 'content-type: application/json' -d '{"name": "Tulip"}'
 //! # {"errors":{"description":["can't be blank"]}}   (422)
 //! ```
 
-mod app;
+use catalog_api as app;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
