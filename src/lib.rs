@@ -8,8 +8,8 @@
 //!
 //! ## Start here
 //!
-//! In your `Cargo.toml` (quarry re-exports [`chrono`], [`serde`] and
-//! [`serde_json`], so generated schemas need nothing else):
+//! In your `Cargo.toml` (quarry re-exports [`chrono`] and [`serde_json`], so
+//! generated schemas need nothing else):
 //!
 //! ```toml
 //! [dependencies]
@@ -104,8 +104,6 @@ pub use connect::{connect, connect_with, AnyRepo};
 /// `quarry gen schema` names `quarry::chrono::NaiveDateTime`, so an
 /// application needs no chrono dependency of its own.
 pub use chrono;
-/// The serde version quarry's values implement `Serialize`/`Deserialize` for.
-pub use serde;
 /// The serde_json version changesets cast from (`quarry::serde_json::json!`)
 /// and `map` fields hold.
 pub use serde_json;
