@@ -50,6 +50,8 @@ fn backend(dialect: Dialect) -> quarry::driver::Backend {
             max_params: 65_535,
             right_join: true,
             full_join: true,
+            intersect_except: true,
+            intersect_except_all: true,
         },
     }
 }

@@ -173,7 +173,7 @@ where
 
 async fn quarry_associations(repo: &AnyRepo) -> usize {
     use quarry::prelude::*;
-    repo.all_preloaded(User::query().preload(User::posts.preload(Post::comments)))
+    repo.all(User::query().preload(User::posts.preload(Post::comments)))
         .await
         .map(|v| v.len())
         .unwrap_or(0)

@@ -4,6 +4,8 @@
 //!
 //! Run it with `cargo run --example catalog`.
 
+#![cfg_attr(test, allow(dead_code))]
+
 use chrono::NaiveDateTime;
 use quarry::prelude::*;
 
@@ -219,4 +221,77 @@ async fn associations(repo: &quarry::AnyRepo) -> quarry::Result<()> {
     let alex = repo.preload(alex, User::store.preload(Store::user)).await?;
     println!("{alex:#?}");
     Ok(())
+}
+
+/// The catalog's tests, each on a sandbox with the migrations above applied
+/// (`cargo test --example catalog`; with `DATABASE_URL` set, on that
+/// database, rolled back at the end).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quarry::testing::Sandbox;
+
+    /// A fixture: the tutorial's first store.
+    async fn logan_spark_store(repo: &Sandbox) -> quarry::Result<()> {
+        repo.insert(Store {
+            name: "Logan Spark Store".into(),
+            ..Default::default()
+        })
+        .await
+        .map(drop)
+    }
+
+    #[quarry::test(migrations = migrations::all, fixtures(logan_spark_store))]
+    async fn a_product_joins_the_store(repo: Sandbox) -> quarry::Result<()> {
+        let store = repo.must_get_by(Store::query()).await?;
+        let product = repo
+            .insert(Product::changeset(
+                Product {
+                    store_id: Some(store.id),
+                    ..Default::default()
+                },
+                serde_json::json!({"name": "Spark Armour", "description": "Sneakers", "price": 200.99}),
+            ))
+            .await?;
+        let store = repo.preload(store, Store::products).await?;
+        assert_eq!(store.products.get().ok().map(|p| p.len()), Some(1));
+        assert_eq!(product.store_id, Some(store.id));
+        Ok(())
+    }
+
+    #[quarry::test(migrations = migrations::all)]
+    async fn an_invalid_product_sends_no_query(repo: Sandbox) -> quarry::Result<()> {
+        let changeset = Product::changeset(
+            Product::default(),
+            serde_json::json!({"name": "Mcatty tulip", "description": "Tulips"}),
+        );
+        assert!(matches!(
+            repo.insert(changeset).await,
+            Err(quarry::Error::Invalid(_))
+        ));
+        assert_eq!(repo.count(Product::query()).await?, 0);
+        Ok(())
+    }
+
+    #[quarry::test(migrations = migrations::all)]
+    async fn a_users_store_preloads(repo: Sandbox) -> quarry::Result<()> {
+        // Each test starts empty: the other tests' stores are not here.
+        assert_eq!(repo.count(Store::query()).await?, 0);
+        let user = repo
+            .insert(User {
+                name: "Alex".into(),
+                ..Default::default()
+            })
+            .await?;
+        repo.insert(Store {
+            name: "Alex store".into(),
+            user: Assoc::loaded(Some(user.clone())),
+            ..Default::default()
+        })
+        .await?;
+        let alex = repo.preload(user, User::store).await?;
+        let store = alex.store.get().ok().cloned().flatten().map(|s| s.name);
+        assert_eq!(store.as_deref(), Some("Alex store"));
+        Ok(())
+    }
 }

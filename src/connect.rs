@@ -25,6 +25,12 @@ impl AnyRepo {
     pub fn from_driver(driver: Arc<dyn Driver>) -> Self {
         AnyRepo { driver }
     }
+
+    /// The driver underneath (to build repos of your own on it, such as a
+    /// [`ReplicatedRepo`](crate::replica::ReplicatedRepo)).
+    pub fn into_driver(self) -> Arc<dyn Driver> {
+        self.driver
+    }
 }
 
 #[async_trait]

@@ -63,6 +63,8 @@
 //! | [`guides::errors`] | the typed errors, error classes, retries, timeouts, pool status |
 //! | [`migration`] | migrations, the runner and the `quarry` command |
 //! | [`guides::web`] | answering HTTP: schemas as JSON, changeset errors as 422 bodies |
+//! | [`guides::testing`] | tests on a real database: `#[quarry::test]` and the sandbox |
+//! | [`guides::scale_out`] | read replicas, PgBouncer, Galera |
 #![warn(missing_docs)]
 #![cfg_attr(
     not(test),
@@ -96,9 +98,12 @@
 //! | [`migration`] | migrations and their runner (`quarry migrate`) |
 //! | [`driver`] | the adapter-author API: the driver boundary, statements, dialects, rows |
 //! | [`adapters`] | the adapters compiled into this build |
+//! | [`testing`] | the test sandbox and `#[quarry::test]` (docs/testing.md) |
+//! | [`replica`] | a repo over a primary and its read replicas |
 
 mod connect;
 pub use connect::{connect, connect_with, AnyRepo};
+pub mod replica;
 
 /// The chrono version quarry's date and time fields use: a schema written by
 /// `quarry gen schema` names `quarry::chrono::NaiveDateTime`, so an
@@ -109,7 +114,7 @@ pub use chrono;
 pub use serde_json;
 
 pub use quarry_core::{Assoc, Changeset, Error, Meta, Params, Result, Schema, State, Value};
-pub use quarry_macros::{FromTuple, Schema};
+pub use quarry_macros::{test, FromTuple, Schema};
 pub use quarry_query::assoc::assoc;
 pub use quarry_query::driver::PoolOptions;
 pub use quarry_query::repo::Retry;
@@ -123,11 +128,14 @@ pub use quarry_query::{
 pub mod query {
     pub use quarry_query::repo::{BoxFuture, Retryable, Timed};
     pub use quarry_query::{
-        avg, count, count_distinct, exists, from, max, maybe_row, min, not_exists, row, sum, table,
-        Agg, Aggregate, Alias, AliasColumn, Arg, Bind, Bound, ColumnExt, ColumnRef, Comparable,
-        Cond, Fetch, IntoQuery, JoinKind, ListParam, LockStrength, LockWait, MaybeWhole, Param,
-        ParamList, Pattern, Prepared, Projection, Query, Select, SelectAs, SortOrder, TextExt,
-        Whole,
+        avg, count, count_distinct, exists, fragment, from, max, maybe_row, min, not_exists, row,
+        sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, Bind, Bound, ColumnExt, ColumnRef,
+        Comparable, Cond, Fetch, Fragment, FragmentArg, FragmentArgs, IntoQuery, JoinKind,
+        ListParam, LockStrength, LockWait, MaybeWhole, Param, ParamList, Pattern, Prepared,
+        Projection, Query, Select, SelectAs, SetOp, SortOrder, TextExt, Whole,
+    };
+    pub use quarry_query::{
+        dense_rank, lag, lag_by, lead, lead_by, over, rank, row_number, Window, WindowFn, Windowed,
     };
 }
 
@@ -198,6 +206,8 @@ pub mod __private {
 /// binary, which the `quarry` command (crate quarry-cli) runs.
 pub use quarry_migrate as migration;
 
+pub mod testing;
+
 /// The adapters compiled into this build.
 pub mod adapters {
     #[cfg(feature = "mysql")]
@@ -230,6 +240,10 @@ pub mod guides {
     pub mod associations {}
     #[doc = include_str!("../docs/web.md")]
     pub mod web {}
+    #[doc = include_str!("../docs/testing.md")]
+    pub mod testing {}
+    #[doc = include_str!("../docs/scale-out.md")]
+    pub mod scale_out {}
 }
 
 /// The README, so its Rust examples compile with the tests (its first

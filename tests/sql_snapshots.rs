@@ -100,6 +100,8 @@ fn backends() -> Vec<(&'static str, Backend)> {
         max_params: 65_535,
         right_join: true,
         full_join: full,
+        intersect_except: true,
+        intersect_except_all: true,
     };
     vec![
         (
@@ -310,6 +312,45 @@ async fn all_snapshots() -> Snapshots {
         Query::from_subquery(User::query().order_by(User::id.desc()).limit(10))
             .filter(User::hair_color.eq("black"))
             .offset(2)
+    });
+    // Set operations: members in parentheses except on SQLite; a member's own
+    // order and limit inside a subquery; order and limit of the whole after it.
+    query(o, "union_then_order_limit", || {
+        User::query()
+            .filter(User::name.eq("Ann"))
+            .union(User::query().filter(User::hair_color.eq("black")))
+            .order_by(User::name.asc())
+            .limit(3)
+    });
+    query(o, "union_all_of_limited_member", || {
+        User::query()
+            .filter(User::id.gt(1))
+            .union_all(User::query().order_by(User::id.desc()).limit(1))
+    });
+    query(o, "intersect_except", || {
+        User::query()
+            .intersect(User::query().filter(User::id.gt(1)))
+            .except(User::query().filter(User::name.eq("Bob")))
+    });
+    // Window functions: OVER inside an aggregate's cast; fragments.
+    query(o, "window_functions", || {
+        use quarry::query::{lag, over, row_number, sum};
+        User::query().select((
+            User::name,
+            row_number().over(
+                over()
+                    .partition_by(User::hair_color)
+                    .order_by(User::id.desc()),
+            ),
+            sum(User::id).over(over().order_by(User::id.asc())),
+            lag(User::name).over(over().order_by(User::id.asc())),
+        ))
+    });
+    query(o, "fragment", || {
+        use quarry::query::fragment;
+        User::query()
+            .filter(fragment::<bool, _>("lower(?) = ?", (User::name, "ann")).cond())
+            .order_by(fragment::<i64, _>("? % ?", (User::id, 7_i64)).asc())
     });
     // Order, limit, distinct, first/last.
     query(o, "nulls_first", || {

@@ -692,6 +692,15 @@ pub enum Error {
     /// blindly (running it again could apply it twice).
     #[error("the outcome of COMMIT is unknown (the connection failed before the database answered): {0}")]
     CommitOutcomeUnknown(ConnectionError),
+    /// A write (or a statement quarry cannot tell is a read) was sent to a
+    /// read-only handle: the replicas of a replicated repo
+    /// (`ReplicatedRepo::replica`). Send it through the primary. Nothing was
+    /// sent to the database.
+    #[error("`{statement}` is not a read: a replica handle runs reads only (send writes through the primary)")]
+    ReadOnly {
+        /// The statement's first word (`INSERT`, `UPDATE`, `DELETE`, `BEGIN`...).
+        statement: String,
+    },
 }
 
 /// `cannot decode column `products.name`: expected string, found NULL (...)`.
@@ -768,6 +777,7 @@ impl Error {
             | Error::UnsupportedUrl(_)
             | Error::Unsupported { .. }
             | Error::NotLoaded { .. }
+            | Error::ReadOnly { .. }
             | Error::Query(_) => ErrorClass::Invalid,
         }
     }

@@ -6,6 +6,7 @@ mod assoc_attrs;
 mod attrs;
 mod from_tuple;
 mod schema;
+mod test_attr;
 
 use proc_macro::TokenStream;
 
@@ -44,6 +45,38 @@ pub fn derive_schema(input: TokenStream) -> TokenStream {
 pub fn derive_from_tuple(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     from_tuple::expand(input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// A database test on a sandbox: `#[quarry::test]` on an `async fn` taking a
+/// `quarry::testing::Sandbox` makes a `#[test]` that runs it on a tokio
+/// runtime of its own, with a sandbox (a repo inside one transaction that is
+/// rolled back when the test ends, even by a panic) on the test database.
+///
+/// Arguments, all optional:
+///
+/// - `migrations = path`: the application's migrations, a
+///   `fn() -> Vec<Box<dyn Migration>>` (the `all()` of `migrations/mod.rs`),
+///   applied once per test process (per test on SQLite, whose tests each get
+///   an in-memory database);
+/// - `fixtures(..)`: run in order before the test, inside the sandbox: a
+///   string is a SQL file, its path from the crate root
+///   (`"tests/fixtures/users.sql"`, compiled in with `include_str!`); a path
+///   is an `async fn(&Sandbox) -> Result<(), E>` (`E: Display`);
+/// - `env = "VAR"`: the database URL is that environment variable's, and the
+///   test is skipped (it passes, saying so on stderr) when it is unset;
+/// - `url = "..."`: this URL;
+/// - `flavor = "multi_thread"`: a multi-thread tokio runtime with two
+///   workers (the default is `"current_thread"`, as `#[tokio::test]`'s).
+///
+/// Without `env` or `url`, the URL is `QUARRY_TEST_DATABASE_URL`, else
+/// `DATABASE_URL`, else `sqlite::memory:`. The function may return `()` or a
+/// `Result<(), E>`; other attributes (`#[should_panic]`, `#[ignore]`) are
+/// kept. See `docs/testing.md`.
+#[proc_macro_attribute]
+pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
+    test_attr::expand(attr.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -33,6 +33,10 @@ pub struct Capabilities {
     pub right_join: bool,
     /// `FULL OUTER JOIN`.
     pub full_join: bool,
+    /// `INTERSECT` and `EXCEPT` (every database has `UNION` / `UNION ALL`).
+    pub intersect_except: bool,
+    /// `INTERSECT ALL` and `EXCEPT ALL`.
+    pub intersect_except_all: bool,
 }
 
 /// The database behind a driver: its dialect, name, version and capabilities.
@@ -183,10 +187,13 @@ pub struct PoolOptions {
     /// Keep statements prepared on the server, by name, and reuse them on the
     /// same connection (Postgres parses a repeated statement once per
     /// connection). `false` prepares every statement unnamed (Postgres) or closes
-    /// it after use (MySQL): one more round trip per statement, but what a
-    /// transaction-mode pooler such as PgBouncer needs, where consecutive
-    /// statements may reach different server connections. The URL parameter
-    /// `prepared_statements=false` does the same. Ignored by SQLite.
+    /// it after use (MySQL): one more round trip per statement. The URL
+    /// parameter `prepared_statements=false` does the same. Behind a
+    /// transaction-mode pooler such as PgBouncer this is not enough (an
+    /// unnamed statement still takes two round trips, which the pooler may
+    /// send to two server connections): use the URL parameter
+    /// `pooler=transaction`, which also turns this off (docs/scale-out.md).
+    /// Ignored by SQLite.
     pub named_prepared_statements: bool,
     /// A pooled connection that sat idle at least this long is pinged (one round
     /// trip) before it is handed out, and replaced if dead; one in steady use is

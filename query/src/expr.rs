@@ -388,10 +388,36 @@ pub trait ColumnExt: ColumnRef {
 
 impl<C: ColumnRef> ColumnExt for C {}
 
-/// Pattern matching on string columns.
+/// `text` with LIKE's wildcards (`%`, `_`) and its escape character (`\`)
+/// escaped, so it matches itself literally inside a LIKE pattern.
+///
+/// ```
+/// assert_eq!(quarry_query::expr::escape_like(r"50%_off\"), r"50\%\_off\\");
+/// ```
+pub fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A LIKE condition on `col` with `text` escaped and wrapped in wildcards.
+fn like_escaped<C: ColumnRef>(col: C, before: &str, text: &str, after: &str) -> Cond<C::Mentions> {
+    let pattern = format!("{before}{}{after}", escape_like(text));
+    compare(col.col(), Operand::Value(Value::String(pattern)), Op::Like)
+}
+
+/// Pattern matching on string columns. Every LIKE is written with
+/// `ESCAPE '\'`, so a backslash escapes `%`, `_` and itself on every database.
 pub trait TextExt: ColumnRef {
-    /// `col LIKE pattern` (`%` and `_` are wildcards; case sensitivity is the
-    /// database's: SQLite and MySQL's default collations ignore ASCII case).
+    /// `col LIKE pattern` (`%` and `_` are wildcards, `\` escapes them; case
+    /// sensitivity is the database's: SQLite and MySQL's default collations
+    /// ignore ASCII case). For text from users, prefer [`TextExt::starts_with`],
+    /// [`TextExt::contains`] and [`TextExt::ends_with`], which escape it.
     fn like(self, pattern: impl Pattern) -> Cond<Self::Mentions> {
         compare(self.col(), pattern.operand(), Op::Like)
     }
@@ -408,6 +434,26 @@ pub trait TextExt: ColumnRef {
         rpn.push(Op::Lower);
         rpn.push(Op::Like);
         Cond::new(rpn)
+    }
+    /// The column starts with `prefix`, taken literally (`%`, `_` and `\` in
+    /// it are escaped): `col LIKE 'prefix%' ESCAPE '\'`.
+    ///
+    /// ```
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_query::TextExt;
+    /// let c = Product::name.starts_with("100%");
+    /// # let _ = c;
+    /// ```
+    fn starts_with(self, prefix: &str) -> Cond<Self::Mentions> {
+        like_escaped(self, "", prefix, "%")
+    }
+    /// The column contains `text`, taken literally: `col LIKE '%text%'`.
+    fn contains(self, text: &str) -> Cond<Self::Mentions> {
+        like_escaped(self, "%", text, "%")
+    }
+    /// The column ends with `suffix`, taken literally: `col LIKE '%suffix'`.
+    fn ends_with(self, suffix: &str) -> Cond<Self::Mentions> {
+        like_escaped(self, "%", suffix, "")
     }
 }
 

@@ -1,8 +1,9 @@
 //! What the Repo accepts: a [`Query`], a [`Select`], or a bare condition (whose
 //! first column names the schema: `repo.get_by(Product::name.eq("Tulip"))`).
 
-use crate::driver::Backend;
+use crate::driver::{Backend, Driver};
 use crate::expr::Cond;
+use crate::log;
 use crate::query::Query;
 use crate::scope::{AllIn, Here, One};
 use crate::select::{Projection, Select, SelectAs};
@@ -59,6 +60,19 @@ pub trait Decode: Send + Sync {
 /// Decodes whole rows of `S`.
 pub struct RootDecoder<S>(std::marker::PhantomData<fn() -> S>);
 
+impl<S> RootDecoder<S> {
+    /// The decoder of whole rows of `S`.
+    pub fn new() -> Self {
+        RootDecoder(std::marker::PhantomData)
+    }
+}
+
+impl<S> Default for RootDecoder<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<S: Schema> Decode for RootDecoder<S> {
     type Row = S;
     fn decode(&self, row: &dyn Row) -> Result<S, Error> {
@@ -88,9 +102,17 @@ impl<P: Projection, R: From<P::Output> + Send> Decode for StructDecoder<P, R> {
     }
 }
 
+/// A boxed future of one of the Repo's reads.
+pub type ReadFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>> + Send + 'a>>;
+
+/// What [`Fetch::fetch_each`] hands each row to.
+pub type EachRow<'a, R> = dyn FnMut(R) -> Result<(), Error> + Send + 'a;
+
 /// Something the Repo can fetch rows of: a query (rows of its schema), a select
-/// (rows of its projection), or a condition (rows of its schema). Preparing
-/// consumes it: nothing is copied on the way to SQL.
+/// (rows of its projection), a condition (rows of its schema), or a preloading
+/// query (rows with their associations loaded). Preparing consumes it: nothing
+/// is copied on the way to SQL.
 pub trait Fetch<I>: Send {
     /// One decoded row.
     type Row: Send;
@@ -101,6 +123,51 @@ pub trait Fetch<I>: Send {
     /// The statement for `backend` and its decoder, or a typed error if it cannot
     /// run there.
     fn prepare(self, backend: &Backend) -> Result<(Statement, Self::Decoder), Error>;
+
+    /// Reads every row through `driver`. The default runs the prepared
+    /// statement and decodes each row; a preloading query also runs its
+    /// preloads.
+    fn fetch_all<'a>(self, driver: &'a dyn Driver) -> ReadFuture<'a, Vec<Self::Row>>
+    where
+        Self: Sized + 'a,
+        Self::Decoder: 'a,
+    {
+        Box::pin(async move {
+            let (stmt, decoder) = self.prepare(driver.backend())?;
+            let mut out = Vec::new();
+            log::fetch(driver, &stmt, &mut |row| {
+                out.push(decoder.decode(row)?);
+                Ok(())
+            })
+            .await?;
+            Ok(out)
+        })
+    }
+
+    /// Hands every row to `each` as the database sends it and returns how many
+    /// there were; an error from `each` stops the read. A preloading query
+    /// reads its rows and their preloads first (preloads need every parent
+    /// row), then hands them over one by one.
+    fn fetch_each<'a>(
+        self,
+        driver: &'a dyn Driver,
+        each: &'a mut EachRow<'a, Self::Row>,
+    ) -> ReadFuture<'a, u64>
+    where
+        Self: Sized + 'a,
+        Self::Decoder: 'a,
+    {
+        Box::pin(async move {
+            let (stmt, decoder) = self.prepare(driver.backend())?;
+            let mut seen = 0u64;
+            log::fetch(driver, &stmt, &mut |row| {
+                seen += 1;
+                each(decoder.decode(row)?)
+            })
+            .await?;
+            Ok(seen)
+        })
+    }
 }
 
 impl<S: Schema, J> Fetch<()> for Query<S, J> {

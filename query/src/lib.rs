@@ -22,11 +22,13 @@ pub mod bench;
 pub mod dialect;
 pub mod driver;
 pub mod expr;
+pub mod fragment;
 pub mod into_query;
 pub mod log;
 pub mod preload;
 pub mod prepared;
 pub mod query;
+pub mod replica;
 pub mod repo;
 pub mod scope;
 pub mod select;
@@ -34,6 +36,7 @@ pub mod source;
 mod sql;
 pub mod sql_value;
 pub mod statement;
+pub mod window;
 mod write;
 
 pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
@@ -42,10 +45,13 @@ pub use driver::{
     Backend, Capabilities, Driver, ExecResult, PoolStatus, RowSink, RunOptions, TxDriver,
 };
 pub use expr::{Arg, Bind, ColumnExt, Comparable, Cond, ListArg, Pattern, Subquery, TextExt};
+pub use fragment::{fragment, Fragment, FragmentArg, FragmentArgs};
 pub use into_query::{Decode, Fetch, IntoQuery, RootOf};
 pub use preload::{AssocSpec, Preload, PreloadExt, Preloaded};
 pub use prepared::{Bound, ListItem, ListParam, Param, ParamList, ParamSlot, Prepared, Template};
-pub use query::{exists, from, not_exists, JoinKind, LockStrength, LockWait, Query, SortOrder};
+pub use query::{
+    exists, from, not_exists, JoinKind, LockStrength, LockWait, Query, SetOp, SortOrder,
+};
 pub use repo::{Aggregate, Repo, Transaction, Updates};
 pub use select::{
     avg, count, count_distinct, max, maybe_row, min, row, sum, Agg, MaybeWhole, Projection, Select,
@@ -53,6 +59,9 @@ pub use select::{
 };
 pub use source::{table, Alias, AliasColumn, ColumnRef, Source, SourceArg, TableRef};
 pub use statement::Statement;
+pub use window::{
+    dense_rank, lag, lag_by, lead, lead_by, over, rank, row_number, Window, WindowFn, Windowed,
+};
 
 /// Re-exported so adapters and advanced users build statements with the same version.
 pub use sea_query;

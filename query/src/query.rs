@@ -7,7 +7,7 @@ use crate::driver::Backend;
 use crate::expr::Cond;
 pub use crate::expr::SortOrder;
 use crate::ir::{Dir, JoinPart, Nulls, Op, Parts, Rpn};
-pub use crate::ir::{JoinKind, LockStrength, LockWait};
+pub use crate::ir::{JoinKind, LockStrength, LockWait, SetOp};
 use crate::scope::AllIn;
 use crate::source::{ColumnRef, Source, SourceArg};
 use crate::statement::Statement;
@@ -94,6 +94,78 @@ impl<S: Schema> Query<S> {
             parts,
             _marker: PhantomData,
         }
+    }
+}
+
+/// A query's parts as a member of a set operation: whole rows of `S`, with an
+/// order, limit, offset or lock kept inside a subquery of its own.
+fn set_member<S: Schema, J>(q: Query<S, J>) -> Parts {
+    let mut parts = if q.parts.shapes_rows() {
+        Query::from_subquery(q).parts
+    } else {
+        q.parts
+    };
+    parts.root_unless_selected(S::TABLE, S::FIELDS);
+    parts
+}
+
+/// Set operations: the rows of two queries of the same schema combined. The
+/// result is a query of `S` over the combined rows (aliased as `S`'s table),
+/// so filters, order and limits added afterwards apply to the whole result,
+/// as in Ecto's `union` / `union_all` / `intersect` / `except`. A query that
+/// orders or limits its own rows keeps that inside its part.
+///
+/// `INTERSECT` / `EXCEPT` need MySQL 8.0.31+ or MariaDB 10.3+, and their ALL
+/// forms Postgres, MariaDB 10.5+ or MySQL 8.0.31+ (SQLite has none):
+/// elsewhere the query is [`Error::Unsupported`](quarry_core::Error::Unsupported)
+/// before anything is sent.
+///
+/// ```
+/// use quarry_query::{ColumnExt, Dialect, Query};
+/// # use quarry_core::doc_support::Product;
+/// let cheap = Query::<Product>::new().filter(Product::price.lt(2.0));
+/// let named = Query::<Product>::new().filter(Product::name.eq("Pear"));
+/// let q = cheap.union(named).order_by(Product::name.asc()).limit(10);
+/// let sql = q.to_statement(Dialect::Sqlite)?.sql;
+/// assert!(sql.contains(" UNION SELECT "), "{sql}");
+/// assert!(sql.ends_with(r#"ORDER BY "products"."name" ASC LIMIT ?"#), "{sql}");
+/// # Ok::<(), quarry_core::Error>(())
+/// ```
+impl<S: Schema, J> Query<S, J> {
+    fn combine<K>(self, op: SetOp, other: Query<S, K>) -> Query<S> {
+        let mut first = set_member(self);
+        first.set_ops.push((op, set_member(other)));
+        let mut parts = Parts::new(S::TABLE);
+        parts.from_sub = Some(Box::new(first));
+        Query {
+            parts,
+            _marker: PhantomData,
+        }
+    }
+
+    /// `UNION`: rows of either query, duplicates removed.
+    pub fn union<K>(self, other: Query<S, K>) -> Query<S> {
+        self.combine(SetOp::Union, other)
+    }
+    /// `UNION ALL`: rows of either query, duplicates kept.
+    pub fn union_all<K>(self, other: Query<S, K>) -> Query<S> {
+        self.combine(SetOp::UnionAll, other)
+    }
+    /// `INTERSECT`: rows of both queries, duplicates removed.
+    pub fn intersect<K>(self, other: Query<S, K>) -> Query<S> {
+        self.combine(SetOp::Intersect, other)
+    }
+    /// `INTERSECT ALL`: rows of both queries, duplicates kept.
+    pub fn intersect_all<K>(self, other: Query<S, K>) -> Query<S> {
+        self.combine(SetOp::IntersectAll, other)
+    }
+    /// `EXCEPT`: rows of this query that the other does not return.
+    pub fn except<K>(self, other: Query<S, K>) -> Query<S> {
+        self.combine(SetOp::Except, other)
+    }
+    /// `EXCEPT ALL`: like `except`, duplicates kept.
+    pub fn except_all<K>(self, other: Query<S, K>) -> Query<S> {
+        self.combine(SetOp::ExceptAll, other)
     }
 }
 

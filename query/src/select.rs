@@ -136,6 +136,10 @@ impl<Src: Source> Projection for MaybeWhole<Src> {
 }
 
 /// Numeric column types and what their sum is.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a numeric column type: sum and avg take integer or float columns",
+    label = "sum/avg of a `{Self}` column"
+)]
 pub trait Summable: FieldValue {
     /// `Option<i64>` for integers, `Option<f64>` for floats.
     type Sum: FieldValue;
@@ -153,7 +157,7 @@ summable!(i16 => Option<i64>, true; i32 => Option<i64>, true; i64 => Option<i64>
 /// An aggregate expression returning `T`: usable in `select`, `having` and
 /// `order_by` like a column.
 pub struct Agg<M, T> {
-    rpn: Rpn,
+    pub(crate) rpn: Rpn,
     _marker: PhantomData<fn() -> (M, T)>,
 }
 

@@ -288,6 +288,19 @@ async fn isolate(kind: Kind, server: &str) -> quarry::Result<(String, Option<(An
     let name = format!("quarry_t{}_{n}", std::process::id());
     match kind {
         Kind::Sqlite => Ok((server.to_string(), None)),
+        // Behind a transaction-mode pooler (PgBouncer: QUARRY_TEST_POSTGRES_POOLER
+        // set) the `options` startup parameter is not passed on: a database
+        // of its own instead of a schema.
+        Kind::Postgres if std::env::var_os("QUARRY_TEST_POSTGRES_POOLER").is_some() => {
+            let admin = quarry::connect(server).await?;
+            admin
+                .execute_raw(&format!("CREATE DATABASE {name}"), vec![])
+                .await?;
+            Ok((
+                with_database(server, &name),
+                Some((admin, format!("DROP DATABASE {name} WITH (FORCE)"))),
+            ))
+        }
         Kind::Postgres => {
             let admin = quarry::connect(server).await?;
             admin

@@ -51,6 +51,7 @@ pub fn capabilities(version: &str) -> (&'static str, Capabilities) {
         .filter(|p| !p.is_empty())
         .map(|p| p.parse::<u32>().unwrap_or(0));
     let v = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let minor3 = (v.0, v.1, parts.next().unwrap_or(0));
     let returning = mariadb && v >= (10, 5);
     let caps = Capabilities {
         insert_returning: returning,
@@ -63,6 +64,17 @@ pub fn capabilities(version: &str) -> (&'static str, Capabilities) {
         max_params: 65_535,
         right_join: true,
         full_join: false,
+        // MariaDB 10.3 / MySQL 8.0.31; the ALL forms from MariaDB 10.5.
+        intersect_except: if mariadb {
+            v >= (10, 3)
+        } else {
+            minor3 >= (8, 0, 31)
+        },
+        intersect_except_all: if mariadb {
+            v >= (10, 5)
+        } else {
+            minor3 >= (8, 0, 31)
+        },
     };
     (if mariadb { "MariaDB" } else { "MySQL" }, caps)
 }

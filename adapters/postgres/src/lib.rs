@@ -118,6 +118,8 @@ impl SqlxBackend for Postgres {
                 max_params: 65_535,
                 right_join: true,
                 full_join: true,
+                intersect_except: true,
+                intersect_except_all: true,
             },
             version,
         }

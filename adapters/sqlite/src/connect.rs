@@ -94,6 +94,8 @@ fn capabilities(version: &str) -> Capabilities {
         max_params: if v >= (3, 32) { 32_766 } else { 999 },
         right_join: v >= (3, 39),
         full_join: v >= (3, 39),
+        intersect_except: true,
+        intersect_except_all: false,
     }
 }
 

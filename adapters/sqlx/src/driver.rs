@@ -167,6 +167,10 @@ pub(crate) struct SqlxDriver<B: SqlxBackend> {
     named: bool,
     /// The pool's own statement timeout.
     timeout: Option<Duration>,
+    /// Behind a transaction-mode pooler (URL `pooler=transaction`): a
+    /// statement outside a transaction runs in one of its own, so all its
+    /// protocol round trips reach the same server connection.
+    pooler: bool,
     /// Set by `close`: no new work is taken.
     closing: AtomicBool,
 }
@@ -187,19 +191,82 @@ impl<B: SqlxBackend> SqlxDriver<B> {
         sink: Option<&mut RowSink<'_>>,
     ) -> Result<ExecResult> {
         let mut conn = self.get().await?;
-        let out = match timed_of::<B>(stmt, options, self.timeout, &self.backend, false) {
-            Some(timed) => run_timed(&mut conn, self.named, stmt, timed, sink, false).await,
-            None => match sink {
-                Some(sink) => fetch_on(&mut conn, self.named, stmt, sink)
-                    .await
-                    .map(|()| ExecResult::default()),
-                None => execute_on(&mut conn, self.named, stmt).await,
-            },
+        let out = if self.pooler {
+            self.run_pooled(&mut conn, stmt, options, sink).await
+        } else {
+            self.run_on(&mut conn, stmt, options, sink).await
         };
         if matches!(&out, Err(e) if is_fatal(e)) {
             discard(&self.pool, conn);
         }
         out
+    }
+
+    /// A statement behind a transaction-mode pooler. sqlx sends an unnamed
+    /// statement in two round trips (parse and describe, then bind and
+    /// execute), each ending in a Sync after which the pooler may hand the
+    /// next one to another server connection. Without values and rows it
+    /// goes over the simple protocol (one message: also what `CREATE
+    /// DATABASE` needs); otherwise inside BEGIN and COMMIT (sent over the
+    /// simple protocol), where the pooler keeps one server connection.
+    async fn run_pooled(
+        &self,
+        conn: &mut Conn<B>,
+        stmt: &Statement,
+        options: RunOptions,
+        sink: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        let timed = timed_of::<B>(stmt, options, self.timeout, &self.backend, true);
+        if sink.is_none() && stmt.values.is_empty() && timed.is_none() {
+            conn.start();
+            let done = <B::Db as Wire>::execute_simple(&mut conn.raw, stmt.sql.clone())
+                .await
+                .map_err(map_error::<B>);
+            return finish(conn, done.map(|d| B::exec_result(&d)));
+        }
+        conn.start();
+        let begun = Tm::<B>::begin(&mut conn.raw, None)
+            .await
+            .map_err(map_error::<B>);
+        finish(conn, begun)?;
+        let out = match timed {
+            Some(timed) => run_timed(conn, false, stmt, timed, sink, true).await,
+            None => match sink {
+                Some(sink) => fetch_on(conn, false, stmt, sink)
+                    .await
+                    .map(|()| ExecResult::default()),
+                None => execute_on(conn, false, stmt).await,
+            },
+        };
+        conn.start();
+        let end = match &out {
+            Ok(_) => Tm::<B>::commit(&mut conn.raw).await,
+            Err(_) => Tm::<B>::rollback(&mut conn.raw).await,
+        }
+        .map_err(map_error::<B>);
+        let end = finish(conn, end);
+        match (out, end) {
+            (Ok(r), Ok(())) => Ok(r),
+            (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+        }
+    }
+
+    async fn run_on(
+        &self,
+        conn: &mut Conn<B>,
+        stmt: &Statement,
+        options: RunOptions,
+        sink: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        match timed_of::<B>(stmt, options, self.timeout, &self.backend, false) {
+            Some(timed) => run_timed(conn, self.named, stmt, timed, sink, false).await,
+            None => match sink {
+                Some(sink) => fetch_on(conn, self.named, stmt, sink)
+                    .await
+                    .map(|()| ExecResult::default()),
+                None => execute_on(conn, self.named, stmt).await,
+            },
+        }
     }
 }
 
@@ -451,9 +518,15 @@ impl<B: SqlxBackend> SqlxRepo<B> {
 /// capabilities on it.
 ///
 /// Besides the database's own URL parameters, `prepared_statements=false` (or
-/// `true`) sets [`PoolOptions::named_prepared_statements`].
+/// `true`) sets [`PoolOptions::named_prepared_statements`], and
+/// `pooler=transaction` says a transaction-mode pooler (PgBouncer) is in
+/// between: no named prepared statements, and each statement outside a
+/// transaction runs in one of its own (BEGIN and COMMIT over the simple
+/// protocol: two more round trips) or, without values and rows, over the
+/// simple protocol (see docs/scale-out.md).
 pub async fn connect<B: SqlxBackend>(url: &str, options: PoolOptions) -> Result<SqlxRepo<B>> {
-    let (url, named) = own_params::<B>(url)?;
+    let (url, named, pooler) = own_params::<B>(url)?;
+    let named = if pooler { Some(false) } else { named };
     // A statement cache of 0 keeps nothing: sqlx would still name each
     // statement (and leave it on the server), so prepare them unnamed.
     let named =
@@ -462,6 +535,12 @@ pub async fn connect<B: SqlxBackend>(url: &str, options: PoolOptions) -> Result<
     let mut conn = pool::get(&pool).await?;
     let mut version = String::new();
     let stmt = Statement::raw(B::VERSION_SQL, []);
+    if pooler {
+        // Its two round trips must reach one server connection (see run_pooled).
+        Tm::<B>::begin(&mut conn.raw, None)
+            .await
+            .map_err(map_error::<B>)?;
+    }
     fetch_on(&mut conn, named, &stmt, &mut |row| {
         if let Value::String(v) = row.value(0, ValueType::String)? {
             version = v;
@@ -469,6 +548,11 @@ pub async fn connect<B: SqlxBackend>(url: &str, options: PoolOptions) -> Result<
         Ok(())
     })
     .await?;
+    if pooler {
+        Tm::<B>::commit(&mut conn.raw)
+            .await
+            .map_err(map_error::<B>)?;
+    }
     drop(conn);
     Ok(SqlxRepo {
         driver: Arc::new(SqlxDriver {
@@ -476,17 +560,20 @@ pub async fn connect<B: SqlxBackend>(url: &str, options: PoolOptions) -> Result<
             backend: B::backend(version),
             named,
             timeout: options.statement_timeout,
+            pooler,
             closing: AtomicBool::new(false),
         }),
     })
 }
 
-/// `url` without quarry's own parameter `prepared_statements`, and its value.
-fn own_params<B: SqlxBackend>(url: &str) -> Result<(String, Option<bool>)> {
+/// `url` without quarry's own parameters `prepared_statements` and `pooler`,
+/// and their values.
+fn own_params<B: SqlxBackend>(url: &str) -> Result<(String, Option<bool>, bool)> {
     let Some((base, query)) = url.split_once('?') else {
-        return Ok((url.to_string(), None));
+        return Ok((url.to_string(), None, false));
     };
     let mut named = None;
+    let mut pooler = false;
     let mut rest = Vec::new();
     for pair in query.split('&') {
         match pair.split_once('=') {
@@ -505,6 +592,21 @@ fn own_params<B: SqlxBackend>(url: &str) -> Result<(String, Option<bool>)> {
                     }
                 })
             }
+            Some(("pooler", v)) => {
+                pooler = match v {
+                    "transaction" => true,
+                    "none" | "session" => false,
+                    other => {
+                        return Err(Error::Connection(quarry_core::ConnectionError::new(
+                            quarry_core::ConnectionErrorKind::InvalidUrl,
+                            format!(
+                                "invalid {} URL: pooler={other} (transaction, session or none)",
+                                B::NAME
+                            ),
+                        )))
+                    }
+                }
+            }
             _ => rest.push(pair),
         }
     }
@@ -513,5 +615,5 @@ fn own_params<B: SqlxBackend>(url: &str) -> Result<(String, Option<bool>)> {
     } else {
         format!("{base}?{}", rest.join("&"))
     };
-    Ok((url, named))
+    Ok((url, named, pooler))
 }

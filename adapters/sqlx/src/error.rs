@@ -93,6 +93,12 @@ fn other_kind(e: &sqlx::Error, io: ConnectionErrorKind) -> Option<ConnectionErro
         sqlx::Error::Io(err) => match err.kind() {
             std::io::ErrorKind::ConnectionRefused => ConnectionErrorKind::Refused,
             std::io::ErrorKind::TimedOut => ConnectionErrorKind::Timeout,
+            // The server went away mid-handshake (it was being stopped or
+            // crashed while we connected): as lost as an open connection.
+            std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::BrokenPipe
+            | std::io::ErrorKind::UnexpectedEof => ConnectionErrorKind::Lost,
             // getaddrinfo's failures have no io::ErrorKind of their own.
             _ if err.to_string().contains("lookup address") => ConnectionErrorKind::HostNotFound,
             _ => io,

@@ -32,6 +32,10 @@ pub trait Wire: Database {
     /// Runs a statement that returns no rows.
     fn execute(conn: &mut Self::Connection, q: Query<Self>) -> BoxFuture<'_, Done<Self>>;
 
+    /// Runs SQL without bound values over the simple query protocol: one
+    /// message, one round trip, nothing prepared.
+    fn execute_simple(conn: &mut Self::Connection, sql: Arc<str>) -> BoxFuture<'_, Done<Self>>;
+
     /// Runs a statement and streams its rows.
     fn fetch(conn: &mut Self::Connection, q: Query<Self>) -> BoxStream<'_, Rows<Self>>;
 
@@ -92,6 +96,10 @@ where
 
     fn execute(conn: &mut Self::Connection, q: Query<Self>) -> BoxFuture<'_, Done<Self>> {
         conn.execute(q)
+    }
+
+    fn execute_simple(conn: &mut Self::Connection, sql: Arc<str>) -> BoxFuture<'_, Done<Self>> {
+        conn.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql)))
     }
 
     fn fetch(conn: &mut Self::Connection, q: Query<Self>) -> BoxStream<'_, Rows<Self>> {

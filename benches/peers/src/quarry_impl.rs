@@ -75,7 +75,7 @@ pub async fn insert(repo: &AnyRepo, n: usize) -> usize {
 /// preload, three queries). Returns the number of comments reached.
 pub async fn associations(repo: &AnyRepo) -> usize {
     let users = repo
-        .all_preloaded(User::query().preload(User::posts.preload(Post::comments)))
+        .all(User::query().preload(User::posts.preload(Post::comments)))
         .await
         .unwrap_or_default();
     users

@@ -5,7 +5,7 @@ use crate::assoc_path::{in_list, Plan};
 use crate::expr::Cond;
 use crate::query::{JoinKind, Query};
 use crate::scope::{AllIn, One};
-use crate::source::{table, TableRef};
+use crate::source::{table, Alias, Source, TableRef};
 use quarry_core::{AssocKind, AssocValue, Association, Schema, Value};
 
 /// The parents an [`assoc`] query starts from: one struct, a slice or a Vec.
@@ -124,6 +124,78 @@ impl<S: Schema, J> Query<S, J> {
         let mut q = match kind {
             JoinKind::Left => self.left_join::<TableRef<V::Item>, _, I>(table::<V::Item>(), on),
             _ => self.join::<TableRef<V::Item>, _, I>(table::<V::Item>(), on),
+        };
+        let at = q.parts.joins.len().saturating_sub(1);
+        q.parts.joins.splice(at..at, joins);
+        q
+    }
+}
+
+/// The ON condition of an association joined under an alias.
+type AliasOn<O, R, const N: u8> = Cond<(One<O>, One<Alias<R, N>>)>;
+
+impl<S: Schema, J> Query<S, J> {
+    /// INNER JOIN the rows of `assoc` under `alias`, so two associations that
+    /// reach the same table (or one that reaches the query's own table) can be
+    /// joined in one query; the alias's columns (`ALIAS.col(..)`) are then in
+    /// scope.
+    ///
+    /// ```ignore
+    /// // Products sold in the same store as a product named "Apple".
+    /// const SIBLING: Alias<Product, 1> = Alias::new();
+    /// let q = Product::query()
+    ///     .join_assoc(Product::store)
+    ///     .join_assoc_as(Store::products, SIBLING)
+    ///     .filter(SIBLING.col(Product::name).eq("Apple"));
+    /// // ... INNER JOIN "stores" ON "products"."store_id" = "stores"."id"
+    /// //     INNER JOIN "products" AS "products_1" ON "stores"."id" = "products_1"."store_id" ...
+    /// ```
+    pub fn join_assoc_as<O: Schema, V: AssocValue, const N: u8, I>(
+        self,
+        assoc: Association<O, V>,
+        alias: Alias<V::Item, N>,
+    ) -> Query<S, (Alias<V::Item, N>, J)>
+    where
+        (One<O>, One<Alias<V::Item, N>>): AllIn<(S, (Alias<V::Item, N>, J)), I>,
+    {
+        self.assoc_join_as(JoinKind::Inner, assoc, alias)
+    }
+
+    /// LEFT JOIN the rows of `assoc` under `alias` (see
+    /// [`Query::join_assoc_as`]).
+    pub fn left_join_assoc_as<O: Schema, V: AssocValue, const N: u8, I>(
+        self,
+        assoc: Association<O, V>,
+        alias: Alias<V::Item, N>,
+    ) -> Query<S, (Alias<V::Item, N>, J)>
+    where
+        (One<O>, One<Alias<V::Item, N>>): AllIn<(S, (Alias<V::Item, N>, J)), I>,
+    {
+        self.assoc_join_as(JoinKind::Left, assoc, alias)
+    }
+
+    fn assoc_join_as<O: Schema, V: AssocValue, const N: u8, I>(
+        self,
+        kind: JoinKind,
+        assoc: Association<O, V>,
+        alias: Alias<V::Item, N>,
+    ) -> Query<S, (Alias<V::Item, N>, J)>
+    where
+        (One<O>, One<Alias<V::Item, N>>): AllIn<(S, (Alias<V::Item, N>, J)), I>,
+    {
+        let def = assoc.def();
+        let mut next = self.parts.joins.len();
+        let plan = Plan::of(&def, <Alias<V::Item, N> as Source>::name(), &mut next);
+        let owner_key = (
+            O::TABLE,
+            def.owner_key_def().map(|f| f.column).unwrap_or("id"),
+        );
+        let mut joins = plan.joins_from_owner(kind, owner_key);
+        let on = joins.pop().map(|j| j.on).unwrap_or_default();
+        let on: AliasOn<O, V::Item, N> = Cond::new(on);
+        let mut q = match kind {
+            JoinKind::Left => self.left_join::<Alias<V::Item, N>, _, I>(alias, on),
+            _ => self.join::<Alias<V::Item, N>, _, I>(alias, on),
         };
         let at = q.parts.joins.len().saturating_sub(1);
         q.parts.joins.splice(at..at, joins);

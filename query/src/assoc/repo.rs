@@ -1,8 +1,8 @@
 //! [`AssocRepo`]: the association operations every [`Repo`] has (preload,
-//! preloaded queries, inserting with associations, many-to-many links).
+//! inserting with associations, many-to-many links).
 
 use super::write::{link_rows, unlink_rows, InsertAssoc};
-use crate::preload::{Preload, Preloaded};
+use crate::preload::Preload;
 use crate::repo::Repo;
 use async_trait::async_trait;
 use quarry_core::{Association, Error, Preloadable, QueryError, Result, Schema};
@@ -23,31 +23,6 @@ pub trait AssocRepo: Repo {
         spec.preload(self.driver(), &mut rows).await?;
         T::from_rows(rows)
             .ok_or_else(|| Error::Query(QueryError::Internal("preload lost its struct")))
-    }
-
-    /// All rows of a preloading query (`query.preload(..)` /
-    /// `query.preload_join(..)`), associations loaded.
-    async fn all_preloaded<S: Schema, J, P: Preload<S>>(
-        &self,
-        query: Preloaded<S, J, P>,
-    ) -> Result<Vec<S>> {
-        query.load(self.driver()).await
-    }
-
-    /// At most one row of a preloading query: `None` when there is none,
-    /// [`Error::MultipleResults`] when there are more.
-    async fn one_preloaded<S: Schema, J, P: Preload<S>>(
-        &self,
-        query: Preloaded<S, J, P>,
-    ) -> Result<Option<S>> {
-        let mut rows = query.load(self.driver()).await?;
-        match rows.len() {
-            0 | 1 => Ok(rows.pop()),
-            count => Err(Error::MultipleResults {
-                table: S::TABLE,
-                count,
-            }),
-        }
     }
 
     /// Inserts `owner` with the rows its `assocs` hold, in one transaction:

@@ -6,7 +6,7 @@ pub(crate) mod cache;
 
 use crate::dialect::Dialect;
 use crate::driver::Backend;
-use crate::ir::{JoinKind, Parts};
+use crate::ir::{JoinKind, Parts, SetOp};
 use crate::statement::Statement;
 use quarry_core::{Error, QueryError};
 
@@ -78,6 +78,29 @@ impl Parts {
                 feature: "row locks (FOR UPDATE / FOR SHARE)",
                 backend: backend.name,
             });
+        }
+        if !caps.window_functions && self.any_op(|op| matches!(op, crate::ir::Op::Over { .. })) {
+            return Err(Error::Unsupported {
+                feature: "window functions",
+                backend: backend.name,
+            });
+        }
+        for (op, member) in &self.set_ops {
+            let runs = match op {
+                SetOp::Union | SetOp::UnionAll => true,
+                SetOp::Intersect | SetOp::Except => caps.intersect_except,
+                SetOp::IntersectAll | SetOp::ExceptAll => caps.intersect_except_all,
+            };
+            if !runs {
+                return Err(Error::Unsupported {
+                    feature: op.keyword(),
+                    backend: backend.name,
+                });
+            }
+            member.check_backend(backend)?;
+        }
+        if let Some(sub) = &self.from_sub {
+            sub.check_backend(backend)?;
         }
         for j in &self.joins {
             if j.kind == JoinKind::Full && !caps.full_join {

@@ -96,6 +96,21 @@ pub trait SqlDialect: Send + Sync + 'static {
     fn writes_insert_returning(&self) -> bool {
         false
     }
+
+    /// True when the members of a UNION / INTERSECT / EXCEPT after the first
+    /// are written in parentheses (SQLite accepts none).
+    fn parenthesized_set_members(&self) -> bool {
+        true
+    }
+
+    /// The escape character of every LIKE, as a SQL literal: a backslash
+    /// (`'\'`), written `'\\'` where a backslash in a string literal is
+    /// itself an escape (MySQL) and `E'\\'` on Postgres (as sea-query writes it). Every LIKE carries `ESCAPE` with it, so `\%`,
+    /// `\_` and `\\` match literally on every database (SQLite has no
+    /// default escape character).
+    fn like_escape(&self) -> &'static str {
+        r"'\'"
+    }
 }
 
 /// A SQL dialect: a copyable handle to a [`SqlDialect`]. Equal when their

@@ -35,6 +35,9 @@ impl SqlDialect for MySql {
     fn nulls_ordering(&self) -> bool {
         false
     }
+    fn like_escape(&self) -> &'static str {
+        r"'\\'"
+    }
     fn writes_insert_returning(&self) -> bool {
         true
     }

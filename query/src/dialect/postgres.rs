@@ -1,4 +1,5 @@
-//! PostgreSQL: `$n` placeholders and IN lists bound as one array; everything
+//! PostgreSQL: `$n` placeholders, IN lists bound as one array, an escape
+//! string for LIKE's escape character; everything
 //! else is the standard SQL of [`SqlDialect`]'s defaults.
 
 use super::{SeaBuilder, SqlDialect};
@@ -20,5 +21,8 @@ impl SqlDialect for Postgres {
     }
     fn binds_arrays(&self) -> bool {
         true
+    }
+    fn like_escape(&self) -> &'static str {
+        r"E'\\'"
     }
 }

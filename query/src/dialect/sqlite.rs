@@ -1,4 +1,5 @@
-//! SQLite: a LIMIT before any OFFSET, `INTEGER`/`REAL` casts, and no row locks.
+//! SQLite: a LIMIT before any OFFSET, `INTEGER`/`REAL` casts, no row locks,
+//! and compound SELECTs without parentheses.
 
 use super::{SeaBuilder, SqlDialect};
 
@@ -21,5 +22,8 @@ impl SqlDialect for Sqlite {
     }
     fn lock_clause(&self, _share: bool) -> Option<&'static str> {
         None
+    }
+    fn parenthesized_set_members(&self) -> bool {
+        false
     }
 }

@@ -3,7 +3,7 @@
 //! [`Parts`], the parts of a SELECT made of such expressions. Each holds the
 //! other (a subquery is a `Parts` inside an `Rpn`), so they live together.
 
-use super::{JoinKind, LockStrength, LockWait, Name, Op, Operand, Ops, Values};
+use super::{JoinKind, LockStrength, LockWait, Name, Op, Operand, Ops, SetOp, Values};
 use crate::dialect::Dialect;
 use quarry_core::Value;
 
@@ -188,6 +188,10 @@ pub struct Parts {
     pub(crate) offset: Option<u64>,
     pub(crate) distinct: bool,
     pub(crate) lock: Option<(LockStrength, LockWait)>,
+    /// Queries combined with this one (`UNION`, ...), in order, after its
+    /// HAVING. Neither this query nor a member has an order, limit, offset or
+    /// lock of its own (the typed builder wraps those in a subquery first).
+    pub(crate) set_ops: Vec<(SetOp, Parts)>,
 }
 
 impl Parts {
@@ -206,6 +210,7 @@ impl Parts {
             offset: None,
             distinct: false,
             lock: None,
+            set_ops: Vec::new(),
         }
     }
 
@@ -225,6 +230,15 @@ impl Parts {
             self.cond.append(c);
             self.cond.push(Op::Or);
         }
+    }
+
+    /// True when the query orders, limits, offsets or locks its rows: a set
+    /// operation takes such a query as a subquery.
+    pub(crate) fn shapes_rows(&self) -> bool {
+        !self.order.is_empty()
+            || self.limit.is_some()
+            || self.offset.is_some()
+            || self.lock.is_some()
     }
 
     /// LIMIT as sent: MySQL and SQLite need a LIMIT before an OFFSET.
@@ -257,6 +271,10 @@ impl Parts {
         self.group_by.key(dialect, key);
         key.push(Op::Section(3));
         self.having.key(dialect, key);
+        for (op, member) in &self.set_ops {
+            key.push(Op::Section(20 + *op as u8));
+            member.key(dialect, key);
+        }
         key.push(Op::Section(4));
         self.order.key(dialect, key);
         key.push(Op::Tail(
@@ -295,7 +313,9 @@ impl Parts {
 
     /// True when an operation of the query (subqueries included) passes `f`.
     pub(crate) fn any_op(&self, f: fn(&Op) -> bool) -> bool {
-        self.rpns().any(|r| r.any_op(f)) || self.from_sub.as_deref().is_some_and(|s| s.any_op(f))
+        self.rpns().any(|r| r.any_op(f))
+            || self.from_sub.as_deref().is_some_and(|s| s.any_op(f))
+            || self.set_ops.iter().any(|(_, m)| m.any_op(f))
     }
 
     /// True when the query holds an argument of a prepared query.

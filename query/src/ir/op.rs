@@ -53,6 +53,9 @@ pub enum Op {
     ParamIn(u16),
     /// Literal SQL (`1 = 1`, `1 = 0`).
     Lit(Name),
+    /// A SQL fragment with its `n` operands in place of its `?`s (see
+    /// [`crate::fragment`]).
+    Fragment(Name, u8),
     /// Binary comparisons and connectives.
     Eq,
     Ne,
@@ -92,6 +95,20 @@ pub enum Op {
     Avg,
     Min,
     Max,
+    /// Window functions (used under `Over`).
+    RowNumber,
+    Rank,
+    DenseRank,
+    /// `LAG(x, n)` / `LEAD(x, n)`: one operand; `n` is written as a literal.
+    Lag(u8),
+    Lead(u8),
+    /// `f OVER (PARTITION BY p.. ORDER BY o..)`: operands are the function,
+    /// then `partitions` expressions, then `orders` ORDER BY terms (each
+    /// ending in `OrderItem`).
+    Over {
+        partitions: u8,
+        orders: u8,
+    },
     /// Ends one item of a list (select list, GROUP BY).
     Item,
     /// Ends one ORDER BY term.
@@ -119,6 +136,37 @@ pub enum JoinKind {
     Right,
     /// Every row on both sides (Postgres, SQLite 3.39+; not MySQL).
     Full,
+}
+
+/// How the rows of two queries combine (`UNION`, `INTERSECT`, `EXCEPT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SetOp {
+    /// Rows of either, duplicates removed.
+    Union,
+    /// Rows of either, duplicates kept.
+    UnionAll,
+    /// Rows of both, duplicates removed.
+    Intersect,
+    /// Rows of both, duplicates kept (Postgres, MariaDB 10.5+, MySQL 8.0.31+).
+    IntersectAll,
+    /// Rows of the first that are not in the second, duplicates removed.
+    Except,
+    /// `EXCEPT ALL` (Postgres, MariaDB 10.5+, MySQL 8.0.31+).
+    ExceptAll,
+}
+
+impl SetOp {
+    /// The SQL keyword(s).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            SetOp::Union => "UNION",
+            SetOp::UnionAll => "UNION ALL",
+            SetOp::Intersect => "INTERSECT",
+            SetOp::IntersectAll => "INTERSECT ALL",
+            SetOp::Except => "EXCEPT",
+            SetOp::ExceptAll => "EXCEPT ALL",
+        }
+    }
 }
 
 /// A row lock taken by a SELECT.

@@ -85,6 +85,9 @@ impl Parts {
         if let Some(sub) = &mut self.from_sub {
             sub.substitute(args)?;
         }
+        for (_, member) in &mut self.set_ops {
+            member.substitute(args)?;
+        }
         self.rpns_mut().try_for_each(|r| r.substitute(args))
     }
 }

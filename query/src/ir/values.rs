@@ -99,6 +99,9 @@ impl Parts {
         self.cond.take_values(dialect, out);
         self.group_by.take_values(dialect, out);
         self.having.take_values(dialect, out);
+        for (_, member) in self.set_ops {
+            member.take_values(dialect, out);
+        }
         self.order.take_values(dialect, out);
         if let Some(l) = limit {
             out.value(sea_query::Value::BigUnsigned(Some(l)));

@@ -5,19 +5,22 @@
 use super::join::{Fill, JoinPreload, RowId};
 use super::key::{Key, KeyMap, KeyState};
 use super::Preload;
+use crate::driver::Backend;
 use crate::driver::Driver;
-use crate::into_query::{Decode, Fetch};
+use crate::into_query::{EachRow, Fetch, ReadFuture, RootDecoder};
 use crate::ir::Rpn;
 use crate::log;
 use crate::query::{root_columns, Query};
 use crate::scope::Has;
+use crate::statement::Statement;
 use quarry_core::{AssocValue, Association, Error, QueryError, Result, Schema, Value};
 use std::collections::HashSet;
 
 /// A query of `S` (with joins `J`) whose rows are returned with associations
 /// loaded: `P` preloads by separate queries, and any join preloads fill
-/// associations from the query's own joined columns. Run it with
-/// `repo.all_preloaded(..)` or `repo.one_preloaded(..)`.
+/// associations from the query's own joined columns. Run it with any read of
+/// the Repo: `repo.all(..)`, `repo.one(..)`, `repo.get_by(..)`,
+/// `repo.must_get_by(..)`, `repo.stream_each(..)`.
 pub struct Preloaded<S, J, P> {
     query: Query<S, J>,
     spec: P,
@@ -29,7 +32,7 @@ impl<S: Schema, J> Query<S, J> {
     /// query): one more query per association per level.
     ///
     /// ```ignore
-    /// let stores = repo.all_preloaded(Store::query().preload((Store::user, Store::products))).await?;
+    /// let stores = repo.all(Store::query().preload((Store::user, Store::products))).await?;
     /// ```
     pub fn preload<P: Preload<S>>(self, spec: P) -> Preloaded<S, J, P> {
         Preloaded {
@@ -74,19 +77,53 @@ impl<S: Schema, J, P: Preload<S>> Preloaded<S, J, P> {
     pub(crate) async fn load(self, driver: &dyn Driver) -> Result<Vec<S>> {
         let Preloaded { query, spec, joins } = self;
         let mut rows = if joins.is_empty() {
-            let (stmt, decoder) = Fetch::<()>::prepare(query, driver.backend())?;
-            let mut out = Vec::new();
-            log::fetch(driver, &stmt, &mut |row| {
-                out.push(decoder.decode(row)?);
-                Ok(())
-            })
-            .await?;
-            out
+            query.fetch_all(driver).await?
         } else {
             joined(driver, query, &joins).await?
         };
         spec.preload(driver, &mut rows).await?;
         Ok(rows)
+    }
+}
+
+impl<S: Schema, J: Send + 'static, P: Preload<S> + 'static> Fetch<()> for Preloaded<S, J, P> {
+    type Row = S;
+    type Decoder = RootDecoder<S>;
+    fn table(&self) -> &'static str {
+        S::TABLE
+    }
+    /// The statement of the parent rows (with the join preloads' columns when
+    /// there are any); the preloads' own queries run after it.
+    fn prepare(self, backend: &Backend) -> Result<(Statement, RootDecoder<S>)> {
+        if self.joins.is_empty() {
+            return Fetch::<()>::prepare(self.query, backend);
+        }
+        let (stmt, _) = joined_statement(backend, self.query, &self.joins)?;
+        Ok((stmt, RootDecoder::new()))
+    }
+    fn fetch_all<'a>(self, driver: &'a dyn Driver) -> ReadFuture<'a, Vec<S>>
+    where
+        Self: 'a,
+    {
+        Box::pin(self.load(driver))
+    }
+    fn fetch_each<'a>(
+        self,
+        driver: &'a dyn Driver,
+        each: &'a mut EachRow<'a, S>,
+    ) -> ReadFuture<'a, u64>
+    where
+        Self: 'a,
+    {
+        Box::pin(async move {
+            let rows = self.load(driver).await?;
+            let mut seen = 0u64;
+            for row in rows {
+                seen += 1;
+                each(row)?;
+            }
+            Ok(seen)
+        })
     }
 }
 
@@ -96,28 +133,7 @@ async fn joined<S: Schema, J>(
     query: Query<S, J>,
     joins: &[Box<dyn JoinPreload<S>>],
 ) -> Result<Vec<S>> {
-    let backend = driver.backend();
-    query.check(backend)?;
-    let pk = match S::primary_key().as_slice() {
-        [i] => *i,
-        _ => {
-            return Err(Error::Query(QueryError::NotOneKey {
-                operation: "a join preload",
-                schema: S::NAME,
-                count: S::primary_key().len(),
-            }))
-        }
-    };
-    let mut columns = root_columns::<S>();
-    for j in joins {
-        columns.extend(j.columns());
-    }
-    let mut parts = query.parts;
-    parts.root = None;
-    parts.select = Rpn::default();
-    let stmt = backend
-        .dialect
-        .build(&parts.to_select_with(backend.dialect, columns)?, S::TABLE);
+    let (stmt, pk) = joined_statement(driver.backend(), query, joins)?;
     let width = S::persisted_count();
     let mut index: KeyMap<usize> = KeyMap::with_hasher(KeyState::new());
     let mut out: Vec<S> = Vec::new();
@@ -158,4 +174,35 @@ async fn joined<S: Schema, J>(
     })
     .await?;
     Ok(out)
+}
+
+/// The statement of a join preload: the parent's columns, then each joined
+/// association's; and the position of the parent's primary key.
+fn joined_statement<S: Schema, J>(
+    backend: &Backend,
+    query: Query<S, J>,
+    joins: &[Box<dyn JoinPreload<S>>],
+) -> Result<(Statement, usize)> {
+    query.check(backend)?;
+    let pk = match S::primary_key().as_slice() {
+        [i] => *i,
+        _ => {
+            return Err(Error::Query(QueryError::NotOneKey {
+                operation: "a join preload",
+                schema: S::NAME,
+                count: S::primary_key().len(),
+            }))
+        }
+    };
+    let mut columns = root_columns::<S>();
+    for j in joins {
+        columns.extend(j.columns());
+    }
+    let mut parts = query.parts;
+    parts.root = None;
+    parts.select = Rpn::default();
+    let stmt = backend
+        .dialect
+        .build(&parts.to_select_with(backend.dialect, columns)?, S::TABLE);
+    Ok((stmt, pk))
 }

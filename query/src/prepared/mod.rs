@@ -23,7 +23,7 @@
 //!     .unwrap();
 //! assert_eq!(
 //!     &*stmt.sql,
-//!     r#"SELECT "products"."id", "products"."name", "products"."price", "products"."description" FROM "products" WHERE "products"."name" LIKE $1 AND "products"."price" < $2 ORDER BY "products"."price" ASC LIMIT $3"#
+//!     r#"SELECT "products"."id", "products"."name", "products"."price", "products"."description" FROM "products" WHERE "products"."name" LIKE $1 ESCAPE E'\\' AND "products"."price" < $2 ORDER BY "products"."price" ASC LIMIT $3"#
 //! );
 //! assert_eq!(stmt.values.len(), 3);
 //! let stmt = cheap_named
@@ -32,7 +32,7 @@
 //!     .unwrap();
 //! assert_eq!(
 //!     &*stmt.sql,
-//!     "SELECT `products`.`id`, `products`.`name`, `products`.`price`, `products`.`description` FROM `products` WHERE `products`.`name` LIKE ? AND `products`.`price` < ? ORDER BY `products`.`price` ASC LIMIT ?"
+//!     r"SELECT `products`.`id`, `products`.`name`, `products`.`price`, `products`.`description` FROM `products` WHERE `products`.`name` LIKE ? ESCAPE '\\' AND `products`.`price` < ? ORDER BY `products`.`price` ASC LIMIT ?"
 //! );
 //! let stmt = cheap_named
 //!     .bind(("%desk%".to_string(), 200.0))
@@ -40,7 +40,7 @@
 //!     .unwrap();
 //! assert_eq!(
 //!     &*stmt.sql,
-//!     r#"SELECT "products"."id", "products"."name", "products"."price", "products"."description" FROM "products" WHERE "products"."name" LIKE ? AND "products"."price" < ? ORDER BY "products"."price" ASC LIMIT ?"#
+//!     r#"SELECT "products"."id", "products"."name", "products"."price", "products"."description" FROM "products" WHERE "products"."name" LIKE ? ESCAPE '\' AND "products"."price" < ? ORDER BY "products"."price" ASC LIMIT ?"#
 //! );
 //! ```
 //!

@@ -3,7 +3,8 @@
 use crate::dialect::Dialect;
 use crate::ir::Parts;
 use crate::query::root_columns;
-use quarry_core::{Column, FieldValue, Schema, ValueType};
+use crate::select::Summable;
+use quarry_core::{Column, FieldValue, Nullable, Schema, ValueType};
 use sea_query::{Expr, Func, SelectStatement};
 use std::marker::PhantomData;
 
@@ -17,18 +18,46 @@ enum Kind {
     Max,
 }
 
-/// An aggregate over schema `S`, for [`super::Repo::aggregate`].
+/// An aggregate over schema `S` whose result is a `T`, for
+/// [`super::Repo::aggregate`].
 ///
-/// Results: count is an `I64`; sum is an `I64` for integer columns and an `F64`
-/// for floats; avg is an `F64`; min and max have the column's type. Over no rows,
-/// all but count are NULL.
-pub struct Aggregate<S> {
+/// Results: count is an `i64`; sum is an `Option<i64>` for integer columns and
+/// an `Option<f64>` for floats; avg is an `Option<f64>`; min and max are an
+/// `Option` of the column's type. Over no rows, all but count are `None`.
+///
+/// ```
+/// # use quarry_core::doc_support::Product;
+/// use quarry_query::Aggregate;
+/// let total: Aggregate<Product, Option<f64>> = Aggregate::sum(Product::price);
+/// let dearest: Aggregate<Product, Option<f64>> = Aggregate::max(Product::price);
+/// let rows: Aggregate<Product, i64> = Aggregate::count();
+/// # let _ = (total, dearest, rows);
+/// ```
+pub struct Aggregate<S, T> {
     kind: Kind,
     field: Option<usize>,
-    _marker: PhantomData<fn() -> S>,
+    _marker: PhantomData<fn() -> (S, T)>,
 }
 
-impl<S: Schema> Aggregate<S> {
+impl<S: Schema> Aggregate<S, i64> {
+    /// `count(*)`.
+    pub fn count() -> Self {
+        Self::of(Kind::Count, None)
+    }
+    /// `count(DISTINCT col)`.
+    pub fn count_distinct<C: FieldValue>(col: Column<S, C>) -> Self {
+        Self::of(Kind::CountDistinct, Some(col.index()))
+    }
+}
+
+impl<S: Schema> Aggregate<S, Option<f64>> {
+    /// `avg(col)` of a numeric column.
+    pub fn avg<C: Summable>(col: Column<S, C>) -> Self {
+        Self::of(Kind::Avg, Some(col.index()))
+    }
+}
+
+impl<S: Schema, T: FieldValue> Aggregate<S, T> {
     fn of(kind: Kind, field: Option<usize>) -> Self {
         Aggregate {
             kind,
@@ -36,29 +65,34 @@ impl<S: Schema> Aggregate<S> {
             _marker: PhantomData,
         }
     }
-    /// `count(*)`.
-    pub fn count() -> Self {
-        Self::of(Kind::Count, None)
+}
+
+impl<S: Schema> Aggregate<S, ()> {
+    /// `sum(col)`: `Option<i64>` for integer columns, `Option<f64>` for floats.
+    pub fn sum<C: Summable>(col: Column<S, C>) -> Aggregate<S, C::Sum> {
+        Aggregate::of(Kind::Sum, Some(col.index()))
     }
-    /// `count(DISTINCT col)`.
-    pub fn count_distinct<T: FieldValue>(col: Column<S, T>) -> Self {
-        Self::of(Kind::CountDistinct, Some(col.index()))
+    /// `min(col)`: an `Option` of the column's type.
+    pub fn min<C: Nullable>(col: Column<S, C>) -> Aggregate<S, C::Opt> {
+        Aggregate::of(Kind::Min, Some(col.index()))
     }
-    /// `sum(col)`.
-    pub fn sum<T: quarry_core::changeset::Numeric>(col: Column<S, T>) -> Self {
-        Self::of(Kind::Sum, Some(col.index()))
+    /// `max(col)`: an `Option` of the column's type.
+    pub fn max<C: Nullable>(col: Column<S, C>) -> Aggregate<S, C::Opt> {
+        Aggregate::of(Kind::Max, Some(col.index()))
     }
-    /// `avg(col)`.
-    pub fn avg<T: quarry_core::changeset::Numeric>(col: Column<S, T>) -> Self {
-        Self::of(Kind::Avg, Some(col.index()))
-    }
-    /// `min(col)`.
-    pub fn min<T: FieldValue>(col: Column<S, T>) -> Self {
-        Self::of(Kind::Min, Some(col.index()))
-    }
-    /// `max(col)`.
-    pub fn max<T: FieldValue>(col: Column<S, T>) -> Self {
-        Self::of(Kind::Max, Some(col.index()))
+}
+
+impl<S: Schema, T> Aggregate<S, T> {
+    /// The SQL function's name (for errors).
+    pub(crate) fn name(&self) -> &'static str {
+        match self.kind {
+            Kind::Count => "count",
+            Kind::CountDistinct => "count_distinct",
+            Kind::Sum => "sum",
+            Kind::Avg => "avg",
+            Kind::Min => "min",
+            Kind::Max => "max",
+        }
     }
 
     /// The result type.

@@ -14,15 +14,15 @@ pub use transaction::Transaction;
 pub use updates::Updates;
 
 use crate::driver::{Driver, ExecResult};
-use crate::into_query::{Decode, Fetch, IntoQuery};
+use crate::into_query::{Fetch, IntoQuery};
 use crate::log;
 use crate::query::Query;
 use crate::statement::Statement;
 use crate::write;
 use async_trait::async_trait;
 use quarry_core::{
-    Action, Changeset, ConstraintKind, Error, FieldRole, QueryError, Result, Schema, State, Value,
-    ValueRow,
+    Action, Changeset, ConstraintKind, Error, FieldRole, FieldValue, QueryError, Result, Schema,
+    State, Value, ValueRow,
 };
 use sea_query::{Expr, ExprTrait};
 use std::future::Future;
@@ -60,18 +60,6 @@ async fn fetch_all<S: Schema>(driver: &dyn Driver, stmt: &Statement) -> Result<V
     let mut out = Vec::new();
     log::fetch(driver, stmt, &mut |row| {
         out.push(S::from_row(row, 0)?);
-        Ok(())
-    })
-    .await?;
-    Ok(out)
-}
-
-/// Reads all rows of a fetchable.
-async fn fetch_rows<F: Fetch<I>, I>(driver: &dyn Driver, f: F) -> Result<Vec<F::Row>> {
-    let (stmt, decoder) = f.prepare(driver.backend())?;
-    let mut out = Vec::new();
-    log::fetch(driver, &stmt, &mut |row| {
-        out.push(decoder.decode(row)?);
         Ok(())
     })
     .await?;
@@ -323,7 +311,7 @@ pub trait Repo: Send + Sync {
             return Ok(None);
         }
         let q = write::by_key::<S>([(*index, id)]);
-        Ok(fetch_rows(self.driver(), q).await?.into_iter().next())
+        Ok(q.fetch_all(self.driver()).await?.into_iter().next())
     }
 
     /// Like [`Repo::get`], but a missing row is [`Error::NoResults`] (Ecto's `get!`).
@@ -347,8 +335,11 @@ pub trait Repo: Send + Sync {
 
     /// All rows of a query (whole rows of its schema), a select (its projection),
     /// or a condition (`repo.all(Product::price.lt(10.0))`).
+    ///
+    /// A preloading query (`query.preload(..)`, `query.preload_join(..)`) comes
+    /// back with its associations loaded, as Ecto's `Repo.all` with `preload:`.
     async fn all<F: Fetch<I>, I>(&self, query: F) -> Result<Vec<F::Row>> {
-        fetch_rows(self.driver(), query).await
+        query.fetch_all(self.driver()).await
     }
 
     /// Streams the rows of `query` to `each`, one at a time as the database sends
@@ -371,21 +362,14 @@ pub trait Repo: Send + Sync {
         F: Fetch<I>,
         E: FnMut(F::Row) -> Result<()> + Send,
     {
-        let (stmt, decoder) = query.prepare(self.driver().backend())?;
-        let mut seen = 0u64;
-        log::fetch(self.driver(), &stmt, &mut |row| {
-            seen += 1;
-            each(decoder.decode(row)?)
-        })
-        .await?;
-        Ok(seen)
+        query.fetch_each(self.driver(), &mut each).await
     }
 
     /// At most one row: `None` when there is none, [`Error::MultipleResults`] when
     /// there are more.
     async fn one<F: Fetch<I>, I>(&self, query: F) -> Result<Option<F::Row>> {
         let table = query.table();
-        let mut rows = fetch_rows(self.driver(), query).await?;
+        let mut rows = query.fetch_all(self.driver()).await?;
         match rows.len() {
             0 | 1 => Ok(rows.pop()),
             count => Err(Error::MultipleResults { table, count }),
@@ -426,7 +410,7 @@ pub trait Repo: Send + Sync {
                     .unwrap_or(Value::Null(quarry_core::schema::field_def::<S>(i).ty)),
             )
         });
-        let mut rows = fetch_rows(self.driver(), write::by_key::<S>(key)).await?;
+        let mut rows = write::by_key::<S>(key).fetch_all(self.driver()).await?;
         let mut fresh = rows.pop();
         if let Some(f) = fresh.as_mut() {
             keep_virtual(data, f);
@@ -475,17 +459,27 @@ pub trait Repo: Send + Sync {
 
     /// Counts the rows matching `query`.
     async fn count<Q: IntoQuery<I>, I>(&self, query: Q) -> Result<i64> {
-        let v = self.aggregate(query, Aggregate::count()).await?;
-        Ok(v.as_i64().unwrap_or(0))
+        self.aggregate(query, Aggregate::count()).await
     }
 
-    /// Runs an aggregate over `query`. Sum/avg/min/max of no rows is NULL. A query
-    /// with limit, offset or DISTINCT is wrapped in a subquery first.
-    async fn aggregate<Q: IntoQuery<I>, I>(
+    /// Runs an aggregate over `query` and returns its result as the aggregate's
+    /// Rust type (`i64` for counts, `Option<f64>` for an average...). Sum, avg,
+    /// min and max of no rows are `None`. A query with limit, offset or DISTINCT
+    /// is wrapped in a subquery first.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_query::Aggregate;
+    /// let total: Option<f64> = repo.aggregate(quarry_query::from::<Product>(), Aggregate::sum(Product::price)).await?;
+    /// let rows: i64 = repo.aggregate(quarry_query::from::<Product>(), Aggregate::count()).await?;
+    /// # Ok(()) }
+    /// ```
+    async fn aggregate<Q: IntoQuery<I>, I, T: FieldValue>(
         &self,
         query: Q,
-        aggregate: Aggregate<Q::Schema>,
-    ) -> Result<Value> {
+        aggregate: Aggregate<Q::Schema, T>,
+    ) -> Result<T> {
         let query = query.into_query();
         query.check(self.driver().backend())?;
         let dialect = self.driver().backend().dialect;
@@ -497,7 +491,11 @@ pub trait Repo: Send + Sync {
             Ok(())
         })
         .await?;
-        Ok(out)
+        T::from_value(out).map_err(|e| Error::Decode {
+            column: format!("{}({})", aggregate.name(), Q::Schema::TABLE),
+            expected: e.expected,
+            found: e.found,
+        })
     }
 
     /// Inserts many structs or changesets, with timestamps filled (unlike Ecto),
@@ -720,7 +718,7 @@ pub trait Repo: Send + Sync {
     /// # use quarry_core::doc_support::Product;
     /// use quarry_query::Repo;
     /// use std::time::Duration;
-    /// let all = repo.with_timeout(Duration::from_secs(2)).all(Product::query()).await?;
+    /// let all = repo.with_timeout(Duration::from_secs(2)).all(quarry_query::from::<Product>()).await?;
     /// # Ok(()) }
     /// ```
     fn with_timeout(&self, timeout: std::time::Duration) -> Timed<'_, Self> {

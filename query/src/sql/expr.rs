@@ -25,7 +25,7 @@ enum Kind {
 
 fn kind(op: Op) -> Kind {
     match op {
-        Op::Lit(_) => Kind::Custom,
+        Op::Lit(_) | Op::Fragment(..) => Kind::Custom,
         Op::Eq
         | Op::Ne
         | Op::Gt
@@ -69,6 +69,9 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Param(_)
         | Op::Lit(_)
         | Op::CountStar
+        | Op::RowNumber
+        | Op::Rank
+        | Op::DenseRank
         | Op::Exists
         | Op::NotExists => 0,
         Op::Not
@@ -77,6 +80,8 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Lower
         | Op::CountDistinct
         | Op::Sum { .. }
+        | Op::Lag(_)
+        | Op::Lead(_)
         | Op::Avg
         | Op::Min
         | Op::Max
@@ -99,6 +104,8 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Like
         | Op::NotLike => 2,
         Op::Between => 3,
+        Op::Fragment(_, n) => usize::from(n),
+        Op::Over { partitions, orders } => 1 + usize::from(partitions) + usize::from(orders),
         Op::Section(_)
         | Op::From(_)
         | Op::Dialect(_)
@@ -165,6 +172,19 @@ impl<'a> Writer<'a> {
             *slot = child;
             at = self.nodes.get(child)?.0 as usize;
         }
+        Some(out)
+    }
+
+    /// The `n` operands of the operation at `i`, in order.
+    fn operands_n(&self, i: usize, n: usize) -> Option<SmallVec<[usize; 6]>> {
+        let mut out: SmallVec<[usize; 6]> = SmallVec::with_capacity(n);
+        let mut at = i;
+        for _ in 0..n {
+            let child = at.checked_sub(1)?;
+            out.push(child);
+            at = self.nodes.get(child)?.0 as usize;
+        }
+        out.reverse();
         Some(out)
     }
 
@@ -266,6 +286,82 @@ impl<'a> Writer<'a> {
         self.operand(r, outer, buf)
     }
 
+    /// A fragment's text with each `?` replaced by its operand; `None` (then
+    /// sea-query, which reports it) when the counts differ.
+    fn fragment(&self, i: usize, sql: &str, n: u8, buf: &mut SqlBuf) -> Option<()> {
+        if crate::fragment::slots(sql) != usize::from(n) {
+            return None;
+        }
+        let operands = self.operands_n(i, usize::from(n))?;
+        let mut pieces = sql.split('?');
+        buf.push(pieces.next()?);
+        for (piece, operand) in pieces.zip(operands) {
+            self.wrapped(operand, !matches!(kind(self.op(operand)?), Kind::Atom), buf)?;
+            buf.push(piece);
+        }
+        Some(())
+    }
+
+    /// `f OVER (PARTITION BY .. ORDER BY ..)`; an aggregate whose result
+    /// quarry casts keeps the cast outside: `CAST(SUM(x) OVER (..) AS ..)`.
+    fn over(&self, i: usize, partitions: u8, orders: u8, buf: &mut SqlBuf) -> Option<()> {
+        let (p, o) = (usize::from(partitions), usize::from(orders));
+        let operands = self.operands_n(i, 1 + p + o)?;
+        let (func, rest) = operands.split_first()?;
+        let (parts, terms) = rest.split_at(p);
+        let cast = match self.op(*func)? {
+            Op::Sum { integer } => Some(("SUM(", integer)),
+            Op::Avg => Some(("AVG(", false)),
+            _ => None,
+        };
+        if let Some((name, integer)) = cast {
+            let [x] = self.operands::<1>(*func)?;
+            buf.push("CAST(");
+            buf.push(name);
+            self.node(x, buf)?;
+            buf.push(")");
+            self.window(parts, terms, buf)?;
+            let (int, float) = buf.dialect().aggregate_casts();
+            buf.push(" AS ");
+            buf.push(if integer { int } else { float });
+            buf.push(")");
+        } else {
+            self.node(*func, buf)?;
+            self.window(parts, terms, buf)?;
+        }
+        Some(())
+    }
+
+    /// ` OVER (PARTITION BY .. ORDER BY ..)`.
+    fn window(&self, parts: &[usize], terms: &[usize], buf: &mut SqlBuf) -> Option<()> {
+        buf.push(" OVER (");
+        for (n, p) in parts.iter().enumerate() {
+            buf.push(if n == 0 { "PARTITION BY " } else { ", " });
+            self.node(*p, buf)?;
+        }
+        for (n, t) in terms.iter().enumerate() {
+            let Op::OrderItem(dir, nulls) = self.op(*t)? else {
+                return None;
+            };
+            buf.push(match (n, parts.is_empty()) {
+                (0, true) => "ORDER BY ",
+                (0, false) => " ORDER BY ",
+                _ => ", ",
+            });
+            let [x] = self.operands::<1>(*t)?;
+            self.node(x, buf)?;
+            buf.push(if dir == Dir::Asc { " ASC" } else { " DESC" });
+            match nulls {
+                Nulls::Default => {}
+                _ if !buf.dialect().nulls_ordering() => return None,
+                Nulls::First => buf.push(" NULLS FIRST"),
+                Nulls::Last => buf.push(" NULLS LAST"),
+            }
+        }
+        buf.push(")");
+        Some(())
+    }
+
     /// `name(arg)`.
     fn call(&self, i: usize, name: &str, buf: &mut SqlBuf) -> Option<()> {
         let [x] = self.operands::<1>(i)?;
@@ -312,14 +408,23 @@ impl<'a> Writer<'a> {
             Op::Col(t, c) => buf.column(t.0, c.0),
             Op::Val | Op::Param(_) => buf.param(),
             Op::Lit(s) => buf.push(s.0),
+            Op::Fragment(sql, n) => self.fragment(i, sql.0, n, buf)?,
             Op::Eq => self.binary(i, " = ", Kind::Compare, buf)?,
             Op::Ne => self.binary(i, " <> ", Kind::Compare, buf)?,
             Op::Gt => self.binary(i, " > ", Kind::Compare, buf)?,
             Op::Ge => self.binary(i, " >= ", Kind::Compare, buf)?,
             Op::Lt => self.binary(i, " < ", Kind::Compare, buf)?,
             Op::Le => self.binary(i, " <= ", Kind::Compare, buf)?,
-            Op::Like => self.binary(i, " LIKE ", Kind::Compare, buf)?,
-            Op::NotLike => self.binary(i, " NOT LIKE ", Kind::Compare, buf)?,
+            Op::Like | Op::NotLike => {
+                let keyword = if op == Op::Like {
+                    " LIKE "
+                } else {
+                    " NOT LIKE "
+                };
+                self.binary(i, keyword, Kind::Compare, buf)?;
+                buf.push(" ESCAPE ");
+                buf.push(buf.dialect().like_escape());
+            }
             Op::And => self.binary(i, " AND ", Kind::And, buf)?,
             Op::Or => self.binary(i, " OR ", Kind::Or, buf)?,
             Op::Not => {
@@ -380,6 +485,24 @@ impl<'a> Writer<'a> {
                 buf.push(")");
             }
             Op::CountStar => buf.push("COUNT(*)"),
+            Op::RowNumber => buf.push("ROW_NUMBER()"),
+            Op::Rank => buf.push("RANK()"),
+            Op::DenseRank => buf.push("DENSE_RANK()"),
+            Op::Lag(n) | Op::Lead(n) => {
+                let [x] = self.operands::<1>(i)?;
+                buf.push(if matches!(op, Op::Lag(_)) {
+                    "LAG("
+                } else {
+                    "LEAD("
+                });
+                self.node(x, buf)?;
+                if n != 1 {
+                    buf.push(", ");
+                    buf.push(&n.to_string());
+                }
+                buf.push(")");
+            }
+            Op::Over { partitions, orders } => self.over(i, partitions, orders, buf)?,
             Op::CountDistinct => self.call(i, "COUNT(DISTINCT ", buf)?,
             Op::Sum { integer } => self.cast(i, "SUM(", integer, buf)?,
             Op::Avg => self.cast(i, "AVG(", false, buf)?,

@@ -2,12 +2,35 @@
 //! own writer does not write (and the first compile of shapes it checks).
 
 use crate::dialect::Dialect;
-use crate::ir::{Dir, JoinKind, LockStrength, LockWait, Nulls, Op, Parts, Rpn};
+use crate::ir::{Dir, JoinKind, LockStrength, LockWait, Nulls, Op, Parts, Rpn, SetOp};
 use quarry_core::{Error, QueryError};
 use sea_query::{
     BinOper, Expr, ExprTrait, Func, JoinType, LockBehavior, LockType, NullOrdering, Order,
-    SelectStatement,
+    SelectStatement, UnionType,
 };
+
+/// A fragment's text in sea-query's custom-expression form: on Postgres its
+/// `?`s become `$1`, `$2`... (and a `$` is doubled, so sea-query keeps it);
+/// elsewhere sea-query's slot is `?` already.
+fn numbered(sql: &str, dialect: Dialect) -> String {
+    if dialect != Dialect::Postgres {
+        return sql.to_string();
+    }
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0u32;
+    for c in sql.chars() {
+        match c {
+            '?' => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            '$' => out.push_str("$$"),
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 impl Rpn {
     /// Builds the sea-query expressions: the one expression left on the stack, or
@@ -37,6 +60,22 @@ impl Rpn {
                         .ok_or_else(|| malformed("a bound value is missing"))?,
                 )),
                 Op::Lit(s) => Expr::cust(s.0),
+                Op::Fragment(sql, n) => {
+                    let n = usize::from(n);
+                    if crate::fragment::slots(sql.0) != n {
+                        return Err(Error::Query(QueryError::Build(format!(
+                            "the fragment {:?} has {} `?` but {n} arguments",
+                            sql.0,
+                            crate::fragment::slots(sql.0)
+                        ))));
+                    }
+                    let at = stack
+                        .len()
+                        .checked_sub(n)
+                        .ok_or_else(|| malformed("a fragment's operand is missing"))?;
+                    let args = stack.split_off(at);
+                    Expr::cust_with_exprs(numbered(sql.0, dialect), args)
+                }
                 // A prepared query substitutes its arguments first, and a
                 // query holding one elsewhere is refused before it compiles.
                 Op::Param(_) | Op::ParamIn(_) => {
@@ -63,8 +102,17 @@ impl Rpn {
                         Op::Le => l.lte(r),
                         Op::And => l.and(r),
                         Op::Or => l.or(r),
-                        Op::Like => l.binary(BinOper::Like, r),
-                        _ => l.binary(BinOper::NotLike, r),
+                        _ => {
+                            let keyword = if *op == Op::Like {
+                                BinOper::Like
+                            } else {
+                                BinOper::NotLike
+                            };
+                            // sea-query writes the character as each
+                            // backend's literal (the dialect's like_escape).
+                            let escape = Expr::Constant(sea_query::Value::Char(Some('\\')));
+                            l.binary(keyword, r.binary(BinOper::Escape, escape))
+                        }
                     }
                 }
                 Op::Not => pop(&mut stack)?.not(),
@@ -117,6 +165,18 @@ impl Rpn {
                     }
                 }
                 Op::CountStar => Func::count(Expr::cust("*")).into(),
+                Op::RowNumber
+                | Op::Rank
+                | Op::DenseRank
+                | Op::Lag(_)
+                | Op::Lead(_)
+                | Op::Over { .. } => {
+                    return Err(Error::Query(QueryError::Build(
+                        "a window function here needs sea-query, which quarry does not use for \
+                         windows: select it in a query of its own (or a subquery in FROM)"
+                            .to_string(),
+                    )))
+                }
                 Op::CountDistinct => Func::count_distinct(pop(&mut stack)?).into(),
                 Op::Sum { integer } => cast(Func::sum(pop(&mut stack)?).into(), dialect, integer),
                 Op::Avg => cast(Func::avg(pop(&mut stack)?).into(), dialect, false),
@@ -229,6 +289,22 @@ impl Parts {
         }
         if let Some(h) = self.having.to_exprs(dialect)?.expr {
             q.and_having(h);
+        }
+        for (op, member) in &self.set_ops {
+            let kind = match op {
+                SetOp::Union => UnionType::Distinct,
+                SetOp::UnionAll => UnionType::All,
+                SetOp::Intersect => UnionType::Intersect,
+                SetOp::Except => UnionType::Except,
+                SetOp::IntersectAll | SetOp::ExceptAll => {
+                    return Err(Error::Query(QueryError::Build(format!(
+                        "{} cannot be written through sea-query (counts, aggregates and \
+                         exists over it): read its rows with repo.all instead",
+                        op.keyword()
+                    ))))
+                }
+            };
+            q.union(kind, member.to_select(dialect)?);
         }
         for (e, o, nulls) in self.order.to_exprs(dialect)?.orders {
             match nulls {

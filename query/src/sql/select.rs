@@ -58,6 +58,16 @@ pub(crate) fn write(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
         Writer::new(&parts.group_by)?.items(buf, &mut true)?;
     }
     condition(&parts.having, " HAVING ", buf)?;
+    for (op, member) in &parts.set_ops {
+        let parens = buf.dialect().parenthesized_set_members();
+        buf.push(" ");
+        buf.push(op.keyword());
+        buf.push(if parens { " (" } else { " " });
+        write(member, buf)?;
+        if parens {
+            buf.push(")");
+        }
+    }
     if !parts.order.is_empty() {
         Writer::new(&parts.order)?.order(buf)?;
     }

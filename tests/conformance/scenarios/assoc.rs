@@ -12,12 +12,12 @@ use crate::harness::{Db, Scenario};
 use crate::schemas::assoc::{Product, Store, Tag, User};
 use declare::{not_loaded_is_a_typed_error_and_prints_a_marker, tutorial_user_store_product};
 use join::{
-    assoc_builds_the_query_of_associated_rows, join_on_an_association,
+    assoc_builds_the_query_of_associated_rows, join_assoc_under_an_alias, join_on_an_association,
     join_preload_collapses_parents, left_join_preload_without_match,
     newest_three_per_parent_with_window_function, newest_three_per_parent_without_window_functions,
 };
 use preload::{
-    custom_query_per_level, empty_results_are_empty_vec_or_none,
+    custom_query_per_level, empty_results_are_empty_vec_or_none, every_read_runs_the_preloads,
     keys_deduplicated_and_null_keys_skipped, loaded_associations_are_not_fetched_again,
     many_to_many_and_through, one_struct_an_option_and_a_vec,
     parents_keep_order_and_children_are_ordered, preload_query_with_limit_is_refused,
@@ -37,6 +37,7 @@ pub fn all() -> Vec<Scenario> {
         tutorial_user_store_product,
         one_struct_an_option_and_a_vec,
         several_associations_and_nested_levels,
+        every_read_runs_the_preloads,
         keys_deduplicated_and_null_keys_skipped,
         parents_keep_order_and_children_are_ordered,
         empty_results_are_empty_vec_or_none,
@@ -52,6 +53,7 @@ pub fn all() -> Vec<Scenario> {
         newest_three_per_parent_without_window_functions,
         assoc_builds_the_query_of_associated_rows,
         join_on_an_association,
+        join_assoc_under_an_alias,
         build_assoc_sets_the_foreign_key,
         insert_with_parent_and_children_in_one_transaction,
         failed_child_rolls_back_the_parent,

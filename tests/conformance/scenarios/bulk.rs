@@ -1,71 +1,68 @@
 use crate::harness::{Db, R};
 use crate::schemas::{product, user, Product, User};
 use quarry::prelude::*;
-use quarry::Value;
 
 pub async fn aggregates(db: &Db) -> R {
-    let sum = db
+    // Each aggregate's result is its Rust type: `None` over no rows.
+    let sum: Option<f64> = db
         .repo
         .aggregate(Product::query(), Aggregate::sum(Product::price))
         .await?;
-    assert!(sum.is_null(), "sum of nothing is NULL: {sum:?}");
-    assert!(db
+    assert_eq!(sum, None, "sum of nothing is NULL");
+    let max: Option<String> = db
         .repo
         .aggregate(Product::query(), Aggregate::max(Product::name))
-        .await?
-        .is_null());
+        .await?;
+    assert_eq!(max, None);
+    assert_eq!(
+        db.repo
+            .aggregate(Product::query(), Aggregate::count())
+            .await?,
+        0
+    );
     for (name, price, stock) in [("A", 1.0, 1), ("B", 2.0, 2), ("C", 4.0, 2)] {
         let mut p = product(name, price);
         p.stock = stock;
         db.repo.insert(p).await?;
     }
     let q = Product::query;
-    assert_eq!(
-        db.repo.aggregate(q(), Aggregate::count()).await?,
-        Value::I64(3)
-    );
-    assert_eq!(
-        db.repo
-            .aggregate(q(), Aggregate::sum(Product::price))
-            .await?,
-        Value::F64(7.0)
-    );
-    assert_eq!(
-        db.repo
-            .aggregate(q(), Aggregate::sum(Product::stock))
-            .await?,
-        Value::I64(5)
-    );
-    assert_eq!(
-        db.repo
-            .aggregate(q(), Aggregate::avg(Product::stock))
-            .await?
-            .as_f64(),
-        Some(5.0 / 3.0)
-    );
-    assert_eq!(
-        db.repo
-            .aggregate(q(), Aggregate::min(Product::price))
-            .await?,
-        Value::F64(1.0)
-    );
-    assert_eq!(
-        db.repo
-            .aggregate(q(), Aggregate::max(Product::name))
-            .await?,
-        Value::String("C".into())
-    );
-    assert_eq!(
-        db.repo
-            .aggregate(q(), Aggregate::count_distinct(Product::stock))
-            .await?,
-        Value::I64(2)
-    );
+    let count: i64 = db.repo.aggregate(q(), Aggregate::count()).await?;
+    assert_eq!(count, 3);
+    let price_sum: Option<f64> = db
+        .repo
+        .aggregate(q(), Aggregate::sum(Product::price))
+        .await?;
+    assert_eq!(price_sum, Some(7.0));
+    let stock_sum: Option<i64> = db
+        .repo
+        .aggregate(q(), Aggregate::sum(Product::stock))
+        .await?;
+    assert_eq!(stock_sum, Some(5), "an integer column sums to an integer");
+    let avg: Option<f64> = db
+        .repo
+        .aggregate(q(), Aggregate::avg(Product::stock))
+        .await?;
+    assert_eq!(avg, Some(5.0 / 3.0));
+    let min: Option<f64> = db
+        .repo
+        .aggregate(q(), Aggregate::min(Product::price))
+        .await?;
+    assert_eq!(min, Some(1.0));
+    let max: Option<String> = db
+        .repo
+        .aggregate(q(), Aggregate::max(Product::name))
+        .await?;
+    assert_eq!(max.as_deref(), Some("C"));
+    let distinct: i64 = db
+        .repo
+        .aggregate(q(), Aggregate::count_distinct(Product::stock))
+        .await?;
+    assert_eq!(distinct, 2);
     let filtered = db
         .repo
         .aggregate(Product::price.gt(Some(1.5)), Aggregate::sum(Product::price))
         .await?;
-    assert_eq!(filtered, Value::F64(6.0));
+    assert_eq!(filtered, Some(6.0));
     Ok(())
 }
 
@@ -78,7 +75,7 @@ pub async fn aggregate_wraps_windowed_queries(db: &Db) -> R {
         db.repo
             .aggregate(top2.clone(), Aggregate::sum(Product::price))
             .await?,
-        Value::F64(6.0)
+        Some(6.0)
     );
     assert_eq!(db.repo.count(top2).await?, 2);
     Ok(())
@@ -188,7 +185,7 @@ pub async fn update_all_and_delete_all(db: &Db) -> R {
         db.repo
             .aggregate(Product::query(), Aggregate::sum(Product::stock))
             .await?,
-        Value::I64(6)
+        Some(6)
     );
     let gone = db.repo.delete_all(Product::status.eq("sale")).await?;
     assert_eq!(gone, 2);

@@ -9,12 +9,16 @@ use quarry::Error;
 pub fn all() -> Vec<Scenario> {
     crate::scenarios![
         like_ilike_between,
+        user_text_in_like_matches_literally,
         dynamic_filters_compose,
         inner_and_left_joins,
         same_table_joined_twice_under_aliases,
         select_columns_and_tuples,
         select_into_struct,
         subquery_in_from,
+        set_operations,
+        fragments_bind_their_values,
+        window_functions,
         stream_rows_one_at_a_time,
         group_by_and_having,
         subqueries_in_where,
@@ -76,6 +80,276 @@ pub async fn like_ilike_between(db: &Db) -> R {
         .filter(Product::name.not_like("%e%"))
         .order_by(Product::name.asc());
     assert_eq!(names(db.repo.all(q).await?), ["Banana"]);
+    Ok(())
+}
+
+/// `starts_with` / `contains` / `ends_with` take user text literally (`%`, `_`
+/// and `\` in it match themselves), and every LIKE has the same escape
+/// character on every database.
+pub async fn user_text_in_like_matches_literally(db: &Db) -> R {
+    for name in [
+        "100%",
+        "1000",
+        "a_b",
+        "axb",
+        r"back\slash",
+        "back-slash",
+        "50% off",
+    ] {
+        db.repo.insert(product(name, 1.0)).await?;
+    }
+    let find = |c: quarry::query::Cond<_>| Product::query().filter(c).order_by(Product::name.asc());
+    assert_eq!(
+        names(db.repo.all(find(Product::name.starts_with("100%"))).await?),
+        ["100%"]
+    );
+    assert_eq!(
+        names(db.repo.all(find(Product::name.contains("_"))).await?),
+        ["a_b"]
+    );
+    assert_eq!(
+        names(db.repo.all(find(Product::name.contains("%"))).await?),
+        ["100%", "50% off"]
+    );
+    assert_eq!(
+        names(
+            db.repo
+                .all(find(Product::name.ends_with(r"\slash")))
+                .await?
+        ),
+        [r"back\slash"]
+    );
+    assert_eq!(
+        names(db.repo.all(find(Product::name.starts_with(""))).await?).len(),
+        7
+    );
+    // The same explicit escape everywhere (SQLite has no default one).
+    assert_eq!(
+        names(db.repo.all(find(Product::name.like(r"a\_b"))).await?),
+        ["a_b"]
+    );
+    assert_eq!(
+        names(db.repo.all(find(Product::name.like("a_b"))).await?),
+        ["a_b", "axb"]
+    );
+    assert_eq!(
+        names(db.repo.all(find(Product::name.not_like(r"%\%%"))).await?).len(),
+        5
+    );
+    // Bulk writes (written through sea-query) escape the same way.
+    assert_eq!(
+        db.repo
+            .delete_all(Product::name.starts_with("100%"))
+            .await?,
+        1
+    );
+    assert_eq!(db.repo.delete_all(Product::name.like(r"back\\%")).await?, 1);
+    assert_eq!(db.repo.count(Product::query()).await?, 5);
+    Ok(())
+}
+
+/// union / union_all / intersect / except over queries of one schema; order,
+/// limit and filters after them apply to the combined rows; a member's own
+/// order and limit stay inside it; what a database lacks is refused.
+pub async fn set_operations(db: &Db) -> R {
+    let (_, stores) = seed(db).await?;
+    let shop_a = stores[0].id;
+    let by_name = |q: quarry::Query<Product>| q.order_by(Product::name.asc());
+    let cheap = || Product::query().filter(Product::price.lt(2.0));
+    let in_a = || Product::query().filter(Product::store_id.eq(Some(shop_a)));
+    let pear = || Product::query().filter(Product::name.eq("Pear"));
+
+    let q = by_name(cheap().union(pear()));
+    assert_eq!(names(db.repo.all(q).await?), ["Apple", "Banana", "Pear"]);
+    let q = by_name(cheap().union(in_a()));
+    assert_eq!(
+        names(db.repo.all(q).await?),
+        ["Apple", "Banana"],
+        "duplicates removed"
+    );
+    let q = by_name(cheap().union_all(in_a()));
+    assert_eq!(
+        names(db.repo.all(q).await?),
+        ["Apple", "Apple", "Banana", "Banana"]
+    );
+    // Aggregates and exists over a set operation (written through sea-query).
+    assert_eq!(db.repo.count(cheap().union_all(in_a())).await?, 4);
+    assert!(db.repo.exists(cheap().union(pear())).await?);
+    // Filters, order and limit after the operation apply to its result.
+    let q = by_name(cheap().union(pear()).filter(Product::name.ne("Apple"))).limit(1);
+    assert_eq!(names(db.repo.all(q).await?), ["Banana"]);
+    // A member's own order and limit stay inside it.
+    let dearest = Product::query().order_by(Product::price.desc()).limit(1);
+    let cheapest = Product::query().order_by(Product::price.asc()).limit(1);
+    let q = by_name(dearest.union(cheapest));
+    assert_eq!(names(db.repo.all(q).await?), ["Banana", "Cherry"]);
+    // Chained operations read left to right.
+    let q = by_name(cheap().union(pear()).except(in_a()));
+    assert_eq!(names(db.repo.all(q).await?), ["Pear"]);
+
+    let q = by_name(cheap().intersect(Product::query().filter(Product::price.ge(1.0))));
+    assert_eq!(names(db.repo.all(q).await?), ["Apple"]);
+    let q = by_name(Product::query().except(cheap()));
+    assert_eq!(names(db.repo.all(q).await?), ["Cherry", "Pear"]);
+
+    let q = by_name(
+        cheap()
+            .union_all(in_a())
+            .intersect_all(in_a().union_all(in_a())),
+    );
+    let result = db.repo.all(q).await;
+    match db.kind {
+        Kind::Sqlite => assert!(
+            matches!(
+                result,
+                Err(Error::Unsupported {
+                    feature: "INTERSECT ALL",
+                    ..
+                })
+            ),
+            "{result:?}"
+        ),
+        _ => assert_eq!(
+            names(result?),
+            ["Apple", "Apple", "Banana", "Banana"],
+            "two of each on both sides"
+        ),
+    }
+    let q = by_name(cheap().union_all(in_a()).except_all(in_a()));
+    let result = db.repo.all(q).await;
+    match db.kind {
+        Kind::Sqlite => assert!(
+            matches!(
+                result,
+                Err(Error::Unsupported {
+                    feature: "EXCEPT ALL",
+                    ..
+                })
+            ),
+            "{result:?}"
+        ),
+        _ => assert_eq!(
+            names(result?),
+            ["Apple", "Banana"],
+            "one of each taken away"
+        ),
+    }
+    Ok(())
+}
+
+/// `fragment`: SQL the DSL lacks, typed, with columns qualified and values
+/// bound; in filter, select, order and bulk writes; a wrong `?` count is a
+/// typed error before anything is sent.
+pub async fn fragments_bind_their_values(db: &Db) -> R {
+    use quarry::query::{fragment, Fragment};
+    seed(db).await?;
+    let by_name = || Product::query().order_by(Product::name.asc());
+    // A condition: the column and the value each take their `?`.
+    let q = by_name().filter(fragment::<bool, _>("lower(?) = ?", (Product::name, "pear")).cond());
+    assert_eq!(names(db.repo.all(q).await?), ["Pear"]);
+    // A value that looks like SQL is only ever a value.
+    let hostile = "x' OR '1'='1";
+    let q = by_name().filter(fragment::<bool, _>("lower(?) = ?", (Product::name, hostile)).cond());
+    assert!(db.repo.all(q).await?.is_empty());
+    // A typed result in a projection, and a comparison on it.
+    let doubled: Fragment<_, f64> = fragment("? * ?", (Product::price, 2.0));
+    let rows: Vec<(String, f64)> = db
+        .repo
+        .all(
+            by_name()
+                .filter(doubled.gt(3.5))
+                .select((Product::name, doubled.clone())),
+        )
+        .await?;
+    assert_eq!(
+        rows,
+        [("Cherry".to_string(), 8.0), ("Pear".to_string(), 4.0)]
+    );
+    // Ordering by a fragment.
+    let q = Product::query()
+        .order_by(fragment::<f64, _>("coalesce(?, ?)", (Product::price, 0.0)).desc())
+        .limit(1);
+    assert_eq!(names(db.repo.all(q).await?), ["Cherry"]);
+    // Through sea-query (counts, bulk writes) the same way.
+    let cheap = || fragment::<bool, _>("? < ?", (Product::price, 1.0)).cond();
+    assert_eq!(db.repo.count(Product::query().filter(cheap())).await?, 1);
+    assert_eq!(
+        db.repo.delete_all(Product::query().filter(cheap())).await?,
+        1
+    );
+    // A text whose `?`s do not match its arguments sends nothing.
+    db.reset_statements();
+    let wrong =
+        Product::query().filter(fragment::<bool, _>("? = ? AND ?", (Product::name, "x")).cond());
+    let err = db.repo.all(wrong).await;
+    assert!(matches!(err, Err(Error::Query(_))), "{err:?}");
+    assert_eq!(db.statement_count(), 0, "nothing sent");
+    Ok(())
+}
+
+/// row_number / rank / dense_rank / lag / lead and aggregates over a window,
+/// typed, per partition and running.
+pub async fn window_functions(db: &Db) -> R {
+    use quarry::query::{count, dense_rank, lag, lead, over, rank, row_number, sum};
+    seed(db).await?;
+    let by_price = || over().order_by(Product::price.asc());
+    // name, row number in its store, running total, previous, next, store size.
+    type Ranked = (
+        String,
+        i64,
+        Option<f64>,
+        Option<String>,
+        Option<String>,
+        i64,
+    );
+    let rows: Vec<Ranked> = db
+        .repo
+        .all(
+            Product::query().order_by(Product::price.asc()).select((
+                Product::name,
+                row_number().over(
+                    over()
+                        .partition_by(Product::store_id)
+                        .order_by(Product::price.desc()),
+                ),
+                sum(Product::price).over(by_price()),
+                lag(Product::name).over(by_price()),
+                lead(Product::name).over(by_price()),
+                count().over(over().partition_by(Product::store_id)),
+            )),
+        )
+        .await?;
+    let s = |x: &str| Some(x.to_string());
+    assert_eq!(
+        rows,
+        [
+            ("Banana".to_string(), 2, Some(0.5), None, s("Apple"), 2),
+            ("Apple".to_string(), 1, Some(2.0), s("Banana"), s("Pear"), 2),
+            ("Pear".to_string(), 1, Some(4.0), s("Apple"), s("Cherry"), 1),
+            ("Cherry".to_string(), 1, Some(8.0), s("Pear"), None, 1),
+        ]
+    );
+    // Ties: rank leaves gaps, dense_rank does not (every stock is the same).
+    let ranks: Vec<(i64, i64)> = db
+        .repo
+        .all(Product::query().select((
+            rank().over(over().order_by(Product::stock.asc())),
+            dense_rank().over(over().order_by(Product::stock.asc())),
+        )))
+        .await?;
+    assert_eq!(ranks, [(1, 1); 4]);
+    // Ordering the query by a windowed value.
+    let top = row_number().over(over().order_by(Product::price.desc()));
+    let names_by_rank: Vec<String> = db
+        .repo
+        .all(
+            Product::query()
+                .order_by(top.asc())
+                .limit(2)
+                .select(Product::name),
+        )
+        .await?;
+    assert_eq!(names_by_rank, ["Cherry", "Pear"]);
     Ok(())
 }
 

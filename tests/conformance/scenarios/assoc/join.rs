@@ -18,7 +18,7 @@ pub async fn join_preload_collapses_parents(db: &Db) -> R {
         .order_by(Store::id.asc())
         .order_by(Product::name.asc())
         .preload_join(Store::products);
-    let stores = repo.all_preloaded(q).await?;
+    let stores = repo.all(q).await?;
     assert_eq!(
         db.statement_count(),
         1,
@@ -45,7 +45,7 @@ pub async fn join_preload_collapses_parents(db: &Db) -> R {
         .order_by(Tag::name.asc())
         .preload_join(Product::tags)
         .preload(Product::store);
-    let products = repo.all_preloaded(q).await?;
+    let products = repo.all(q).await?;
     assert_eq!(db.statement_count(), 2);
     assert_eq!(product_names(&products), ["Apple", "Cherry"]);
     let tags: Vec<&str> = products[0]
@@ -66,7 +66,7 @@ pub async fn left_join_preload_without_match(db: &Db) -> R {
         .left_join_assoc(Store::products)
         .order_by(Store::id.asc())
         .preload_join(Store::products);
-    let stores = repo.all_preloaded(q).await?;
+    let stores = repo.all(q).await?;
     assert_eq!(stores.len(), 3);
     assert_eq!(stores[0].products.get()?.len(), 3);
     assert!(stores[2].products.get()?.is_empty(), "no match: []");
@@ -74,7 +74,7 @@ pub async fn left_join_preload_without_match(db: &Db) -> R {
         .left_join_assoc(Product::store)
         .order_by(Product::id.asc())
         .preload_join(Product::store);
-    let products = repo.all_preloaded(q).await?;
+    let products = repo.all(q).await?;
     assert_eq!(products.len(), 5);
     assert_eq!(
         products[0].store.get()?.as_ref().map(|s| s.name.as_str()),
@@ -230,5 +230,53 @@ pub async fn join_on_an_association(db: &Db) -> R {
     let users = repo.all(q).await?;
     assert_eq!(users.len(), 1);
     assert_eq!(users[0].name, "Ann");
+    Ok(())
+}
+
+/// `join_assoc_as` / `left_join_assoc_as`: an association joined under an
+/// alias, so a query can reach the same table twice (here its own table:
+/// the other products of each product's store), and filter on the alias.
+pub async fn join_assoc_under_an_alias(db: &Db) -> R {
+    seed(db).await?;
+    const SIBLING: quarry::query::Alias<Product, 1> = quarry::query::Alias::new();
+    // Products in the same store as Apple (Apple included).
+    let q = Product::query()
+        .join_assoc(Product::store)
+        .join_assoc_as(Store::products, SIBLING)
+        .filter(SIBLING.col(Product::name).eq("Apple"))
+        .order_by(Product::name.asc());
+    assert_eq!(
+        product_names(&db.repo.all(q).await?),
+        ["Apple", "Banana", "Cherry"]
+    );
+    // Pairs of a product and a sibling, both typed, from one statement.
+    let pairs: Vec<(String, String)> = db
+        .repo
+        .all(
+            Product::query()
+                .join_assoc(Product::store)
+                .join_assoc_as(Store::products, SIBLING)
+                .filter(Product::name.eq("Date"))
+                .select((Product::name, SIBLING.col(Product::name))),
+        )
+        .await?;
+    assert_eq!(pairs, [("Date".to_string(), "Date".to_string())]);
+    // LEFT JOIN under an alias keeps stores without products.
+    const ITEM: quarry::query::Alias<Product, 2> = quarry::query::Alias::new();
+    let rows: Vec<(String, Option<Product>)> = db
+        .repo
+        .all(
+            Store::query()
+                .left_join_assoc_as(Store::products, ITEM)
+                .filter(Store::name.eq("Shop C"))
+                .select((
+                    Store::name,
+                    quarry::query::maybe_row::<quarry::query::Alias<Product, 2>>(),
+                )),
+        )
+        .await?;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, "Shop C");
+    assert!(rows[0].1.is_none(), "no products: None");
     Ok(())
 }

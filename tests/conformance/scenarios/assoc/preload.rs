@@ -36,7 +36,7 @@ pub async fn one_struct_an_option_and_a_vec(db: &Db) -> R {
 
     db.reset_statements();
     let stores = repo
-        .all_preloaded(
+        .all(
             Store::query()
                 .order_by(Store::id.asc())
                 .preload(Store::products),
@@ -46,7 +46,7 @@ pub async fn one_struct_an_option_and_a_vec(db: &Db) -> R {
     assert!(stores.iter().all(|s| s.products.is_loaded()));
     assert_eq!(db.statement_count(), 2, "the query and one preload query");
     let one = repo
-        .one_preloaded(
+        .one(
             Store::query()
                 .filter(Store::name.eq("Shop B"))
                 .preload(Store::user),
@@ -301,5 +301,78 @@ pub async fn many_to_many_and_through(db: &Db) -> R {
         1,
         "a through association is one query"
     );
+    Ok(())
+}
+
+/// Every read of the Repo runs a query's preloads (Ecto's `Repo.all`,
+/// `Repo.one`, `Repo.get_by!`, `Repo.stream` with `preload:`), by separate
+/// queries and from a join alike.
+pub async fn every_read_runs_the_preloads(db: &Db) -> R {
+    seed(db).await?;
+    let repo = &db.repo;
+    let by_name = |name: &'static str| {
+        Store::query()
+            .filter(Store::name.eq(name))
+            .preload((Store::user, Store::products))
+    };
+
+    db.reset_statements();
+    let a = repo.get_by(by_name("Shop A")).await?.ok_or("Shop A")?;
+    assert_eq!(a.user.get()?.as_ref().map(|u| u.name.as_str()), Some("Ann"));
+    assert_eq!(
+        product_names(a.products.get()?),
+        ["Apple", "Banana", "Cherry"]
+    );
+    assert_eq!(db.statement_count(), 3, "{:#?}", db.statements());
+
+    let b = repo.must_get_by(by_name("Shop B")).await?;
+    assert_eq!(b.products.get()?.len(), 1);
+    let missing = repo.must_get_by(by_name("nowhere")).await;
+    assert!(
+        matches!(missing, Err(Error::NoResults { table: "stores" })),
+        "{missing:?}"
+    );
+    let many = repo.one(Store::query().preload(Store::products)).await;
+    assert!(
+        matches!(many, Err(Error::MultipleResults { count: 3, .. })),
+        "{many:?}"
+    );
+
+    db.reset_statements();
+    let mut seen = Vec::new();
+    let count = repo
+        .stream_each(
+            Store::query()
+                .order_by(Store::id.asc())
+                .preload(Store::products),
+            |s: Store| {
+                seen.push((s.name.clone(), s.products.get()?.len()));
+                Ok(())
+            },
+        )
+        .await?;
+    assert_eq!(count, 3);
+    assert_eq!(
+        seen,
+        [
+            ("Shop A".to_string(), 3),
+            ("Shop B".to_string(), 1),
+            ("Shop C".to_string(), 0)
+        ]
+    );
+    assert_eq!(db.statement_count(), 2, "{:#?}", db.statements());
+
+    db.reset_statements();
+    let joined = repo
+        .get_by(
+            Store::query()
+                .filter(Store::name.eq("Shop A"))
+                .left_join_assoc(Store::products)
+                .preload_join(Store::products),
+        )
+        .await?
+        .ok_or("Shop A joined")?;
+    assert_eq!(joined.products.get()?.len(), 3);
+    assert_eq!(db.statement_count(), 1, "one joined statement");
     Ok(())
 }

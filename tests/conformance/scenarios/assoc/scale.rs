@@ -42,7 +42,7 @@ pub async fn hundred_users_ten_posts_ten_comments_in_three_statements(db: &Db) -
 
     db.reset_statements();
     let loaded = repo
-        .all_preloaded(
+        .all(
             User::query()
                 .order_by(User::id.asc())
                 .preload(User::posts.preload(Post::comments)),

@@ -1,0 +1,6 @@
+#[quarry::test(migration = crate::all)]
+async fn misspelt(repo: quarry::testing::Sandbox) {
+    let _ = repo;
+}
+
+fn main() {}
