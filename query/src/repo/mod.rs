@@ -492,6 +492,7 @@ pub trait Repo: Send + Sync {
         })
         .await?;
         T::from_value(out).map_err(|e| Error::Decode {
+            table: "",
             column: format!("{}({})", aggregate.name(), Q::Schema::TABLE),
             expected: e.expected,
             found: e.found,
