@@ -117,7 +117,7 @@ fn set_member<S: Schema, J>(q: Query<S, J>) -> Parts {
 ///
 /// `INTERSECT` / `EXCEPT` need MySQL 8.0.31+ or MariaDB 10.3+, and their ALL
 /// forms Postgres, MariaDB 10.5+ or MySQL 8.0.31+ (SQLite has none):
-/// elsewhere the query is [`Error::Unsupported`](quarry_core::Error::Unsupported)
+/// elsewhere the query is [`Error::Unsupported`]
 /// before anything is sent.
 ///
 /// ```

@@ -54,7 +54,7 @@ pub enum Op {
     /// Literal SQL (`1 = 1`, `1 = 0`).
     Lit(Name),
     /// A SQL fragment with its `n` operands in place of its `?`s (see
-    /// [`crate::fragment`]).
+    /// [`crate::fragment()`]).
     Fragment(Name, u8),
     /// Binary comparisons and connectives.
     Eq,
