@@ -6,6 +6,22 @@
 //! database — over SQLite (feature `sqlite`, the default), PostgreSQL (`postgres`)
 //! and MySQL/MariaDB (`mysql`).
 //!
+//! ## Start here
+//!
+//! In your `Cargo.toml` (quarry re-exports [`chrono`] and [`serde_json`], so
+//! generated schemas need nothing else):
+//!
+//! ```toml
+//! [dependencies]
+//! quarry = { path = "../quarry" }   # features: "sqlite" (default), "postgres", "mysql"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
+//! The `quarry` command (`cargo install --locked --path cli` from the
+//! repository) creates databases, generates migrations and schemas and runs
+//! them: the README's "Your first quarry project" goes from `cargo new` to a
+//! program that inserts and queries, step by step. A whole program:
+//!
 //! ```
 //! use quarry::prelude::*;
 //!
@@ -16,8 +32,8 @@
 //!     pub id: i64,
 //!     pub name: String,
 //!     pub price: f64,
-//!     pub inserted_at: chrono::NaiveDateTime,
-//!     pub updated_at: chrono::NaiveDateTime,
+//!     pub inserted_at: quarry::chrono::NaiveDateTime,
+//!     pub updated_at: quarry::chrono::NaiveDateTime,
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -28,7 +44,7 @@
 //!      inserted_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
 //!     vec![],
 //! ).await?;
-//! let cs = Changeset::cast(Product::default(), serde_json::json!({"name": "Tulip", "price": "1.5"}),
+//! let cs = Changeset::cast(Product::default(), quarry::serde_json::json!({"name": "Tulip", "price": "1.5"}),
 //!                          (Product::name, Product::price))
 //!     .validate_required((Product::name, Product::price));
 //! let tulip = repo.insert(cs).await?;
@@ -37,6 +53,18 @@
 //! assert_eq!(cheap, vec![tulip]);
 //! # Ok(()) }
 //! ```
+//!
+//! ## Guides
+//!
+//! | guide | what |
+//! |---|---|
+//! | [`guides::queries`] | filters, joins, projections, aggregates, subqueries, locks, prepared queries |
+//! | [`guides::associations`] | declaring associations, preload, `assoc` queries, nested inserts |
+//! | [`guides::errors`] | the typed errors, error classes, retries, timeouts, pool status |
+//! | [`migration`] | migrations, the runner and the `quarry` command |
+//! | [`guides::web`] | answering HTTP: schemas as JSON, changeset errors as 422 bodies |
+//! | [`guides::testing`] | tests on a real database: `#[quarry::test]` and the sandbox |
+//! | [`guides::scale_out`] | read replicas, PgBouncer, Galera |
 #![warn(missing_docs)]
 #![cfg_attr(
     not(test),
@@ -78,7 +106,15 @@ mod connect;
 pub use connect::{connect, connect_with, AnyRepo};
 pub mod replica;
 
+/// The chrono version quarry's date and time fields use: a schema written by
+/// `quarry gen schema` names `quarry::chrono::NaiveDateTime`, so an
+/// application needs no chrono dependency of its own.
+pub use chrono;
 pub use quarry_core::{rust_decimal, uuid};
+/// The serde_json version changesets cast from (`quarry::serde_json::json!`)
+/// and `map` fields hold.
+pub use serde_json;
+
 pub use quarry_core::{Assoc, Changeset, Error, Meta, Params, Result, Schema, State, Value};
 pub use quarry_macros::{test, Enum, FromTuple, Schema};
 pub use quarry_query::assoc::assoc;
@@ -217,32 +253,32 @@ pub mod prelude {
     };
 }
 
-/// docs/writes.md, so its examples run with the tests.
-#[cfg(doctest)]
-#[doc = include_str!("../docs/writes.md")]
-pub struct WritesGuide;
+/// The guides (the repository's `docs/*.md`), here so they are read with the
+/// API and their examples compile with the tests.
+pub mod guides {
+    #[doc = include_str!("../docs/errors.md")]
+    pub mod errors {}
+    #[doc = include_str!("../docs/queries.md")]
+    pub mod queries {}
+    #[doc = include_str!("../docs/associations.md")]
+    pub mod associations {}
+    #[doc = include_str!("../docs/web.md")]
+    pub mod web {}
+    #[doc = include_str!("../docs/testing.md")]
+    pub mod testing {}
+    #[doc = include_str!("../docs/scale-out.md")]
+    pub mod scale_out {}
+    #[doc = include_str!("../docs/types.md")]
+    pub mod types {}
+    #[doc = include_str!("../docs/writes.md")]
+    pub mod writes {}
+    #[doc = include_str!("../docs/multi.md")]
+    pub mod multi {}
+}
 
-/// docs/multi.md, so its examples run with the tests.
+/// The README, so its Rust examples compile with the tests (its first
+/// project's `src/main.rs` is marked `ignore` here: scripts/newcomer.sh builds
+/// and runs it in a project of its own).
 #[cfg(doctest)]
-#[doc = include_str!("../docs/multi.md")]
-pub struct MultiGuide;
-
-/// docs/errors.md, so its examples compile with the tests.
-#[cfg(doctest)]
-#[doc = include_str!("../docs/errors.md")]
-pub struct ErrorsGuide;
-
-/// docs/testing.md, so its examples compile with the tests.
-#[cfg(doctest)]
-#[doc = include_str!("../docs/testing.md")]
-pub struct TestingGuide;
-
-/// docs/scale-out.md, so its examples compile with the tests.
-#[cfg(doctest)]
-#[doc = include_str!("../docs/scale-out.md")]
-pub struct ScaleOutGuide;
-
-/// docs/types.md, so its examples compile with the tests.
-#[cfg(doctest)]
-#[doc = include_str!("../docs/types.md")]
-pub struct TypesGuide;
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -368,7 +368,7 @@ async fn mysql_repeats_a_prepared_statement_without_ping() {
     }
 }
 
-fn connect_kind(url: &str) -> ConnectionErrorKind {
+fn connect_error(url: &str) -> quarry::error::ConnectionError {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -388,7 +388,7 @@ fn connect_kind(url: &str) -> ConnectionErrorKind {
                 !e.to_string().contains(" at line "),
                 "no server source line: {e}"
             );
-            e.kind
+            e
         }
         other => panic!("{url}: expected a connection error, got {other:?}"),
     }
@@ -441,7 +441,18 @@ fn failures_are_told_apart(url: &str, user: &str) {
             ConnectionErrorKind::InvalidUrl,
         ),
     ] {
-        assert_eq!(connect_kind(&url), kind, "{url}");
+        let e = connect_error(&url);
+        assert_eq!(e.kind, kind, "{url}");
+        // Each says what to do.
+        let hint = match kind {
+            ConnectionErrorKind::DatabaseNotFound => Some("create it with `quarry db create`"),
+            ConnectionErrorKind::Refused => Some("is the server running"),
+            ConnectionErrorKind::Auth => Some("check the user and password"),
+            _ => None,
+        };
+        if let Some(hint) = hint {
+            assert!(e.to_string().contains(hint), "{url}: {e}");
+        }
     }
 }
 

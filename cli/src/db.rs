@@ -30,6 +30,22 @@ fn sqlite_path(url: &str) -> Option<String> {
     Some(path.to_string())
 }
 
+/// `url` with a relative SQLite file made relative to `root` (other URLs as
+/// they are).
+pub fn anchor_sqlite(url: &str, root: &std::path::Path) -> String {
+    match sqlite_path(url) {
+        Some(path) if std::path::Path::new(&path).is_relative() => {
+            let query = url.split_once('?').map(|(_, q)| q);
+            let abs = root.join(&path).display().to_string();
+            match query {
+                Some(q) => format!("sqlite://{abs}?{q}"),
+                None => format!("sqlite://{abs}"),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// The database name of a server URL (`postgres://host/name?x` → `name`), and
 /// the URL with the name replaced by `with` (or removed).
 fn split_database(url: &str, with: Option<&str>) -> (Option<String>, String) {
@@ -179,6 +195,14 @@ mod tests {
             Some("/tmp/a.db".into())
         );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
+        let root = std::path::Path::new("/p");
+        assert_eq!(anchor_sqlite("sqlite://app.db", root), "sqlite:///p/app.db");
+        assert_eq!(
+            anchor_sqlite("sqlite:app.db?mode=rwc", root),
+            "sqlite:///p/app.db?mode=rwc"
+        );
+        assert_eq!(anchor_sqlite("sqlite:///abs.db", root), "sqlite:///abs.db");
+        assert_eq!(anchor_sqlite("sqlite::memory:", root), "sqlite::memory:");
         assert_eq!(
             split_database("postgres://u@h:5432/app?sslmode=disable", Some("postgres")),
             (

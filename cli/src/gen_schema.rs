@@ -17,6 +17,17 @@ pub struct FieldSpec {
     pub migration: String,
 }
 
+impl FieldSpec {
+    /// True when the field is not an `Option`: its column is then `NOT NULL`.
+    pub fn required(&self) -> bool {
+        !self.rust.starts_with("Option<")
+    }
+}
+
+/// The names the generated struct has already: the primary key and the
+/// timestamps.
+const RESERVED: [&str; 4] = ["id", "meta", "inserted_at", "updated_at"];
+
 const TYPES: &str = "string, text, integer, bigint, float, decimal, boolean, date, time, naive_datetime, utc_datetime, binary, map, uuid (or binary_id), references:<table>";
 
 /// Parses `name:type` (or `name:references:table`).
@@ -27,6 +38,12 @@ pub fn parse_field(arg: &str) -> Result<FieldSpec, String> {
         .next()
         .ok_or_else(|| format!("field `{arg}` needs a type: name:type ({TYPES})"))?;
     check_ident(&name, "field")?;
+    if RESERVED.contains(&name.as_str()) {
+        return Err(format!(
+            "field `{name}` is generated already (`id` is the primary key, `meta` the state, \
+             `inserted_at`/`updated_at` the timestamps): leave it out"
+        ));
+    }
     let (rust, migration) = match ty {
         "string" => ("String", "Type::String".to_string()),
         "text" => ("String", "Type::Text".to_string()),
@@ -34,22 +51,28 @@ pub fn parse_field(arg: &str) -> Result<FieldSpec, String> {
         "bigint" => ("Option<i64>", "Type::BigInt".to_string()),
         "float" => ("Option<f64>", "Type::Float".to_string()),
         "boolean" => ("Option<bool>", "Type::Boolean".to_string()),
-        "date" => ("Option<chrono::NaiveDate>", "Type::Date".to_string()),
+        "date" => (
+            "Option<quarry::chrono::NaiveDate>",
+            "Type::Date".to_string(),
+        ),
         "naive_datetime" => (
-            "Option<chrono::NaiveDateTime>",
+            "Option<quarry::chrono::NaiveDateTime>",
             "Type::NaiveDateTime".to_string(),
         ),
         "utc_datetime" => (
-            "Option<chrono::DateTime<chrono::Utc>>",
+            "Option<quarry::chrono::DateTime<quarry::chrono::Utc>>",
             "Type::UtcDateTime".to_string(),
         ),
         "binary" => ("Option<Vec<u8>>", "Type::Binary".to_string()),
-        "map" => ("Option<serde_json::Value>", "Type::Map".to_string()),
+        "map" => ("Option<quarry::serde_json::Value>", "Type::Map".to_string()),
         "decimal" => (
             "Option<quarry::rust_decimal::Decimal>",
             "Type::Decimal".to_string(),
         ),
-        "time" => ("Option<chrono::NaiveTime>", "Type::Time".to_string()),
+        "time" => (
+            "Option<quarry::chrono::NaiveTime>",
+            "Type::Time".to_string(),
+        ),
         "uuid" | "binary_id" => ("Option<quarry::uuid::Uuid>", "Type::Uuid".to_string()),
         "references" => {
             let table = parts.next().filter(|t| !t.is_empty()).ok_or_else(|| {
@@ -83,7 +106,7 @@ pub fn schema_file(module: &str, table: &str, fields: &[FieldSpec]) -> String {
     for f in fields {
         out.push_str(&format!("    pub {}: {},\n", f.name, f.rust));
     }
-    out.push_str("    pub inserted_at: chrono::NaiveDateTime,\n    pub updated_at: chrono::NaiveDateTime,\n}\n\n");
+    out.push_str("    pub inserted_at: quarry::chrono::NaiveDateTime,\n    pub updated_at: quarry::chrono::NaiveDateTime,\n}\n\n");
     let list = if let [only] = fields {
         format!("{module}::{}", only.name)
     } else {
@@ -109,13 +132,31 @@ pub fn schema_file(module: &str, table: &str, fields: &[FieldSpec]) -> String {
 pub fn migration_body(table: &str, fields: &[FieldSpec]) -> String {
     let mut out = format!("        m.create_table({table:?}, |t| {{\n");
     for f in fields {
+        // A field that is not an `Option` cannot hold NULL: its column
+        // refuses it too, so no row can fail to load.
+        let not_null = if f.required() { ".not_null()" } else { "" };
         out.push_str(&format!(
-            "            t.add({:?}, {});\n",
+            "            t.add({:?}, {}){not_null};\n",
             f.name, f.migration
         ));
     }
     out.push_str("            t.timestamps();\n        });");
     out
+}
+
+/// Checks `module` can name a schema struct (CamelCase).
+pub fn check_module(module: &str) -> Result<(), String> {
+    let ok_module = module
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase())
+        && module.chars().all(|c| c.is_ascii_alphanumeric());
+    if !ok_module {
+        return Err(format!(
+            "`{module}` cannot name a schema: use CamelCase, like Product"
+        ));
+    }
+    Ok(())
 }
 
 /// Writes the schema module into `dir` and, unless `no_migration`, its
@@ -129,21 +170,17 @@ pub fn generate(
     fields: &[String],
     no_migration: bool,
 ) -> Result<PathBuf, String> {
-    let ok_module = module
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_uppercase())
-        && module.chars().all(|c| c.is_ascii_alphanumeric());
-    if !ok_module {
-        return Err(format!(
-            "`{module}` cannot name a schema: use CamelCase, like Product"
-        ));
-    }
+    check_module(module)?;
     check_ident(table, "table")?;
     let specs = fields
         .iter()
         .map(|f| parse_field(f))
         .collect::<Result<Vec<_>, _>>()?;
+    for (i, f) in specs.iter().enumerate() {
+        if specs.iter().take(i).any(|g| g.name == f.name) {
+            return Err(format!("field `{}` is given twice", f.name));
+        }
+    }
     if specs.is_empty() || specs.len() > 12 {
         return Err(format!(
             "give between 1 and 12 fields (name:type), not {}",
@@ -184,7 +221,11 @@ mod tests {
                 "Option<quarry::rust_decimal::Decimal>",
                 "Type::Decimal",
             ),
-            ("opens:time", "Option<chrono::NaiveTime>", "Type::Time"),
+            (
+                "opens:time",
+                "Option<quarry::chrono::NaiveTime>",
+                "Type::Time",
+            ),
         ] {
             let f = parse_field(arg)?;
             assert_eq!(
@@ -206,7 +247,22 @@ mod tests {
         let schema = schema_file("Product", "products", &f);
         assert!(schema.contains("pub store_id: Option<i64>,"));
         assert!(schema.contains("let fields = (Product::name, Product::store_id);"));
-        assert!(migration_body("products", &f).contains("t.add(\"name\", Type::String);"));
+        let body = migration_body("products", &f);
+        assert!(
+            body.contains("t.add(\"name\", Type::String).not_null();"),
+            "{body}"
+        );
+        assert!(
+            body.contains("t.add(\"store_id\", references(\"stores\"));"),
+            "{body}"
+        );
+        assert!(parse_field("id:integer").is_err_and(|e| e.contains("primary key")));
+        let dates = schema_file("Event", "events", &[parse_field("at:date")?]);
+        assert!(
+            dates.contains("pub at: Option<quarry::chrono::NaiveDate>,"),
+            "{dates}"
+        );
+        assert!(dates.contains("pub inserted_at: quarry::chrono::NaiveDateTime,"));
         assert!(parse_field("price:money").is_err());
         assert!(parse_field("price").is_err());
         Ok(())

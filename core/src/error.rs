@@ -395,6 +395,20 @@ impl InvalidChangeset {
             changeset: Box::new(changeset),
         }
     }
+    /// The errors grouped by field with their messages rendered, as
+    /// `Changeset::error_messages` gives them (`{"price": ["can't be blank"]}`):
+    /// what a web handler answers with, no downcast needed.
+    ///
+    /// ```
+    /// use quarry_core::{FieldError, InvalidChangeset};
+    /// let e = InvalidChangeset::new("products", vec![("price".into(), FieldError::new("can't be blank"))], ());
+    /// assert_eq!(e.error_messages()["price"], ["can't be blank"]);
+    /// // Serialises to Ecto's JSON shape:
+    /// assert_eq!(serde_json::to_string(&e).unwrap(), r#"{"errors":{"price":["can't be blank"]}}"#);
+    /// ```
+    pub fn error_messages(&self) -> std::collections::BTreeMap<String, Vec<String>> {
+        crate::field_error::traverse_errors(&self.errors, FieldError::render)
+    }
     /// The changeset, if it is a `C` (a `Changeset<S>`).
     pub fn changeset<C: Any>(&self) -> Option<&C> {
         self.changeset.downcast_ref()
@@ -423,6 +437,17 @@ impl fmt::Debug for InvalidChangeset {
             .field("table", &self.table)
             .field("errors", &self.errors)
             .finish()
+    }
+}
+
+/// `{"errors": {"field": ["message", ...]}}`, the body Phoenix's
+/// `ChangesetJSON` answers a 422 with.
+impl serde::Serialize for InvalidChangeset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("errors", &self.error_messages())?;
+        map.end()
     }
 }
 
@@ -600,8 +625,11 @@ pub enum Error {
         kind: ConstraintKind,
     },
     /// A column could not be decoded into its field's type.
-    #[error("cannot decode column `{column}`: expected {expected}, found {found}")]
+    #[error("{}", decode_message(table, column, *expected, found))]
     Decode {
+        /// The table of the schema being loaded (empty when the row was not
+        /// read for a schema, as in a raw query or a projection).
+        table: &'static str,
         /// The column name.
         column: String,
         /// The expected type.
@@ -687,7 +715,49 @@ pub enum Error {
     },
 }
 
+/// `cannot decode column `products.name`: expected string, found NULL (...)`.
+fn decode_message(table: &str, column: &str, expected: ValueType, found: &str) -> String {
+    let place = if table.is_empty() {
+        column.to_string()
+    } else {
+        format!("{table}.{column}")
+    };
+    let hint = if found == "NULL" {
+        " (the field is not an `Option`: make it `Option<_>` if the column may hold NULL, or make the column NOT NULL)"
+    } else {
+        ""
+    };
+    format!("cannot decode column `{place}`: expected {expected}, found {found}{hint}")
+}
+
 impl Error {
+    /// The same error, a [`Error::Decode`] naming `table` if it named none
+    /// (the schema derive calls this while loading rows).
+    ///
+    /// ```
+    /// use quarry_core::{Error, ValueType};
+    /// let e = Error::Decode { table: "", column: "name".into(), expected: ValueType::String, found: "NULL".into() };
+    /// let msg = e.in_table("products").to_string();
+    /// assert!(msg.starts_with("cannot decode column `products.name`: expected string, found NULL"), "{msg}");
+    /// assert!(msg.contains("make it `Option<_>`"));
+    /// ```
+    pub fn in_table(self, table: &'static str) -> Self {
+        match self {
+            Error::Decode {
+                table: "",
+                column,
+                expected,
+                found,
+            } => Error::Decode {
+                table,
+                column,
+                expected,
+                found,
+            },
+            other => other,
+        }
+    }
+
     /// The invalid changeset, when this is [`Error::Invalid`] for a `C`.
     pub fn changeset<C: Any>(&self) -> Option<&C> {
         match self {

@@ -18,6 +18,7 @@ pub mod row;
 pub mod schema;
 pub mod timestamp;
 pub mod value;
+mod web;
 
 #[doc(hidden)]
 pub mod doc_support;

@@ -29,12 +29,14 @@ impl dyn Row + '_ {
         let value = self.value(index, T::TYPE)?;
         if value.is_null() && !T::NULLABLE {
             return Err(Error::Decode {
+                table: "",
                 column: self.column_name(index).to_string(),
                 expected: T::TYPE,
                 found: "NULL".to_string(),
             });
         }
         T::from_value(value).map_err(|e| Error::Decode {
+            table: "",
             column: self.column_name(index).to_string(),
             expected: e.expected,
             found: e.found,
@@ -61,6 +63,7 @@ impl Row for ValueRow {
     }
     fn value(&self, index: usize, ty: ValueType) -> Result<Value, Error> {
         let v = self.values.get(index).ok_or_else(|| Error::Decode {
+            table: "",
             column: format!("#{index}"),
             expected: ty,
             found: "no such column".to_string(),

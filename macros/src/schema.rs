@@ -217,7 +217,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
         if f.attrs.is_virtual {
             decoders.push(quote! { #ident: #default_expr, });
         } else {
-            decoders.push(quote! { #ident: row.get::<#ty>(offset + #persisted)?, });
+            decoders.push(quote! { #ident: row.get::<#ty>(offset + #persisted).map_err(|e| e.in_table(<Self as ::quarry::__private::Schema>::TABLE))?, });
             persisted += 1;
         }
         defaults.push(quote! { #ident: #default_expr, });

@@ -19,7 +19,11 @@
 //!
 //! - `migrate [--all | --step N | --to VERSION]` (default `--all`)
 //! - `rollback [--all | --step N | --to VERSION]` (default `--step 1`)
-//! - `migrations` (status)
+//! - `redo [--step N]` (reverts the last N, default 1, and applies them again)
+//! - `migrations` (status; only reads: a missing SQLite file is an error, not
+//!   created)
+//! - `--dry-run` (with `migrate`, `rollback`: prints each migration's SQL for
+//!   this database and runs nothing)
 //! - `--database-url URL` (default: the `DATABASE_URL` environment variable)
 //!
 //! Progress is printed one line per step; an error is one line on stderr and
@@ -27,7 +31,7 @@
 
 use crate::error::MigrateError;
 use crate::migration::Migration;
-use crate::runner::{Migrator, Target};
+use crate::runner::{Direction, Migrator, Target};
 use quarry_query::Repo;
 use std::future::Future;
 use std::process::ExitCode;
@@ -41,6 +45,8 @@ pub enum Action {
     Rollback,
     /// List migrations and their state.
     Status,
+    /// Revert the last migrations and apply them again.
+    Redo,
 }
 
 /// Parsed arguments.
@@ -52,9 +58,11 @@ pub struct Args {
     pub target: Option<Target>,
     /// `--database-url`, if given.
     pub database_url: Option<String>,
+    /// `--dry-run`: print the SQL, run nothing.
+    pub dry_run: bool,
 }
 
-const USAGE: &str = "usage: migrate (migrate | rollback | migrations) [--all | --step N | --to VERSION] [--database-url URL]";
+const USAGE: &str = "usage: migrate (migrate | rollback | redo | migrations) [--all | --step N | --to VERSION] [--dry-run] [--database-url URL]";
 
 /// Parses `args` (without the program name).
 ///
@@ -71,6 +79,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
         Some("migrate") => Action::Migrate,
         Some("rollback") => Action::Rollback,
         Some("migrations" | "status") => Action::Status,
+        Some("redo") => Action::Redo,
         Some(other) => return Err(format!("unknown command `{other}`; {USAGE}")),
         None => return Err(USAGE.to_string()),
     };
@@ -78,6 +87,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
         action,
         target: None,
         database_url: None,
+        dry_run: false,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -108,6 +118,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
                 out.database_url = Some(value("--database-url")?);
                 None
             }
+            "--dry-run" => {
+                out.dry_run = true;
+                None
+            }
             other => return Err(format!("unknown option `{other}`; {USAGE}")),
         };
         if let Some(t) = target {
@@ -119,6 +133,12 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
     }
     if out.action == Action::Status && out.target.is_some() {
         return Err("migrations (status) takes no --all, --step or --to".to_string());
+    }
+    if out.action == Action::Redo && !matches!(out.target, None | Some(Target::Step(_))) {
+        return Err("redo takes only --step N".to_string());
+    }
+    if out.dry_run && matches!(out.action, Action::Status | Action::Redo) {
+        return Err("--dry-run goes with migrate or rollback".to_string());
     }
     Ok(out)
 }
@@ -140,12 +160,51 @@ where
         None => std::env::var("DATABASE_URL")
             .map_err(|_| "no database URL: pass --database-url or set DATABASE_URL".to_string())?,
     };
+    if args.dry_run || matches!(args.action, Action::Status) {
+        // Commands that only read must not create the database they read.
+        if let Some(path) = sqlite_file(&url).filter(|p| !std::path::Path::new(p).exists()) {
+            return Err(format!(
+                "the database {path} does not exist (nothing was created): run `quarry db create`"
+            ));
+        }
+    }
     let repo = connect(url).await.map_err(|e| e.to_string())?;
     let migrator = Migrator::new(&repo, migrations)
         .map_err(|e| e.to_string())?
         .on_event(|e| println!("{e}"));
     let one_line = |e: MigrateError| e.to_string();
+    if args.dry_run {
+        let (direction, target) = match args.action {
+            Action::Rollback => (Direction::Down, args.target.unwrap_or(Target::Step(1))),
+            _ => (Direction::Up, args.target.unwrap_or(Target::All)),
+        };
+        let planned = migrator
+            .dry_run(direction, target)
+            .await
+            .map_err(one_line)?;
+        if planned.is_empty() {
+            println!("-- nothing to run");
+        }
+        for p in &planned {
+            print!("{p}");
+        }
+        return Ok(());
+    }
     match args.action {
+        Action::Redo => {
+            let n = match args.target {
+                Some(Target::Step(n)) => n,
+                _ => 1,
+            };
+            let down = migrator.rollback(Target::Step(n)).await.map_err(one_line)?;
+            println!("{down}");
+            let back = down.migrations.len();
+            let up = migrator
+                .migrate(Target::Step(back))
+                .await
+                .map_err(one_line)?;
+            println!("{up}");
+        }
         Action::Migrate => {
             let report = migrator
                 .migrate(args.target.unwrap_or(Target::All))
@@ -166,6 +225,19 @@ where
         }
     }
     Ok(())
+}
+
+/// The file of a SQLite URL (`sqlite://app.db`, `sqlite:app.db?mode=rwc`), or
+/// `None` for another database or an in-memory one.
+fn sqlite_file(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    Some(path.to_string())
 }
 
 /// The whole `migrate` binary: parses the process arguments, runs them on a

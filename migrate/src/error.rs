@@ -73,6 +73,12 @@ pub enum MigrateError {
         /// The applied version.
         version: i64,
     },
+    /// `--to` names a version that no migration has (nothing was run).
+    #[error("no migration has version {version}: nothing was run (`quarry migrations` lists the versions)")]
+    UnknownVersion {
+        /// The version asked.
+        version: i64,
+    },
     /// Another runner held the migration lock for too long.
     #[error("timed out after {seconds}s waiting for the migration lock held by another runner")]
     LockTimeout {

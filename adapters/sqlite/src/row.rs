@@ -61,6 +61,7 @@ fn decode_slow(
 #[inline(never)]
 fn mismatch(row: &dyn Row, index: usize, ty: ValueType, found: String) -> Error {
     Error::Decode {
+        table: "",
         column: row.column_name(index).to_string(),
         expected: ty,
         found,
@@ -71,6 +72,7 @@ fn mismatch(row: &dyn Row, index: usize, ty: ValueType, found: String) -> Error 
 #[inline(never)]
 fn no_column(index: usize, ty: ValueType) -> Error {
     Error::Decode {
+        table: "",
         column: format!("#{index}"),
         expected: ty,
         found: "no such column".to_string(),

@@ -67,7 +67,22 @@ pub(crate) fn connect_error<B: SqlxBackend>(e: sqlx::Error) -> Error {
             other.to_string(),
         ),
     };
-    connection(kind, format!("cannot connect to {}: {detail}", B::NAME), e)
+    let hint = match kind {
+        ConnectionErrorKind::DatabaseNotFound => {
+            " (create it with `quarry db create`, or fix the database name in the URL)"
+        }
+        ConnectionErrorKind::Refused => {
+            " (is the server running, and listening on the URL's host and port?)"
+        }
+        ConnectionErrorKind::HostNotFound => " (check the host name in the URL)",
+        ConnectionErrorKind::Auth => " (check the user and password in the URL)",
+        _ => "",
+    };
+    connection(
+        kind,
+        format!("cannot connect to {}: {detail}{hint}", B::NAME),
+        e,
+    )
 }
 
 /// The connection kind of a sqlx error that is not the server's; `None` for

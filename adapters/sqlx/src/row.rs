@@ -22,6 +22,7 @@ pub(crate) fn cells<B: SqlxBackend>(row: &<B::Db as Database>::Row) -> Vec<Cell>
 impl<B: SqlxBackend> RowRef<'_, B> {
     fn decode_err(&self, index: usize, ty: ValueType, found: String) -> Error {
         Error::Decode {
+            table: "",
             column: self.column_name(index).to_string(),
             expected: ty,
             found,

@@ -42,6 +42,33 @@ struct Compiled<'m> {
     commands: Vec<(String, Vec<String>)>,
 }
 
+/// A migration a run would apply or revert, with its SQL
+/// ([`Migrator::dry_run`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Planned {
+    /// The migration's version.
+    pub version: i64,
+    /// Its name.
+    pub name: String,
+    /// The direction it would run in.
+    pub direction: Direction,
+    /// Each command (as `quarry migrate` prints it) with its SQL statements.
+    pub commands: Vec<(String, Vec<String>)>,
+}
+
+impl std::fmt::Display for Planned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "-- {} {} ({})", self.version, self.name, self.direction)?;
+        for (command, sql) in &self.commands {
+            writeln!(f, "-- {command}")?;
+            for s in sql {
+                writeln!(f, "{s};")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A failed statement: its SQL, the error, and what was left behind.
 struct Failure {
     statement: String,
@@ -127,10 +154,10 @@ impl<'a, R: Repo> Migrator<'a, R> {
     }
 
     /// Every migration up or down, and applied versions with no migration
-    /// (`mix ecto.migrations`). Creates `schema_migrations` if missing.
+    /// (`mix ecto.migrations`). Only reads: a database without
+    /// `schema_migrations` has every migration down, and stays as it was.
     pub async fn status(&self) -> Result<Status> {
-        versions::ensure(self.repo).await?;
-        let applied = versions::applied(self.repo).await?;
+        let applied = versions::applied_if_any(self.repo).await?;
         let mut entries: Vec<StatusEntry> = self
             .migrations
             .iter()
@@ -151,6 +178,28 @@ impl<'a, R: Repo> Migrator<'a, R> {
         }
         entries.sort_by_key(|e| e.version);
         Ok(Status { entries })
+    }
+
+    /// What a run of `direction` to `target` would do, without doing it: each
+    /// migration it would run, oldest first going up and newest first going
+    /// down, with each command and its SQL for this database. Only reads
+    /// (`quarry migrate --dry-run`); every check of a real run applies (a
+    /// command that cannot be reversed or compiled is an error here too).
+    pub async fn dry_run(&self, direction: Direction, target: Target) -> Result<Vec<Planned>> {
+        let backend = self.repo.driver().backend().clone();
+        let applied = versions::applied_if_any(self.repo).await?;
+        let planned = plan::plan(direction, target, &self.migrations, &applied)?;
+        planned
+            .into_iter()
+            .map(|m| {
+                compile_migration(m, direction, &backend).map(|c| Planned {
+                    version: m.version(),
+                    name: m.name().to_string(),
+                    direction,
+                    commands: c.commands,
+                })
+            })
+            .collect()
     }
 
     /// Runs migrations in `direction` as far as `target`.

@@ -25,6 +25,13 @@ pub(crate) fn plan<'m>(
     migrations: &'m [Box<dyn Migration>],
     applied: &BTreeSet<i64>,
 ) -> Result<Vec<&'m dyn Migration>> {
+    if let Target::To(v) = target {
+        // A version no migration has would run everything (up) or revert
+        // everything (down): a typo must not do that.
+        if !migrations.iter().any(|m| m.version() == v) && !applied.contains(&v) {
+            return Err(MigrateError::UnknownVersion { version: v });
+        }
+    }
     match direction {
         Direction::Up => {
             let pending = migrations
@@ -122,6 +129,15 @@ mod tests {
             versions(plan(Direction::Down, Target::All, &ms, &applied)?),
             [3, 2, 1]
         );
+        // A version no migration has is refused, not read as "everything".
+        assert!(matches!(
+            plan(Direction::Down, Target::To(999), &ms, &applied),
+            Err(MigrateError::UnknownVersion { version: 999 })
+        ));
+        assert!(matches!(
+            plan(Direction::Up, Target::To(999), &ms, &applied),
+            Err(MigrateError::UnknownVersion { version: 999 })
+        ));
         let missing = BTreeSet::from([1, 9]);
         assert!(matches!(
             plan(Direction::Down, Target::Step(1), &ms, &missing),

@@ -4,7 +4,7 @@ use crate::command::{table, Column, Command};
 use crate::compile::{compile, quote, CompileError, Db};
 use crate::types::Type;
 use quarry_core::{Error, Result, Value, ValueType};
-use quarry_query::{log, Dialect, Repo};
+use quarry_query::{log, Dialect, Repo, SeaBuilder};
 use std::collections::BTreeSet;
 
 /// The table recording applied versions.
@@ -31,6 +31,36 @@ pub(crate) async fn ensure<R: Repo>(repo: &R) -> Result<()> {
         repo.execute_raw(&s, vec![]).await?;
     }
     Ok(())
+}
+
+/// True when `schema_migrations` exists (a read, for commands that change
+/// nothing).
+pub(crate) async fn exists<R: Repo>(repo: &R) -> Result<bool> {
+    let sql = match repo.driver().backend().dialect.sea_builder() {
+        SeaBuilder::Sqlite => {
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        }
+        SeaBuilder::Postgres => {
+            "SELECT 1 FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
+        }
+        SeaBuilder::MySql => {
+            "SELECT 1 FROM information_schema.tables \
+             WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'"
+        }
+    };
+    let rows = repo.query_raw(sql, vec![], &[ValueType::I64]).await?;
+    Ok(!rows.is_empty())
+}
+
+/// The applied versions, or none when `schema_migrations` does not exist
+/// (nothing is created).
+pub(crate) async fn applied_if_any<R: Repo>(repo: &R) -> Result<BTreeSet<i64>> {
+    if exists(repo).await? {
+        applied(repo).await
+    } else {
+        Ok(BTreeSet::new())
+    }
 }
 
 /// The applied versions.

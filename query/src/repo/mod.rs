@@ -169,8 +169,9 @@ where
 }
 
 /// The generated key `id` an insert reported, as the value of field `f`.
-fn generated_key(f: &quarry_core::FieldDef, id: i64) -> Result<Value> {
+fn generated_key(table: &'static str, f: &quarry_core::FieldDef, id: i64) -> Result<Value> {
     let narrow = |found: &str| Error::Decode {
+        table,
         column: f.column.to_string(),
         expected: f.ty,
         found: format!("generated id {id} ({found})"),
@@ -208,7 +209,7 @@ fn stored_after_upsert<S: Schema>(
         reported,
         S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
     ) {
-        return Ok(Some(vec![(i, generated_key(f, id)?)]));
+        return Ok(Some(vec![(i, generated_key(S::TABLE, f, id)?)]));
     }
     let by = |fields: &[usize]| -> Option<Vec<(usize, Value)>> {
         if fields.is_empty() {
@@ -398,7 +399,7 @@ pub trait Repo: Send + Sync {
             result.last_insert_id,
             S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
         ) {
-            key_source.set_value(i, generated_key(f, id)?)?;
+            key_source.set_value(i, generated_key(S::TABLE, f, id)?)?;
         }
         let mut stored = self
             .reload(&key_source)
@@ -735,7 +736,8 @@ pub trait Repo: Send + Sync {
         })
         .await?;
         T::from_value(out).map_err(|e| Error::Decode {
-            column: format!("{}({})", aggregate.name(), Q::Schema::TABLE),
+            table: Q::Schema::TABLE,
+            column: format!("{}(..)", aggregate.name()),
             expected: e.expected,
             found: e.found,
         })

@@ -23,6 +23,7 @@ pub fn all() -> Vec<Scenario> {
         migration_failure_rolls_back_and_names_the_statement,
         migration_modify_column_or_typed_error,
         migration_indexes_and_check_constraints,
+        migration_status_and_dry_run_only_read,
     ]
 }
 
@@ -703,5 +704,68 @@ async fn migration_indexes_and_check_constraints(db: &Db) -> R {
     }
     migrator.rollback(Target::All).await?;
     check(!table_exists(db, "mig_tags").await, "mig_tags dropped")?;
+    Ok(())
+}
+
+/// `status` and `dry_run` read and write nothing: no `schema_migrations`
+/// appears on a fresh database; a dry run shows the SQL of exactly what a run
+/// would do; `--to` a version no migration has is refused both ways.
+async fn migration_status_and_dry_run_only_read(db: &Db) -> R {
+    db.exec("DROP TABLE IF EXISTS schema_migrations").await?;
+    let migrator = Migrator::new(&db.repo, tutorial())?;
+    let status = migrator.status().await?;
+    check(
+        status.entries.len() == 5 && status.entries.iter().all(|e| !e.up),
+        format!("fresh status:\n{status}"),
+    )?;
+    let planned = migrator.dry_run(Direction::Up, Target::All).await?;
+    let first_sql = planned
+        .first()
+        .and_then(|p| p.commands.first())
+        .and_then(|(_, sql)| sql.first())
+        .cloned()
+        .unwrap_or_default();
+    check(
+        planned.len() == 5
+            && planned.first().map(|p| p.version) == Some(V1)
+            && first_sql.starts_with("CREATE TABLE")
+            && first_sql.contains("mig_stores"),
+        format!("planned: {planned:?}"),
+    )?;
+    check(
+        db.exec("SELECT version FROM schema_migrations")
+            .await
+            .is_err()
+            && db.exec("SELECT id FROM mig_stores").await.is_err(),
+        "status and dry_run created nothing",
+    )?;
+
+    migrator.migrate(Target::To(V2)).await?;
+    let down = migrator.dry_run(Direction::Down, Target::Step(1)).await?;
+    check(
+        down.len() == 1
+            && down.first().map(|p| (p.version, p.direction)) == Some((V2, Direction::Down))
+            && down
+                .first()
+                .is_some_and(|p| p.to_string().contains("DROP TABLE")),
+        format!("planned down: {down:?}"),
+    )?;
+    check(
+        migrator.status().await?.get(V2).is_some_and(|e| e.up),
+        "dry run reverted nothing",
+    )?;
+    for result in [
+        migrator.rollback(Target::To(999)).await,
+        migrator.migrate(Target::To(999)).await,
+    ] {
+        check(
+            matches!(result, Err(MigrateError::UnknownVersion { version: 999 })),
+            format!("--to 999: {result:?}"),
+        )?;
+    }
+    check(
+        migrator.status().await?.get(V1).is_some_and(|e| e.up),
+        "an unknown --to reverted nothing",
+    )?;
     Ok(())
 }

@@ -15,6 +15,7 @@ mod transaction;
 mod types;
 mod update;
 mod upsert;
+mod web;
 
 use crate::harness::Scenario;
 
@@ -96,5 +97,6 @@ pub fn all() -> Vec<Scenario> {
     all.extend(assoc::all());
     all.extend(migration::all());
     all.extend(field_types::all());
+    all.extend(web::all());
     all
 }
