@@ -14,8 +14,10 @@
 #      at the end. NEWCOMER_SKIP_POSTGRES=1 skips it.
 #
 # What differs from a newcomer's machine, and only to keep CI fast: the clone
-# is of this checkout, builds share target/newcomer (kept between runs), and
-# the application starts from quarry's Cargo.lock (the versions CI has).
+# is of this checkout, builds share target/newcomer (kept between runs), the
+# command line's release build is not optimised (CARGO_PROFILE_RELEASE_*: the
+# same commands, a build a fresh CI machine finishes in minutes), and the
+# application starts from quarry's Cargo.lock (the versions CI has).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 readme="$repo/README.md"
@@ -59,6 +61,7 @@ run_block() {
 step() { printf '\n==> newcomer: %s\n' "$*"; }
 
 export CARGO_TARGET_DIR="$repo/target/newcomer"
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_LTO=false
 export CARGO_INSTALL_ROOT="$work/cargo-home"
 export PATH="$CARGO_INSTALL_ROOT/bin:$PATH"
 unset DATABASE_URL
