@@ -43,25 +43,7 @@ pub(crate) fn write(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
         buf.push(") AS ");
     }
     buf.ident(parts.from);
-    for j in &parts.joins {
-        buf.push(match j.kind {
-            JoinKind::Inner => " INNER JOIN ",
-            JoinKind::Left => " LEFT JOIN ",
-            JoinKind::Right => " RIGHT JOIN ",
-            JoinKind::Full => " FULL OUTER JOIN ",
-        });
-        buf.ident(j.table);
-        if let Some(alias) = j.alias {
-            buf.push(" AS ");
-            buf.ident(alias);
-        }
-        buf.push(" ON ");
-        if j.on.is_empty() {
-            buf.push("1 = 1");
-        } else {
-            Writer::new(&j.on)?.expr(buf)?;
-        }
-    }
+    join_clauses(parts, buf)?;
     condition(&parts.cond, " WHERE ", buf)?;
     if !parts.group_by.is_empty() {
         buf.push(" GROUP BY ");
@@ -91,6 +73,31 @@ pub(crate) fn write(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
     }
     if let Some((strength, wait)) = parts.lock {
         lock(strength, wait, buf);
+    }
+    Some(())
+}
+
+/// The joins of `parts`, each ` KIND JOIN table [AS alias] ON ...` (also the
+/// join list of a MySQL multi-table UPDATE / DELETE).
+pub(crate) fn join_clauses(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
+    for j in &parts.joins {
+        buf.push(match j.kind {
+            JoinKind::Inner => " INNER JOIN ",
+            JoinKind::Left => " LEFT JOIN ",
+            JoinKind::Right => " RIGHT JOIN ",
+            JoinKind::Full => " FULL OUTER JOIN ",
+        });
+        buf.ident(j.table);
+        if let Some(alias) = j.alias {
+            buf.push(" AS ");
+            buf.ident(alias);
+        }
+        buf.push(" ON ");
+        if j.on.is_empty() {
+            buf.push("1 = 1");
+        } else {
+            Writer::new(&j.on)?.expr(buf)?;
+        }
     }
     Some(())
 }

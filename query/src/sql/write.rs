@@ -1,6 +1,7 @@
 //! INSERT, UPDATE-by-key and DELETE-by-key text for schema rows, in sea-query's
 //! spelling. Values are never written: every one is a placeholder.
 
+use super::select::join_clauses;
 use super::SqlBuf;
 use crate::dialect::Dialect;
 
@@ -285,31 +286,6 @@ fn join_list(parts: &crate::ir::Parts, buf: &mut SqlBuf) {
             buf.ident(alias);
         }
     }
-}
-
-/// The joins of a MySQL multi-table statement, `INNER JOIN j ON ...`.
-fn join_clauses(parts: &crate::ir::Parts, buf: &mut SqlBuf) -> Option<()> {
-    use crate::ir::JoinKind;
-    for j in &parts.joins {
-        buf.push(match j.kind {
-            JoinKind::Inner => " INNER JOIN ",
-            JoinKind::Left => " LEFT JOIN ",
-            JoinKind::Right => " RIGHT JOIN ",
-            JoinKind::Full => " FULL OUTER JOIN ",
-        });
-        buf.ident(j.table);
-        if let Some(alias) = j.alias {
-            buf.push(" AS ");
-            buf.ident(alias);
-        }
-        buf.push(" ON ");
-        if j.on.is_empty() {
-            buf.push("1 = 1");
-        } else {
-            super::expr::Writer::new(&j.on)?.expr(buf)?;
-        }
-    }
-    Some(())
 }
 
 /// An `update_all` (with `sets`) or `delete_all` of the rows `parts` selects
