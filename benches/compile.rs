@@ -53,6 +53,7 @@ fn backend(dialect: Dialect) -> quarry::driver::Backend {
             intersect_except: true,
             intersect_except_all: true,
             recursive_cte: true,
+            lateral_join: true,
         },
     }
 }
@@ -200,10 +201,20 @@ fn quarry_update_changes(d: Dialect) -> Option<quarry::driver::Statement> {
 
 type FilterOrder = Prepared<Query<User>, (Param<String>, Param<String>, Param<i64>)>;
 
-type MediumJoin = Prepared<
-    quarry::query::Select<(quarry::query::Whole<User>, quarry::query::MaybeWhole<Post>)>,
-    (Param<String>,),
+/// The projection as selected: `User` at the head of the scope, `Post`
+/// LEFT-joined after it.
+type MediumJoinProjection = quarry::query::Scoped<
+    (quarry::query::Whole<User>, quarry::query::MaybeWhole<Post>),
+    (
+        quarry::query::scope::Here,
+        (
+            quarry::query::scope::There<quarry::query::scope::HereMaybe>,
+            (),
+        ),
+    ),
 >;
+
+type MediumJoin = Prepared<quarry::query::Select<MediumJoinProjection>, (Param<String>,)>;
 
 /// The prepared forms of the query shapes (built once, outside the loop): a
 /// run binds new arguments to SQL written once per dialect.

@@ -140,10 +140,11 @@ pub mod query {
     pub use quarry_query::repo::{BoxFuture, ConflictAction, OnConflict, Retryable, Timed};
     pub use quarry_query::{
         avg, count, count_distinct, exists, fragment, from, max, maybe_row, min, not_exists, row,
-        sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, Bind, Bound, ColumnExt, ColumnRef,
-        Comparable, Cond, Fetch, Fragment, FragmentArg, FragmentArgs, IntoQuery, JoinKind,
-        ListParam, LockStrength, LockWait, MaybeWhole, Param, ParamList, Pattern, Prepared,
-        Projection, Query, Select, SelectAs, SetOp, SortOrder, TextExt, Whole,
+        scalar, sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, Bind, Bound, ColumnExt,
+        ColumnRef, Comparable, Cond, Fetch, Fragment, FragmentArg, FragmentArgs, IntoQuery,
+        JoinKind, ListParam, LockStrength, LockWait, MaybeWhole, Param, ParamList, Pattern,
+        Prepared, ProjectIn, Projection, Query, Scalar, Scoped, Select, SelectAs, SetOp, SortOrder,
+        TextExt, Whole,
     };
     pub use quarry_query::{
         dense_rank, lag, lag_by, lead, lead_by, over, rank, row_number, Window, WindowFn, Windowed,
@@ -151,10 +152,15 @@ pub mod query {
     pub use quarry_query::{expr::ListArg, expr::Subquery, select::Summable};
 
     /// How the compiler checks that a query can see the tables an expression
-    /// reads: type-level lists of the query's sources. Compile errors name
-    /// these; application code does not use them.
+    /// reads: type-level lists of the query's sources (a LEFT-joined one
+    /// marked [`scope::LeftJoined`], the enclosing query's table of a
+    /// correlated subquery [`scope::Parent`]). Compile errors name these;
+    /// application code does not use them.
     pub mod scope {
-        pub use quarry_query::scope::{AllIn, Has, Here, One, There};
+        pub use quarry_query::scope::{
+            AllIn, Closed, Has, Here, HereMaybe, InParent, Joins, LeftJoined, MaybeNull, NotNull,
+            Nullity, One, Parent, Position, There,
+        };
     }
 }
 

@@ -19,7 +19,7 @@ use chrono::NaiveDateTime;
 use quarry::driver::{Backend, Capabilities, Dialect, Driver, ExecResult, Statement};
 use quarry::prelude::*;
 use quarry::query::OnConflict;
-use quarry::query::{count, exists, max, maybe_row, row, sum, Fetch};
+use quarry::query::{count, exists, max, maybe_row, not_exists, row, scalar, sum, Fetch};
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
@@ -161,6 +161,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
         intersect_except: true,
         intersect_except_all: true,
         recursive_cte: true,
+        lateral_join: true,
     };
     vec![
         (
@@ -178,7 +179,10 @@ fn backends() -> Vec<(&'static str, Backend)> {
                 dialect: Dialect::MySql,
                 name: "MariaDB",
                 version: "10.11".into(),
-                capabilities: caps(true, false, true, false),
+                capabilities: Capabilities {
+                    lateral_join: false,
+                    ..caps(true, false, true, false)
+                },
             },
         ),
         (
@@ -196,7 +200,10 @@ fn backends() -> Vec<(&'static str, Backend)> {
                 dialect: Dialect::Sqlite,
                 name: "SQLite",
                 version: "3.46".into(),
-                capabilities: caps(true, true, false, true),
+                capabilities: Capabilities {
+                    lateral_join: false,
+                    ..caps(true, true, false, true)
+                },
             },
         ),
     ]
@@ -366,6 +373,80 @@ async fn all_snapshots() -> Snapshots {
     });
     query(o, "exists", || {
         User::query().filter(exists(Post::query().select(Post::id)))
+    });
+    // Correlated subqueries (Ecto's parent_as): the subquery refers to the
+    // outer query's table; its values are bound where they stand.
+    query(o, "correlated_exists", || {
+        User::query().filter(exists(
+            Query::<Post>::correlated::<User>()
+                .filter(Post::user_id.eq_col(User::id))
+                .filter(Post::title.eq("Hello"))
+                .select(Post::id),
+        ))
+    });
+    query(o, "correlated_not_exists", || {
+        User::query()
+            .filter(User::name.ne("Bob"))
+            .filter(not_exists(
+                Query::<Post>::correlated::<User>()
+                    .filter(Post::user_id.eq_col(User::id))
+                    .select(Post::id),
+            ))
+    });
+    query(o, "correlated_in_subquery", || {
+        User::query().filter(
+            User::id.in_subquery(
+                Query::<Post>::correlated::<User>()
+                    .filter(Post::title.eq_col(User::name))
+                    .select(Post::user_id),
+            ),
+        )
+    });
+    query(o, "correlated_scalar_compare", || {
+        User::query().filter(
+            User::id.lt_scalar(
+                Query::<Post>::correlated::<User>()
+                    .filter(Post::user_id.eq_col(User::id))
+                    .select(max(Post::id)),
+            ),
+        )
+    });
+    query(o, "correlated_scalar_select", || {
+        User::query().order_by(User::id.asc()).select((
+            User::name,
+            scalar(
+                Query::<Post>::correlated::<User>()
+                    .filter(Post::user_id.eq_col(User::id))
+                    .filter(Post::version.gt(1))
+                    .select(count()),
+            )
+            .unwrap_or(0),
+        ))
+    });
+    // LATERAL joins: Postgres and MySQL 8.0.14+; refused on MariaDB and SQLite.
+    query(o, "left_join_lateral", || {
+        const LATEST: Alias<Post, 1> = Alias::new();
+        User::query()
+            .left_join_lateral(
+                LATEST,
+                Query::<Post>::correlated::<User>()
+                    .filter(Post::user_id.eq_col(User::id))
+                    .filter(Post::version.ge(2))
+                    .order_by(Post::id.desc())
+                    .limit(1),
+            )
+            .filter(User::name.eq("Ann"))
+            .select((User::name, LATEST.col(Post::title)))
+    });
+    query(o, "join_lateral", || {
+        const TOP: Alias<Post, 2> = Alias::new();
+        User::query().join_lateral(
+            TOP,
+            Query::<Post>::correlated::<User>()
+                .filter(Post::user_id.eq_col(User::id))
+                .order_by(Post::version.desc())
+                .limit(2),
+        )
     });
     query(o, "from_subquery", || {
         Query::from_subquery(User::query().order_by(User::id.desc()).limit(10))

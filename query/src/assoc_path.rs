@@ -173,6 +173,7 @@ impl Plan {
                 table: node.table,
                 alias: (i > 0).then_some(node.name),
                 on: eq(on.0, on.1),
+                lateral: None,
             });
             if i > 0 {
                 if let Some((a, b)) = self.edges.get(i - 1) {
@@ -193,6 +194,7 @@ impl Plan {
                     table: node.table,
                     alias: Some(node.name),
                     on: eq(*a, *b),
+                    lateral: None,
                 });
             }
         }

@@ -4,10 +4,11 @@
 //! `Projection` trait, so this module depends on nothing above it),
 //! and, for those allowed in conditions, the comparisons.
 
-/// `Clone`, `asc`/`desc` and `$projection` (the select list's `Projection`)
-/// for `$name<M, T>`.
+/// `Clone`, `asc`/`desc`, `$projection` (the select list's `Projection`)
+/// and `$project_in` (its value in a query, the same whatever the query's
+/// joins) for `$name<M, T>`.
 macro_rules! computed {
-    ($name:ident, $what:literal, $projection:path) => {
+    ($name:ident, $what:literal, $projection:path, $project_in:ident) => {
         impl<M, T> Clone for $name<M, T> {
             fn clone(&self) -> Self {
                 $name {
@@ -36,6 +37,19 @@ macro_rules! computed {
                 out.push(crate::ir::Op::Item);
             }
             fn decode(
+                &self,
+                row: &dyn quarry_core::Row,
+                at: &mut usize,
+            ) -> Result<T, quarry_core::Error> {
+                let v = row.get::<T>(*at)?;
+                *at += 1;
+                Ok(v)
+            }
+        }
+
+        impl<M: Send + Sync, T: quarry_core::FieldValue, I> $project_in<I> for $name<M, T> {
+            type Out = T;
+            fn decode_in(
                 &self,
                 row: &dyn quarry_core::Row,
                 at: &mut usize,

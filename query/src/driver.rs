@@ -39,6 +39,9 @@ pub struct Capabilities {
     pub intersect_except_all: bool,
     /// `WITH RECURSIVE` (MySQL 8.0+, MariaDB 10.2.2+, SQLite 3.8.3+, Postgres).
     pub recursive_cte: bool,
+    /// `JOIN LATERAL (subquery)` (Postgres, MySQL 8.0.14+; not MariaDB or
+    /// SQLite).
+    pub lateral_join: bool,
 }
 
 /// The database behind a driver: its dialect, name, version and capabilities.

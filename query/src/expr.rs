@@ -229,9 +229,17 @@ fn list<L, B>(
     ))
 }
 
-fn subquery<L, T>(col: Op, sub: impl Subquery<T>, op: Op) -> Cond<L> {
+fn subquery<L, T, Q: Subquery<T>>(col: Op, sub: Q, op: Op) -> Cond<(L, Q::Outer)> {
     let mut rpn = Rpn::op(col);
     rpn.push_sub(sub.into_parts(), op);
+    Cond::new(rpn)
+}
+
+/// `col <op> (scalar subquery)`.
+fn scalar_compare<L, T, Q: Subquery<T>>(col: Op, sub: Q, op: Op) -> Cond<(L, Q::Outer)> {
+    let mut rpn = Rpn::op(col);
+    rpn.push_sub(sub.into_parts(), Op::ScalarSub);
+    rpn.push(op);
     Cond::new(rpn)
 }
 
@@ -243,6 +251,9 @@ fn subquery<L, T>(col: Op, sub: impl Subquery<T>, op: Op) -> Cond<L> {
     label = "expected a query selecting one column comparable with `{T}`"
 )]
 pub trait Subquery<T> {
+    /// The sources of the enclosing query it refers to (`()` unless it is
+    /// correlated: see [`Query::correlated`](crate::Query::correlated)).
+    type Outer;
     /// The subquery's parts.
     #[doc(hidden)]
     fn into_parts(self) -> crate::ir::Parts;
@@ -332,13 +343,51 @@ pub trait ColumnExt: ColumnRef {
         rpn.push(Op::ParamIn(list.number()));
         Cond::new(rpn)
     }
-    /// `col IN (subquery)`; the subquery selects one column of a comparable type.
-    fn in_subquery(self, sub: impl Subquery<Self::Value>) -> Cond<Self::Mentions> {
+    /// `col IN (subquery)`; the subquery selects one column of a comparable
+    /// type. A correlated subquery's outer table must be in the query.
+    fn in_subquery<Q: Subquery<Self::Value>>(self, sub: Q) -> Cond<(Self::Mentions, Q::Outer)> {
         subquery(self.col(), sub, Op::InSub)
     }
     /// `col NOT IN (subquery)`.
-    fn not_in_subquery(self, sub: impl Subquery<Self::Value>) -> Cond<Self::Mentions> {
+    fn not_in_subquery<Q: Subquery<Self::Value>>(self, sub: Q) -> Cond<(Self::Mentions, Q::Outer)> {
         subquery(self.col(), sub, Op::NotInSub)
+    }
+    /// `col = (subquery)`: compared with the one value a scalar subquery
+    /// returns (no row is NULL, so the comparison is not true). A subquery
+    /// returning more than one row is an error of the database.
+    ///
+    /// ```
+    /// use quarry_query::{avg, ColumnExt, Dialect, Query};
+    /// # use quarry_core::doc_support::Product;
+    /// // Products dearer than the average.
+    /// let average = Query::<Product>::new().select(avg(Product::price));
+    /// let q = Query::<Product>::new().filter(Product::price.gt_scalar(average));
+    /// let sql = q.to_statement(Dialect::Postgres)?.sql;
+    /// assert!(sql.ends_with(r#"WHERE "products"."price" > (SELECT CAST(AVG("products"."price") AS DOUBLE PRECISION) FROM "products")"#), "{sql}");
+    /// # Ok::<(), quarry_core::Error>(())
+    /// ```
+    fn eq_scalar<Q: Subquery<Self::Value>>(self, sub: Q) -> Cond<(Self::Mentions, Q::Outer)> {
+        scalar_compare(self.col(), sub, Op::Eq)
+    }
+    /// `col <> (subquery)` (see [`ColumnExt::eq_scalar`]).
+    fn ne_scalar<Q: Subquery<Self::Value>>(self, sub: Q) -> Cond<(Self::Mentions, Q::Outer)> {
+        scalar_compare(self.col(), sub, Op::Ne)
+    }
+    /// `col > (subquery)` (see [`ColumnExt::eq_scalar`]).
+    fn gt_scalar<Q: Subquery<Self::Value>>(self, sub: Q) -> Cond<(Self::Mentions, Q::Outer)> {
+        scalar_compare(self.col(), sub, Op::Gt)
+    }
+    /// `col >= (subquery)` (see [`ColumnExt::eq_scalar`]).
+    fn ge_scalar<Q: Subquery<Self::Value>>(self, sub: Q) -> Cond<(Self::Mentions, Q::Outer)> {
+        scalar_compare(self.col(), sub, Op::Ge)
+    }
+    /// `col < (subquery)` (see [`ColumnExt::eq_scalar`]).
+    fn lt_scalar<Q: Subquery<Self::Value>>(self, sub: Q) -> Cond<(Self::Mentions, Q::Outer)> {
+        scalar_compare(self.col(), sub, Op::Lt)
+    }
+    /// `col <= (subquery)` (see [`ColumnExt::eq_scalar`]).
+    fn le_scalar<Q: Subquery<Self::Value>>(self, sub: Q) -> Cond<(Self::Mentions, Q::Outer)> {
+        scalar_compare(self.col(), sub, Op::Le)
     }
     /// `col IS NULL`.
     fn is_null(self) -> Cond<Self::Mentions> {

@@ -34,7 +34,13 @@ pub struct Fragment<M, T> {
     _marker: PhantomData<fn() -> (M, T)>,
 }
 
-crate::computed::computed!(Fragment, "the fragment", crate::select::Projection);
+use crate::select::ProjectIn;
+crate::computed::computed!(
+    Fragment,
+    "the fragment",
+    crate::select::Projection,
+    ProjectIn
+);
 crate::computed::comparisons!(Fragment, "fragment");
 
 /// The fragment `sql` with `args` in place of its `?`s (in order), typed as

@@ -5,7 +5,7 @@ use crate::driver::{Backend, Driver};
 use crate::expr::Cond;
 use crate::log;
 use crate::query::Query;
-use crate::scope::{AllIn, Here, One};
+use crate::scope::{AllIn, Closed, Here, One};
 use crate::select::{Projection, Select, SelectAs};
 use crate::statement::Statement;
 use quarry_core::{Error, Row, Schema};
@@ -28,12 +28,12 @@ pub trait IntoQuery<I>: Send {
     /// The root schema.
     type Schema: Schema;
     /// The joined sources.
-    type Joins;
+    type Joins: Closed;
     /// The query.
     fn into_query(self) -> Query<Self::Schema, Self::Joins>;
 }
 
-impl<S: Schema, J> IntoQuery<()> for Query<S, J> {
+impl<S: Schema, J: Closed> IntoQuery<()> for Query<S, J> {
     type Schema = S;
     type Joins = J;
     fn into_query(self) -> Query<S, J> {
@@ -170,7 +170,7 @@ pub trait Fetch<I>: Send {
     }
 }
 
-impl<S: Schema, J> Fetch<()> for Query<S, J> {
+impl<S: Schema, J: Closed> Fetch<()> for Query<S, J> {
     type Row = S;
     type Decoder = RootDecoder<S>;
     fn table(&self) -> &'static str {

@@ -37,6 +37,7 @@ pub mod source;
 mod sql;
 pub mod sql_value;
 pub mod statement;
+pub mod subquery;
 pub mod window;
 mod write;
 
@@ -55,11 +56,12 @@ pub use query::{
 };
 pub use repo::{Aggregate, Repo, Transaction, Updates};
 pub use select::{
-    avg, count, count_distinct, max, maybe_row, min, row, sum, Agg, MaybeWhole, Projection, Select,
-    SelectAs, Whole,
+    avg, count, count_distinct, max, maybe_row, min, row, sum, Agg, MaybeWhole, ProjectIn,
+    Projection, Scoped, Select, SelectAs, Whole,
 };
 pub use source::{table, Alias, AliasColumn, ColumnRef, Source, SourceArg, TableRef};
 pub use statement::Statement;
+pub use subquery::{scalar, Scalar};
 pub use window::{
     dense_rank, lag, lag_by, lead, lead_by, over, rank, row_number, Window, WindowFn, Windowed,
 };

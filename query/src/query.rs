@@ -8,7 +8,7 @@ use crate::expr::Cond;
 pub use crate::expr::SortOrder;
 use crate::ir::{Dir, JoinPart, Nulls, Op, Parts, Rpn};
 pub use crate::ir::{JoinKind, LockStrength, LockWait, SetOp};
-use crate::scope::AllIn;
+use crate::scope::{AllIn, Closed, Joins, LeftJoined, Parent};
 use crate::source::{ColumnRef, Source, SourceArg};
 use crate::statement::Statement;
 use quarry_core::{Error, Field, Schema};
@@ -85,7 +85,7 @@ impl<S: Schema> Query<S> {
     /// assert!(q.to_statement(Dialect::Sqlite)?.sql.contains(r#"FROM (SELECT "products"."id""#));
     /// # Ok::<(), quarry_core::Error>(())
     /// ```
-    pub fn from_subquery<J>(sub: Query<S, J>) -> Self {
+    pub fn from_subquery<J: Closed>(sub: Query<S, J>) -> Self {
         let mut inner = sub.parts;
         inner.root_unless_selected(S::TABLE, S::FIELDS);
         let mut parts = Parts::new(S::TABLE);
@@ -97,9 +97,59 @@ impl<S: Schema> Query<S> {
     }
 }
 
+impl<S: Schema> Query<S> {
+    /// A correlated subquery over `S` that refers to the table `O` of the
+    /// query it will be used in (Ecto's `parent_as`): `O`'s columns are in
+    /// scope in its conditions, and wherever it goes (`exists`, `not_exists`,
+    /// `in_subquery`, a scalar comparison or [`scalar`](crate::scalar) in a
+    /// select list, a lateral join) the enclosing query must have `O`, or it
+    /// does not compile. It cannot run on its own.
+    ///
+    /// `O` is a schema or an [`Alias`](crate::source::Alias) of one (when the
+    /// subquery reads the same table as the query it is in, alias one of the
+    /// two).
+    ///
+    /// ```
+    /// use quarry_query::{exists, Alias, ColumnExt, Dialect, Query};
+    /// # use quarry_core::doc_support::Product;
+    /// // Products (joined as MINE) for which a cheaper product of the same
+    /// // name exists (the guide, docs/queries.md, has examples over several
+    /// // tables).
+    /// const MINE: Alias<Product, 1> = Alias::new();
+    /// let cheaper = Query::<Product>::correlated::<Alias<Product, 1>>()
+    ///     .filter(Product::name.eq_col(MINE.col(Product::name)))
+    ///     .filter(Product::price.lt_col(MINE.col(Product::price)))
+    ///     .select(Product::id);
+    /// let q = Query::<Product>::new()
+    ///     .join(MINE, MINE.col(Product::id).eq_col(Product::id))
+    ///     .filter(exists(cheaper));
+    /// let sql = q.to_statement(Dialect::Postgres)?.sql;
+    /// assert!(sql.ends_with(r#"WHERE EXISTS(SELECT "products"."id" FROM "products" WHERE "products"."name" = "products_1"."name" AND "products"."price" < "products_1"."price")"#), "{sql}");
+    /// # Ok::<(), quarry_core::Error>(())
+    /// ```
+    ///
+    /// Without the join of `MINE`, the query does not compile:
+    ///
+    /// ```compile_fail
+    /// use quarry_query::{exists, Alias, ColumnExt, Query};
+    /// # use quarry_core::doc_support::Product;
+    /// const MINE: Alias<Product, 1> = Alias::new();
+    /// let cheaper = Query::<Product>::correlated::<Alias<Product, 1>>()
+    ///     .filter(Product::price.lt_col(MINE.col(Product::price)))
+    ///     .select(Product::id);
+    /// let q = Query::<Product>::new().filter(exists(cheaper));
+    /// ```
+    pub fn correlated<O: crate::source::Source>() -> Query<S, Parent<O>> {
+        Query {
+            parts: Parts::new(S::TABLE),
+            _marker: PhantomData,
+        }
+    }
+}
+
 /// A query's parts as a member of a set operation: whole rows of `S`, with an
 /// order, limit, offset or lock kept inside a subquery of its own.
-fn set_member<S: Schema, J>(q: Query<S, J>) -> Parts {
+fn set_member<S: Schema, J: Closed>(q: Query<S, J>) -> Parts {
     let mut parts = if q.parts.shapes_rows() {
         Query::from_subquery(q).parts
     } else {
@@ -158,7 +208,7 @@ fn set_member<S: Schema, J>(q: Query<S, J>) -> Parts {
 /// ```
 impl<S: Schema> Query<S> {
     /// The rows `base` finds and, repeatedly, those `step` finds from them.
-    pub fn recursive<const N: u8, J, K>(
+    pub fn recursive<const N: u8, J: Closed, K: Closed>(
         cte: crate::source::Alias<S, N>,
         base: Query<S, J>,
         step: Query<S, K>,
@@ -193,11 +243,15 @@ impl<S: Schema, J> Query<S, J> {
             table: <crate::source::Alias<T, N> as Source>::name(),
             alias: None,
             on: on.rpn,
+            lateral: None,
         });
         self.retype()
     }
 
-    fn combine<K>(self, op: SetOp, other: Query<S, K>) -> Query<S> {
+    fn combine<K: Closed>(self, op: SetOp, other: Query<S, K>) -> Query<S>
+    where
+        J: Closed,
+    {
         let mut first = set_member(self);
         first.set_ops.push((op, set_member(other)));
         let mut parts = Parts::new(S::TABLE);
@@ -209,33 +263,51 @@ impl<S: Schema, J> Query<S, J> {
     }
 
     /// `UNION`: rows of either query, duplicates removed.
-    pub fn union<K>(self, other: Query<S, K>) -> Query<S> {
+    pub fn union<K: Closed>(self, other: Query<S, K>) -> Query<S>
+    where
+        J: Closed,
+    {
         self.combine(SetOp::Union, other)
     }
     /// `UNION ALL`: rows of either query, duplicates kept.
-    pub fn union_all<K>(self, other: Query<S, K>) -> Query<S> {
+    pub fn union_all<K: Closed>(self, other: Query<S, K>) -> Query<S>
+    where
+        J: Closed,
+    {
         self.combine(SetOp::UnionAll, other)
     }
     /// `INTERSECT`: rows of both queries, duplicates removed.
-    pub fn intersect<K>(self, other: Query<S, K>) -> Query<S> {
+    pub fn intersect<K: Closed>(self, other: Query<S, K>) -> Query<S>
+    where
+        J: Closed,
+    {
         self.combine(SetOp::Intersect, other)
     }
     /// `INTERSECT ALL`: rows of both queries, duplicates kept.
-    pub fn intersect_all<K>(self, other: Query<S, K>) -> Query<S> {
+    pub fn intersect_all<K: Closed>(self, other: Query<S, K>) -> Query<S>
+    where
+        J: Closed,
+    {
         self.combine(SetOp::IntersectAll, other)
     }
     /// `EXCEPT`: rows of this query that the other does not return.
-    pub fn except<K>(self, other: Query<S, K>) -> Query<S> {
+    pub fn except<K: Closed>(self, other: Query<S, K>) -> Query<S>
+    where
+        J: Closed,
+    {
         self.combine(SetOp::Except, other)
     }
     /// `EXCEPT ALL`: like `except`, duplicates kept.
-    pub fn except_all<K>(self, other: Query<S, K>) -> Query<S> {
+    pub fn except_all<K: Closed>(self, other: Query<S, K>) -> Query<S>
+    where
+        J: Closed,
+    {
         self.combine(SetOp::ExceptAll, other)
     }
 }
 
 impl<S: Schema, J> Query<S, J> {
-    fn retype<K>(self) -> Query<S, K> {
+    pub(crate) fn retype<K>(self) -> Query<S, K> {
         Query {
             parts: self.parts,
             _marker: PhantomData,
@@ -348,11 +420,13 @@ impl<S: Schema, J> Query<S, J> {
         self.limit(1)
     }
 
-    fn join_kind<A: SourceArg, L: AllIn<(S, (A::Src, J)), I>, I>(
+    /// Pushes a join of `A` (its ON checked by the caller), as a query with
+    /// the joins `K`.
+    pub(crate) fn join_kind<A: SourceArg, L, K>(
         mut self,
         kind: JoinKind,
         on: Cond<L>,
-    ) -> Query<S, (A::Src, J)> {
+    ) -> Query<S, K> {
         let src_table = <<A::Src as Source>::Schema as Schema>::TABLE;
         let alias = if <A::Src as Source>::is_alias() {
             Some(<A::Src as Source>::name())
@@ -364,6 +438,7 @@ impl<S: Schema, J> Query<S, J> {
             table: src_table,
             alias,
             on: on.rpn,
+            lateral: None,
         });
         self.retype()
     }
@@ -374,34 +449,44 @@ impl<S: Schema, J> Query<S, J> {
         _source: A,
         on: Cond<L>,
     ) -> Query<S, (A::Src, J)> {
-        self.join_kind::<A, L, I>(JoinKind::Inner, on)
+        self.join_kind::<A, L, _>(JoinKind::Inner, on)
     }
 
-    /// LEFT JOIN `source` ON `on`.
-    pub fn left_join<A: SourceArg, L: AllIn<(S, (A::Src, J)), I>, I>(
+    /// LEFT JOIN `source` ON `on`. A row without a match has NULLs for
+    /// `source`'s columns, so they are selected as `Option`s: `select((Product::name,
+    /// Store::name))` after `left_join(table::<Store>(), ..)` gives `(String,
+    /// Option<String>)` rows (an `Option` column stays one `Option`), and
+    /// `row::<Store>()` an `Option<Store>`.
+    pub fn left_join<A: SourceArg, L: AllIn<(S, (LeftJoined<A::Src>, J)), I>, I>(
         self,
         _source: A,
         on: Cond<L>,
-    ) -> Query<S, (A::Src, J)> {
-        self.join_kind::<A, L, I>(JoinKind::Left, on)
+    ) -> Query<S, (LeftJoined<A::Src>, J)> {
+        self.join_kind::<A, L, _>(JoinKind::Left, on)
     }
 
     /// RIGHT JOIN `source` ON `on` (a typed error where the database has none).
+    ///
+    /// The types do not track that a RIGHT JOIN may leave the sources before
+    /// it empty: select their columns as `Option`s yourself (`maybe_row`,
+    /// `Option` columns), or a NULL there is `Error::Decode`.
     pub fn right_join<A: SourceArg, L: AllIn<(S, (A::Src, J)), I>, I>(
         self,
         _source: A,
         on: Cond<L>,
     ) -> Query<S, (A::Src, J)> {
-        self.join_kind::<A, L, I>(JoinKind::Right, on)
+        self.join_kind::<A, L, _>(JoinKind::Right, on)
     }
 
     /// FULL OUTER JOIN `source` ON `on` (a typed error on MySQL/MariaDB).
-    pub fn full_join<A: SourceArg, L: AllIn<(S, (A::Src, J)), I>, I>(
+    /// `source`'s columns are selected as `Option`s, as after a LEFT JOIN;
+    /// the sources before it are not tracked (see [`Query::right_join`]).
+    pub fn full_join<A: SourceArg, L: AllIn<(S, (LeftJoined<A::Src>, J)), I>, I>(
         self,
         _source: A,
         on: Cond<L>,
-    ) -> Query<S, (A::Src, J)> {
-        self.join_kind::<A, L, I>(JoinKind::Full, on)
+    ) -> Query<S, (LeftJoined<A::Src>, J)> {
+        self.join_kind::<A, L, _>(JoinKind::Full, on)
     }
 
     /// GROUP BY a column (call again for more).
@@ -460,12 +545,23 @@ impl<S: Schema, J> Query<S, J> {
     }
 
     /// Selects `projection` instead of whole rows of `S`: a column, a tuple of
-    /// columns and aggregates, or whole rows of joined schemas.
-    pub fn select<P: crate::select::Projection, I>(self, projection: P) -> crate::select::Select<P>
+    /// columns and aggregates, or whole rows of joined schemas. Columns (and
+    /// whole rows) of a source a LEFT JOIN may leave empty come out as
+    /// `Option`s (see [`Query::left_join`]).
+    ///
+    /// In a correlated subquery ([`Query::correlated`]) the result is a
+    /// subquery of the enclosing query (`Select<_, One<O>>`), which cannot
+    /// run on its own.
+    #[allow(clippy::type_complexity)]
+    pub fn select<P: crate::select::ProjectIn<I>, I>(
+        self,
+        projection: P,
+    ) -> crate::select::Select<crate::select::Scoped<P, I>, J::Parents>
     where
         P::Mentions: AllIn<(S, J), I>,
+        J: Joins,
     {
-        crate::select::Select::new(self.parts, projection)
+        crate::select::Select::new(self.parts, crate::select::Scoped::new(projection))
     }
 
     /// True when the query has a limit, an offset or DISTINCT (aggregates then
@@ -517,16 +613,95 @@ pub(crate) fn root_columns<S: Schema>() -> Vec<Expr> {
         .collect()
 }
 
-/// An uncorrelated `EXISTS (subquery)` condition.
-pub fn exists<P: crate::select::Projection>(sub: crate::select::Select<P>) -> Cond<()> {
+/// `EXISTS (subquery)`. A correlated subquery ([`Query::correlated`]) makes
+/// the condition mention its outer table (`O`), so it only filters a query
+/// that has that table.
+pub fn exists<P: crate::select::Projection, O>(sub: crate::select::Select<P, O>) -> Cond<O> {
     let mut rpn = Rpn::default();
     rpn.push_sub(sub.into_parts_only(), Op::Exists);
     Cond::new(rpn)
 }
 
-/// An uncorrelated `NOT EXISTS (subquery)` condition.
-pub fn not_exists<P: crate::select::Projection>(sub: crate::select::Select<P>) -> Cond<()> {
+/// `NOT EXISTS (subquery)` (see [`exists`]).
+pub fn not_exists<P: crate::select::Projection, O>(sub: crate::select::Select<P, O>) -> Cond<O> {
     let mut rpn = Rpn::default();
     rpn.push_sub(sub.into_parts_only(), Op::NotExists);
     Cond::new(rpn)
+}
+
+/// LATERAL joins: a correlated subquery ([`Query::correlated`]) joined to
+/// each row of the query, such as the latest comment of each post. Postgres
+/// and MySQL 8.0.14+ have them; MariaDB and SQLite refuse the query with
+/// `Error::Unsupported` before anything is sent. (Written here, beside
+/// [`Query`], so compile errors name `quarry::Query::<S, J>::..`.)
+impl<S: Schema, J> Query<S, J> {
+    fn lateral<T: Schema, const N: u8, K, L>(
+        self,
+        kind: JoinKind,
+        sub: Query<T, K>,
+    ) -> Query<S, L> {
+        let mut parts = sub.parts;
+        parts.root_unless_selected(T::TABLE, T::FIELDS);
+        let mut q = self;
+        q.parts.joins.push(JoinPart {
+            kind,
+            table: <crate::source::Alias<T, N> as Source>::name(),
+            alias: None,
+            on: Default::default(),
+            lateral: Some(Box::new(parts)),
+        });
+        q.retype()
+    }
+
+    /// `INNER JOIN LATERAL (sub) AS alias`: for each row, the rows of `sub`
+    /// (whole rows of `T`, read through `alias`'s columns), which may refer
+    /// to this query's tables; rows for which `sub` finds nothing are left
+    /// out.
+    pub fn join_lateral<T: Schema, const N: u8, K: Joins, I>(
+        self,
+        alias: crate::source::Alias<T, N>,
+        sub: Query<T, K>,
+    ) -> Query<S, (crate::source::Alias<T, N>, J)>
+    where
+        K::Parents: AllIn<(S, J), I>,
+    {
+        let _ = alias;
+        self.lateral::<T, N, K, _>(JoinKind::Inner, sub)
+    }
+
+    /// `LEFT JOIN LATERAL (sub) AS alias ON 1 = 1`: like
+    /// [`Query::join_lateral`], but a row for which `sub` finds nothing stays,
+    /// with `alias`'s columns NULL (selected as `Option`s).
+    ///
+    /// ```
+    /// use quarry_query::{Alias, ColumnExt, Dialect, Query};
+    /// # use quarry_core::doc_support::Product;
+    /// // Each product with the cheapest product of the same name (MINE is
+    /// // the product, LOW the cheapest namesake).
+    /// const MINE: Alias<Product, 1> = Alias::new();
+    /// const LOW: Alias<Product, 2> = Alias::new();
+    /// let cheapest = Query::<Product>::correlated::<Alias<Product, 1>>()
+    ///     .filter(Product::name.eq_col(MINE.col(Product::name)))
+    ///     .order_by(Product::price.asc())
+    ///     .limit(1);
+    /// let q = Query::<Product>::new()
+    ///     .join(MINE, MINE.col(Product::id).eq_col(Product::id))
+    ///     .left_join_lateral(LOW, cheapest)
+    ///     .select((MINE.col(Product::name), LOW.col(Product::price)));
+    /// let sql = q.to_statement(Dialect::Postgres)?.sql;
+    /// assert!(sql.contains(r#" LEFT JOIN LATERAL (SELECT "products"."id", "#), "{sql}");
+    /// assert!(sql.ends_with(r#"ORDER BY "products"."price" ASC LIMIT $1) AS "products_2" ON 1 = 1"#), "{sql}");
+    /// # Ok::<(), quarry_core::Error>(())
+    /// ```
+    pub fn left_join_lateral<T: Schema, const N: u8, K: Joins, I>(
+        self,
+        alias: crate::source::Alias<T, N>,
+        sub: Query<T, K>,
+    ) -> Query<S, (LeftJoined<crate::source::Alias<T, N>>, J)>
+    where
+        K::Parents: AllIn<(S, J), I>,
+    {
+        let _ = alias;
+        self.lateral::<T, N, K, _>(JoinKind::Left, sub)
+    }
 }

@@ -6,7 +6,7 @@ use crate::dialect::Dialect;
 use crate::driver::Backend;
 use crate::ir::Parts;
 use crate::ir::{Op, Rpn};
-use crate::scope::One;
+use crate::scope::{Nullity, One, Position};
 use crate::source::{ColumnRef, Source};
 use crate::statement::Statement;
 use quarry_core::{Error, FieldValue, Nullable, Row, Schema};
@@ -40,6 +40,56 @@ impl<C: ColumnRef + Send + Sync> Projection for C {
     }
 }
 
+/// A projection as selected in a query whose scope found its sources at `I`
+/// (see [`crate::scope`]): what it decodes to there. A column of a source a
+/// LEFT JOIN may leave empty decodes to an `Option` of its type (an `Option`
+/// column stays one `Option`), a whole row of such a source to an `Option` of
+/// the schema; everything else to its own output.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be selected here",
+    label = "not a projection of this query's sources"
+)]
+pub trait ProjectIn<I>: Projection {
+    /// The Rust value of one row, in this query.
+    type Out: Send;
+    /// Decodes from `row`, starting at column `*at`, advancing it.
+    #[doc(hidden)]
+    fn decode_in(&self, row: &dyn Row, at: &mut usize) -> Result<Self::Out, Error>;
+}
+
+impl<C: ColumnRef + Send + Sync, I: Position> ProjectIn<I> for C
+where
+    C::Value: Nullable,
+{
+    type Out = <I::Null as Nullity>::Of<C::Value>;
+    fn decode_in(&self, row: &dyn Row, at: &mut usize) -> Result<Self::Out, Error> {
+        let v = row.get::<Self::Out>(*at)?;
+        *at += 1;
+        Ok(v)
+    }
+}
+
+/// A projection selected in a query (what [`crate::Query::select`] holds):
+/// `P` decoded as its sources' places in the query's scope (`I`) make it.
+pub struct Scoped<P, I>(P, PhantomData<fn() -> I>);
+
+impl<P: ProjectIn<I>, I> Projection for Scoped<P, I> {
+    type Output = P::Out;
+    type Mentions = P::Mentions;
+    fn push(&self, out: &mut Rpn) {
+        self.0.push(out);
+    }
+    fn decode(&self, row: &dyn Row, at: &mut usize) -> Result<P::Out, Error> {
+        self.0.decode_in(row, at)
+    }
+}
+
+impl<P, I> Scoped<P, I> {
+    pub(crate) fn new(p: P) -> Self {
+        Scoped(p, PhantomData)
+    }
+}
+
 macro_rules! tuple_projection {
     ($($name:ident),+) => {
         impl<$($name: Projection),+> Projection for ($($name,)+) {
@@ -58,8 +108,48 @@ macro_rules! tuple_projection {
         }
     };
     (@mentions $head:ident) => { ($head::Mentions, ()) };
+    (@index $head:ident) => { ($head, ()) };
+    (@index $head:ident, $($rest:ident),+) => { ($head, tuple_projection!(@index $($rest),+)) };
     (@mentions $head:ident, $($rest:ident),+) => { ($head::Mentions, tuple_projection!(@mentions $($rest),+)) };
 }
+macro_rules! tuple_project_in {
+    ($(($name:ident, $index:ident)),+) => {
+        impl<$($name: ProjectIn<$index>, $index),+> ProjectIn<tuple_projection!(@index $($index),+)> for ($($name,)+) {
+            type Out = ($($name::Out,)+);
+            #[allow(non_snake_case)]
+            fn decode_in(&self, row: &dyn Row, at: &mut usize) -> Result<Self::Out, Error> {
+                let ($($name,)+) = self;
+                Ok(($($name.decode_in(row, at)?,)+))
+            }
+        }
+    };
+}
+tuple_project_in!((A, IA));
+tuple_project_in!((A, IA), (B, IB));
+tuple_project_in!((A, IA), (B, IB), (C, IC));
+tuple_project_in!((A, IA), (B, IB), (C, IC), (D, ID));
+tuple_project_in!((A, IA), (B, IB), (C, IC), (D, ID), (E, IE));
+tuple_project_in!((A, IA), (B, IB), (C, IC), (D, ID), (E, IE), (F, IF));
+tuple_project_in!(
+    (A, IA),
+    (B, IB),
+    (C, IC),
+    (D, ID),
+    (E, IE),
+    (F, IF),
+    (G, IG)
+);
+tuple_project_in!(
+    (A, IA),
+    (B, IB),
+    (C, IC),
+    (D, ID),
+    (E, IE),
+    (F, IF),
+    (G, IG),
+    (H, IH)
+);
+
 tuple_projection!(A);
 tuple_projection!(A, B);
 tuple_projection!(A, B, C);
@@ -107,6 +197,22 @@ impl<Src: Source> Projection for Whole<Src> {
         let v = <Src::Schema as Schema>::from_row(row, *at)?;
         *at += <Src::Schema as Schema>::persisted_count();
         Ok(v)
+    }
+}
+
+impl<Src: Source, I: Position> ProjectIn<I> for Whole<Src> {
+    type Out = <I::Null as Nullity>::RowOf<Src::Schema>;
+    fn decode_in(&self, row: &dyn Row, at: &mut usize) -> Result<Self::Out, Error> {
+        let v = <I::Null as Nullity>::row::<Src::Schema>(row, *at)?;
+        *at += <Src::Schema as Schema>::persisted_count();
+        Ok(v)
+    }
+}
+
+impl<Src: Source, I> ProjectIn<I> for MaybeWhole<Src> {
+    type Out = Option<Src::Schema>;
+    fn decode_in(&self, row: &dyn Row, at: &mut usize) -> Result<Self::Out, Error> {
+        self.decode(row, at)
     }
 }
 
@@ -161,7 +267,7 @@ pub struct Agg<M, T> {
     _marker: PhantomData<fn() -> (M, T)>,
 }
 
-crate::computed::computed!(Agg, "this aggregate", Projection);
+crate::computed::computed!(Agg, "this aggregate", Projection, ProjectIn);
 crate::computed::comparisons!(Agg, "agg");
 
 impl<M, T: FieldValue> Agg<M, T> {
@@ -227,28 +333,46 @@ where
 }
 
 /// A query with a projection: what `repo.all(...)` returns rows of.
-pub struct Select<P> {
+///
+/// `O` is what the query refers to of an enclosing query: `()` for a query
+/// that runs on its own, `One<Post>` for a correlated subquery of `Post`
+/// (see [`Query::correlated`](crate::Query::correlated)), which only runs
+/// inside a query that has `Post`.
+pub struct Select<P, O = ()> {
     parts: Parts,
     projection: P,
+    _outer: PhantomData<fn() -> O>,
 }
 
-impl<P: Projection, T> crate::expr::Subquery<T> for Select<P>
+impl<P: Projection, O, T> crate::expr::Subquery<T> for Select<P, O>
 where
     P::Output: crate::expr::Comparable<T>,
 {
+    type Outer = O;
     fn into_parts(self) -> crate::ir::Parts {
-        self.into_parts_only()
+        self.parts
     }
 }
 
-impl<P: Projection> Select<P> {
+impl<P: Projection, O> Select<P, O> {
     pub(crate) fn new(mut parts: Parts, projection: P) -> Self {
         parts.select = Rpn::default();
         parts.root = None;
         projection.push(&mut parts.select);
-        Select { parts, projection }
+        Select {
+            parts,
+            projection,
+            _outer: PhantomData,
+        }
     }
 
+    /// The query parts, for use as a subquery.
+    pub(crate) fn into_parts_only(self) -> Parts {
+        self.parts
+    }
+}
+
+impl<P: Projection> Select<P> {
     /// The query parts.
     pub(crate) fn parts_ref(&self) -> &Parts {
         &self.parts
@@ -257,11 +381,6 @@ impl<P: Projection> Select<P> {
     /// The projection (what decodes a row).
     pub(crate) fn projection(&self) -> &P {
         &self.projection
-    }
-
-    /// The query parts, for use as a subquery.
-    pub(crate) fn into_parts_only(self) -> Parts {
-        self.parts
     }
 
     /// The SELECT, for use as a subquery of a statement built for `dialect`.

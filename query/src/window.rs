@@ -172,4 +172,10 @@ pub struct Windowed<M, T> {
     _marker: PhantomData<fn() -> (M, T)>,
 }
 
-crate::computed::computed!(Windowed, "the windowed value", crate::select::Projection);
+use crate::select::ProjectIn;
+crate::computed::computed!(
+    Windowed,
+    "the windowed value",
+    crate::select::Projection,
+    ProjectIn
+);

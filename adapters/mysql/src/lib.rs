@@ -76,6 +76,8 @@ pub fn capabilities(version: &str) -> (&'static str, Capabilities) {
             minor3 >= (8, 0, 31)
         },
         recursive_cte: if mariadb { v >= (10, 2) } else { v >= (8, 0) },
+        // MariaDB has no LATERAL; MySQL from 8.0.14.
+        lateral_join: !mariadb && minor3 >= (8, 0, 14),
     };
     (if mariadb { "MariaDB" } else { "MySQL" }, caps)
 }

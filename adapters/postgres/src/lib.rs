@@ -121,6 +121,7 @@ impl SqlxBackend for Postgres {
                 intersect_except: true,
                 intersect_except_all: true,
                 recursive_cte: true,
+                lateral_join: true,
             },
             version,
         }

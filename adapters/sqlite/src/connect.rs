@@ -97,6 +97,7 @@ fn capabilities(version: &str) -> Capabilities {
         intersect_except: true,
         intersect_except_all: false,
         recursive_cte: v >= (3, 8),
+        lateral_join: false,
     }
 }
 

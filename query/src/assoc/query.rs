@@ -4,8 +4,8 @@
 use crate::assoc_path::{in_list, Plan};
 use crate::expr::Cond;
 use crate::query::{JoinKind, Query};
-use crate::scope::{AllIn, One};
-use crate::source::{table, Alias, Source, TableRef};
+use crate::scope::{AllIn, LeftJoined, One};
+use crate::source::{Alias, Source, TableRef};
 use quarry_core::{AssocKind, AssocValue, Association, Schema, Value};
 
 /// The parents an [`assoc`] query starts from: one struct, a slice or a Vec.
@@ -92,25 +92,26 @@ impl<S: Schema, J> Query<S, J> {
     }
 
     /// LEFT JOIN the rows of `assoc`: parents without associated rows stay,
-    /// with NULLs (a join preload then gives them an empty Vec or `None`).
+    /// with NULLs (a join preload then gives them an empty Vec or `None`;
+    /// its columns are selected as `Option`s, as after
+    /// [`Query::left_join`]).
     pub fn left_join_assoc<O: Schema, V: AssocValue, I>(
         self,
         assoc: Association<O, V>,
-    ) -> Query<S, (V::Item, J)>
+    ) -> Query<S, (LeftJoined<V::Item>, J)>
     where
-        (One<O>, One<V::Item>): AllIn<(S, (V::Item, J)), I>,
+        (One<O>, One<V::Item>): AllIn<(S, (LeftJoined<V::Item>, J)), I>,
     {
         self.assoc_join(JoinKind::Left, assoc)
     }
 
-    fn assoc_join<O: Schema, V: AssocValue, I>(
+    /// The joins of `assoc` (its ON checked by the caller), as a query with
+    /// the joins `K`.
+    fn assoc_join<O: Schema, V: AssocValue, K>(
         self,
         kind: JoinKind,
         assoc: Association<O, V>,
-    ) -> Query<S, (V::Item, J)>
-    where
-        (One<O>, One<V::Item>): AllIn<(S, (V::Item, J)), I>,
-    {
+    ) -> Query<S, K> {
         let def = assoc.def();
         let mut next = self.parts.joins.len();
         let plan = Plan::of(&def, <V::Item as Schema>::TABLE, &mut next);
@@ -121,15 +122,15 @@ impl<S: Schema, J> Query<S, J> {
         let mut joins = plan.joins_from_owner(kind, owner_key);
         let on = joins.pop().map(|j| j.on).unwrap_or_default();
         let on: Cond<(One<O>, One<V::Item>)> = Cond::new(on);
-        let mut q = match kind {
-            JoinKind::Left => self.left_join::<TableRef<V::Item>, _, I>(table::<V::Item>(), on),
-            _ => self.join::<TableRef<V::Item>, _, I>(table::<V::Item>(), on),
-        };
+        let mut q = self.join_kind::<TableRef<V::Item>, _, K>(kind, on);
         let at = q.parts.joins.len().saturating_sub(1);
         q.parts.joins.splice(at..at, joins);
         q
     }
 }
+
+/// The joins after `J` of a LEFT JOIN of `R` under an alias.
+type LeftAliased<R, const N: u8, J> = (LeftJoined<Alias<R, N>>, J);
 
 /// The ON condition of an association joined under an alias.
 type AliasOn<O, R, const N: u8> = Cond<(One<O>, One<Alias<R, N>>)>;
@@ -167,22 +168,21 @@ impl<S: Schema, J> Query<S, J> {
         self,
         assoc: Association<O, V>,
         alias: Alias<V::Item, N>,
-    ) -> Query<S, (Alias<V::Item, N>, J)>
+    ) -> Query<S, LeftAliased<V::Item, N, J>>
     where
-        (One<O>, One<Alias<V::Item, N>>): AllIn<(S, (Alias<V::Item, N>, J)), I>,
+        (One<O>, One<Alias<V::Item, N>>): AllIn<(S, (LeftJoined<Alias<V::Item, N>>, J)), I>,
     {
         self.assoc_join_as(JoinKind::Left, assoc, alias)
     }
 
-    fn assoc_join_as<O: Schema, V: AssocValue, const N: u8, I>(
+    /// The joins of `assoc` under `alias` (its ON checked by the caller), as
+    /// a query with the joins `K`.
+    fn assoc_join_as<O: Schema, V: AssocValue, const N: u8, K>(
         self,
         kind: JoinKind,
         assoc: Association<O, V>,
         alias: Alias<V::Item, N>,
-    ) -> Query<S, (Alias<V::Item, N>, J)>
-    where
-        (One<O>, One<Alias<V::Item, N>>): AllIn<(S, (Alias<V::Item, N>, J)), I>,
-    {
+    ) -> Query<S, K> {
         let def = assoc.def();
         let mut next = self.parts.joins.len();
         let plan = Plan::of(&def, <Alias<V::Item, N> as Source>::name(), &mut next);
@@ -193,10 +193,8 @@ impl<S: Schema, J> Query<S, J> {
         let mut joins = plan.joins_from_owner(kind, owner_key);
         let on = joins.pop().map(|j| j.on).unwrap_or_default();
         let on: AliasOn<O, V::Item, N> = Cond::new(on);
-        let mut q = match kind {
-            JoinKind::Left => self.left_join::<Alias<V::Item, N>, _, I>(alias, on),
-            _ => self.join::<Alias<V::Item, N>, _, I>(alias, on),
-        };
+        let _ = alias;
+        let mut q = self.join_kind::<Alias<V::Item, N>, _, K>(kind, on);
         let at = q.parts.joins.len().saturating_sub(1);
         q.parts.joins.splice(at..at, joins);
         q

@@ -112,6 +112,15 @@ impl Parts {
             with.1.check_backend(backend)?;
         }
         for j in &self.joins {
+            if let Some(sub) = &j.lateral {
+                if !caps.lateral_join {
+                    return Err(Error::Unsupported {
+                        feature: "LATERAL JOIN",
+                        backend: backend.name,
+                    });
+                }
+                sub.check_backend(backend)?;
+            }
             if j.kind == JoinKind::Full && !caps.full_join {
                 return Err(Error::Unsupported {
                     feature: "FULL JOIN",

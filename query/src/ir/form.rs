@@ -166,6 +166,8 @@ pub struct JoinPart {
     pub(crate) table: &'static str,
     pub(crate) alias: Option<&'static str>,
     pub(crate) on: Rpn,
+    /// A LATERAL subquery joined instead of the table (aliased as `table`).
+    pub(crate) lateral: Option<Box<Parts>>,
 }
 
 /// The parts of a query, independent of its types, in quarry's compact form.
@@ -273,6 +275,11 @@ impl Parts {
         self.select.key(dialect, key);
         for j in &self.joins {
             key.push(Op::Join(j.kind, Name(j.table), j.alias.map(Name)));
+            if let Some(sub) = &j.lateral {
+                key.push(Op::Section(10));
+                sub.key(dialect, key);
+                key.push(Op::Section(10));
+            }
             j.on.key(dialect, key);
         }
         key.push(Op::Section(1));
@@ -327,6 +334,10 @@ impl Parts {
             || self.from_sub.as_deref().is_some_and(|s| s.any_op(f))
             || self.set_ops.iter().any(|(_, m)| m.any_op(f))
             || self.with.as_deref().is_some_and(|(_, body)| body.any_op(f))
+            || self
+                .joins
+                .iter()
+                .any(|j| j.lateral.as_deref().is_some_and(|s| s.any_op(f)))
     }
 
     /// True when the query holds an argument of a prepared query.

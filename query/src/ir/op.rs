@@ -86,6 +86,9 @@ pub enum Op {
     NotInSub,
     Exists,
     NotExists,
+    /// A subquery of one column and at most one row, as a value (a scalar
+    /// subquery: `(SELECT count(*) FROM ..)`); the next one in `subs`.
+    ScalarSub,
     /// Aggregates.
     CountStar,
     CountDistinct,

@@ -91,6 +91,11 @@ impl Parts {
         if let Some(with) = &mut self.with {
             with.1.substitute(args)?;
         }
+        for j in &mut self.joins {
+            if let Some(sub) = &mut j.lateral {
+                sub.substitute(args)?;
+            }
+        }
         self.rpns_mut().try_for_each(|r| r.substitute(args))
     }
 }

@@ -74,7 +74,7 @@ impl Rpn {
                 }
                 Op::Param(n) => out.param(n),
                 Op::ParamIn(n) => out.list_param(n),
-                Op::InSub | Op::NotInSub | Op::Exists | Op::NotExists => {
+                Op::InSub | Op::NotInSub | Op::Exists | Op::NotExists | Op::ScalarSub => {
                     if let Some(s) = subs.next() {
                         s.take_values(dialect, out);
                     }
@@ -97,6 +97,9 @@ impl Parts {
             sub.take_values(dialect, out);
         }
         for j in self.joins {
+            if let Some(sub) = j.lateral {
+                sub.take_values(dialect, out);
+            }
             j.on.take_values(dialect, out);
         }
         self.cond.take_values(dialect, out);

@@ -74,7 +74,10 @@ impl<S: Schema, J, P: Preload<S>> Preloaded<S, J, P> {
     }
 
     /// Runs the query and the preloads.
-    pub(crate) async fn load(self, driver: &dyn Driver) -> Result<Vec<S>> {
+    pub(crate) async fn load(self, driver: &dyn Driver) -> Result<Vec<S>>
+    where
+        J: crate::scope::Closed,
+    {
         let Preloaded { query, spec, joins } = self;
         let mut rows = if joins.is_empty() {
             query.fetch_all(driver).await?
@@ -86,7 +89,9 @@ impl<S: Schema, J, P: Preload<S>> Preloaded<S, J, P> {
     }
 }
 
-impl<S: Schema, J: Send + 'static, P: Preload<S> + 'static> Fetch<()> for Preloaded<S, J, P> {
+impl<S: Schema, J: crate::scope::Closed + Send + 'static, P: Preload<S> + 'static> Fetch<()>
+    for Preloaded<S, J, P>
+{
     type Row = S;
     type Decoder = RootDecoder<S>;
     fn table(&self) -> &'static str {

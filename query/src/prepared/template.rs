@@ -24,7 +24,7 @@ pub trait Template: Send + Sync {
     fn decode_row(&self, row: &dyn Row) -> Result<Self::Row, Error>;
 }
 
-impl<S: Schema, J> Template for Query<S, J> {
+impl<S: Schema, J: crate::scope::Closed> Template for Query<S, J> {
     type Row = S;
     fn finish(&mut self) {
         self.parts.root_unless_selected(S::TABLE, S::FIELDS);

@@ -244,6 +244,12 @@ fn bulk_checks<S: Schema, J>(
         return Ok(None);
     }
     query.check(backend)?;
+    if query.parts.joins.iter().any(|j| j.lateral.is_some()) {
+        return Err(Error::Query(QueryError::Build(format!(
+            "{operation} over a LATERAL join: the databases have no such UPDATE / DELETE; \
+             filter with exists(..) on a correlated subquery instead"
+        ))));
+    }
     let (syntax, feature) = if operation == "update_all" {
         (
             backend.dialect.update_join(),

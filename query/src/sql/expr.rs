@@ -73,7 +73,8 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Rank
         | Op::DenseRank
         | Op::Exists
-        | Op::NotExists => 0,
+        | Op::NotExists
+        | Op::ScalarSub => 0,
         Op::Not
         | Op::IsNull
         | Op::IsNotNull
@@ -116,7 +117,10 @@ fn arity(op: Op) -> Option<usize> {
 }
 
 fn uses_sub(op: Op) -> bool {
-    matches!(op, Op::InSub | Op::NotInSub | Op::Exists | Op::NotExists)
+    matches!(
+        op,
+        Op::InSub | Op::NotInSub | Op::Exists | Op::NotExists | Op::ScalarSub
+    )
 }
 
 /// Per operation: where its subtree starts, and the index of its subquery.
@@ -481,6 +485,11 @@ impl<'a> Writer<'a> {
                 } else {
                     "NOT EXISTS("
                 });
+                self.sub(i, buf)?;
+                buf.push(")");
+            }
+            Op::ScalarSub => {
+                buf.push("(");
                 self.sub(i, buf)?;
                 buf.push(")");
             }

@@ -164,6 +164,13 @@ impl Rpn {
                         _ => Expr::exists(sub).not(),
                     }
                 }
+                Op::ScalarSub => {
+                    let sub = subs
+                        .next()
+                        .map(|s| s.to_select(dialect))
+                        .ok_or_else(|| malformed("a subquery is missing"))??;
+                    Expr::SubQuery(None, Box::new(sub.into()))
+                }
                 Op::CountStar => Func::count(Expr::cust("*")).into(),
                 Op::RowNumber
                 | Op::Rank
@@ -283,9 +290,10 @@ impl Parts {
                     .expr
                     // An empty condition joins every pair, as quarry's writer writes it.
                     .unwrap_or_else(|| Expr::cust("1 = 1"));
-            match j.alias {
-                Some(alias) => q.join_as(kind, j.table, alias, on),
-                None => q.join(kind, j.table, on),
+            match (&j.lateral, j.alias) {
+                (Some(sub), _) => q.join_lateral(kind, sub.to_select(dialect)?, j.table, on),
+                (None, Some(alias)) => q.join_as(kind, j.table, alias, on),
+                (None, None) => q.join(kind, j.table, on),
             };
         }
         if let Some(c) = self.cond.to_exprs(dialect)?.expr {

@@ -87,6 +87,11 @@ pub(crate) fn join_clauses(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
             JoinKind::Right => " RIGHT JOIN ",
             JoinKind::Full => " FULL OUTER JOIN ",
         });
+        if let Some(sub) = &j.lateral {
+            buf.push("LATERAL (");
+            write(sub, buf)?;
+            buf.push(") AS ");
+        }
         buf.ident(j.table);
         if let Some(alias) = j.alias {
             buf.push(" AS ");

@@ -128,9 +128,13 @@ fn expr(g: &mut Gen, depth: u32) -> Rpn {
             let op = if r.is_empty() {
                 [Op::Exists, Op::NotExists][g.below(2) as usize]
             } else {
-                [Op::InSub, Op::NotInSub][g.below(2) as usize]
+                [Op::InSub, Op::NotInSub, Op::ScalarSub][g.below(3) as usize]
             };
             r.push_sub(sub(g, depth), op);
+            if op == Op::ScalarSub {
+                // A comparison with a scalar subquery.
+                r.push(Op::Gt);
+            }
             r
         }
         _ => expr(g, depth + 1).binary(expr(g, depth + 1), Op::And),
@@ -182,6 +186,7 @@ fn parts(g: &mut Gen, dialect: Dialect) -> Parts {
         p.from_sub = Some(Box::new(sub(g, 1)));
     }
     for _ in 0..g.below(3) {
+        let lateral = g.chance(10).then(|| Box::new(sub(g, 1)));
         p.joins.push(JoinPart {
             // sea-query panics on FULL JOIN for MySQL (quarry refuses it first).
             kind: [
@@ -191,12 +196,13 @@ fn parts(g: &mut Gen, dialect: Dialect) -> Parts {
                 JoinKind::Full,
             ][g.below(if dialect == Dialect::MySql { 3 } else { 4 }) as usize],
             table: "posts",
-            alias: g.chance(40).then_some("posts_1"),
+            alias: (g.chance(40) && lateral.is_none()).then_some("posts_1"),
             on: if g.chance(10) {
                 Rpn::default()
             } else {
                 expr(g, 1)
             },
+            lateral,
         });
     }
     if g.chance(80) {
@@ -234,12 +240,16 @@ fn mysql_nulls_with_values(p: &Parts) -> bool {
                 | Op::NotInSub
                 | Op::Exists
                 | Op::NotExists
+                | Op::ScalarSub
         )
     };
     let nulls = |o: &Op| matches!(o, Op::OrderItem(_, Nulls::First | Nulls::Last));
     let order = &p.order.ops;
     (order.iter().any(nulls) && order.iter().any(binds))
         || p.from_sub.as_deref().is_some_and(mysql_nulls_with_values)
+        || p.joins
+            .iter()
+            .any(|j| j.lateral.as_deref().is_some_and(mysql_nulls_with_values))
 }
 
 #[test]

@@ -315,7 +315,7 @@ async fn shops(db: &Db) -> quarry::Result<()> {
     Ok(())
 }
 
-fn owned_by(name: &str) -> Query<Product, impl Sized> {
+fn owned_by(name: &str) -> Query<Product, impl quarry::query::scope::Closed> {
     Product::query()
         .join(table::<Store>(), Product::store_id.eq_col(Store::id))
         .join(table::<User>(), Store::user_id.eq_col(User::id))

@@ -3,6 +3,7 @@
 mod assoc;
 mod bulk;
 mod constraint;
+mod correlated;
 mod failures;
 mod field_types;
 mod insert;
@@ -93,6 +94,7 @@ pub fn all() -> Vec<Scenario> {
         types::statements_are_traced,
     ];
     all.extend(query::all());
+    all.extend(correlated::all());
     all.extend(prepared::all());
     all.extend(assoc::all());
     all.extend(migration::all());
