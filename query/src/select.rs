@@ -177,12 +177,16 @@ pub struct Whole<Src>(PhantomData<fn() -> Src>);
 /// [`maybe_row`]): `None` when the row's primary key is NULL.
 pub struct MaybeWhole<Src>(PhantomData<fn() -> Src>);
 
-/// Selects whole rows of `Src` (a schema, or an [`crate::Alias`]).
+/// Selects whole rows of `Src` (a schema, or an [`crate::Alias`]); after a
+/// LEFT JOIN of `Src` they are `Option<Src::Schema>` (`None` when the row's
+/// primary key is NULL), as with [`maybe_row`].
 pub fn row<Src: Source>() -> Whole<Src> {
     Whole(PhantomData)
 }
 
-/// Selects whole rows of `Src` that a LEFT JOIN may leave empty.
+/// Selects whole rows of `Src` that may be missing, as an `Option` whatever
+/// the join (a LEFT JOIN of `Src` already makes [`row`] one; `maybe_row` is
+/// for the sources before a RIGHT or FULL JOIN, which the types do not track).
 pub fn maybe_row<Src: Source>() -> MaybeWhole<Src> {
     MaybeWhole(PhantomData)
 }

@@ -102,6 +102,11 @@ impl Parts {
         if let Some(sub) = &self.from_sub {
             sub.check_backend(backend)?;
         }
+        // Subqueries in expressions (EXISTS, IN, scalar): a lateral join or a
+        // row lock inside one is refused as it would be at the top.
+        for sub in self.rpns().flat_map(|r| r.subs.iter()) {
+            sub.check_backend(backend)?;
+        }
         if let Some(with) = &self.with {
             if !caps.recursive_cte {
                 return Err(Error::Unsupported {
