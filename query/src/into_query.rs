@@ -132,8 +132,11 @@ pub trait Fetch<I>: Send {
         Self: Sized + 'a,
         Self::Decoder: 'a,
     {
+        // Prepared before the future is made: the query itself is never
+        // moved into it, only its statement.
+        let prepared = self.prepare(driver.backend());
         Box::pin(async move {
-            let (stmt, decoder) = self.prepare(driver.backend())?;
+            let (stmt, decoder) = prepared?;
             let mut out = Vec::new();
             log::fetch(driver, &stmt, &mut |row| {
                 out.push(decoder.decode(row)?);
@@ -157,8 +160,9 @@ pub trait Fetch<I>: Send {
         Self: Sized + 'a,
         Self::Decoder: 'a,
     {
+        let prepared = self.prepare(driver.backend());
         Box::pin(async move {
-            let (stmt, decoder) = self.prepare(driver.backend())?;
+            let (stmt, decoder) = prepared?;
             let mut seen = 0u64;
             log::fetch(driver, &stmt, &mut |row| {
                 seen += 1;

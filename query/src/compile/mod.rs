@@ -52,10 +52,19 @@ impl Parts {
         let hint = self.select.values.len()
             + self.joins.iter().map(|j| j.on.values.len()).sum::<usize>()
             + self.cond.values.len()
+            + self.group_by.values.len()
             + self.having.values.len()
             + self.order.values.len()
             + usize::from(self.limit.is_some())
             + usize::from(self.offset.is_some());
+        if hint == 0 && self.is_flat() {
+            // No value anywhere (a bare read): nothing to walk.
+            return Statement {
+                sql,
+                values: Vec::new(),
+                table,
+            };
+        }
         let mut values = Vec::with_capacity(hint);
         self.take_values(dialect, &mut values);
         Statement { sql, values, table }

@@ -329,6 +329,16 @@ impl Parts {
             || self.with.as_deref().is_some_and(|(_, body)| body.any_op(f))
     }
 
+    /// True when no part nests another query (no subquery, CTE, set
+    /// operation or derived table): its values are then only those its own
+    /// parts hold.
+    pub(crate) fn is_flat(&self) -> bool {
+        self.with.is_none()
+            && self.from_sub.is_none()
+            && self.set_ops.is_empty()
+            && self.rpns().all(|r| r.subs.is_empty())
+    }
+
     /// True when the query holds an argument of a prepared query.
     pub(crate) fn has_params(&self) -> bool {
         self.any_op(Op::is_param)

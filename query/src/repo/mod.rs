@@ -19,7 +19,7 @@ pub use updates::Updates;
 pub use upsert::{ConflictAction, OnConflict};
 
 use crate::driver::{Driver, ExecResult};
-use crate::into_query::{Fetch, IntoQuery};
+use crate::into_query::{Fetch, IntoQuery, ReadFuture};
 use crate::log;
 use crate::query::Query;
 use crate::statement::Statement;
@@ -582,8 +582,14 @@ pub trait Repo: Send + Sync {
     ///
     /// A preloading query (`query.preload(..)`, `query.preload_join(..)`) comes
     /// back with its associations loaded, as Ecto's `Repo.all` with `preload:`.
-    async fn all<F: Fetch<I>, I>(&self, query: F) -> Result<Vec<F::Row>> {
-        query.fetch_all(self.driver()).await
+    ///
+    /// (Not an `async fn`: the query's own read future is returned as it is,
+    /// without a second box around it; `.await` it as any async call.)
+    fn all<'a, F: Fetch<I> + 'a, I>(&'a self, query: F) -> ReadFuture<'a, Vec<F::Row>>
+    where
+        F::Decoder: 'a,
+    {
+        query.fetch_all(self.driver())
     }
 
     /// Streams the rows of `query` to `each`, one at a time as the database sends
@@ -611,13 +617,20 @@ pub trait Repo: Send + Sync {
 
     /// At most one row: `None` when there is none, [`Error::MultipleResults`] when
     /// there are more.
-    async fn one<F: Fetch<I>, I>(&self, query: F) -> Result<Option<F::Row>> {
+    fn one<'a, F: Fetch<I> + 'a, I>(&'a self, query: F) -> ReadFuture<'a, Option<F::Row>>
+    where
+        F::Decoder: 'a,
+        F::Row: 'a,
+    {
         let table = query.table();
-        let mut rows = query.fetch_all(self.driver()).await?;
-        match rows.len() {
-            0 | 1 => Ok(rows.pop()),
-            count => Err(Error::MultipleResults { table, count }),
-        }
+        let rows = query.fetch_all(self.driver());
+        Box::pin(async move {
+            let mut rows = rows.await?;
+            match rows.len() {
+                0 | 1 => Ok(rows.pop()),
+                count => Err(Error::MultipleResults { table, count }),
+            }
+        })
     }
 
     /// True when `query` matches at least one row.
