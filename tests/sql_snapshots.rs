@@ -161,6 +161,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
         intersect_except: true,
         intersect_except_all: true,
         recursive_cte: true,
+        array_overlaps: true,
     };
     vec![
         (

@@ -4,6 +4,7 @@
 //! Most users reach these through the `quarry` facade crate.
 #![warn(missing_docs)]
 
+pub mod array;
 pub mod assoc;
 mod cast;
 pub mod changeset;
@@ -23,6 +24,7 @@ mod web;
 #[doc(hidden)]
 pub mod doc_support;
 
+pub use array::ArrayElement;
 pub use assoc::{
     Assoc, AssocDef, AssocKind, AssocValue, Association, NotLoaded, Preloadable, SameKey,
 };

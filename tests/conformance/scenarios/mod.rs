@@ -1,5 +1,6 @@
 //! Every conformance scenario, registered once.
 
+mod arrays;
 mod assoc;
 mod bulk;
 mod constraint;
@@ -97,6 +98,7 @@ pub fn all() -> Vec<Scenario> {
     all.extend(assoc::all());
     all.extend(migration::all());
     all.extend(field_types::all());
+    all.extend(arrays::all());
     all.extend(web::all());
     all
 }
