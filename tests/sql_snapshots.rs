@@ -46,6 +46,17 @@ pub struct Post {
     pub version: i32,
 }
 
+/// Array fields (issue 15): native arrays on Postgres, JSON elsewhere.
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "articles")]
+pub struct Article {
+    pub meta: Meta,
+    pub id: i64,
+    pub tags: Vec<String>,
+    pub scores: Option<Vec<i64>>,
+    pub refs: Vec<quarry::schema::Uuid>,
+}
+
 struct Recorder {
     backend: Backend,
     seen: Arc<Mutex<Vec<Statement>>>,
@@ -325,6 +336,25 @@ async fn all_snapshots() -> Snapshots {
         User::query().filter(User::id.between(1, 9))
     });
     query(o, "ilike", || User::query().filter(User::name.ilike("AN%")));
+    // Array conditions: values bound as one array (Postgres) or JSON array.
+    query(o, "array_contains", || {
+        Article::query().filter(Article::tags.contains("rust"))
+    });
+    query(o, "array_contains_all", || {
+        Article::query().filter(Article::scores.contains_all(&[1i64, 2]))
+    });
+    query(o, "array_overlaps", || {
+        Article::query().filter(Article::refs.overlaps(&[quarry::schema::Uuid::nil()]))
+    });
+    query(o, "array_conditions_combined", || {
+        Article::query()
+            .filter(
+                Article::tags
+                    .overlaps(&["a", "b"])
+                    .or(Article::tags.contains("c").not()),
+            )
+            .filter(Article::id.gt(1))
+    });
     query(o, "not_like", || {
         User::query().filter(User::name.not_like("x%"))
     });
