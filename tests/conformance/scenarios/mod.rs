@@ -9,6 +9,7 @@ mod field_types;
 mod insert;
 mod migration;
 mod multi;
+mod natural_keys;
 mod prepared;
 mod query;
 mod read;
@@ -99,6 +100,7 @@ pub fn all() -> Vec<Scenario> {
     all.extend(migration::all());
     all.extend(field_types::all());
     all.extend(arrays::all());
+    all.extend(natural_keys::all());
     all.extend(web::all());
     all
 }
