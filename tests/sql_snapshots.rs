@@ -699,3 +699,27 @@ async fn sql_matches_snapshots() {
         }
     });
 }
+
+#[test]
+fn overlaps_is_refused_where_the_server_has_no_json_overlaps() {
+    let Some((_, mut backend)) = backends()
+        .into_iter()
+        .find(|(label, _)| *label == "mariadb")
+    else {
+        panic!("a mariadb backend");
+    };
+    backend.capabilities.array_overlaps = false;
+    let refused = Article::query()
+        .filter(Article::tags.overlaps(&["a"]))
+        .prepare(&backend)
+        .map(|(s, _)| s);
+    assert!(
+        matches!(refused, Err(quarry::Error::Unsupported { .. })),
+        "{refused:?}"
+    );
+    // JSON_CONTAINS is in every MySQL and MariaDB quarry runs on.
+    let contains = Article::query()
+        .filter(Article::tags.contains("a"))
+        .prepare(&backend);
+    assert!(contains.is_ok());
+}

@@ -46,6 +46,10 @@ quarry_sqlx::adapter! {
 /// let (name, caps) = quarry_mysql::capabilities("8.0.36");
 /// assert_eq!(name, "MySQL");
 /// assert!(!caps.insert_returning);
+/// // JSON_OVERLAPS, for `overlaps` on array columns.
+/// assert!(caps.array_overlaps);
+/// assert!(!quarry_mysql::capabilities("10.6.16-MariaDB").1.array_overlaps);
+/// assert!(!quarry_mysql::capabilities("8.0.16").1.array_overlaps);
 /// ```
 pub fn capabilities(version: &str) -> (&'static str, Capabilities) {
     let mariadb = version.to_ascii_lowercase().contains("mariadb");
