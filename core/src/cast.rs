@@ -113,13 +113,31 @@ pub(crate) fn cast_value(ty: ValueType, input: &Json, trim: bool) -> Result<Valu
             _ => Err(()),
         },
         Json::Array(items) if matches!(ty, ValueType::Array(_)) => {
-            crate::array::cast_list(ty.element().unwrap_or(ValueType::String), items, trim)
+            cast_list(ty.element().unwrap_or(ValueType::String), items, trim)
         }
         Json::Array(_) | Json::Object(_) => match ty {
             ValueType::Json => Ok(Value::Json(input.clone())),
             _ => Err(()),
         },
     }
+}
+
+/// A list param cast to an array of `element` by the rules of
+/// `ArrayElement::cast_element` for the built-in element types (what
+/// `Value::cast_to` and key casting use; fields cast through their type).
+fn cast_list(element: ValueType, items: &[Json], trim: bool) -> Result<Value, ()> {
+    items
+        .iter()
+        .map(|item| match item {
+            Json::Null => Err(()),
+            Json::String(s) if element == ValueType::String => Ok(Value::String(s.clone())),
+            item => match cast_value(element, item, trim)? {
+                v if v.is_null() => Err(()),
+                v => Ok(v),
+            },
+        })
+        .collect::<Result<_, _>>()
+        .map(|items| Value::Array(element, items))
 }
 
 /// A string cast to `ty` by the rules of a param (see [`cast_value`]); a

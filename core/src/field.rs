@@ -218,14 +218,14 @@ fn coerce_array(element: ValueType, value: Value) -> Result<Value, ValueError> {
             .map(|item| item.coerce(element))
             .collect::<Result<_, _>>()
             .map(|items| Value::Array(element, items)),
-        Value::Json(json) => crate::array::array_of_json(element, &json),
+        Value::Json(json) => crate::array_json::array_of_json(element, &json),
         Value::String(text) => {
             let json = serde_json::from_str(&text).map_err(not_json)?;
-            crate::array::array_of_json(element, &json)
+            crate::array_json::array_of_json(element, &json)
         }
         Value::Bytes(bytes) => {
             let json = serde_json::from_slice(&bytes).map_err(not_json)?;
-            crate::array::array_of_json(element, &json)
+            crate::array_json::array_of_json(element, &json)
         }
         other => Err(mismatch(element.array_of(), other.value_type(), false)),
     }

@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod array;
+mod array_json;
 pub mod assoc;
 mod cast;
 pub mod changeset;
