@@ -53,6 +53,7 @@ fn backend(dialect: Dialect) -> quarry::driver::Backend {
             intersect_except: true,
             intersect_except_all: true,
             recursive_cte: true,
+            array_overlaps: true,
         },
     }
 }

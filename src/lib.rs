@@ -140,10 +140,10 @@ pub mod query {
     pub use quarry_query::repo::{BoxFuture, ConflictAction, OnConflict, Retryable, Timed};
     pub use quarry_query::{
         avg, count, count_distinct, exists, fragment, from, max, maybe_row, min, not_exists, row,
-        sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, Bind, Bound, ColumnExt, ColumnRef,
-        Comparable, Cond, Fetch, Fragment, FragmentArg, FragmentArgs, IntoQuery, JoinKind,
-        ListParam, LockStrength, LockWait, MaybeWhole, Param, ParamList, Pattern, Prepared,
-        Projection, Query, Select, SelectAs, SetOp, SortOrder, TextExt, Whole,
+        sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, ArrayColumn, ArrayExt, Bind, Bound,
+        ColumnExt, ColumnRef, Comparable, Cond, Fetch, Fragment, FragmentArg, FragmentArgs,
+        IntoQuery, JoinKind, ListParam, LockStrength, LockWait, MaybeWhole, Param, ParamList,
+        Pattern, Prepared, Projection, Query, Select, SelectAs, SetOp, SortOrder, TextExt, Whole,
     };
     pub use quarry_query::{
         dense_rank, lag, lag_by, lead, lead_by, over, rank, row_number, Window, WindowFn, Windowed,
@@ -172,8 +172,9 @@ pub mod schema {
     pub use quarry_core::rust_decimal::Decimal;
     pub use quarry_core::uuid::Uuid;
     pub use quarry_core::{
-        CastError, Column, Field, FieldDef, FieldList, FieldRole, FieldType, FieldValue, Key, Meta,
-        Nullable, ScalarValue, Schema, State, TimestampValue, Value, ValueError, ValueType,
+        ArrayElement, CastError, Column, Field, FieldDef, FieldList, FieldRole, FieldType,
+        FieldValue, Key, Meta, Nullable, ScalarValue, Schema, State, TimestampValue, Value,
+        ValueError, ValueType,
     };
 }
 
@@ -214,8 +215,9 @@ pub mod driver {
 pub mod __private {
     pub use quarry_core::field::cast_field;
     pub use quarry_core::{
-        Assoc, Association, CastError, Column, Error, FieldDef, FieldError, FieldRole, FieldType,
-        FieldValue, Meta, Row, Schema, State, TimestampValue, Value, ValueError, ValueType,
+        ArrayElement, Assoc, Association, CastError, Column, Error, FieldDef, FieldError,
+        FieldRole, FieldType, FieldValue, Meta, Row, Schema, State, TimestampValue, Value,
+        ValueError, ValueType,
     };
     pub use quarry_query::bench as bench_support;
     pub use quarry_query::sql_cache_bypassed;
@@ -246,7 +248,7 @@ pub mod adapters {
 pub mod prelude {
     pub use crate::assoc::{AssocRepo, PreloadExt};
     pub use crate::changeset::{Action, FieldError, Length, Number};
-    pub use crate::query::{Aggregate, ColumnExt, TextExt};
+    pub use crate::query::{Aggregate, ArrayExt, ColumnExt, TextExt};
     pub use crate::{
         from, table, Alias, Assoc, Changeset, FromTuple, ListParam, Meta, Multi, Param, Params,
         Prepared, Query, Repo, Schema, State, Updates,

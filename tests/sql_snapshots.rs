@@ -46,6 +46,17 @@ pub struct Post {
     pub version: i32,
 }
 
+/// Array fields (issue 15): native arrays on Postgres, JSON elsewhere.
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "articles")]
+pub struct Article {
+    pub meta: Meta,
+    pub id: i64,
+    pub tags: Vec<String>,
+    pub scores: Option<Vec<i64>>,
+    pub refs: Vec<quarry::schema::Uuid>,
+}
+
 struct Recorder {
     backend: Backend,
     seen: Arc<Mutex<Vec<Statement>>>,
@@ -161,6 +172,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
         intersect_except: true,
         intersect_except_all: true,
         recursive_cte: true,
+        array_overlaps: true,
     };
     vec![
         (
@@ -324,6 +336,25 @@ async fn all_snapshots() -> Snapshots {
         User::query().filter(User::id.between(1, 9))
     });
     query(o, "ilike", || User::query().filter(User::name.ilike("AN%")));
+    // Array conditions: values bound as one array (Postgres) or JSON array.
+    query(o, "array_contains", || {
+        Article::query().filter(Article::tags.contains("rust"))
+    });
+    query(o, "array_contains_all", || {
+        Article::query().filter(Article::scores.contains_all(&[1i64, 2]))
+    });
+    query(o, "array_overlaps", || {
+        Article::query().filter(Article::refs.overlaps(&[quarry::schema::Uuid::nil()]))
+    });
+    query(o, "array_conditions_combined", || {
+        Article::query()
+            .filter(
+                Article::tags
+                    .overlaps(&["a", "b"])
+                    .or(Article::tags.contains("c").not()),
+            )
+            .filter(Article::id.gt(1))
+    });
     query(o, "not_like", || {
         User::query().filter(User::name.not_like("x%"))
     });
@@ -667,4 +698,28 @@ async fn sql_matches_snapshots() {
             insta::assert_snapshot!(*name, sql);
         }
     });
+}
+
+#[test]
+fn overlaps_is_refused_where_the_server_has_no_json_overlaps() {
+    let Some((_, mut backend)) = backends()
+        .into_iter()
+        .find(|(label, _)| *label == "mariadb")
+    else {
+        panic!("a mariadb backend");
+    };
+    backend.capabilities.array_overlaps = false;
+    let refused = Article::query()
+        .filter(Article::tags.overlaps(&["a"]))
+        .prepare(&backend)
+        .map(|(s, _)| s);
+    assert!(
+        matches!(refused, Err(quarry::Error::Unsupported { .. })),
+        "{refused:?}"
+    );
+    // JSON_CONTAINS is in every MySQL and MariaDB quarry runs on.
+    let contains = Article::query()
+        .filter(Article::tags.contains("a"))
+        .prepare(&backend);
+    assert!(contains.is_ok());
 }

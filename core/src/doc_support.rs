@@ -91,3 +91,63 @@ impl Schema for Product {
         })
     }
 }
+
+/// A post with tags: an array field, for the examples of array conditions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Post {
+    /// Metadata.
+    pub meta: Meta,
+    /// Primary key.
+    pub id: i64,
+    /// Tags (`text[]` on Postgres, a JSON array elsewhere).
+    pub tags: Vec<String>,
+}
+
+#[allow(non_upper_case_globals)]
+impl Post {
+    /// `id` column.
+    pub const id: Column<Post, i64> = Column::new::<0>();
+    /// `tags` column.
+    pub const tags: Column<Post, Vec<String>> = Column::new::<1>();
+}
+
+impl Schema for Post {
+    const TABLE: &'static str = "posts";
+    const NAME: &'static str = "Post";
+    const FIELDS: &'static [FieldDef] = &[
+        def("id", ValueType::I64, false, true),
+        def("tags", ValueType::String.array_of(), false, false),
+    ];
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+    fn get_value(&self, index: usize) -> Option<Value> {
+        Some(match index {
+            0 => self.id.to_value(),
+            1 => self.tags.to_value(),
+            _ => return None,
+        })
+    }
+    fn set_value(&mut self, index: usize, value: Value) -> Result<(), Error> {
+        let bad = |e: crate::ValueError| Error::InvalidValue {
+            field: Self::FIELDS.get(index).map_or("", |f| f.name).to_string(),
+            message: e.to_string(),
+        };
+        match index {
+            0 => self.id = FieldValue::from_value(value).map_err(bad)?,
+            1 => self.tags = FieldValue::from_value(value).map_err(bad)?,
+            _ => {}
+        }
+        Ok(())
+    }
+    fn from_row(row: &dyn Row, offset: usize) -> Result<Self, Error> {
+        Ok(Post {
+            meta: Meta::new(crate::State::Loaded),
+            id: row.get(offset)?,
+            tags: row.get(offset + 1)?,
+        })
+    }
+}

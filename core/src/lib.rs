@@ -4,6 +4,8 @@
 //! Most users reach these through the `quarry` facade crate.
 #![warn(missing_docs)]
 
+pub mod array;
+mod array_json;
 pub mod assoc;
 mod cast;
 pub mod changeset;
@@ -23,6 +25,7 @@ mod web;
 #[doc(hidden)]
 pub mod doc_support;
 
+pub use array::ArrayElement;
 pub use assoc::{
     Assoc, AssocDef, AssocKind, AssocValue, Association, NotLoaded, Preloadable, SameKey,
 };

@@ -39,6 +39,10 @@ pub struct Capabilities {
     pub intersect_except_all: bool,
     /// `WITH RECURSIVE` (MySQL 8.0+, MariaDB 10.2.2+, SQLite 3.8.3+, Postgres).
     pub recursive_cte: bool,
+    /// `overlaps` on array columns ([`crate::ArrayExt::overlaps`]): Postgres
+    /// `&&`, SQLite `json_each`, `JSON_OVERLAPS` on MySQL 8.0.17+ and
+    /// MariaDB 10.9+.
+    pub array_overlaps: bool,
 }
 
 /// The database behind a driver: its dialect, name, version and capabilities.

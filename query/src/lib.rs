@@ -17,6 +17,7 @@ mod computed;
 pub mod ir;
 #[doc(hidden)]
 pub use compile::cache::bypassed as sql_cache_bypassed;
+pub mod array;
 pub mod assoc;
 mod assoc_path;
 pub mod bench;
@@ -40,6 +41,7 @@ pub mod statement;
 pub mod window;
 mod write;
 
+pub use array::{ArrayColumn, ArrayExt};
 pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
 pub use dialect::{Dialect, JoinedWrite, SeaBuilder, SqlDialect, UpsertSyntax};
 pub use driver::{

@@ -97,6 +97,8 @@ fn capabilities(version: &str) -> Capabilities {
         intersect_except: true,
         intersect_except_all: false,
         recursive_cte: v >= (3, 8),
+        // json_each (the JSON1 functions are built into the bundled SQLite).
+        array_overlaps: true,
     }
 }
 

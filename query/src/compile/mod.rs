@@ -94,6 +94,19 @@ impl Parts {
                 backend: backend.name,
             });
         }
+        if !caps.array_overlaps
+            && self.any_op(|op| {
+                matches!(
+                    op,
+                    crate::ir::Op::Array(crate::ir::op::ArrayOp::Overlaps, _)
+                )
+            })
+        {
+            return Err(Error::Unsupported {
+                feature: "overlaps on array columns (JSON_OVERLAPS)",
+                backend: backend.name,
+            });
+        }
         for (op, member) in &self.set_ops {
             let runs = match op {
                 SetOp::Union | SetOp::UnionAll => true,

@@ -115,6 +115,29 @@ impl Rpn {
                         }
                     }
                 }
+                Op::Array(array_op, text) => {
+                    let v = pop(&mut stack)?;
+                    let a = pop(&mut stack)?;
+                    let template = dialect.array_condition(array_op, text);
+                    let mut args = Vec::with_capacity(3);
+                    let mut sql = String::with_capacity(template.len());
+                    let mut rest = template;
+                    while let Some(at) = rest.find('{') {
+                        sql.push_str(&rest[..at]);
+                        let tail = &rest[at..];
+                        if tail.starts_with("{a}") {
+                            args.push(a.clone());
+                        } else if tail.starts_with("{v}") {
+                            args.push(v.clone());
+                        } else {
+                            return Err(malformed("an array condition's template"));
+                        }
+                        sql.push('?');
+                        rest = &tail[3..];
+                    }
+                    sql.push_str(rest);
+                    Expr::cust_with_exprs(numbered(&sql, dialect), args)
+                }
                 Op::Not => pop(&mut stack)?.not(),
                 Op::IsNull => pop(&mut stack)?.is_null(),
                 Op::IsNotNull => pop(&mut stack)?.is_not_null(),

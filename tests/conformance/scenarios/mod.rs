@@ -1,5 +1,6 @@
 //! Every conformance scenario, registered once.
 
+mod arrays;
 mod assoc;
 mod bulk;
 mod constraint;
@@ -8,6 +9,7 @@ mod field_types;
 mod insert;
 mod migration;
 mod multi;
+mod natural_keys;
 mod prepared;
 mod query;
 mod read;
@@ -97,6 +99,8 @@ pub fn all() -> Vec<Scenario> {
     all.extend(assoc::all());
     all.extend(migration::all());
     all.extend(field_types::all());
+    all.extend(arrays::all());
+    all.extend(natural_keys::all());
     all.extend(web::all());
     all
 }
