@@ -217,7 +217,9 @@ pub mod __private {
         Assoc, Association, CastError, Column, Error, FieldDef, FieldError, FieldRole, FieldType,
         FieldValue, Meta, Row, Schema, State, TimestampValue, Value, ValueError, ValueType,
     };
+    pub use quarry_core::schema::{AnyBox, TxHandle, WriteFuture};
     pub use quarry_query::bench as bench_support;
+    pub use quarry_query::repo::write_nested;
     pub use quarry_query::sql_cache_bypassed;
     pub use quarry_query::Query;
     pub use serde_json;
@@ -245,7 +247,7 @@ pub mod adapters {
 /// Everything a typical module needs: `use quarry::prelude::*;`.
 pub mod prelude {
     pub use crate::assoc::{AssocRepo, PreloadExt};
-    pub use crate::changeset::{Action, FieldError, Length, Number};
+    pub use crate::changeset::{Action, CastAssoc, DefaultChangeset, FieldError, Length, Number, OnReplace};
     pub use crate::query::{Aggregate, ColumnExt, TextExt};
     pub use crate::{
         from, table, Alias, Assoc, Changeset, FromTuple, ListParam, Meta, Multi, Param, Params,

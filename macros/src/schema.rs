@@ -311,6 +311,9 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
                     _ => a == b,
                 }
             }
+            fn write_nested<'a>(tx: &'a ::quarry::__private::TxHandle, changeset: ::quarry::__private::AnyBox) -> ::quarry::__private::WriteFuture<'a, Self> {
+                ::quarry::__private::write_nested::<Self>(tx, changeset)
+            }
             fn from_row(row: &dyn ::quarry::__private::Row, offset: usize) -> ::core::result::Result<Self, ::quarry::__private::Error> {
                 ::core::result::Result::Ok(#name {
                     #meta_field: ::quarry::__private::Meta::new(::quarry::__private::State::Loaded),

@@ -3,6 +3,7 @@
 
 mod aggregate;
 mod multi;
+mod nested;
 mod retry;
 mod timeout;
 mod transaction;
@@ -11,6 +12,7 @@ mod upsert;
 
 pub use aggregate::Aggregate;
 pub use multi::{Multi, MultiError, Results, Step};
+pub use nested::write_nested;
 pub use retry::{Retry, Retryable};
 pub use timeout::Timed;
 pub use transaction::Transaction;
@@ -343,25 +345,15 @@ fn keep_virtual<S: Schema>(from: &S, to: &mut S) {
     }
 }
 
-/// The repository: all database access goes through it.
-///
-/// Implemented by each adapter's pool handle and by [`Transaction`], so the same
-/// code runs inside and outside a transaction.
-#[async_trait]
-pub trait Repo: Send + Sync {
-    /// The driver this repo runs statements on.
-    fn driver(&self) -> &dyn Driver;
-
-    /// Inserts a struct or a changeset. An invalid changeset sends no query and
-    /// comes back in [`Error::Invalid`]. Returns the stored struct, with generated
-    /// id, defaults and timestamps, in state `Loaded`.
-    async fn insert<S: Schema, C: Into<Changeset<S>> + Send>(&self, changeset: C) -> Result<S> {
-        let mut cs: Changeset<S> = changeset.into();
+/// The INSERT of one changeset without nested changesets (what
+/// [`Repo::insert`] runs for the owner's row).
+pub(crate) async fn insert_row<R: Repo + ?Sized, S: Schema>(repo: &R, changeset: Changeset<S>) -> Result<S> {
+        let mut cs = changeset;
         cs.set_action(Action::Insert);
         if !cs.is_valid() {
             return Err(cs.into_error());
         }
-        let driver = self.driver();
+        let driver = repo.driver();
         let backend = driver.backend();
         let values = write::insert_values(&cs, quarry_core::timestamp::now());
         let returning = backend.capabilities.insert_returning;
@@ -401,7 +393,7 @@ pub trait Repo: Send + Sync {
         ) {
             key_source.set_value(i, generated_key(S::TABLE, f, id)?)?;
         }
-        let mut stored = self
+        let mut stored = repo
             .reload(&key_source)
             .await?
             .ok_or(Error::NoResults { table: S::TABLE })?;
@@ -409,10 +401,8 @@ pub trait Repo: Send + Sync {
         Ok(stored)
     }
 
-    /// Updates the changed columns of a changeset, by primary key. No changes: no
-    /// query, the struct comes back as it was (with virtual changes applied).
-    /// Zero rows matched: [`Error::Stale`] (or the stale field error if asked).
-    async fn update<S: Schema>(&self, changeset: Changeset<S>) -> Result<S> {
+/// The UPDATE of one changeset without nested changesets.
+pub(crate) async fn update_row<R: Repo + ?Sized, S: Schema>(repo: &R, changeset: Changeset<S>) -> Result<S> {
         let mut cs = changeset;
         cs.set_action(Action::Update);
         if !cs.is_valid() {
@@ -424,7 +414,7 @@ pub trait Repo: Send + Sync {
             s.meta_mut().set_state(State::Loaded);
             return Ok(s);
         }
-        let driver = self.driver();
+        let driver = repo.driver();
         let stmt = write::update_by_key(driver.backend().dialect, &cs, &values)?;
         let result = match log::execute(driver, &stmt).await {
             Ok(r) => r,
@@ -440,7 +430,7 @@ pub trait Repo: Send + Sync {
         s.meta_mut().set_state(State::Loaded);
         // Columns the database set in the write (`read_after_writes`).
         if !S::READ_AFTER_WRITES.is_empty() {
-            if let Some(fresh) = self.reload(&s).await? {
+            if let Some(fresh) = repo.reload(&s).await? {
                 for &i in S::READ_AFTER_WRITES {
                     if let Some(v) = fresh.get_value(i) {
                         s.set_value(i, v)?;
@@ -449,6 +439,48 @@ pub trait Repo: Send + Sync {
             }
         }
         Ok(s)
+    }
+
+/// The repository: all database access goes through it.
+///
+/// Implemented by each adapter's pool handle and by [`Transaction`], so the same
+/// code runs inside and outside a transaction.
+#[async_trait]
+pub trait Repo: Send + Sync {
+    /// The driver this repo runs statements on.
+    fn driver(&self) -> &dyn Driver;
+
+    /// Inserts a struct or a changeset. An invalid changeset sends no query and
+    /// comes back in [`Error::Invalid`]. Returns the stored struct, with generated
+    /// id, defaults and timestamps, in state `Loaded`.
+    ///
+    /// Nested changesets (`cast_assoc`, `put_assoc`) are written with it in
+    /// one transaction (a savepoint inside one): belongs_to parents first (the
+    /// owner's foreign key set from them), then the owner's row, then
+    /// has_many / has_one children with their foreign key set to the owner's
+    /// key (replaced ones deleted or nilified first). The struct returned
+    /// holds the stored children in those associations. A child that fails
+    /// (a declared constraint) rolls everything back and the error is the
+    /// owner's changeset, invalid, with the error on that child
+    /// (`{"products": [{}, {"name": ["has already been taken"]}]}`).
+    async fn insert<S: Schema, C: Into<Changeset<S>> + Send>(&self, changeset: C) -> Result<S> {
+        let cs: Changeset<S> = changeset.into();
+        if cs.has_nested() {
+            return nested::write(self, cs, Action::Insert).await;
+        }
+        insert_row(self, cs).await
+    }
+
+    /// Updates the changed columns of a changeset, by primary key. No changes: no
+    /// query, the struct comes back as it was (with virtual changes applied).
+    /// Zero rows matched: [`Error::Stale`] (or the stale field error if asked).
+    /// Nested changesets (`cast_assoc`, `put_assoc`) are written with it in
+    /// one transaction (see [`Repo::insert`]).
+    async fn update<S: Schema>(&self, changeset: Changeset<S>) -> Result<S> {
+        if changeset.has_nested() {
+            return nested::write(self, changeset, Action::Update).await;
+        }
+        update_row(self, changeset).await
     }
 
     /// Inserts or updates by the state of the changeset's data (Ecto's

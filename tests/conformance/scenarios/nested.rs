@@ -1,0 +1,283 @@
+//! Nested changesets: `cast_assoc` / `put_assoc` written with their owner in
+//! one transaction, matched by key, on_replace, nested errors and rollback.
+
+use crate::harness::{Db, Scenario, R};
+use crate::schemas::assoc::{Product, Store, User};
+use quarry::prelude::*;
+use quarry::{assoc, Error};
+use serde_json::json;
+
+pub fn all() -> Vec<Scenario> {
+    crate::scenarios![
+        nested_insert_of_parent_and_children,
+        nested_update_matches_children_by_key,
+        nested_invalid_child_writes_nothing,
+        nested_child_constraint_rolls_back_the_parent,
+        nested_belongs_to_and_has_one,
+    ]
+}
+
+/// The products' changeset function (Ecto's `Product.changeset/2`).
+pub fn product_changeset(p: Product, params: Params) -> Changeset<Product> {
+    Changeset::cast(p, params, (Product::name, Product::price, Product::stock))
+        .validate_required(Product::name)
+        .unique_constraint((Product::name, Product::store_id))
+        .check_constraint(Product::stock, "stock_not_negative")
+}
+
+fn store_changeset(s: Store, params: Params) -> Changeset<Store> {
+    Changeset::cast(s, params, Store::name).validate_required(Store::name)
+}
+
+fn products_of(store: &Store) -> Result<Vec<(String, Option<i64>)>, Error> {
+    Ok(store
+        .products
+        .get()?
+        .iter()
+        .map(|p| (p.name.clone(), p.store_id))
+        .collect())
+}
+
+async fn stored_names(db: &Db, store: &Store) -> Result<Vec<String>, Error> {
+    let q = assoc(store, Store::products).order_by(Product::name.asc());
+    Ok(db.repo.all(q).await?.into_iter().map(|p| p.name).collect())
+}
+
+pub async fn nested_insert_of_parent_and_children(db: &Db) -> R {
+    let body = json!({"name": "Shop", "products": [
+        {"name": "Kiwi", "price": "1.5"},
+        {"name": "Lime", "stock": 3}
+    ]});
+    let cs = store_changeset(Store::default(), body.clone().into())
+        .cast_assoc_with(Store::products, product_changeset)?;
+    let stored = db.repo.insert(cs).await?;
+    assert!(stored.id > 0);
+    assert_eq!(
+        products_of(&stored)?,
+        [
+            ("Kiwi".to_string(), Some(stored.id)),
+            ("Lime".to_string(), Some(stored.id))
+        ],
+        "the result holds the stored children, foreign keys set"
+    );
+    let kids = stored.products.get()?;
+    assert!(kids.iter().all(|p| p.id > 0 && p.meta.state() == State::Loaded));
+    assert_eq!(kids[0].price, Some(1.5));
+    assert_eq!(kids[1].stock, 3);
+    assert_eq!(stored_names(db, &stored).await?, ["Kiwi", "Lime"]);
+    // A map of index => params (a form) works the same.
+    let form = json!({"name": "Form shop", "products": {"1": {"name": "B"}, "0": {"name": "A"}}});
+    let cs = store_changeset(Store::default(), form.into())
+        .cast_assoc_with(Store::products, product_changeset)?;
+    let stored = db.repo.insert(cs).await?;
+    let names: Vec<_> = products_of(&stored)?.into_iter().map(|p| p.0).collect();
+    assert_eq!(names, ["A", "B"]);
+    // An empty list: the association comes back loaded and empty.
+    let cs = store_changeset(Store::default(), json!({"name": "Empty", "products": []}).into())
+        .cast_assoc_with(Store::products, product_changeset)?;
+    let stored = db.repo.insert(cs).await?;
+    assert_eq!(stored.products.get()?.len(), 0);
+    Ok(())
+}
+
+pub async fn nested_update_matches_children_by_key(db: &Db) -> R {
+    let cs = store_changeset(
+        Store::default(),
+        json!({"name": "Shop", "products": [{"name": "Kiwi"}, {"name": "Lime"}, {"name": "Plum"}]})
+            .into(),
+    )
+    .cast_assoc_with(Store::products, product_changeset)?;
+    let stored = db.repo.insert(cs).await?;
+    let [kiwi, lime, plum] = stored.products.get()?.clone().try_into().map_err(|_| "three")?;
+    // Update Kiwi, insert Fig, leave out Lime (deleted) and Plum (given back unchanged).
+    let params = json!({"name": "Shop 2", "products": [
+        {"id": kiwi.id, "name": "Kiwi 2"},
+        {"name": "Fig"},
+        {"id": plum.id.to_string()}
+    ]});
+    let opts = CastAssoc::with(product_changeset).on_replace(OnReplace::Delete);
+    let cs = store_changeset(stored.clone(), params.clone().into())
+        .cast_assoc_opts(Store::products, opts)?;
+    let updated = db.repo.update(cs).await?;
+    assert_eq!(updated.name, "Shop 2");
+    let names: Vec<_> = products_of(&updated)?.into_iter().map(|p| p.0).collect();
+    assert_eq!(names, ["Kiwi 2", "Fig", "Plum"], "the replaced child is left out");
+    let kids = updated.products.get()?;
+    assert_eq!(kids[0].id, kiwi.id, "Kiwi was updated, not re-inserted");
+    assert!(kids[1].id > plum.id && kids[1].store_id == Some(updated.id));
+    assert_eq!(stored_names(db, &updated).await?, ["Fig", "Kiwi 2", "Plum"]);
+    assert_eq!(
+        db.repo.get::<Product, _>(lime.id).await?,
+        None,
+        "on_replace delete deleted the row"
+    );
+    // on_replace nilify: the left-out child stays, without its store.
+    let reloaded = db
+        .repo
+        .preload(db.repo.must_get::<Store, _>(updated.id).await?, Store::products)
+        .await?;
+    let keep: Vec<_> = reloaded
+        .products
+        .get()?
+        .iter()
+        .filter(|p| p.name != "Fig")
+        .map(|p| json!({"id": p.id}))
+        .collect();
+    let opts = CastAssoc::with(product_changeset).on_replace(OnReplace::Nilify);
+    let cs = store_changeset(reloaded, json!({"products": keep}).into())
+        .cast_assoc_opts(Store::products, opts)?;
+    let updated = db.repo.update(cs).await?;
+    assert_eq!(updated.products.get()?.len(), 2);
+    let fig = db
+        .repo
+        .must_get_by(Product::query().filter(Product::name.eq("Fig")))
+        .await?;
+    assert_eq!(fig.store_id, None, "nilified, not deleted");
+    // on_replace raise (the default) is a typed error before anything runs.
+    let cs = store_changeset(updated.clone(), json!({"products": []}).into());
+    let err = cs
+        .cast_assoc_with(Store::products, product_changeset)
+        .err()
+        .ok_or("raise")?;
+    assert!(matches!(
+        err,
+        Error::Query(quarry::error::QueryError::OnReplaceRaise { .. })
+    ));
+    // Casting an association that is not loaded on a loaded owner.
+    let bare = db.repo.must_get::<Store, _>(updated.id).await?;
+    let err = store_changeset(bare, params.into())
+        .cast_assoc_with(Store::products, product_changeset)
+        .err()
+        .ok_or("not loaded")?;
+    assert!(matches!(err, Error::NotLoaded { association: "products", .. }));
+    Ok(())
+}
+
+pub async fn nested_invalid_child_writes_nothing(db: &Db) -> R {
+    let body = json!({"name": "Shop", "products": [{"name": "Kiwi"}, {"name": ""}, {"price": "x", "name": "Ok"}]});
+    let cs = store_changeset(Store::default(), body.into())
+        .cast_assoc_with(Store::products, product_changeset)?;
+    assert!(!cs.is_valid());
+    db.reset_statements();
+    let Err(Error::Invalid(invalid)) = db.repo.insert(cs).await else {
+        return Err("expected an invalid changeset".into());
+    };
+    assert_eq!(db.statement_count(), 0, "no query for an invalid child");
+    let expected = json!({"products": [{}, {"name": ["can't be blank"]}, {"price": ["is invalid"]}]});
+    assert_eq!(serde_json::to_value(invalid.error_messages())?, expected);
+    assert_eq!(
+        serde_json::to_value(&*invalid)?,
+        json!({"errors": expected}),
+        "the 422 body nests too"
+    );
+    let cs = invalid
+        .into_changeset::<Changeset<Store>>()
+        .map_err(|_| "changeset")?;
+    assert_eq!(cs.action(), Some(Action::Insert));
+    assert_eq!(cs.assoc_changes(Store::products).map(<[_]>::len), Some(3));
+    assert_eq!(db.repo.count(Store::query()).await?, 0);
+    assert_eq!(db.repo.count(Product::query()).await?, 0);
+    // A string where a list is expected: "is invalid", no panic.
+    let cs = store_changeset(Store::default(), json!({"name": "S", "products": "Kiwi"}).into())
+        .cast_assoc_with(Store::products, product_changeset)?;
+    assert_eq!(
+        serde_json::to_value(cs.error_messages())?,
+        json!({"products": ["is invalid"]})
+    );
+    Ok(())
+}
+
+pub async fn nested_child_constraint_rolls_back_the_parent(db: &Db) -> R {
+    // Two products of one name in one store: the unique index refuses the second.
+    let body = json!({"name": "Shop", "products": [{"name": "Kiwi"}, {"name": "Kiwi"}]});
+    let cs = store_changeset(Store::default(), body.into())
+        .cast_assoc_with(Store::products, product_changeset)?;
+    assert!(cs.is_valid());
+    let Err(Error::Invalid(invalid)) = db.repo.insert(cs).await else {
+        return Err("expected the child's constraint error".into());
+    };
+    assert_eq!(
+        serde_json::to_value(invalid.error_messages())?,
+        json!({"products": [{}, {"name": ["has already been taken"]}]})
+    );
+    assert_eq!(db.repo.count(Store::query()).await?, 0, "the parent rolled back");
+    assert_eq!(db.repo.count(Product::query()).await?, 0);
+    // On update: a check constraint on a child rolls back the parent's change.
+    let cs = store_changeset(Store::default(), json!({"name": "Shop", "products": [{"name": "Kiwi"}]}).into())
+        .cast_assoc_with(Store::products, product_changeset)?;
+    let stored = db.repo.insert(cs).await?;
+    let kiwi = stored.products.get()?.first().cloned().ok_or("kiwi")?;
+    let params = json!({"name": "Renamed", "products": [{"id": kiwi.id, "stock": -1}, {"name": "Lime"}]});
+    let cs = store_changeset(stored.clone(), params.into())
+        .cast_assoc_with(Store::products, product_changeset)?;
+    let Err(Error::Invalid(invalid)) = db.repo.update(cs).await else {
+        return Err("expected the check constraint error".into());
+    };
+    assert_eq!(
+        serde_json::to_value(invalid.error_messages())?,
+        json!({"products": [{"stock": ["is invalid"]}, {}]})
+    );
+    let again = db.repo.must_get::<Store, _>(stored.id).await?;
+    assert_eq!(again.name, "Shop", "the parent's update rolled back");
+    assert_eq!(stored_names(db, &stored).await?, ["Kiwi"], "Lime rolled back");
+    // Inside a transaction of the caller, the nested write is a savepoint.
+    let tx = db.repo.begin().await?;
+    let cs = store_changeset(Store::default(), json!({"name": "T", "products": [{"name": "A"}, {"name": "A"}]}).into())
+        .cast_assoc_with(Store::products, product_changeset)?;
+    assert!(matches!(tx.insert(cs).await, Err(Error::Invalid(_))));
+    let cs = store_changeset(Store::default(), json!({"name": "T2", "products": [{"name": "A"}]}).into())
+        .cast_assoc_with(Store::products, product_changeset)?;
+    tx.insert(cs).await?;
+    tx.commit().await?;
+    assert_eq!(db.repo.count(Store::query().filter(Store::name.eq("T"))).await?, 0);
+    assert_eq!(db.repo.count(Store::query().filter(Store::name.eq("T2"))).await?, 1);
+    Ok(())
+}
+
+fn user_changeset(u: User, params: Params) -> Changeset<User> {
+    Changeset::cast(u, params, User::name).validate_required(User::name)
+}
+
+pub async fn nested_belongs_to_and_has_one(db: &Db) -> R {
+    // belongs_to: the parent row first, the child's foreign key from it.
+    let cs = product_changeset(
+        Product::default(),
+        json!({"name": "Kiwi", "store": {"name": "New shop"}}).into(),
+    )
+    .cast_assoc_with(Product::store, store_changeset)?;
+    let kiwi = db.repo.insert(cs).await?;
+    let shop = kiwi.store.get()?.clone().ok_or("store")?;
+    assert!(shop.id > 0 && shop.name == "New shop");
+    assert_eq!(kiwi.store_id, Some(shop.id));
+    assert_eq!(db.repo.must_get::<Product, _>(kiwi.id).await?.store_id, Some(shop.id));
+    // An invalid parent: nested under its name.
+    let cs = product_changeset(Product::default(), json!({"name": "Lime", "store": {"name": ""}}).into())
+        .cast_assoc_with(Product::store, store_changeset)?;
+    assert_eq!(
+        serde_json::to_value(cs.error_messages())?,
+        json!({"store": {"name": ["can't be blank"]}})
+    );
+    // has_one: a user with its store.
+    let cs = user_changeset(User::default(), json!({"name": "Ann", "store": {"name": "Ann's"}}).into())
+        .cast_assoc_with(User::store, store_changeset)?;
+    let ann = db.repo.insert(cs).await?;
+    let first = ann.store.get()?.clone().ok_or("store")?;
+    assert_eq!(first.user_id, Some(ann.id));
+    // A new store replaces the old one (on_replace delete: the old row goes).
+    let opts = CastAssoc::with(store_changeset).on_replace(OnReplace::Delete);
+    let cs = user_changeset(ann.clone(), json!({"store": {"name": "Ann's 2"}}).into())
+        .cast_assoc_opts(User::store, opts)?;
+    let ann2 = db.repo.update(cs).await?;
+    let second = ann2.store.get()?.clone().ok_or("store")?;
+    assert!(second.id != first.id && second.name == "Ann's 2");
+    assert_eq!(db.repo.get::<Store, _>(first.id).await?, None);
+    // on_replace update: the params update the current store in place.
+    let opts = CastAssoc::with(store_changeset).on_replace(OnReplace::Update);
+    let cs = user_changeset(ann2, json!({"store": {"name": "Ann's 3"}}).into())
+        .cast_assoc_opts(User::store, opts)?;
+    let ann3 = db.repo.update(cs).await?;
+    let third = ann3.store.get()?.clone().ok_or("store")?;
+    assert_eq!(third.id, second.id);
+    assert_eq!(db.repo.must_get::<Store, _>(second.id).await?.name, "Ann's 3");
+    Ok(())
+}
