@@ -14,6 +14,7 @@ pub fn all() -> Vec<Scenario> {
         nested_invalid_child_writes_nothing,
         nested_child_constraint_rolls_back_the_parent,
         nested_belongs_to_and_has_one,
+        nested_put_assoc_has_many_and_has_one,
     ]
 }
 
@@ -279,5 +280,55 @@ pub async fn nested_belongs_to_and_has_one(db: &Db) -> R {
     let third = ann3.store.get()?.clone().ok_or("store")?;
     assert_eq!(third.id, second.id);
     assert_eq!(db.repo.must_get::<Store, _>(second.id).await?.name, "Ann's 3");
+    Ok(())
+}
+
+pub async fn nested_put_assoc_has_many_and_has_one(db: &Db) -> R {
+    let cs = store_changeset(Store::default(), json!({"name": "Shop", "products": [{"name": "Kiwi"}, {"name": "Lime"}]}).into())
+        .cast_assoc_with(Store::products, product_changeset)?;
+    let stored = db.repo.insert(cs).await?;
+    let mut kiwi = stored.products.get()?.first().cloned().ok_or("kiwi")?;
+    kiwi.name = "Kiwi 2".into();
+    let fig = Product {
+        name: "Fig".into(),
+        ..Default::default()
+    };
+    // The default on_replace (raise): Lime would be replaced.
+    let err = Changeset::new(stored.clone())
+        .put_assoc(Store::products, vec![kiwi.clone(), fig.clone()])
+        .err()
+        .ok_or("raise")?;
+    assert!(matches!(err, Error::Query(quarry::error::QueryError::OnReplaceRaise { .. })));
+    let cs = Changeset::new(stored.clone()).put_assoc_with(
+        Store::products,
+        vec![kiwi.clone(), fig],
+        OnReplace::Delete,
+    )?;
+    let items = cs.assoc_changes(Store::products).ok_or("children")?;
+    let actions: Vec<_> = items.iter().map(|c| c.action()).collect();
+    assert_eq!(
+        actions,
+        [Some(Action::Update), Some(Action::Insert), Some(Action::Delete)]
+    );
+    let updated = db.repo.update(cs).await?;
+    let names: Vec<_> = products_of(&updated)?.into_iter().map(|p| p.0).collect();
+    assert_eq!(names, ["Kiwi 2", "Fig"]);
+    assert_eq!(stored_names(db, &stored).await?, ["Fig", "Kiwi 2"]);
+    assert_eq!(db.repo.count(Product::query()).await?, 2, "Lime was deleted");
+    // A loaded product of another store moves here.
+    let other = db.repo.insert(Store { name: "Other".into(), ..Default::default() }).await?;
+    let other = db.repo.preload(other, Store::products).await?;
+    let cs = Changeset::new(other).put_assoc(Store::products, vec![kiwi.clone()])?;
+    let other = db.repo.update(cs).await?;
+    assert_eq!(products_of(&other)?, [("Kiwi 2".to_string(), Some(other.id))]);
+    assert_eq!(db.repo.must_get::<Product, _>(kiwi.id).await?.store_id, Some(other.id));
+    // has_one on a new owner: both inserted.
+    let shop = Store { name: "Bo's".into(), ..Default::default() };
+    let cs = user_changeset(User::default(), json!({"name": "Bo"}).into())
+        .put_assoc(User::store, Some(shop))?;
+    let bo = db.repo.insert(cs).await?;
+    let bos = bo.store.get()?.clone().ok_or("store")?;
+    assert_eq!(bos.user_id, Some(bo.id));
+    assert_eq!(db.repo.must_get::<Store, _>(bos.id).await?.user_id, Some(bo.id));
     Ok(())
 }
