@@ -30,7 +30,7 @@ pub use assoc::{
 pub use cast::CastError;
 pub use changeset::{
     traverse_errors, Action, CastAssoc, Changeset, Constraint, ConstraintOptions, DefaultChangeset,
-    FieldError, Length, LengthCount, NameMatch, NestedSet, Num, Number, OnReplace, Params,
+    EmbedsMany, EmbedsOne, FieldError, Length, LengthCount, NameMatch, NestedSet, Num, Number, OnReplace, Params,
 };
 pub use column::{Column, Field, FieldList};
 pub use error_map::{ErrorMap, ErrorNode};

@@ -226,7 +226,7 @@ impl<S: Schema> Changeset<S> {
     }
 }
 
-fn required_error<C: Schema>(opts: &CastAssoc<C>) -> FieldError {
+pub(crate) fn required_error<C: Schema>(opts: &CastAssoc<C>) -> FieldError {
     FieldError::new(
         opts.required_message
             .clone()

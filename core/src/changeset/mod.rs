@@ -20,6 +20,7 @@
 mod assoc;
 mod cast_assoc;
 mod constraint;
+mod embed;
 mod nested;
 mod relation;
 
@@ -30,6 +31,7 @@ pub use crate::field_error::{traverse_errors, FieldError};
 pub use cast_assoc::{CastAssoc, DefaultChangeset};
 pub use relation::OnReplace;
 pub use constraint::{Constraint, ConstraintOptions, NameMatch};
+pub use embed::{EmbedValue, EmbedsMany, EmbedsOne};
 pub use nested::{Nested, NestedSet, TxHandle, WriteFuture};
 pub use params::Params;
 pub use validate::{HasLength, JsonList, Length, LengthCount, Num, Number, Numeric, Text};

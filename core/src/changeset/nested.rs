@@ -29,6 +29,11 @@ pub trait Nested<S: Schema>: Send + Sync {
     fn name(&self) -> &'static str;
     /// True for has_many / embeds_many.
     fn many(&self) -> bool;
+    /// True when the Repo has rows to write for it (an association); false
+    /// for an embed, whose children are in the owner's own column.
+    fn writes(&self) -> bool {
+        true
+    }
     /// True when every child is valid.
     fn is_valid(&self) -> bool;
     /// Each child's errors, in order.
@@ -341,6 +346,12 @@ impl<S: Schema> Changeset<S> {
     /// embeds cast or put).
     pub fn has_nested(&self) -> bool {
         !self.nested.is_empty()
+    }
+
+    /// True when nested changesets have rows of their own to write
+    /// (associations; embeds live in the owner's row).
+    pub fn has_nested_writes(&self) -> bool {
+        self.nested.entries.iter().any(|e| e.writes())
     }
 
     /// Takes the nested changesets out (the Repo writes them around the

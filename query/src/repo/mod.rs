@@ -465,7 +465,7 @@ pub trait Repo: Send + Sync {
     /// (`{"products": [{}, {"name": ["has already been taken"]}]}`).
     async fn insert<S: Schema, C: Into<Changeset<S>> + Send>(&self, changeset: C) -> Result<S> {
         let cs: Changeset<S> = changeset.into();
-        if cs.has_nested() {
+        if cs.has_nested_writes() {
             return nested::write(self, cs, Action::Insert).await;
         }
         insert_row(self, cs).await
@@ -477,7 +477,7 @@ pub trait Repo: Send + Sync {
     /// Nested changesets (`cast_assoc`, `put_assoc`) are written with it in
     /// one transaction (see [`Repo::insert`]).
     async fn update<S: Schema>(&self, changeset: Changeset<S>) -> Result<S> {
-        if changeset.has_nested() {
+        if changeset.has_nested_writes() {
             return nested::write(self, changeset, Action::Update).await;
         }
         update_row(self, changeset).await

@@ -15,6 +15,8 @@ pub fn all() -> Vec<Scenario> {
         nested_child_constraint_rolls_back_the_parent,
         nested_belongs_to_and_has_one,
         nested_put_assoc_has_many_and_has_one,
+        nested_embeds_round_trip,
+        nested_embed_errors_nest_and_write_nothing,
     ]
 }
 
@@ -330,5 +332,89 @@ pub async fn nested_put_assoc_has_many_and_has_one(db: &Db) -> R {
     let bos = bo.store.get()?.clone().ok_or("store")?;
     assert_eq!(bos.user_id, Some(bo.id));
     assert_eq!(db.repo.must_get::<Store, _>(bos.id).await?.user_id, Some(bo.id));
+    Ok(())
+}
+
+pub async fn nested_embeds_round_trip(db: &Db) -> R {
+    use crate::schemas::embeds::{Address, Line, Order};
+    let body = json!({
+        "number": "A-1",
+        "address": {"street": " 1 Main St", "city": "Oslo"},
+        "lines": [{"sku": "p1", "qty": 2}, {"sku": "p2", "qty": "3"}]
+    });
+    let cs = Order::default()
+        .changeset(body.into())
+        .cast_embed(Order::address)?
+        .cast_embed(Order::lines)?;
+    assert!(cs.is_valid());
+    assert_eq!(cs.embed_changes(Order::lines).map(<[_]>::len), Some(2));
+    let stored = db.repo.insert(cs).await?;
+    let read = db.repo.must_get::<Order, _>(stored.id).await?;
+    let address = read.address.0.clone().ok_or("address")?;
+    assert_eq!((address.street.as_str(), address.city.as_str()), (" 1 Main St", "Oslo"));
+    let lines = read.lines.0.clone();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| !l.id.is_nil()), "new lines get a key");
+    assert_ne!(lines[0].id, lines[1].id);
+    assert_eq!((lines[1].sku.as_str(), lines[1].qty), ("p2", 3));
+    assert_eq!(stored.lines, read.lines, "the insert's result is what was stored");
+    // Update one line by key, add one, drop one (on_replace delete).
+    let params = json!({"lines": [{"id": lines[0].id.to_string(), "qty": 5}, {"sku": "p3", "qty": 1}]});
+    let cs = Changeset::cast(read.clone(), params, Order::number).cast_embed_opts(
+        Order::lines,
+        CastAssoc::new().on_replace(OnReplace::Delete),
+    )?;
+    db.repo.update(cs).await?;
+    let again = db.repo.must_get::<Order, _>(read.id).await?;
+    let got: Vec<_> = again.lines.0.iter().map(|l| (l.sku.as_str(), l.qty)).collect();
+    assert_eq!(got, [("p1", 5), ("p3", 1)]);
+    assert_eq!(again.lines.0[0].id, lines[0].id, "updated in place");
+    assert_eq!(again.address, read.address, "an embed not cast is kept");
+    // Removing the address needs an on_replace; raise is the default.
+    let cs = Changeset::cast(again.clone(), json!({"address": null}), Order::number);
+    assert!(matches!(
+        cs.clone().cast_embed(Order::address),
+        Err(Error::Query(quarry::error::QueryError::OnReplaceRaise { .. }))
+    ));
+    let cs = cs.cast_embed_opts(Order::address, CastAssoc::new().on_replace(OnReplace::Delete))?;
+    db.repo.update(cs).await?;
+    assert_eq!(db.repo.must_get::<Order, _>(read.id).await?.address.0, None::<Address>);
+    // on_replace update: new params update the current address.
+    let cs = Changeset::cast(again, json!({"address": {"city": "Bergen"}}), Order::number)
+        .cast_embed_opts(Order::address, CastAssoc::new().on_replace(OnReplace::Update))?;
+    let updated = db.repo.update(cs).await?;
+    let address = updated.address.0.ok_or("address")?;
+    assert_eq!((address.street.as_str(), address.city.as_str()), (" 1 Main St", "Bergen"));
+    let _: Option<Line> = None;
+    Ok(())
+}
+
+pub async fn nested_embed_errors_nest_and_write_nothing(db: &Db) -> R {
+    use crate::schemas::embeds::Order;
+    let body = json!({"number": "A-2", "address": {"city": ""}, "lines": [{"sku": "ok"}, {"qty": -1}]});
+    let cs = Order::default()
+        .changeset(body.into())
+        .cast_embed(Order::address)?
+        .cast_embed(Order::lines)?;
+    assert!(!cs.is_valid());
+    let expected = json!({
+        "address": {"city": ["can't be blank"], "street": ["can't be blank"]},
+        "lines": [{}, {"qty": ["must be greater than 0"], "sku": ["can't be blank"]}]
+    });
+    assert_eq!(serde_json::to_value(cs.error_messages())?, expected);
+    let Err(Error::Invalid(invalid)) = db.repo.insert(cs).await else {
+        return Err("expected an invalid changeset".into());
+    };
+    assert_eq!(serde_json::to_value(invalid.error_messages())?, expected);
+    assert_eq!(db.repo.count(Order::query()).await?, 0);
+    // Wrong shapes: "is invalid", never a panic.
+    let cs = Order::default()
+        .changeset(json!({"number": "A-3", "address": [1], "lines": "p1"}).into())
+        .cast_embed(Order::address)?
+        .cast_embed(Order::lines)?;
+    assert_eq!(
+        serde_json::to_value(cs.error_messages())?,
+        json!({"address": ["is invalid"], "lines": ["is invalid"]})
+    );
     Ok(())
 }
