@@ -60,6 +60,7 @@
 //! |---|---|
 //! | [`guides::queries`] | filters, joins, projections, aggregates, subqueries, locks, prepared queries |
 //! | [`guides::associations`] | declaring associations, preload, `assoc` queries, nested inserts |
+//! | [`guides::changesets`] | cast, validate, constraints; nested changesets: `cast_assoc`, `put_assoc`, `cast_embed` |
 //! | [`guides::errors`] | the typed errors, error classes, retries, timeouts, pool status |
 //! | [`migration`] | migrations, the runner and the `quarry` command |
 //! | [`guides::web`] | answering HTTP: schemas as JSON, changeset errors as 422 bodies |
@@ -276,6 +277,8 @@ pub mod guides {
     pub mod writes {}
     #[doc = include_str!("../docs/multi.md")]
     pub mod multi {}
+    #[doc = include_str!("../docs/changesets.md")]
+    pub mod changesets {}
 }
 
 /// The README, so its Rust examples compile with the tests (its first
