@@ -221,7 +221,7 @@ async fn associations(repo: &quarry::AnyRepo) -> quarry::Result<()> {
     let alex = repo.preload(alex, User::store.preload(Store::user)).await?;
     println!("{alex:#?}");
 
-    nested_params(&repo).await
+    nested_params(repo).await
 }
 
 /// A store with its products from one JSON body (Ecto's `cast_assoc`).
@@ -237,13 +237,17 @@ async fn nested_params(repo: &quarry::AnyRepo) -> quarry::Result<()> {
             {"name": "Mcatty rose", "description": "Roses from the Mcatty gardens", "price": "12.50"}
         ]
     });
-    let changeset = Store::changeset(Store::default(), body).cast_assoc_with(Store::products, product)?;
+    let changeset =
+        Store::changeset(Store::default(), body).cast_assoc_with(Store::products, product)?;
     let store = repo.insert(changeset).await?;
     println!("{store:#?}");
 
-    step(r#"... "products" => [%{"name" => "Mcatty lily"}] |> Repo.insert()  # a child is invalid"#);
+    step(
+        r#"... "products" => [%{"name" => "Mcatty lily"}] |> Repo.insert()  # a child is invalid"#,
+    );
     let body = serde_json::json!({"name": "Mcatty Annex", "products": [{"name": "Mcatty lily"}]});
-    let changeset = Store::changeset(Store::default(), body).cast_assoc_with(Store::products, product)?;
+    let changeset =
+        Store::changeset(Store::default(), body).cast_assoc_with(Store::products, product)?;
     match repo.insert(changeset).await {
         Err(quarry::Error::Invalid(invalid)) => println!(
             "as JSON: {}",

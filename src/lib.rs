@@ -214,11 +214,11 @@ pub mod driver {
 #[doc(hidden)]
 pub mod __private {
     pub use quarry_core::field::cast_field;
+    pub use quarry_core::schema::{AnyBox, TxHandle, WriteFuture};
     pub use quarry_core::{
         Assoc, Association, CastError, Column, Error, FieldDef, FieldError, FieldRole, FieldType,
         FieldValue, Meta, Row, Schema, State, TimestampValue, Value, ValueError, ValueType,
     };
-    pub use quarry_core::schema::{AnyBox, TxHandle, WriteFuture};
     pub use quarry_query::bench as bench_support;
     pub use quarry_query::repo::write_nested;
     pub use quarry_query::sql_cache_bypassed;
@@ -248,7 +248,9 @@ pub mod adapters {
 /// Everything a typical module needs: `use quarry::prelude::*;`.
 pub mod prelude {
     pub use crate::assoc::{AssocRepo, PreloadExt};
-    pub use crate::changeset::{Action, CastAssoc, DefaultChangeset, FieldError, Length, Number, OnReplace};
+    pub use crate::changeset::{
+        Action, CastAssoc, DefaultChangeset, FieldError, Length, Number, OnReplace,
+    };
     pub use crate::query::{Aggregate, ColumnExt, TextExt};
     pub use crate::{
         from, table, Alias, Assoc, Changeset, FromTuple, ListParam, Meta, Multi, Param, Params,

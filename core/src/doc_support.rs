@@ -129,13 +129,8 @@ impl Order {
     /// `number` column.
     pub const number: Column<Order, String> = Column::new::<1>();
     /// The items.
-    pub const items: crate::Association<Order, Vec<Item>> = crate::Association::has_many(
-        "items",
-        || (0, 1),
-        |o| &o.items,
-        |o| &mut o.items,
-        Vec::new,
-    );
+    pub const items: crate::Association<Order, Vec<Item>> =
+        crate::Association::has_many("items", || (0, 1), |o| &o.items, |o| &mut o.items, Vec::new);
 }
 
 #[allow(non_upper_case_globals)]
@@ -240,7 +235,8 @@ impl Schema for Item {
         match index {
             0 => self.id = FieldValue::from_value(value).map_err(|e| bad_value("id", e))?,
             1 => {
-                self.order_id = FieldValue::from_value(value).map_err(|e| bad_value("order_id", e))?
+                self.order_id =
+                    FieldValue::from_value(value).map_err(|e| bad_value("order_id", e))?
             }
             2 => self.sku = FieldValue::from_value(value).unwrap_or_default(),
             3 => self.qty = FieldValue::from_value(value).unwrap_or_default(),

@@ -1,7 +1,7 @@
 //! One changeset error: a message template and its metadata.
 
-use serde_json::Value as Json;
 use crate::error_map::ErrorMap;
+use serde_json::Value as Json;
 use std::fmt;
 
 /// A changeset error: the message template (with `%{key}` placeholders, as Ecto

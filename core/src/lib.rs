@@ -30,14 +30,15 @@ pub use assoc::{
 pub use cast::CastError;
 pub use changeset::{
     traverse_errors, Action, CastAssoc, Changeset, Constraint, ConstraintOptions, DefaultChangeset,
-    EmbedsMany, EmbedsOne, FieldError, Length, LengthCount, NameMatch, NestedSet, Num, Number, OnReplace, Params,
+    EmbedsMany, EmbedsOne, FieldError, Length, LengthCount, NameMatch, NestedSet, Num, Number,
+    OnReplace, Params,
 };
 pub use column::{Column, Field, FieldList};
-pub use error_map::{ErrorMap, ErrorNode};
 pub use error::{
     ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError,
     DriverError, Error, ErrorClass, InvalidChangeset, QueryError, Result,
 };
+pub use error_map::{ErrorMap, ErrorNode};
 pub use field::{FieldValue, Nullable, ScalarValue, TimestampValue};
 pub use field_type::FieldType;
 pub use key::Key;

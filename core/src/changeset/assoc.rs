@@ -23,7 +23,11 @@ impl<S: Schema> Changeset<S> {
     /// replaces the children of a has_many / has_one association (Ecto's
     /// `put_assoc`), with `on_replace: raise`; see
     /// [`Changeset::put_assoc_with`].
-    pub fn put_assoc<V: AssocValue>(self, assoc: Association<S, V>, value: V) -> Result<Self, Error> {
+    pub fn put_assoc<V: AssocValue>(
+        self,
+        assoc: Association<S, V>,
+        value: V,
+    ) -> Result<Self, Error> {
         self.put_assoc_with(assoc, value, OnReplace::Raise)
     }
 
@@ -86,7 +90,10 @@ impl<S: Schema> Changeset<S> {
             let found = current.iter().position(|c| {
                 c.as_ref().is_some_and(|c| {
                     item.meta().state() != State::Built
-                        && pk.iter().zip(&key).all(|(&i, k)| c.get_value(i).as_ref() == Some(k))
+                        && pk
+                            .iter()
+                            .zip(&key)
+                            .all(|(&i, k)| c.get_value(i).as_ref() == Some(k))
                 })
             });
             let cs = match found.and_then(|i| current.get_mut(i).and_then(Option::take)) {
@@ -105,7 +112,11 @@ impl<S: Schema> Changeset<S> {
                 None => {
                     let built = item.meta().state() == State::Built;
                     let mut cs = Changeset::new(item);
-                    cs.set_action(if built { Action::Insert } else { Action::Update });
+                    cs.set_action(if built {
+                        Action::Insert
+                    } else {
+                        Action::Update
+                    });
                     cs
                 }
             };
@@ -114,10 +125,8 @@ impl<S: Schema> Changeset<S> {
         let mut replaced = vec![false; children.len()];
         let left: Vec<V::Item> = current.into_iter().flatten().collect();
         if !left.is_empty() && on_replace == OnReplace::MarkAsInvalid {
-            self.errors.push((
-                assoc.name().to_string(),
-                invalid_error(V::MANY, None),
-            ));
+            self.errors
+                .push((assoc.name().to_string(), invalid_error(V::MANY, None)));
             return Ok(self);
         }
         for child in left {

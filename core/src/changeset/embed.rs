@@ -90,7 +90,10 @@ impl<S: Schema, V: EmbedValue> Nested<S> for EmbedChanges<S, V> {
     fn fmt_children(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.children.iter()).finish()
     }
-    fn write_before<'a>(&'a mut self, _tx: &'a TxHandle) -> WriteFuture<'a, Option<(usize, Value)>> {
+    fn write_before<'a>(
+        &'a mut self,
+        _tx: &'a TxHandle,
+    ) -> WriteFuture<'a, Option<(usize, Value)>> {
         Box::pin(std::future::ready(Ok(None)))
     }
     fn write_after<'a>(&'a mut self, _tx: &'a TxHandle, _stored: &'a mut S) -> WriteFuture<'a, ()> {

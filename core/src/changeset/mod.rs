@@ -29,11 +29,11 @@ mod validate;
 
 pub use crate::field_error::{traverse_errors, FieldError};
 pub use cast_assoc::{CastAssoc, DefaultChangeset};
-pub use relation::OnReplace;
 pub use constraint::{Constraint, ConstraintOptions, NameMatch};
 pub use embed::{EmbedValue, EmbedsMany, EmbedsOne};
 pub use nested::{Nested, NestedSet, TxHandle, WriteFuture};
 pub use params::Params;
+pub use relation::OnReplace;
 pub use validate::{HasLength, JsonList, Length, LengthCount, Num, Number, Numeric, Text};
 
 use crate::column::{Column, Field, FieldList};

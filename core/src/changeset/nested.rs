@@ -92,7 +92,12 @@ impl<S: Schema, V: AssocValue> AssocChanges<S, V> {
     }
 
     /// Writes child `i` through the transaction; an invalid child is kept.
-    async fn write_child(&mut self, tx: &TxHandle, i: usize, cs: Changeset<V::Item>) -> Result<(), Error> {
+    async fn write_child(
+        &mut self,
+        tx: &TxHandle,
+        i: usize,
+        cs: Changeset<V::Item>,
+    ) -> Result<(), Error> {
         match <V::Item as Schema>::write_nested(tx, Box::new(cs)).await {
             Ok(row) => {
                 if let Some(slot) = self.written.get_mut(i) {
@@ -210,7 +215,8 @@ impl<S: Schema, V: AssocValue> Nested<S> for AssocChanges<S, V> {
                         }
                     }
                 }
-                AssocKind::HasMany { key, foreign_key } | AssocKind::HasOne { key, foreign_key } => {
+                AssocKind::HasMany { key, foreign_key }
+                | AssocKind::HasOne { key, foreign_key } => {
                     let fk_def = <V::Item as Schema>::FIELDS.get(foreign_key);
                     let parent_key = stored
                         .get_value(key)
@@ -304,10 +310,7 @@ impl<S: Schema> NestedSet<S> {
     }
 
     pub(crate) fn find(&self, name: &str) -> Option<&dyn Nested<S>> {
-        self.entries
-            .iter()
-            .find(|e| e.name() == name)
-            .map(|e| &**e)
+        self.entries.iter().find(|e| e.name() == name).map(|e| &**e)
     }
 }
 

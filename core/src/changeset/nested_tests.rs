@@ -52,7 +52,10 @@ fn a_list_becomes_insert_changesets_and_errors_nest_like_ecto() {
         json!({"items": [{"sku": ["can't be blank"]}, {}]})
     );
     let templates = cs.traverse_errors(|e| e.message.clone());
-    assert_eq!(templates.many("items").unwrap()[0]["sku"], ["can't be blank"]);
+    assert_eq!(
+        templates.many("items").unwrap()[0]["sku"],
+        ["can't be blank"]
+    );
     // The error carries the nesting too.
     let Error::Invalid(inv) = cs.clone().into_error() else {
         panic!("not invalid")
@@ -61,11 +64,16 @@ fn a_list_becomes_insert_changesets_and_errors_nest_like_ecto() {
         serde_json::to_string(&*inv).unwrap(),
         r#"{"errors":{"items":[{"sku":["can't be blank"]},{}]}}"#
     );
-    assert!(inv.to_string().contains("items [{\"sku\":[\"can't be blank\"]},{}]"));
+    assert!(inv
+        .to_string()
+        .contains("items [{\"sku\":[\"can't be blank\"]},{}]"));
     // A valid list: valid parent, no nested errors, applied children.
-    let ok = cast(Order::default(), json!({"number": "A-1", "items": [{"sku": "p1"}]}))
-        .cast_assoc(Order::items)
-        .unwrap();
+    let ok = cast(
+        Order::default(),
+        json!({"number": "A-1", "items": [{"sku": "p1"}]}),
+    )
+    .cast_assoc(Order::items)
+    .unwrap();
     assert!(ok.is_valid());
     assert!(ok.error_messages().is_empty());
     assert_eq!(ok.apply_changes().items.get().unwrap()[0].sku, "p1");
@@ -117,9 +125,12 @@ fn params_of_the_wrong_shape_are_invalid_never_a_panic() {
         assert_eq!(cs.errors_on("order")[0].meta("type"), Some(&json!("map")));
     }
     // Child params that are not what the child casts: the child's own errors.
-    let cs = cast(Order::default(), json!({"items": [{"sku": 5, "qty": "many"}]}))
-        .cast_assoc(Order::items)
-        .unwrap();
+    let cs = cast(
+        Order::default(),
+        json!({"items": [{"sku": 5, "qty": "many"}]}),
+    )
+    .cast_assoc(Order::items)
+    .unwrap();
     assert_eq!(
         serde_json::to_value(cs.error_messages()).unwrap(),
         json!({"items": [{"qty": ["is invalid"], "sku": ["is invalid"]}]})
@@ -179,9 +190,12 @@ fn children_are_matched_by_primary_key() {
 
 #[test]
 fn a_key_of_no_loaded_child_is_an_error_on_the_child() {
-    let cs = cast(loaded_order(vec![item(1, "a")]), json!({"items": [{"id": 1}, {"id": 99, "sku": "x"}]}))
-        .cast_assoc(Order::items)
-        .unwrap();
+    let cs = cast(
+        loaded_order(vec![item(1, "a")]),
+        json!({"items": [{"id": 1}, {"id": 99, "sku": "x"}]}),
+    )
+    .cast_assoc(Order::items)
+    .unwrap();
     assert!(!cs.is_valid());
     assert_eq!(
         serde_json::to_value(cs.error_messages()).unwrap(),
@@ -194,14 +208,22 @@ fn on_replace_rules() {
     let order = || loaded_order(vec![item(1, "a"), item(2, "b")]);
     let params = json!({"items": [{"id": 1}]});
     // raise (the default): a typed error, no panic.
-    let err = cast(order(), params.clone()).cast_assoc(Order::items).unwrap_err();
+    let err = cast(order(), params.clone())
+        .cast_assoc(Order::items)
+        .unwrap_err();
     assert!(matches!(
         err,
-        Error::Query(QueryError::OnReplaceRaise { owner: "Order", association: "items" })
+        Error::Query(QueryError::OnReplaceRaise {
+            owner: "Order",
+            association: "items"
+        })
     ));
     // mark_as_invalid.
     let cs = cast(order(), params.clone())
-        .cast_assoc_opts(Order::items, CastAssoc::new().on_replace(OnReplace::MarkAsInvalid))
+        .cast_assoc_opts(
+            Order::items,
+            CastAssoc::new().on_replace(OnReplace::MarkAsInvalid),
+        )
         .unwrap();
     assert_eq!(cs.error_messages()["items"], ["is invalid"]);
     assert!(cs.assoc_changes(Order::items).is_none());
@@ -213,7 +235,11 @@ fn on_replace_rules() {
     assert_eq!(items.len(), 2);
     assert_eq!(items[1].action(), Some(Action::Delete));
     assert_eq!(items[1].data().id, 2);
-    assert_eq!(cs.apply_changes().items.get().unwrap().len(), 1, "replaced children are left out");
+    assert_eq!(
+        cs.apply_changes().items.get().unwrap().len(),
+        1,
+        "replaced children are left out"
+    );
     // nilify: an update setting the foreign key to NULL.
     let cs = cast(order(), params.clone())
         .cast_assoc_opts(Order::items, CastAssoc::new().on_replace(OnReplace::Nilify))
@@ -225,7 +251,10 @@ fn on_replace_rules() {
     let err = cast(order(), params)
         .cast_assoc_opts(Order::items, CastAssoc::new().on_replace(OnReplace::Update))
         .unwrap_err();
-    assert!(matches!(err, Error::Query(QueryError::AssociationKind { .. })));
+    assert!(matches!(
+        err,
+        Error::Query(QueryError::AssociationKind { .. })
+    ));
     // Nothing left out: no replacement, whatever on_replace says.
     let cs = cast(order(), json!({"items": [{"id": 1}, {"id": 2}]}))
         .cast_assoc(Order::items)
@@ -240,7 +269,13 @@ fn an_unloaded_association_of_a_loaded_owner_is_an_error() {
     let err = cast(order.clone(), json!({"items": []}))
         .cast_assoc(Order::items)
         .unwrap_err();
-    assert!(matches!(err, Error::NotLoaded { association: "items", .. }));
+    assert!(matches!(
+        err,
+        Error::NotLoaded {
+            association: "items",
+            ..
+        }
+    ));
     // The key absent: nothing to cast, no error.
     assert!(cast(order, json!({})).cast_assoc(Order::items).is_ok());
     // A built owner's unloaded association is empty.
@@ -284,8 +319,15 @@ fn belongs_to_casts_one_parent() {
 fn flat_changesets_keep_their_flat_errors() {
     let cs = Changeset::cast(Item::default(), json!({"qty": "x"}), Item::qty);
     assert_eq!(cs.error_messages()["qty"], ["is invalid"]);
-    assert_eq!(cs.error_messages()["sku"], [] as [&str; 0], "no panic on a key without errors");
-    assert_eq!(cs.error_messages().flat()["qty"], vec!["is invalid".to_string()]);
+    assert_eq!(
+        cs.error_messages()["sku"],
+        [] as [&str; 0],
+        "no panic on a key without errors"
+    );
+    assert_eq!(
+        cs.error_messages().flat()["qty"],
+        vec!["is invalid".to_string()]
+    );
     assert_eq!(Item::order_id.index(), 1);
     assert_eq!(<Item as Schema>::TABLE, "items");
 }

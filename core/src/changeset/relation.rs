@@ -111,7 +111,10 @@ fn param_items(raw: &Json, many: bool) -> Option<Vec<serde_json::Map<String, Jso
 
 /// The primary key values the params give (cast by the key fields' types);
 /// `None` when a key part is missing, NULL or does not cast.
-fn param_key<C: Schema>(params: &serde_json::Map<String, Json>, pk: &[usize]) -> Option<Vec<Value>> {
+fn param_key<C: Schema>(
+    params: &serde_json::Map<String, Json>,
+    pk: &[usize],
+) -> Option<Vec<Value>> {
     if pk.is_empty() {
         return None;
     }
@@ -119,9 +122,7 @@ fn param_key<C: Schema>(params: &serde_json::Map<String, Json>, pk: &[usize]) ->
         .map(|&i| {
             let def = C::FIELDS.get(i)?;
             let raw = params.get(def.name)?;
-            C::cast_field(i, raw, false)
-                .ok()
-                .filter(|v| !v.is_null())
+            C::cast_field(i, raw, false).ok().filter(|v| !v.is_null())
         })
         .collect()
 }
@@ -129,9 +130,9 @@ fn param_key<C: Schema>(params: &serde_json::Map<String, Json>, pk: &[usize]) ->
 /// True when `child`'s key is `key`.
 fn same_key<C: Schema>(child: &C, pk: &[usize], key: &[Value]) -> bool {
     pk.iter().zip(key).all(|(&i, k)| {
-        child
-            .get_value(i)
-            .is_some_and(|v| C::field_equal(i, &v, k) || v.coerce(k.value_type()).ok().as_ref() == Some(k))
+        child.get_value(i).is_some_and(|v| {
+            C::field_equal(i, &v, k) || v.coerce(k.value_type()).ok().as_ref() == Some(k)
+        })
     })
 }
 

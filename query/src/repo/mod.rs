@@ -347,99 +347,105 @@ fn keep_virtual<S: Schema>(from: &S, to: &mut S) {
 
 /// The INSERT of one changeset without nested changesets (what
 /// [`Repo::insert`] runs for the owner's row).
-pub(crate) async fn insert_row<R: Repo + ?Sized, S: Schema>(repo: &R, changeset: Changeset<S>) -> Result<S> {
-        let mut cs = changeset;
-        cs.set_action(Action::Insert);
-        if !cs.is_valid() {
-            return Err(cs.into_error());
-        }
-        let driver = repo.driver();
-        let backend = driver.backend();
-        let values = write::insert_values(&cs, quarry_core::timestamp::now());
-        let returning = backend.capabilities.insert_returning;
-        let columns = write::persisted_columns::<S>();
-        let stmt = backend.dialect.build_insert(
-            &write::insert_one::<S>(&values),
-            returning.then_some(columns.as_slice()),
-            S::TABLE,
-        );
-        let applied = cs.apply_changes();
-        if returning {
-            let mut rows: Vec<S> = match fetch_all(driver, &stmt).await {
-                Ok(rows) => rows,
-                Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
-            };
-            let mut stored = rows.pop().ok_or(Error::NoResults { table: S::TABLE })?;
-            keep_virtual(&applied, &mut stored);
-            return Ok(stored);
-        }
-        let result = match log::execute(driver, &stmt).await {
-            Ok(r) => r,
+pub(crate) async fn insert_row<R: Repo + ?Sized, S: Schema>(
+    repo: &R,
+    changeset: Changeset<S>,
+) -> Result<S> {
+    let mut cs = changeset;
+    cs.set_action(Action::Insert);
+    if !cs.is_valid() {
+        return Err(cs.into_error());
+    }
+    let driver = repo.driver();
+    let backend = driver.backend();
+    let values = write::insert_values(&cs, quarry_core::timestamp::now());
+    let returning = backend.capabilities.insert_returning;
+    let columns = write::persisted_columns::<S>();
+    let stmt = backend.dialect.build_insert(
+        &write::insert_one::<S>(&values),
+        returning.then_some(columns.as_slice()),
+        S::TABLE,
+    );
+    let applied = cs.apply_changes();
+    if returning {
+        let mut rows: Vec<S> = match fetch_all(driver, &stmt).await {
+            Ok(rows) => rows,
             Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
         };
-        let mut key_source = applied.clone();
-        // A key quarry generated (a UUID) is in the values it wrote.
-        for (i, v) in &values {
-            if S::FIELDS
-                .get(*i)
-                .is_some_and(|f| f.autogenerate && f.ty == quarry_core::ValueType::Uuid)
-            {
-                key_source.set_value(*i, v.clone())?;
-            }
-        }
-        if let (Some(id), Some((i, f))) = (
-            result.last_insert_id,
-            S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
-        ) {
-            key_source.set_value(i, generated_key(S::TABLE, f, id)?)?;
-        }
-        let mut stored = repo
-            .reload(&key_source)
-            .await?
-            .ok_or(Error::NoResults { table: S::TABLE })?;
+        let mut stored = rows.pop().ok_or(Error::NoResults { table: S::TABLE })?;
         keep_virtual(&applied, &mut stored);
-        Ok(stored)
+        return Ok(stored);
     }
+    let result = match log::execute(driver, &stmt).await {
+        Ok(r) => r,
+        Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
+    };
+    let mut key_source = applied.clone();
+    // A key quarry generated (a UUID) is in the values it wrote.
+    for (i, v) in &values {
+        if S::FIELDS
+            .get(*i)
+            .is_some_and(|f| f.autogenerate && f.ty == quarry_core::ValueType::Uuid)
+        {
+            key_source.set_value(*i, v.clone())?;
+        }
+    }
+    if let (Some(id), Some((i, f))) = (
+        result.last_insert_id,
+        S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
+    ) {
+        key_source.set_value(i, generated_key(S::TABLE, f, id)?)?;
+    }
+    let mut stored = repo
+        .reload(&key_source)
+        .await?
+        .ok_or(Error::NoResults { table: S::TABLE })?;
+    keep_virtual(&applied, &mut stored);
+    Ok(stored)
+}
 
 /// The UPDATE of one changeset without nested changesets.
-pub(crate) async fn update_row<R: Repo + ?Sized, S: Schema>(repo: &R, changeset: Changeset<S>) -> Result<S> {
-        let mut cs = changeset;
-        cs.set_action(Action::Update);
-        if !cs.is_valid() {
-            return Err(cs.into_error());
-        }
-        let values = write::update_values(&cs);
-        if values.is_empty() {
-            let mut s = cs.apply_changes();
-            s.meta_mut().set_state(State::Loaded);
-            return Ok(s);
-        }
-        let driver = repo.driver();
-        let stmt = write::update_by_key(driver.backend().dialect, &cs, &values)?;
-        let result = match log::execute(driver, &stmt).await {
-            Ok(r) => r,
-            Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
-        };
-        if result.rows_affected == 0 {
-            return Err(cs.stale_error("update"));
-        }
+pub(crate) async fn update_row<R: Repo + ?Sized, S: Schema>(
+    repo: &R,
+    changeset: Changeset<S>,
+) -> Result<S> {
+    let mut cs = changeset;
+    cs.set_action(Action::Update);
+    if !cs.is_valid() {
+        return Err(cs.into_error());
+    }
+    let values = write::update_values(&cs);
+    if values.is_empty() {
         let mut s = cs.apply_changes();
-        for (i, v) in values {
-            s.set_value(i, v)?;
-        }
         s.meta_mut().set_state(State::Loaded);
-        // Columns the database set in the write (`read_after_writes`).
-        if !S::READ_AFTER_WRITES.is_empty() {
-            if let Some(fresh) = repo.reload(&s).await? {
-                for &i in S::READ_AFTER_WRITES {
-                    if let Some(v) = fresh.get_value(i) {
-                        s.set_value(i, v)?;
-                    }
+        return Ok(s);
+    }
+    let driver = repo.driver();
+    let stmt = write::update_by_key(driver.backend().dialect, &cs, &values)?;
+    let result = match log::execute(driver, &stmt).await {
+        Ok(r) => r,
+        Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
+    };
+    if result.rows_affected == 0 {
+        return Err(cs.stale_error("update"));
+    }
+    let mut s = cs.apply_changes();
+    for (i, v) in values {
+        s.set_value(i, v)?;
+    }
+    s.meta_mut().set_state(State::Loaded);
+    // Columns the database set in the write (`read_after_writes`).
+    if !S::READ_AFTER_WRITES.is_empty() {
+        if let Some(fresh) = repo.reload(&s).await? {
+            for &i in S::READ_AFTER_WRITES {
+                if let Some(v) = fresh.get_value(i) {
+                    s.set_value(i, v)?;
                 }
             }
         }
-        Ok(s)
     }
+    Ok(s)
+}
 
 /// The repository: all database access goes through it.
 ///

@@ -64,7 +64,9 @@ pub async fn nested_insert_of_parent_and_children(db: &Db) -> R {
         "the result holds the stored children, foreign keys set"
     );
     let kids = stored.products.get()?;
-    assert!(kids.iter().all(|p| p.id > 0 && p.meta.state() == State::Loaded));
+    assert!(kids
+        .iter()
+        .all(|p| p.id > 0 && p.meta.state() == State::Loaded));
     assert_eq!(kids[0].price, Some(1.5));
     assert_eq!(kids[1].stock, 3);
     assert_eq!(stored_names(db, &stored).await?, ["Kiwi", "Lime"]);
@@ -76,8 +78,11 @@ pub async fn nested_insert_of_parent_and_children(db: &Db) -> R {
     let names: Vec<_> = products_of(&stored)?.into_iter().map(|p| p.0).collect();
     assert_eq!(names, ["A", "B"]);
     // An empty list: the association comes back loaded and empty.
-    let cs = store_changeset(Store::default(), json!({"name": "Empty", "products": []}).into())
-        .cast_assoc_with(Store::products, product_changeset)?;
+    let cs = store_changeset(
+        Store::default(),
+        json!({"name": "Empty", "products": []}).into(),
+    )
+    .cast_assoc_with(Store::products, product_changeset)?;
     let stored = db.repo.insert(cs).await?;
     assert_eq!(stored.products.get()?.len(), 0);
     Ok(())
@@ -91,7 +96,12 @@ pub async fn nested_update_matches_children_by_key(db: &Db) -> R {
     )
     .cast_assoc_with(Store::products, product_changeset)?;
     let stored = db.repo.insert(cs).await?;
-    let [kiwi, lime, plum] = stored.products.get()?.clone().try_into().map_err(|_| "three")?;
+    let [kiwi, lime, plum] = stored
+        .products
+        .get()?
+        .clone()
+        .try_into()
+        .map_err(|_| "three")?;
     // Update Kiwi, insert Fig, leave out Lime (deleted) and Plum (given back unchanged).
     let params = json!({"name": "Shop 2", "products": [
         {"id": kiwi.id, "name": "Kiwi 2"},
@@ -104,7 +114,11 @@ pub async fn nested_update_matches_children_by_key(db: &Db) -> R {
     let updated = db.repo.update(cs).await?;
     assert_eq!(updated.name, "Shop 2");
     let names: Vec<_> = products_of(&updated)?.into_iter().map(|p| p.0).collect();
-    assert_eq!(names, ["Kiwi 2", "Fig", "Plum"], "the replaced child is left out");
+    assert_eq!(
+        names,
+        ["Kiwi 2", "Fig", "Plum"],
+        "the replaced child is left out"
+    );
     let kids = updated.products.get()?;
     assert_eq!(kids[0].id, kiwi.id, "Kiwi was updated, not re-inserted");
     assert!(kids[1].id > plum.id && kids[1].store_id == Some(updated.id));
@@ -117,7 +131,10 @@ pub async fn nested_update_matches_children_by_key(db: &Db) -> R {
     // on_replace nilify: the left-out child stays, without its store.
     let reloaded = db
         .repo
-        .preload(db.repo.must_get::<Store, _>(updated.id).await?, Store::products)
+        .preload(
+            db.repo.must_get::<Store, _>(updated.id).await?,
+            Store::products,
+        )
         .await?;
     let keep: Vec<_> = reloaded
         .products
@@ -152,7 +169,13 @@ pub async fn nested_update_matches_children_by_key(db: &Db) -> R {
         .cast_assoc_with(Store::products, product_changeset)
         .err()
         .ok_or("not loaded")?;
-    assert!(matches!(err, Error::NotLoaded { association: "products", .. }));
+    assert!(matches!(
+        err,
+        Error::NotLoaded {
+            association: "products",
+            ..
+        }
+    ));
     Ok(())
 }
 
@@ -166,7 +189,8 @@ pub async fn nested_invalid_child_writes_nothing(db: &Db) -> R {
         return Err("expected an invalid changeset".into());
     };
     assert_eq!(db.statement_count(), 0, "no query for an invalid child");
-    let expected = json!({"products": [{}, {"name": ["can't be blank"]}, {"price": ["is invalid"]}]});
+    let expected =
+        json!({"products": [{}, {"name": ["can't be blank"]}, {"price": ["is invalid"]}]});
     assert_eq!(serde_json::to_value(invalid.error_messages())?, expected);
     assert_eq!(
         serde_json::to_value(&*invalid)?,
@@ -181,8 +205,11 @@ pub async fn nested_invalid_child_writes_nothing(db: &Db) -> R {
     assert_eq!(db.repo.count(Store::query()).await?, 0);
     assert_eq!(db.repo.count(Product::query()).await?, 0);
     // A string where a list is expected: "is invalid", no panic.
-    let cs = store_changeset(Store::default(), json!({"name": "S", "products": "Kiwi"}).into())
-        .cast_assoc_with(Store::products, product_changeset)?;
+    let cs = store_changeset(
+        Store::default(),
+        json!({"name": "S", "products": "Kiwi"}).into(),
+    )
+    .cast_assoc_with(Store::products, product_changeset)?;
     assert_eq!(
         serde_json::to_value(cs.error_messages())?,
         json!({"products": ["is invalid"]})
@@ -203,14 +230,22 @@ pub async fn nested_child_constraint_rolls_back_the_parent(db: &Db) -> R {
         serde_json::to_value(invalid.error_messages())?,
         json!({"products": [{}, {"name": ["has already been taken"]}]})
     );
-    assert_eq!(db.repo.count(Store::query()).await?, 0, "the parent rolled back");
+    assert_eq!(
+        db.repo.count(Store::query()).await?,
+        0,
+        "the parent rolled back"
+    );
     assert_eq!(db.repo.count(Product::query()).await?, 0);
     // On update: a check constraint on a child rolls back the parent's change.
-    let cs = store_changeset(Store::default(), json!({"name": "Shop", "products": [{"name": "Kiwi"}]}).into())
-        .cast_assoc_with(Store::products, product_changeset)?;
+    let cs = store_changeset(
+        Store::default(),
+        json!({"name": "Shop", "products": [{"name": "Kiwi"}]}).into(),
+    )
+    .cast_assoc_with(Store::products, product_changeset)?;
     let stored = db.repo.insert(cs).await?;
     let kiwi = stored.products.get()?.first().cloned().ok_or("kiwi")?;
-    let params = json!({"name": "Renamed", "products": [{"id": kiwi.id, "stock": -1}, {"name": "Lime"}]});
+    let params =
+        json!({"name": "Renamed", "products": [{"id": kiwi.id, "stock": -1}, {"name": "Lime"}]});
     let cs = store_changeset(stored.clone(), params.into())
         .cast_assoc_with(Store::products, product_changeset)?;
     let Err(Error::Invalid(invalid)) = db.repo.update(cs).await else {
@@ -222,18 +257,38 @@ pub async fn nested_child_constraint_rolls_back_the_parent(db: &Db) -> R {
     );
     let again = db.repo.must_get::<Store, _>(stored.id).await?;
     assert_eq!(again.name, "Shop", "the parent's update rolled back");
-    assert_eq!(stored_names(db, &stored).await?, ["Kiwi"], "Lime rolled back");
+    assert_eq!(
+        stored_names(db, &stored).await?,
+        ["Kiwi"],
+        "Lime rolled back"
+    );
     // Inside a transaction of the caller, the nested write is a savepoint.
     let tx = db.repo.begin().await?;
-    let cs = store_changeset(Store::default(), json!({"name": "T", "products": [{"name": "A"}, {"name": "A"}]}).into())
-        .cast_assoc_with(Store::products, product_changeset)?;
+    let cs = store_changeset(
+        Store::default(),
+        json!({"name": "T", "products": [{"name": "A"}, {"name": "A"}]}).into(),
+    )
+    .cast_assoc_with(Store::products, product_changeset)?;
     assert!(matches!(tx.insert(cs).await, Err(Error::Invalid(_))));
-    let cs = store_changeset(Store::default(), json!({"name": "T2", "products": [{"name": "A"}]}).into())
-        .cast_assoc_with(Store::products, product_changeset)?;
+    let cs = store_changeset(
+        Store::default(),
+        json!({"name": "T2", "products": [{"name": "A"}]}).into(),
+    )
+    .cast_assoc_with(Store::products, product_changeset)?;
     tx.insert(cs).await?;
     tx.commit().await?;
-    assert_eq!(db.repo.count(Store::query().filter(Store::name.eq("T"))).await?, 0);
-    assert_eq!(db.repo.count(Store::query().filter(Store::name.eq("T2"))).await?, 1);
+    assert_eq!(
+        db.repo
+            .count(Store::query().filter(Store::name.eq("T")))
+            .await?,
+        0
+    );
+    assert_eq!(
+        db.repo
+            .count(Store::query().filter(Store::name.eq("T2")))
+            .await?,
+        1
+    );
     Ok(())
 }
 
@@ -252,17 +307,26 @@ pub async fn nested_belongs_to_and_has_one(db: &Db) -> R {
     let shop = kiwi.store.get()?.clone().ok_or("store")?;
     assert!(shop.id > 0 && shop.name == "New shop");
     assert_eq!(kiwi.store_id, Some(shop.id));
-    assert_eq!(db.repo.must_get::<Product, _>(kiwi.id).await?.store_id, Some(shop.id));
+    assert_eq!(
+        db.repo.must_get::<Product, _>(kiwi.id).await?.store_id,
+        Some(shop.id)
+    );
     // An invalid parent: nested under its name.
-    let cs = product_changeset(Product::default(), json!({"name": "Lime", "store": {"name": ""}}).into())
-        .cast_assoc_with(Product::store, store_changeset)?;
+    let cs = product_changeset(
+        Product::default(),
+        json!({"name": "Lime", "store": {"name": ""}}).into(),
+    )
+    .cast_assoc_with(Product::store, store_changeset)?;
     assert_eq!(
         serde_json::to_value(cs.error_messages())?,
         json!({"store": {"name": ["can't be blank"]}})
     );
     // has_one: a user with its store.
-    let cs = user_changeset(User::default(), json!({"name": "Ann", "store": {"name": "Ann's"}}).into())
-        .cast_assoc_with(User::store, store_changeset)?;
+    let cs = user_changeset(
+        User::default(),
+        json!({"name": "Ann", "store": {"name": "Ann's"}}).into(),
+    )
+    .cast_assoc_with(User::store, store_changeset)?;
     let ann = db.repo.insert(cs).await?;
     let first = ann.store.get()?.clone().ok_or("store")?;
     assert_eq!(first.user_id, Some(ann.id));
@@ -281,13 +345,19 @@ pub async fn nested_belongs_to_and_has_one(db: &Db) -> R {
     let ann3 = db.repo.update(cs).await?;
     let third = ann3.store.get()?.clone().ok_or("store")?;
     assert_eq!(third.id, second.id);
-    assert_eq!(db.repo.must_get::<Store, _>(second.id).await?.name, "Ann's 3");
+    assert_eq!(
+        db.repo.must_get::<Store, _>(second.id).await?.name,
+        "Ann's 3"
+    );
     Ok(())
 }
 
 pub async fn nested_put_assoc_has_many_and_has_one(db: &Db) -> R {
-    let cs = store_changeset(Store::default(), json!({"name": "Shop", "products": [{"name": "Kiwi"}, {"name": "Lime"}]}).into())
-        .cast_assoc_with(Store::products, product_changeset)?;
+    let cs = store_changeset(
+        Store::default(),
+        json!({"name": "Shop", "products": [{"name": "Kiwi"}, {"name": "Lime"}]}).into(),
+    )
+    .cast_assoc_with(Store::products, product_changeset)?;
     let stored = db.repo.insert(cs).await?;
     let mut kiwi = stored.products.get()?.first().cloned().ok_or("kiwi")?;
     kiwi.name = "Kiwi 2".into();
@@ -300,7 +370,10 @@ pub async fn nested_put_assoc_has_many_and_has_one(db: &Db) -> R {
         .put_assoc(Store::products, vec![kiwi.clone(), fig.clone()])
         .err()
         .ok_or("raise")?;
-    assert!(matches!(err, Error::Query(quarry::error::QueryError::OnReplaceRaise { .. })));
+    assert!(matches!(
+        err,
+        Error::Query(quarry::error::QueryError::OnReplaceRaise { .. })
+    ));
     let cs = Changeset::new(stored.clone()).put_assoc_with(
         Store::products,
         vec![kiwi.clone(), fig],
@@ -310,28 +383,54 @@ pub async fn nested_put_assoc_has_many_and_has_one(db: &Db) -> R {
     let actions: Vec<_> = items.iter().map(|c| c.action()).collect();
     assert_eq!(
         actions,
-        [Some(Action::Update), Some(Action::Insert), Some(Action::Delete)]
+        [
+            Some(Action::Update),
+            Some(Action::Insert),
+            Some(Action::Delete)
+        ]
     );
     let updated = db.repo.update(cs).await?;
     let names: Vec<_> = products_of(&updated)?.into_iter().map(|p| p.0).collect();
     assert_eq!(names, ["Kiwi 2", "Fig"]);
     assert_eq!(stored_names(db, &stored).await?, ["Fig", "Kiwi 2"]);
-    assert_eq!(db.repo.count(Product::query()).await?, 2, "Lime was deleted");
+    assert_eq!(
+        db.repo.count(Product::query()).await?,
+        2,
+        "Lime was deleted"
+    );
     // A loaded product of another store moves here.
-    let other = db.repo.insert(Store { name: "Other".into(), ..Default::default() }).await?;
+    let other = db
+        .repo
+        .insert(Store {
+            name: "Other".into(),
+            ..Default::default()
+        })
+        .await?;
     let other = db.repo.preload(other, Store::products).await?;
     let cs = Changeset::new(other).put_assoc(Store::products, vec![kiwi.clone()])?;
     let other = db.repo.update(cs).await?;
-    assert_eq!(products_of(&other)?, [("Kiwi 2".to_string(), Some(other.id))]);
-    assert_eq!(db.repo.must_get::<Product, _>(kiwi.id).await?.store_id, Some(other.id));
+    assert_eq!(
+        products_of(&other)?,
+        [("Kiwi 2".to_string(), Some(other.id))]
+    );
+    assert_eq!(
+        db.repo.must_get::<Product, _>(kiwi.id).await?.store_id,
+        Some(other.id)
+    );
     // has_one on a new owner: both inserted.
-    let shop = Store { name: "Bo's".into(), ..Default::default() };
+    let shop = Store {
+        name: "Bo's".into(),
+        ..Default::default()
+    };
     let cs = user_changeset(User::default(), json!({"name": "Bo"}).into())
         .put_assoc(User::store, Some(shop))?;
     let bo = db.repo.insert(cs).await?;
     let bos = bo.store.get()?.clone().ok_or("store")?;
     assert_eq!(bos.user_id, Some(bo.id));
-    assert_eq!(db.repo.must_get::<Store, _>(bos.id).await?.user_id, Some(bo.id));
+    assert_eq!(
+        db.repo.must_get::<Store, _>(bos.id).await?.user_id,
+        Some(bo.id)
+    );
     Ok(())
 }
 
@@ -351,22 +450,32 @@ pub async fn nested_embeds_round_trip(db: &Db) -> R {
     let stored = db.repo.insert(cs).await?;
     let read = db.repo.must_get::<Order, _>(stored.id).await?;
     let address = read.address.0.clone().ok_or("address")?;
-    assert_eq!((address.street.as_str(), address.city.as_str()), (" 1 Main St", "Oslo"));
+    assert_eq!(
+        (address.street.as_str(), address.city.as_str()),
+        (" 1 Main St", "Oslo")
+    );
     let lines = read.lines.0.clone();
     assert_eq!(lines.len(), 2);
     assert!(lines.iter().all(|l| !l.id.is_nil()), "new lines get a key");
     assert_ne!(lines[0].id, lines[1].id);
     assert_eq!((lines[1].sku.as_str(), lines[1].qty), ("p2", 3));
-    assert_eq!(stored.lines, read.lines, "the insert's result is what was stored");
+    assert_eq!(
+        stored.lines, read.lines,
+        "the insert's result is what was stored"
+    );
     // Update one line by key, add one, drop one (on_replace delete).
-    let params = json!({"lines": [{"id": lines[0].id.to_string(), "qty": 5}, {"sku": "p3", "qty": 1}]});
-    let cs = Changeset::cast(read.clone(), params, Order::number).cast_embed_opts(
-        Order::lines,
-        CastAssoc::new().on_replace(OnReplace::Delete),
-    )?;
+    let params =
+        json!({"lines": [{"id": lines[0].id.to_string(), "qty": 5}, {"sku": "p3", "qty": 1}]});
+    let cs = Changeset::cast(read.clone(), params, Order::number)
+        .cast_embed_opts(Order::lines, CastAssoc::new().on_replace(OnReplace::Delete))?;
     db.repo.update(cs).await?;
     let again = db.repo.must_get::<Order, _>(read.id).await?;
-    let got: Vec<_> = again.lines.0.iter().map(|l| (l.sku.as_str(), l.qty)).collect();
+    let got: Vec<_> = again
+        .lines
+        .0
+        .iter()
+        .map(|l| (l.sku.as_str(), l.qty))
+        .collect();
     assert_eq!(got, [("p1", 5), ("p3", 1)]);
     assert_eq!(again.lines.0[0].id, lines[0].id, "updated in place");
     assert_eq!(again.address, read.address, "an embed not cast is kept");
@@ -374,24 +483,39 @@ pub async fn nested_embeds_round_trip(db: &Db) -> R {
     let cs = Changeset::cast(again.clone(), json!({"address": null}), Order::number);
     assert!(matches!(
         cs.clone().cast_embed(Order::address),
-        Err(Error::Query(quarry::error::QueryError::OnReplaceRaise { .. }))
+        Err(Error::Query(
+            quarry::error::QueryError::OnReplaceRaise { .. }
+        ))
     ));
-    let cs = cs.cast_embed_opts(Order::address, CastAssoc::new().on_replace(OnReplace::Delete))?;
+    let cs = cs.cast_embed_opts(
+        Order::address,
+        CastAssoc::new().on_replace(OnReplace::Delete),
+    )?;
     db.repo.update(cs).await?;
-    assert_eq!(db.repo.must_get::<Order, _>(read.id).await?.address.0, None::<Address>);
+    assert_eq!(
+        db.repo.must_get::<Order, _>(read.id).await?.address.0,
+        None::<Address>
+    );
     // on_replace update: new params update the current address.
     let cs = Changeset::cast(again, json!({"address": {"city": "Bergen"}}), Order::number)
-        .cast_embed_opts(Order::address, CastAssoc::new().on_replace(OnReplace::Update))?;
+        .cast_embed_opts(
+            Order::address,
+            CastAssoc::new().on_replace(OnReplace::Update),
+        )?;
     let updated = db.repo.update(cs).await?;
     let address = updated.address.0.ok_or("address")?;
-    assert_eq!((address.street.as_str(), address.city.as_str()), (" 1 Main St", "Bergen"));
+    assert_eq!(
+        (address.street.as_str(), address.city.as_str()),
+        (" 1 Main St", "Bergen")
+    );
     let _: Option<Line> = None;
     Ok(())
 }
 
 pub async fn nested_embed_errors_nest_and_write_nothing(db: &Db) -> R {
     use crate::schemas::embeds::Order;
-    let body = json!({"number": "A-2", "address": {"city": ""}, "lines": [{"sku": "ok"}, {"qty": -1}]});
+    let body =
+        json!({"number": "A-2", "address": {"city": ""}, "lines": [{"sku": "ok"}, {"qty": -1}]});
     let cs = Order::default()
         .changeset(body.into())
         .cast_embed(Order::address)?
