@@ -331,3 +331,61 @@ fn flat_changesets_keep_their_flat_errors() {
     assert_eq!(Item::order_id.index(), 1);
     assert_eq!(<Item as Schema>::TABLE, "items");
 }
+
+#[test]
+fn put_assoc_of_has_many_follows_on_replace() {
+    let order = || loaded_order(vec![item(1, "a"), item(2, "b")]);
+    let mut a = item(1, "a");
+    a.qty = 5;
+    let new = Item {
+        sku: "n".into(),
+        ..Default::default()
+    };
+    let err = Changeset::new(order())
+        .put_assoc(Order::items, vec![a.clone(), new.clone()])
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Query(QueryError::OnReplaceRaise { .. })
+    ));
+    let cs = Changeset::new(order())
+        .put_assoc_with(
+            Order::items,
+            vec![a.clone(), new.clone()],
+            OnReplace::Delete,
+        )
+        .unwrap();
+    let items = cs.assoc_changes(Order::items).unwrap();
+    let actions: Vec<_> = items.iter().map(Changeset::action).collect();
+    assert_eq!(
+        actions,
+        [
+            Some(Action::Update),
+            Some(Action::Insert),
+            Some(Action::Delete)
+        ]
+    );
+    assert_eq!(items[0].get_change(Item::qty), Some(5), "only what differs");
+    assert_eq!(items[0].changes().len(), 1);
+    let cs = Changeset::new(order())
+        .put_assoc_with(Order::items, vec![a], OnReplace::MarkAsInvalid)
+        .unwrap();
+    assert_eq!(cs.error_messages()["items"], ["is invalid"]);
+    let cs = Changeset::new(order())
+        .put_assoc_with(Order::items, vec![], OnReplace::Nilify)
+        .unwrap();
+    let items = cs.assoc_changes(Order::items).unwrap();
+    assert!(items
+        .iter()
+        .all(|c| c.action() == Some(Action::Update) && c.get_change(Item::order_id) == Some(None)));
+    // A built owner has no current children; a loaded one must have them loaded.
+    assert!(Changeset::new(Order::default())
+        .put_assoc(Order::items, vec![new.clone()])
+        .is_ok());
+    let mut bare = order();
+    bare.items = Assoc::not_loaded("Order", "items");
+    assert!(matches!(
+        Changeset::new(bare).put_assoc(Order::items, vec![new]),
+        Err(Error::NotLoaded { .. })
+    ));
+}
