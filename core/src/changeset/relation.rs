@@ -196,7 +196,7 @@ pub(crate) fn cast_children<C: Schema + Default>(
             })
         };
         let taken = found.and_then(|i| current.get_mut(i).and_then(Option::take));
-        let mut cs = match taken {
+        let cs = match taken {
             Some(child) => {
                 let mut cs = with(child, Params::from(params));
                 cs.set_action(Action::Update);
@@ -222,9 +222,6 @@ pub(crate) fn cast_children<C: Schema + Default>(
                 cs
             }
         };
-        if cs.action().is_none() {
-            cs.set_action(Action::Insert);
-        }
         children.push(cs);
     }
     let mut flags = vec![false; children.len()];

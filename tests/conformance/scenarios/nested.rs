@@ -16,6 +16,7 @@ pub fn all() -> Vec<Scenario> {
         nested_belongs_to_and_has_one,
         nested_put_assoc_has_many_and_has_one,
         nested_embeds_round_trip,
+        nested_two_levels,
         nested_embed_errors_nest_and_write_nothing,
     ]
 }
@@ -540,5 +541,59 @@ pub async fn nested_embed_errors_nest_and_write_nothing(db: &Db) -> R {
         serde_json::to_value(cs.error_messages())?,
         json!({"address": ["is invalid"], "lines": ["is invalid"]})
     );
+    Ok(())
+}
+
+fn store_with_products(s: Store, params: Params) -> Changeset<Store> {
+    let cs = store_changeset(s, params);
+    match cs
+        .clone()
+        .cast_assoc_with(Store::products, product_changeset)
+    {
+        Ok(cs) => cs,
+        Err(_) => cs,
+    }
+}
+
+pub async fn nested_two_levels(db: &Db) -> R {
+    // A user, its store and the store's products from one body.
+    let body = json!({"name": "Cy", "store": {"name": "Cy's", "products": [{"name": "Kiwi"}, {"name": ""}]}});
+    let cs = user_changeset(User::default(), body.into())
+        .cast_assoc_with(User::store, store_with_products)?;
+    assert_eq!(
+        serde_json::to_value(cs.error_messages())?,
+        json!({"store": {"products": [{}, {"name": ["can't be blank"]}]}})
+    );
+    assert!(matches!(db.repo.insert(cs).await, Err(Error::Invalid(_))));
+    let body = json!({"name": "Cy", "store": {"name": "Cy's", "products": [{"name": "Kiwi"}, {"name": "Kiwi"}]}});
+    let cs = user_changeset(User::default(), body.into())
+        .cast_assoc_with(User::store, store_with_products)?;
+    let Err(Error::Invalid(invalid)) = db.repo.insert(cs).await else {
+        return Err("expected the grandchild's constraint error".into());
+    };
+    assert_eq!(
+        serde_json::to_value(invalid.error_messages())?,
+        json!({"store": {"products": [{}, {"name": ["has already been taken"]}]}})
+    );
+    assert_eq!(
+        db.repo.count(User::query()).await?,
+        0,
+        "all three levels rolled back"
+    );
+    assert_eq!(db.repo.count(Store::query()).await?, 0);
+    let body = json!({"name": "Cy", "store": {"name": "Cy's", "products": [{"name": "Kiwi"}, {"name": "Lime"}]}});
+    let cs = user_changeset(User::default(), body.into())
+        .cast_assoc_with(User::store, store_with_products)?;
+    let cy = db.repo.insert(cs).await?;
+    let store = cy.store.get()?.clone().ok_or("store")?;
+    assert_eq!(store.user_id, Some(cy.id));
+    assert_eq!(
+        products_of(&store)?,
+        [
+            ("Kiwi".to_string(), Some(store.id)),
+            ("Lime".to_string(), Some(store.id))
+        ]
+    );
+    assert_eq!(stored_names(db, &store).await?, ["Kiwi", "Lime"]);
     Ok(())
 }
