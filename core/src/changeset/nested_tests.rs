@@ -389,3 +389,64 @@ fn put_assoc_of_has_many_follows_on_replace() {
         Err(Error::NotLoaded { .. })
     ));
 }
+
+/// Every value of a small grammar of JSON shapes, two levels deep.
+fn shapes() -> Vec<serde_json::Value> {
+    let leaves = vec![
+        json!(null),
+        json!(true),
+        json!(0),
+        json!(-1.5),
+        json!(""),
+        json!(" "),
+        json!("x"),
+        json!("1"),
+        json!([]),
+        json!({}),
+    ];
+    let mut out = leaves.clone();
+    for l in &leaves {
+        out.push(json!([l]));
+        out.push(json!([l, {"sku": "a"}]));
+        out.push(json!({"0": l}));
+        out.push(json!({"id": l, "sku": l, "qty": l}));
+        out.push(json!({"x": {"id": l}}));
+    }
+    out
+}
+
+#[test]
+fn no_params_shape_panics() {
+    for raw in shapes() {
+        for owner in [Order::default(), loaded_order(vec![item(1, "a")])] {
+            for on_replace in [
+                OnReplace::Raise,
+                OnReplace::MarkAsInvalid,
+                OnReplace::Nilify,
+                OnReplace::Delete,
+            ] {
+                let opts = CastAssoc::new().on_replace(on_replace).required();
+                if let Ok(cs) = cast(owner.clone(), json!({"items": raw.clone()}))
+                    .cast_assoc_opts(Order::items, opts)
+                {
+                    let _ = serde_json::to_string(&cs.error_messages()).unwrap();
+                    let _ = cs.apply_changes();
+                    let _ = format!("{cs:?}");
+                }
+            }
+        }
+        let mut it = item(1, "a");
+        it.order = Assoc::loaded(Some(loaded_order(vec![])));
+        for on_replace in [OnReplace::Update, OnReplace::Nilify, OnReplace::Delete] {
+            let cs = Changeset::cast(it.clone(), json!({"order": raw.clone()}), Item::sku)
+                .cast_assoc_opts(Item::order, CastAssoc::new().on_replace(on_replace))
+                .unwrap();
+            let _ = serde_json::to_string(&cs.error_messages()).unwrap();
+        }
+        // Params that are not a map at all.
+        let cs = Changeset::cast(Order::default(), raw.clone(), Order::number)
+            .cast_assoc(Order::items)
+            .unwrap();
+        let _ = cs.error_messages();
+    }
+}
