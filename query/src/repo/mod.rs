@@ -848,6 +848,9 @@ pub trait Repo: Send + Sync {
         if !cs.is_valid() {
             return Err(cs.into_error());
         }
+        if cs.has_nested_writes() {
+            return Err(write::nested_refused("upsert"));
+        }
         let backend = self.driver().backend();
         let upsert = on_conflict.plan(backend, true)?;
         let values = write::insert_values(&cs, quarry_core::timestamp::now());

@@ -595,5 +595,28 @@ pub async fn nested_two_levels(db: &Db) -> R {
         ]
     );
     assert_eq!(stored_names(db, &store).await?, ["Kiwi", "Lime"]);
+    // Bulk writes and upserts refuse nested changesets rather than drop them.
+    let nested = || {
+        store_changeset(
+            Store::default(),
+            json!({"name": "Bulk", "products": [{"name": "A"}]}).into(),
+        )
+        .cast_assoc_with(Store::products, product_changeset)
+    };
+    assert!(matches!(
+        db.repo.insert_all(vec![nested()?]).await,
+        Err(Error::Query(_))
+    ));
+    let conflict = quarry::query::OnConflict::nothing().target(Store::id);
+    assert!(matches!(
+        db.repo.upsert(nested()?, conflict).await,
+        Err(Error::Query(_))
+    ));
+    assert_eq!(
+        db.repo
+            .count(Store::query().filter(Store::name.eq("Bulk")))
+            .await?,
+        0
+    );
     Ok(())
 }
