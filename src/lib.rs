@@ -60,6 +60,7 @@
 //! |---|---|
 //! | [`guides::queries`] | filters, joins, projections, aggregates, subqueries, locks, prepared queries |
 //! | [`guides::associations`] | declaring associations, preload, `assoc` queries, nested inserts |
+//! | [`guides::changesets`] | cast, validate, constraints; nested changesets: `cast_assoc`, `put_assoc`, `cast_embed` |
 //! | [`guides::errors`] | the typed errors, error classes, retries, timeouts, pool status |
 //! | [`migration`] | migrations, the runner and the `quarry` command |
 //! | [`guides::web`] | answering HTTP: schemas as JSON, changeset errors as 422 bodies |
@@ -214,12 +215,14 @@ pub mod driver {
 #[doc(hidden)]
 pub mod __private {
     pub use quarry_core::field::cast_field;
+    pub use quarry_core::schema::{AnyBox, TxHandle, WriteFuture};
     pub use quarry_core::{
         ArrayElement, Assoc, Association, CastError, Column, Error, FieldDef, FieldError,
         FieldRole, FieldType, FieldValue, Meta, Row, Schema, State, TimestampValue, Value,
         ValueError, ValueType,
     };
     pub use quarry_query::bench as bench_support;
+    pub use quarry_query::repo::write_nested;
     pub use quarry_query::sql_cache_bypassed;
     pub use quarry_query::Query;
     pub use serde_json;
@@ -247,7 +250,9 @@ pub mod adapters {
 /// Everything a typical module needs: `use quarry::prelude::*;`.
 pub mod prelude {
     pub use crate::assoc::{AssocRepo, PreloadExt};
-    pub use crate::changeset::{Action, FieldError, Length, Number};
+    pub use crate::changeset::{
+        Action, CastAssoc, DefaultChangeset, FieldError, Length, Number, OnReplace,
+    };
     pub use crate::query::{Aggregate, ArrayExt, ColumnExt, TextExt};
     pub use crate::{
         from, table, Alias, Assoc, Changeset, FromTuple, ListParam, Meta, Multi, Param, Params,
@@ -276,6 +281,8 @@ pub mod guides {
     pub mod writes {}
     #[doc = include_str!("../docs/multi.md")]
     pub mod multi {}
+    #[doc = include_str!("../docs/changesets.md")]
+    pub mod changesets {}
 }
 
 /// The README, so its Rust examples compile with the tests (its first

@@ -11,6 +11,7 @@ mod cast;
 pub mod changeset;
 pub mod column;
 pub mod error;
+pub mod error_map;
 pub mod field;
 pub mod field_error;
 pub mod field_type;
@@ -31,14 +32,16 @@ pub use assoc::{
 };
 pub use cast::CastError;
 pub use changeset::{
-    traverse_errors, Action, Changeset, Constraint, ConstraintOptions, FieldError, Length,
-    LengthCount, NameMatch, Num, Number, Params,
+    traverse_errors, Action, CastAssoc, Changeset, Constraint, ConstraintOptions, DefaultChangeset,
+    EmbedsMany, EmbedsOne, FieldError, Length, LengthCount, NameMatch, NestedSet, Num, Number,
+    OnReplace, Params,
 };
 pub use column::{Column, Field, FieldList};
 pub use error::{
     ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError,
     DriverError, Error, ErrorClass, InvalidChangeset, QueryError, Result,
 };
+pub use error_map::{ErrorMap, ErrorNode};
 pub use field::{FieldValue, Nullable, ScalarValue, TimestampValue};
 pub use field_type::FieldType;
 pub use key::Key;

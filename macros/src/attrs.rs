@@ -8,6 +8,7 @@ pub struct StructAttrs {
     pub table: Option<String>,
     pub timestamps: bool,
     pub no_default: bool,
+    pub embedded: bool,
 }
 
 /// Field-level options.
@@ -39,9 +40,11 @@ pub fn struct_attrs(attrs: &[Attribute]) -> Result<StructAttrs> {
                 out.timestamps = true;
             } else if meta.path.is_ident("no_default") {
                 out.no_default = true;
+            } else if meta.path.is_ident("embedded") {
+                out.embedded = true;
             } else {
                 return Err(meta.error(
-                    "unknown quarry struct attribute; expected `table = \"...\"`, `timestamps` or `no_default`",
+                    "unknown quarry struct attribute; expected `table = \"...\"`, `embedded`, `timestamps` or `no_default`",
                 ));
             }
             Ok(())

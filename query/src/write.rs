@@ -120,6 +120,14 @@ impl Rows {
 /// order): one INSERT per run at least, so a column a row leaves out gets its
 /// database default rather than a NULL from another row's column list. Most
 /// calls are one run. The first invalid changeset is the error.
+/// The error of a bulk or upsert write given nested changesets, which only
+/// `insert` and `update` write (never silently dropped).
+pub(crate) fn nested_refused(operation: &str) -> Error {
+    Error::Query(quarry_core::QueryError::Other(format!(
+        "{operation} cannot write nested changesets (cast_assoc / put_assoc): insert or update the owner instead"
+    )))
+}
+
 pub(crate) fn insert_rows_values<S: Schema, C: Into<Changeset<S>>>(
     rows: Vec<C>,
     now: chrono::DateTime<chrono::Utc>,
@@ -132,6 +140,9 @@ pub(crate) fn insert_rows_values<S: Schema, C: Into<Changeset<S>>>(
         let mut cs: Changeset<S> = r.into();
         if !cs.is_valid() {
             return Err(cs.into_error());
+        }
+        if cs.has_nested_writes() {
+            return Err(nested_refused("insert_all and upsert_all"));
         }
         changed.clear();
         changed.extend(cs.changes_by_index().keys().copied());

@@ -3,6 +3,7 @@
 
 mod aggregate;
 mod multi;
+mod nested;
 mod retry;
 mod timeout;
 mod transaction;
@@ -11,6 +12,7 @@ mod upsert;
 
 pub use aggregate::Aggregate;
 pub use multi::{Multi, MultiError, Results, Step};
+pub use nested::write_nested;
 pub use retry::{Retry, Retryable};
 pub use timeout::Timed;
 pub use transaction::Transaction;
@@ -343,6 +345,108 @@ fn keep_virtual<S: Schema>(from: &S, to: &mut S) {
     }
 }
 
+/// The INSERT of one changeset without nested changesets (what
+/// [`Repo::insert`] runs for the owner's row).
+pub(crate) async fn insert_row<R: Repo + ?Sized, S: Schema>(
+    repo: &R,
+    changeset: Changeset<S>,
+) -> Result<S> {
+    let mut cs = changeset;
+    cs.set_action(Action::Insert);
+    if !cs.is_valid() {
+        return Err(cs.into_error());
+    }
+    let driver = repo.driver();
+    let backend = driver.backend();
+    let values = write::insert_values(&cs, quarry_core::timestamp::now());
+    let returning = backend.capabilities.insert_returning;
+    let columns = write::persisted_columns::<S>();
+    let stmt = backend.dialect.build_insert(
+        &write::insert_one::<S>(&values),
+        returning.then_some(columns.as_slice()),
+        S::TABLE,
+    );
+    let applied = cs.apply_changes();
+    if returning {
+        let mut rows: Vec<S> = match fetch_all(driver, &stmt).await {
+            Ok(rows) => rows,
+            Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
+        };
+        let mut stored = rows.pop().ok_or(Error::NoResults { table: S::TABLE })?;
+        keep_virtual(&applied, &mut stored);
+        return Ok(stored);
+    }
+    let result = match log::execute(driver, &stmt).await {
+        Ok(r) => r,
+        Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
+    };
+    let mut key_source = applied.clone();
+    // A key quarry generated (a UUID) is in the values it wrote.
+    for (i, v) in &values {
+        if S::FIELDS
+            .get(*i)
+            .is_some_and(|f| f.autogenerate && f.ty == quarry_core::ValueType::Uuid)
+        {
+            key_source.set_value(*i, v.clone())?;
+        }
+    }
+    if let (Some(id), Some((i, f))) = (
+        result.last_insert_id,
+        S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
+    ) {
+        key_source.set_value(i, generated_key(S::TABLE, f, id)?)?;
+    }
+    let mut stored = repo
+        .reload(&key_source)
+        .await?
+        .ok_or(Error::NoResults { table: S::TABLE })?;
+    keep_virtual(&applied, &mut stored);
+    Ok(stored)
+}
+
+/// The UPDATE of one changeset without nested changesets.
+pub(crate) async fn update_row<R: Repo + ?Sized, S: Schema>(
+    repo: &R,
+    changeset: Changeset<S>,
+) -> Result<S> {
+    let mut cs = changeset;
+    cs.set_action(Action::Update);
+    if !cs.is_valid() {
+        return Err(cs.into_error());
+    }
+    let values = write::update_values(&cs);
+    if values.is_empty() {
+        let mut s = cs.apply_changes();
+        s.meta_mut().set_state(State::Loaded);
+        return Ok(s);
+    }
+    let driver = repo.driver();
+    let stmt = write::update_by_key(driver.backend().dialect, &cs, &values)?;
+    let result = match log::execute(driver, &stmt).await {
+        Ok(r) => r,
+        Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
+    };
+    if result.rows_affected == 0 {
+        return Err(cs.stale_error("update"));
+    }
+    let mut s = cs.apply_changes();
+    for (i, v) in values {
+        s.set_value(i, v)?;
+    }
+    s.meta_mut().set_state(State::Loaded);
+    // Columns the database set in the write (`read_after_writes`).
+    if !S::READ_AFTER_WRITES.is_empty() {
+        if let Some(fresh) = repo.reload(&s).await? {
+            for &i in S::READ_AFTER_WRITES {
+                if let Some(v) = fresh.get_value(i) {
+                    s.set_value(i, v)?;
+                }
+            }
+        }
+    }
+    Ok(s)
+}
+
 /// The repository: all database access goes through it.
 ///
 /// Implemented by each adapter's pool handle and by [`Transaction`], so the same
@@ -355,100 +459,34 @@ pub trait Repo: Send + Sync {
     /// Inserts a struct or a changeset. An invalid changeset sends no query and
     /// comes back in [`Error::Invalid`]. Returns the stored struct, with generated
     /// id, defaults and timestamps, in state `Loaded`.
+    ///
+    /// Nested changesets (`cast_assoc`, `put_assoc`) are written with it in
+    /// one transaction (a savepoint inside one): belongs_to parents first (the
+    /// owner's foreign key set from them), then the owner's row, then
+    /// has_many / has_one children with their foreign key set to the owner's
+    /// key (replaced ones deleted or nilified first). The struct returned
+    /// holds the stored children in those associations. A child that fails
+    /// (a declared constraint) rolls everything back and the error is the
+    /// owner's changeset, invalid, with the error on that child
+    /// (`{"products": [{}, {"name": ["has already been taken"]}]}`).
     async fn insert<S: Schema, C: Into<Changeset<S>> + Send>(&self, changeset: C) -> Result<S> {
-        let mut cs: Changeset<S> = changeset.into();
-        cs.set_action(Action::Insert);
-        if !cs.is_valid() {
-            return Err(cs.into_error());
+        let cs: Changeset<S> = changeset.into();
+        if cs.has_nested_writes() {
+            return nested::write(self, cs, Action::Insert).await;
         }
-        let driver = self.driver();
-        let backend = driver.backend();
-        let values = write::insert_values(&cs, quarry_core::timestamp::now());
-        let returning = backend.capabilities.insert_returning;
-        let columns = write::persisted_columns::<S>();
-        let stmt = backend.dialect.build_insert(
-            &write::insert_one::<S>(&values),
-            returning.then_some(columns.as_slice()),
-            S::TABLE,
-        );
-        let applied = cs.apply_changes();
-        if returning {
-            let mut rows: Vec<S> = match fetch_all(driver, &stmt).await {
-                Ok(rows) => rows,
-                Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
-            };
-            let mut stored = rows.pop().ok_or(Error::NoResults { table: S::TABLE })?;
-            keep_virtual(&applied, &mut stored);
-            return Ok(stored);
-        }
-        let result = match log::execute(driver, &stmt).await {
-            Ok(r) => r,
-            Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
-        };
-        let mut key_source = applied.clone();
-        // A key quarry generated (a UUID) is in the values it wrote.
-        for (i, v) in &values {
-            if S::FIELDS
-                .get(*i)
-                .is_some_and(|f| f.autogenerate && f.ty == quarry_core::ValueType::Uuid)
-            {
-                key_source.set_value(*i, v.clone())?;
-            }
-        }
-        if let (Some(id), Some((i, f))) = (
-            result.last_insert_id,
-            S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
-        ) {
-            key_source.set_value(i, generated_key(S::TABLE, f, id)?)?;
-        }
-        let mut stored = self
-            .reload(&key_source)
-            .await?
-            .ok_or(Error::NoResults { table: S::TABLE })?;
-        keep_virtual(&applied, &mut stored);
-        Ok(stored)
+        insert_row(self, cs).await
     }
 
     /// Updates the changed columns of a changeset, by primary key. No changes: no
     /// query, the struct comes back as it was (with virtual changes applied).
     /// Zero rows matched: [`Error::Stale`] (or the stale field error if asked).
+    /// Nested changesets (`cast_assoc`, `put_assoc`) are written with it in
+    /// one transaction (see [`Repo::insert`]).
     async fn update<S: Schema>(&self, changeset: Changeset<S>) -> Result<S> {
-        let mut cs = changeset;
-        cs.set_action(Action::Update);
-        if !cs.is_valid() {
-            return Err(cs.into_error());
+        if changeset.has_nested_writes() {
+            return nested::write(self, changeset, Action::Update).await;
         }
-        let values = write::update_values(&cs);
-        if values.is_empty() {
-            let mut s = cs.apply_changes();
-            s.meta_mut().set_state(State::Loaded);
-            return Ok(s);
-        }
-        let driver = self.driver();
-        let stmt = write::update_by_key(driver.backend().dialect, &cs, &values)?;
-        let result = match log::execute(driver, &stmt).await {
-            Ok(r) => r,
-            Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
-        };
-        if result.rows_affected == 0 {
-            return Err(cs.stale_error("update"));
-        }
-        let mut s = cs.apply_changes();
-        for (i, v) in values {
-            s.set_value(i, v)?;
-        }
-        s.meta_mut().set_state(State::Loaded);
-        // Columns the database set in the write (`read_after_writes`).
-        if !S::READ_AFTER_WRITES.is_empty() {
-            if let Some(fresh) = self.reload(&s).await? {
-                for &i in S::READ_AFTER_WRITES {
-                    if let Some(v) = fresh.get_value(i) {
-                        s.set_value(i, v)?;
-                    }
-                }
-            }
-        }
-        Ok(s)
+        update_row(self, changeset).await
     }
 
     /// Inserts or updates by the state of the changeset's data (Ecto's
@@ -822,6 +860,9 @@ pub trait Repo: Send + Sync {
         cs.set_action(Action::Insert);
         if !cs.is_valid() {
             return Err(cs.into_error());
+        }
+        if cs.has_nested_writes() {
+            return Err(write::nested_refused("upsert"));
         }
         let backend = self.driver().backend();
         let upsert = on_conflict.plan(backend, true)?;

@@ -10,6 +10,7 @@ mod insert;
 mod migration;
 mod multi;
 mod natural_keys;
+mod nested;
 mod prepared;
 mod query;
 mod read;
@@ -102,5 +103,6 @@ pub fn all() -> Vec<Scenario> {
     all.extend(arrays::all());
     all.extend(natural_keys::all());
     all.extend(web::all());
+    all.extend(nested::all());
     all
 }
