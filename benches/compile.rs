@@ -53,7 +53,9 @@ fn backend(dialect: Dialect) -> quarry::driver::Backend {
             intersect_except: true,
             intersect_except_all: true,
             recursive_cte: true,
+            prefixes: true,
         },
+        default_prefix: None,
     }
 }
 

@@ -161,6 +161,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
         intersect_except: true,
         intersect_except_all: true,
         recursive_cte: true,
+        prefixes: true,
     };
     vec![
         (
@@ -170,6 +171,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
                 name: "PostgreSQL",
                 version: "16".into(),
                 capabilities: caps(true, true, true, true),
+                default_prefix: None,
             },
         ),
         (
@@ -179,6 +181,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
                 name: "MariaDB",
                 version: "10.11".into(),
                 capabilities: caps(true, false, true, false),
+                default_prefix: None,
             },
         ),
         (
@@ -188,6 +191,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
                 name: "MySQL",
                 version: "8.0".into(),
                 capabilities: caps(false, false, true, false),
+                default_prefix: None,
             },
         ),
         (
@@ -197,6 +201,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
                 name: "SQLite",
                 version: "3.46".into(),
                 capabilities: caps(true, true, false, true),
+                default_prefix: None,
             },
         ),
     ]

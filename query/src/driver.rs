@@ -39,6 +39,10 @@ pub struct Capabilities {
     pub intersect_except_all: bool,
     /// `WITH RECURSIVE` (MySQL 8.0+, MariaDB 10.2.2+, SQLite 3.8.3+, Postgres).
     pub recursive_cte: bool,
+    /// Tables in another schema (Postgres) or database (MySQL) of the same
+    /// connection, named `prefix.table` (see [`crate::prefix`]). SQLite's
+    /// ATTACHed databases are not supported: false there.
+    pub prefixes: bool,
 }
 
 /// The database behind a driver: its dialect, name, version and capabilities.
@@ -52,6 +56,10 @@ pub struct Backend {
     pub version: String,
     /// What it can do.
     pub capabilities: Capabilities,
+    /// The prefix this handle's statements target where neither the query
+    /// nor the schema names one (set by
+    /// [`Repo::with_prefix`](crate::Repo::with_prefix); `None` for a pool).
+    pub default_prefix: Option<crate::ir::Prefix>,
 }
 
 /// The result of a statement that returns no rows.

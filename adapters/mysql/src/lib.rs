@@ -76,6 +76,7 @@ pub fn capabilities(version: &str) -> (&'static str, Capabilities) {
             minor3 >= (8, 0, 31)
         },
         recursive_cte: if mariadb { v >= (10, 2) } else { v >= (8, 0) },
+        prefixes: true,
     };
     (if mariadb { "MariaDB" } else { "MySQL" }, caps)
 }
@@ -176,6 +177,7 @@ impl SqlxBackend for MySql {
             name,
             capabilities,
             version,
+            default_prefix: None,
         }
     }
 

@@ -121,8 +121,10 @@ impl SqlxBackend for Postgres {
                 intersect_except: true,
                 intersect_except_all: true,
                 recursive_cte: true,
+                prefixes: true,
             },
             version,
+            default_prefix: None,
         }
     }
 

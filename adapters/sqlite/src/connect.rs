@@ -68,6 +68,7 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<SqliteRepo>
         name: "SQLite",
         capabilities: capabilities(&version),
         version,
+        default_prefix: None,
     };
     Ok(SqliteRepo {
         driver: Arc::new(SqliteDriver::new(
@@ -97,6 +98,7 @@ fn capabilities(version: &str) -> Capabilities {
         intersect_except: true,
         intersect_except_all: false,
         recursive_cte: v >= (3, 8),
+        prefixes: false,
     }
 }
 
