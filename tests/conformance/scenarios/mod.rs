@@ -8,6 +8,7 @@ mod field_types;
 mod insert;
 mod migration;
 mod multi;
+mod prefix;
 mod prepared;
 mod query;
 mod read;
@@ -98,5 +99,6 @@ pub fn all() -> Vec<Scenario> {
     all.extend(migration::all());
     all.extend(field_types::all());
     all.extend(web::all());
+    all.extend(prefix::all());
     all
 }
