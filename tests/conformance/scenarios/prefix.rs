@@ -130,6 +130,16 @@ pub async fn the_same_statements_in_two_tenants_stay_apart(db: &Db) -> R {
             .await?,
         Some(5.0)
     );
+    // An upsert's conflict clause names the tenant's table.
+    let mut again = product("Apple", 9.0);
+    again.id = apple.id;
+    let up = a
+        .upsert(
+            again,
+            quarry::query::OnConflict::replace(Product::price).target(Product::id),
+        )
+        .await?;
+    assert_eq!((up.id, up.price), (apple.id, Some(9.0)));
     assert_eq!(b.count(from::<Product>()).await?, 1);
     assert!(a.exists(Product::name.eq("Apricot")).await?);
     assert!(!b.exists(Product::name.eq("Apricot")).await?);
