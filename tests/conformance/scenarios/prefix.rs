@@ -305,8 +305,157 @@ pub async fn a_bad_prefix_is_a_typed_error_and_sends_nothing(db: &Db) -> R {
     Ok(())
 }
 
+/// The migrations a tenant gets: a table, then one referencing it, with an
+/// index.
+fn tenant_migrations() -> Vec<Box<dyn quarry::migration::Migration>> {
+    use quarry::migration::prelude::*;
+    struct Shops;
+    impl Migration for Shops {
+        fn version(&self) -> i64 {
+            20240101000001
+        }
+        fn name(&self) -> &str {
+            "create_px_shops"
+        }
+        fn change(&self, m: &mut Commands) {
+            m.create_table("px_shops", |t| {
+                t.add("name", Type::String);
+            });
+        }
+    }
+    struct Items;
+    impl Migration for Items {
+        fn version(&self) -> i64 {
+            20240101000002
+        }
+        fn name(&self) -> &str {
+            "create_px_items"
+        }
+        fn change(&self, m: &mut Commands) {
+            m.create_table("px_items", |t| {
+                t.add("name", Type::String);
+                t.add("shop_id", references("px_shops"));
+            });
+            m.create_index(index("px_items", ["name"]));
+        }
+    }
+    vec![Box::new(Shops), Box::new(Items)]
+}
+
+/// The tables of schema / database `prefix` whose names start with `px_`.
+async fn tables_in(db: &Db, prefix: &str) -> quarry::Result<Vec<String>> {
+    let sql = format!(
+        "SELECT table_name FROM information_schema.tables \
+         WHERE table_schema = {} AND table_name LIKE 'px\\_%' ORDER BY table_name",
+        db.placeholder(1)
+    );
+    let rows = db
+        .repo
+        .query_raw(
+            &sql,
+            vec![quarry::Value::String(prefix.to_string())],
+            &[quarry::schema::ValueType::String],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| match r.values.into_iter().next() {
+            Some(quarry::Value::String(s)) => Some(s),
+            _ => None,
+        })
+        .collect())
+}
+
+pub async fn migrating_a_tenant_keeps_its_own_versions(db: &Db) -> R {
+    use quarry::migration::{create_prefix, drop_prefix, MigrateError, Migrator, Target};
+    if db.kind == Kind::Sqlite {
+        let tenant = db.repo.with_prefix("tenant_a")?;
+        db.reset_statements();
+        let err = Migrator::new(&tenant, tenant_migrations())?
+            .migrate(Target::All)
+            .await;
+        assert!(
+            matches!(&err, Err(MigrateError::Database(e)) if matches!(**e, Error::Unsupported { .. })),
+            "{err:?}"
+        );
+        let err = create_prefix(&db.repo, "tenant_a").await;
+        assert!(
+            matches!(&err, Err(MigrateError::Database(e)) if matches!(**e, Error::Unsupported { .. })),
+            "{err:?}"
+        );
+        assert_eq!(db.statement_count(), 0, "{:?}", db.statements());
+        return Ok(());
+    }
+    let t = Tenants::create(db).await?;
+    let (a, b) = (format!("{}_m", t.a), format!("{}_m", t.b));
+    for p in [&a, &b, &a] {
+        // Creating it twice is nothing.
+        create_prefix(&db.repo, p.as_str()).await?;
+    }
+    let in_a = db.repo.with_prefix(&a)?;
+    let in_b = db.repo.with_prefix(&b)?;
+    let report = Migrator::new(&in_a, tenant_migrations())?
+        .migrate(Target::All)
+        .await?;
+    assert_eq!(report.versions().len(), 2);
+    Migrator::new(&in_b, tenant_migrations())?
+        .migrate(Target::Step(1))
+        .await?;
+    assert_eq!(tables_in(db, &a).await?, ["px_items", "px_shops"]);
+    assert_eq!(tables_in(db, &b).await?, ["px_shops"]);
+    // Each prefix keeps its own schema_migrations; the connection's own has
+    // none of them.
+    let applied = |s: quarry::migration::Status| s.applied().len();
+    assert_eq!(
+        applied(Migrator::new(&in_a, tenant_migrations())?.status().await?),
+        2
+    );
+    assert_eq!(
+        applied(Migrator::new(&in_b, tenant_migrations())?.status().await?),
+        1
+    );
+    assert_eq!(
+        applied(
+            Migrator::new(&db.repo, tenant_migrations())?
+                .status()
+                .await?
+        ),
+        0
+    );
+    // The reference was made in the tenant: an item takes the tenant's
+    // shop and refuses one that is not there.
+    db.exec(&format!("INSERT INTO {a}.px_shops (name) VALUES ('s')"))
+        .await?;
+    db.exec(&format!(
+        "INSERT INTO {a}.px_items (name, shop_id) SELECT 'i', MAX(id) FROM {a}.px_shops"
+    ))
+    .await?;
+    let bad = db
+        .exec(&format!(
+            "INSERT INTO {a}.px_items (name, shop_id) VALUES ('j', 999999)"
+        ))
+        .await;
+    assert!(bad.is_err(), "{bad:?}");
+    // The pool's connections are back on their own database / schema.
+    for _ in 0..4 {
+        assert_eq!(db.repo.count(from::<Product>()).await?, 0);
+    }
+    // Rolling one tenant back leaves the other as it was.
+    Migrator::new(&in_a, tenant_migrations())?
+        .rollback(Target::All)
+        .await?;
+    assert!(tables_in(db, &a).await?.is_empty());
+    assert_eq!(tables_in(db, &b).await?, ["px_shops"]);
+    for p in [&a, &b, &b] {
+        drop_prefix(&db.repo, p.as_str()).await?;
+    }
+    assert!(tables_in(db, &b).await?.is_empty());
+    t.drop_all(db).await
+}
+
 pub fn all() -> Vec<crate::harness::Scenario> {
     crate::scenarios![
+        migrating_a_tenant_keeps_its_own_versions,
         the_same_statements_in_two_tenants_stay_apart,
         a_query_prefix_wins_over_the_repo_default,
         preloads_stay_in_the_tenant,
