@@ -453,8 +453,83 @@ pub async fn migrating_a_tenant_keeps_its_own_versions(db: &Db) -> R {
     t.drop_all(db).await
 }
 
+/// A table of a schema / database of its own whatever the repo's default
+/// (Ecto's `@schema_prefix`): shared by every tenant.
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "px_notes", prefix = "quarry_px_shared")]
+pub struct SharedNote {
+    pub meta: Meta,
+    pub id: i64,
+    pub body: String,
+}
+
+fn note(body: &str) -> SharedNote {
+    SharedNote {
+        body: body.into(),
+        ..Default::default()
+    }
+}
+
+pub async fn a_schema_prefix_sits_between_query_and_repo(db: &Db) -> R {
+    use quarry::migration::{create_prefix, drop_prefix};
+    if db.kind == Kind::Sqlite {
+        db.reset_statements();
+        assert!(unsupported(db.repo.insert(note("x")).await));
+        assert!(unsupported(db.repo.all(from::<SharedNote>()).await));
+        assert_eq!(db.statement_count(), 0);
+        return Ok(());
+    }
+    let t = Tenants::create(db).await?;
+    let pk = match db.kind {
+        Kind::Postgres => "BIGSERIAL PRIMARY KEY",
+        _ => "BIGINT AUTO_INCREMENT PRIMARY KEY",
+    };
+    create_prefix(&db.repo, "quarry_px_shared").await?;
+    for p in ["quarry_px_shared", t.a.as_str()] {
+        db.exec(&format!(
+            "CREATE TABLE IF NOT EXISTS {p}.px_notes (id {pk}, body TEXT NOT NULL)"
+        ))
+        .await?;
+    }
+    db.exec("DELETE FROM quarry_px_shared.px_notes").await?;
+    let a = db.repo.with_prefix(&t.a)?;
+    // The schema's prefix, with or without a repo default (which it wins
+    // over).
+    db.repo.insert(note("from the pool")).await?;
+    let mine = a.insert(note("from tenant a")).await?;
+    let bodies = |rows: Vec<SharedNote>| {
+        let mut v: Vec<String> = rows.into_iter().map(|n| n.body).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        bodies(a.all(from::<SharedNote>()).await?),
+        ["from tenant a", "from the pool"]
+    );
+    assert_eq!(bodies(db.repo.all(from::<SharedNote>()).await?).len(), 2);
+    a.delete(mine).await?;
+    assert_eq!(db.repo.count(from::<SharedNote>()).await?, 1);
+    // A query's prefix wins over the schema's.
+    db.exec(&format!(
+        "INSERT INTO {}.px_notes (body) VALUES ('tenant copy')",
+        t.a
+    ))
+    .await?;
+    assert_eq!(
+        bodies(
+            db.repo
+                .all(from::<SharedNote>().prefix(t.a.as_str()))
+                .await?
+        ),
+        ["tenant copy"]
+    );
+    drop_prefix(&db.repo, "quarry_px_shared").await?;
+    t.drop_all(db).await
+}
+
 pub fn all() -> Vec<crate::harness::Scenario> {
     crate::scenarios![
+        a_schema_prefix_sits_between_query_and_repo,
         migrating_a_tenant_keeps_its_own_versions,
         the_same_statements_in_two_tenants_stay_apart,
         a_query_prefix_wins_over_the_repo_default,
