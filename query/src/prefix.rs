@@ -10,7 +10,8 @@
 //! subquery names its own.
 //!
 //! A prefix comes from outside (a tenant's name): [`Prefix::new`] takes only a
-//! plain identifier and anything else is [`QueryError::InvalidPrefix`]; it is
+//! plain identifier and anything else is
+//! [`QueryError::InvalidPrefix`](quarry_core::QueryError::InvalidPrefix); it is
 //! then quoted as an identifier of the dialect. SQLite has no schemas: a
 //! statement with a prefix is [`Error::Unsupported`] there (ATTACHed
 //! databases are not supported).

@@ -12,7 +12,8 @@
 //! - [`operand`]: what a comparison binds;
 //! - [`substitute`]: a prepared query's arguments put in place;
 //! - [`values`]: the values moved out in SQL order;
-//! - [`prefix`]: a checked prefix (schema / database) of a table;
+//! - [`prefix`]: a checked prefix (schema / database) of a table, and
+//!   `resolve`: every table's prefix worked out;
 //! - `pool`: the per-thread pool of the buffers an [`Rpn`] is made of.
 
 pub mod form;
@@ -20,6 +21,7 @@ pub mod op;
 pub mod operand;
 pub(crate) mod pool;
 pub mod prefix;
+mod resolve;
 pub mod substitute;
 pub mod values;
 
