@@ -4,7 +4,7 @@
 use super::Name;
 use quarry_core::{Error, QueryError};
 use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{OnceLock, RwLock};
 
 /// The longest prefix taken: Postgres keeps 63 bytes of a name, MySQL 64.
 const MAX_LEN: usize = 63;
@@ -70,10 +70,18 @@ pub fn is_plain_identifier(text: &str) -> bool {
 /// The one `'static` copy of `text` (so equal prefixes share an address, as
 /// the SQL cache's names must).
 fn intern(text: &str) -> &'static str {
-    static SEEN: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut seen = SEEN
-        .get_or_init(Default::default)
-        .lock()
+    static SEEN: OnceLock<RwLock<HashSet<&'static str>>> = OnceLock::new();
+    let seen = SEEN.get_or_init(Default::default);
+    // Seen before (the usual case: a few tenants, many statements): a read.
+    if let Some(found) = seen
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .get(text)
+    {
+        return found;
+    }
+    let mut seen = seen
+        .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(found) = seen.get(text) {
         return found;

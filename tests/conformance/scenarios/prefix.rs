@@ -178,11 +178,31 @@ pub async fn the_same_statements_in_two_tenants_stay_apart(db: &Db) -> R {
         })
     })
     .await?;
+    // A transaction of the pool, seen through a prefix: its statements and
+    // its savepoints' target the tenant.
+    let (ta, tb) = (t.a.clone(), t.b.clone());
+    db.repo
+        .transaction(|tx| {
+            Box::pin(async move {
+                let in_b = tx.with_prefix(tb.as_str())?;
+                in_b.insert(product("Blueberry", 1.0)).await?;
+                let sp = in_b.begin().await?;
+                sp.insert(product("Boysenberry", 1.0)).await?;
+                sp.commit().await?;
+                let in_a = tx.with_prefix(ta.as_str())?;
+                assert_eq!(in_a.count(from::<Product>()).await?, 3);
+                Ok::<_, Error>(())
+            })
+        })
+        .await?;
+    assert_eq!(
+        names(b.all(by_name()).await?),
+        ["Banana", "Blueberry", "Boysenberry"]
+    );
     assert_eq!(
         names(a.all(by_name()).await?),
         ["Acerola", "Almond", "Apricot"]
     );
-    assert_eq!(names(b.all(by_name()).await?), ["Banana"]);
     assert_eq!(db.repo.count(from::<Product>()).await?, 0);
     t.drop_all(db).await
 }
