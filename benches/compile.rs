@@ -54,7 +54,9 @@ fn backend(dialect: Dialect) -> quarry::driver::Backend {
             intersect_except_all: true,
             recursive_cte: true,
             array_overlaps: true,
+            prefixes: true,
         },
+        default_prefix: None,
     }
 }
 

@@ -138,7 +138,10 @@ pub mod multi {
 /// and the traits that make them typed. [`Query`] itself is at
 /// the root.
 pub mod query {
-    pub use quarry_query::repo::{BoxFuture, ConflictAction, OnConflict, Retryable, Timed};
+    pub use quarry_query::prefix::{IntoPrefix, Prefix};
+    pub use quarry_query::repo::{
+        BoxFuture, ConflictAction, OnConflict, Prefixed, Retryable, Timed,
+    };
     pub use quarry_query::{
         avg, count, count_distinct, exists, fragment, from, max, maybe_row, min, not_exists, row,
         sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, ArrayColumn, ArrayExt, Bind, Bound,

@@ -57,6 +57,16 @@ pub struct Article {
     pub refs: Vec<quarry::schema::Uuid>,
 }
 
+/// A table of another schema / database by default (Ecto's
+/// `@schema_prefix`).
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "audits", prefix = "shared")]
+pub struct Audit {
+    pub meta: Meta,
+    pub id: i64,
+    pub what: String,
+}
+
 struct Recorder {
     backend: Backend,
     seen: Arc<Mutex<Vec<Statement>>>,
@@ -173,6 +183,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
         intersect_except_all: true,
         recursive_cte: true,
         array_overlaps: true,
+        prefixes: true,
     };
     vec![
         (
@@ -182,6 +193,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
                 name: "PostgreSQL",
                 version: "16".into(),
                 capabilities: caps(true, true, true, true),
+                default_prefix: None,
             },
         ),
         (
@@ -191,6 +203,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
                 name: "MariaDB",
                 version: "10.11".into(),
                 capabilities: caps(true, false, true, false),
+                default_prefix: None,
             },
         ),
         (
@@ -200,6 +213,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
                 name: "MySQL",
                 version: "8.0".into(),
                 capabilities: caps(false, false, true, false),
+                default_prefix: None,
             },
         ),
         (
@@ -208,7 +222,12 @@ fn backends() -> Vec<(&'static str, Backend)> {
                 dialect: Dialect::Sqlite,
                 name: "SQLite",
                 version: "3.46".into(),
-                capabilities: caps(true, true, false, true),
+                // SQLite has no schemas: prefixed statements are refused.
+                capabilities: Capabilities {
+                    prefixes: false,
+                    ..caps(true, true, false, true)
+                },
+                default_prefix: None,
             },
         ),
     ]
@@ -651,6 +670,58 @@ async fn all_snapshots() -> Snapshots {
             OnConflict::update(Updates::new().inc(Post::version, 1)).target(Post::title),
         )
         .await
+    })
+    .await;
+    // Prefixes (issue 17): every table of a query, a repo's default for
+    // every statement, a schema's own; query > schema > repo default.
+    query(o, "prefix_query_joins_and_subquery", || {
+        let authors = from::<User>().filter(User::name.eq("Ann")).select(User::id);
+        from::<Post>()
+            .join(table::<User>(), Post::user_id.eq_col(User::id))
+            .filter(Post::user_id.in_subquery(authors))
+            .prefix("tenant_a")
+    });
+    query(o, "prefix_schema_and_query_override", || {
+        from::<Audit>()
+            .filter(Audit::what.eq("x"))
+            .union(from::<Audit>().prefix("tenant_b"))
+    });
+    // Each statement is recorded; the recorder returns no rows, so a read
+    // that needs one fails after its statement (and the next still runs).
+    repo_op(o, "prefix_repo_default_reads", async |r| {
+        let t = r.with_prefix("tenant_a")?;
+        let _ = t.all(from::<Post>().filter(Post::title.eq("a"))).await;
+        let _ = t.get::<Post, _>(1).await;
+        let _ = t.count(from::<Post>().limit(3)).await;
+        let _ = t.exists(Post::title.eq("a")).await;
+        // The schema's own prefix wins over the repo's; a query's over both.
+        let _ = t.all(from::<Audit>()).await;
+        t.all(from::<Audit>().prefix("tenant_b")).await
+    })
+    .await;
+    repo_op(o, "prefix_repo_default_writes", async |r| {
+        let t = r.with_prefix("tenant_a")?;
+        let mut p = a_post(1, "a");
+        p.id = 5;
+        p.meta = Meta::new(State::Loaded);
+        let _ = t.insert(a_post(1, "a")).await;
+        let cs = Changeset::cast(p.clone(), serde_json::json!({"title": "b"}), Post::title);
+        let _ = t.update(cs).await;
+        let _ = t.insert_all(vec![a_post(1, "c"), a_post(1, "d")]).await;
+        let _ = t
+            .upsert(a_post(1, "a"), OnConflict::nothing().target(Post::title))
+            .await;
+        let _ = t
+            .update_all(Post::title.eq("b"), Updates::new().inc(Post::version, 1))
+            .await;
+        let _ = t.delete_all(Post::title.eq("c")).await;
+        let _ = t
+            .insert(Audit {
+                what: "w".into(),
+                ..Default::default()
+            })
+            .await;
+        t.delete(p).await
     })
     .await;
     // The field types of issue 15: each compared with a value of its type,

@@ -608,6 +608,11 @@ pub enum QueryError {
     /// `begin` on a transaction's driver (nesting goes through savepoints).
     #[error("nested transactions are savepoints: call begin on the Transaction")]
     NestedBegin,
+    /// A prefix (a Postgres schema, a MySQL database) that is not a plain
+    /// identifier: ASCII letters, digits and `_`, not starting with a digit,
+    /// 1 to 63 characters. It never reaches SQL.
+    #[error("the prefix {0:?} is not a plain identifier (ASCII letters, digits and _, not starting with a digit, at most 63 characters)")]
+    InvalidPrefix(String),
     /// A value or statement sea-query refused to build.
     #[error("{0}")]
     Build(String),

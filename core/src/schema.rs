@@ -129,6 +129,13 @@ pub trait Schema: Sized + Clone + Send + Sync + 'static {
     /// insert reads every column back already.
     const READ_AFTER_WRITES: &'static [usize] = &[];
 
+    /// The schema (Postgres) or database (MySQL) the table lives in when a
+    /// query names none (`#[quarry(prefix = "shared")]`, Ecto's
+    /// `@schema_prefix`); `None`: the connection's own. A query's
+    /// prefix (`Query::prefix`) overrides it, and it overrides a
+    /// repo's default prefix. The derive checks it is a plain identifier.
+    const PREFIX: Option<&'static str> = None;
+
     /// The struct's metadata.
     fn meta(&self) -> &Meta;
     /// The struct's metadata, mutably.

@@ -272,6 +272,10 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             }
         }
     };
+    let prefix = match &sattrs.prefix {
+        Some(p) => quote! { ::core::option::Option::Some(#p) },
+        None => quote! { ::core::option::Option::None },
+    };
     Ok(quote! {
         #(#checks)*
         #consts_impl
@@ -281,6 +285,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             const NAME: &'static str = #struct_name;
             const FIELDS: &'static [::quarry::__private::FieldDef] = &[#(#defs),*];
             const READ_AFTER_WRITES: &'static [usize] = &[#(#read_after),*];
+            const PREFIX: ::core::option::Option<&'static str> = #prefix;
 
             #parent_keys
 

@@ -180,8 +180,8 @@ impl<S: Schema, J> Fetch<()> for Query<S, J> {
     fn table(&self) -> &'static str {
         S::TABLE
     }
-    fn prepare(self, backend: &Backend) -> Result<(Statement, RootDecoder<S>), Error> {
-        self.check(backend)?;
+    fn prepare(mut self, backend: &Backend) -> Result<(Statement, RootDecoder<S>), Error> {
+        self.target(backend)?;
         let stmt = self.into_statement(backend.dialect)?;
         Ok((stmt, RootDecoder(std::marker::PhantomData)))
     }
@@ -193,8 +193,8 @@ impl<P: Projection> Fetch<()> for Select<P> {
     fn table(&self) -> &'static str {
         self.from_table()
     }
-    fn prepare(self, backend: &Backend) -> Result<(Statement, ProjectionDecoder<P>), Error> {
-        self.check(backend)?;
+    fn prepare(mut self, backend: &Backend) -> Result<(Statement, ProjectionDecoder<P>), Error> {
+        self.target(backend)?;
         let (stmt, projection) = self.into_parts(backend.dialect)?;
         Ok((stmt, ProjectionDecoder(projection)))
     }
@@ -206,8 +206,8 @@ impl<P: Projection, R: From<P::Output> + Send> Fetch<()> for SelectAs<P, R> {
     fn table(&self) -> &'static str {
         self.select.from_table()
     }
-    fn prepare(self, backend: &Backend) -> Result<(Statement, StructDecoder<P, R>), Error> {
-        self.select.check(backend)?;
+    fn prepare(mut self, backend: &Backend) -> Result<(Statement, StructDecoder<P, R>), Error> {
+        self.select.target(backend)?;
         let (stmt, projection) = self.select.into_parts(backend.dialect)?;
         Ok((stmt, StructDecoder(projection, std::marker::PhantomData)))
     }

@@ -27,6 +27,7 @@ pub mod expr;
 pub mod fragment;
 pub mod into_query;
 pub mod log;
+pub mod prefix;
 pub mod preload;
 pub mod prepared;
 pub mod query;

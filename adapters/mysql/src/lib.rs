@@ -89,6 +89,7 @@ pub fn capabilities(version: &str) -> (&'static str, Capabilities) {
         } else {
             minor3 >= (8, 0, 17)
         },
+        prefixes: true,
     };
     (if mariadb { "MariaDB" } else { "MySQL" }, caps)
 }
@@ -189,6 +190,7 @@ impl SqlxBackend for MySql {
             name,
             capabilities,
             version,
+            default_prefix: None,
         }
     }
 

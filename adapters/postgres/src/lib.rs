@@ -127,8 +127,10 @@ impl SqlxBackend for Postgres {
                 intersect_except_all: true,
                 recursive_cte: true,
                 array_overlaps: true,
+                prefixes: true,
             },
             version,
+            default_prefix: None,
         }
     }
 

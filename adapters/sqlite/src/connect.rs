@@ -68,6 +68,7 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<SqliteRepo>
         name: "SQLite",
         capabilities: capabilities(&version),
         version,
+        default_prefix: None,
     };
     Ok(SqliteRepo {
         driver: Arc::new(SqliteDriver::new(
@@ -99,6 +100,7 @@ fn capabilities(version: &str) -> Capabilities {
         recursive_cte: v >= (3, 8),
         // json_each (the JSON1 functions are built into the bundled SQLite).
         array_overlaps: true,
+        prefixes: false,
     }
 }
 

@@ -15,7 +15,8 @@ impl Parts {
     /// SQL generation and only collects its values. A new shape is written by
     /// quarry's own writer (`crate::sql`); what it does not write goes through
     /// sea-query every time. A malformed form is an internal error.
-    pub(crate) fn compile(self, dialect: Dialect) -> Result<Statement, Error> {
+    pub(crate) fn compile(mut self, dialect: Dialect) -> Result<Statement, Error> {
+        self.resolve_prefixes(None, None)?;
         if crate::compile::cache::is_bypassed() {
             return match crate::sql::write_select(&self, dialect) {
                 Some(sql) => Ok(self.with_sql(dialect, sql.into())),
@@ -70,6 +71,14 @@ impl Parts {
         Statement { sql, values, table }
     }
 
+    /// Readies the query for `backend`: every table's prefix worked out with
+    /// the backend's default ([`Backend::default_prefix`]), then
+    /// [`Parts::check`].
+    pub(crate) fn target(&mut self, backend: &Backend) -> Result<(), Error> {
+        self.resolve_prefixes(None, backend.default_prefix)?;
+        self.check(backend)
+    }
+
     /// Refuses, with a typed error, what the database cannot run, and an
     /// argument of a prepared query used in a query that is not prepared.
     pub(crate) fn check(&self, backend: &Backend) -> Result<(), Error> {
@@ -82,6 +91,9 @@ impl Parts {
     /// Refuses, with a typed error, what the database cannot run.
     pub(crate) fn check_backend(&self, backend: &Backend) -> Result<(), Error> {
         let caps = &backend.capabilities;
+        if !caps.prefixes && self.has_prefix() {
+            crate::prefix::supported(backend)?;
+        }
         if self.lock.is_some() && !caps.row_locks {
             return Err(Error::Unsupported {
                 feature: "row locks (FOR UPDATE / FOR SHARE)",

@@ -166,6 +166,33 @@ pub struct JoinPart {
     pub(crate) table: &'static str,
     pub(crate) alias: Option<&'static str>,
     pub(crate) on: Rpn,
+    /// The joined schema's own prefix (`Schema::PREFIX`).
+    pub(crate) schema_prefix: Option<&'static str>,
+    /// The prefix the table is written with, once resolved (see
+    /// `Parts::resolve_prefixes`).
+    pub(crate) prefix: Option<super::Prefix>,
+    /// A recursive query's rows so far (a CTE's name): never prefixed.
+    pub(crate) cte: bool,
+}
+
+impl JoinPart {
+    /// A join of `table` (no prefix of its own).
+    pub(crate) fn new(
+        kind: JoinKind,
+        table: &'static str,
+        alias: Option<&'static str>,
+        on: Rpn,
+    ) -> Self {
+        JoinPart {
+            kind,
+            table,
+            alias,
+            on,
+            schema_prefix: None,
+            prefix: None,
+            cte: false,
+        }
+    }
 }
 
 /// The parts of a query, independent of its types, in quarry's compact form.
@@ -195,6 +222,13 @@ pub struct Parts {
     /// A recursive common table expression this query reads instead of its
     /// table: `WITH RECURSIVE "name" AS (body) SELECT .. FROM "name" AS "from"`.
     pub(crate) with: Option<Box<(Name, Parts)>>,
+    /// The prefix the query asked for (`Query::prefix`): for every table it
+    /// names, and its subqueries' unless they ask for their own.
+    pub(crate) prefix: Option<super::prefix::Asked>,
+    /// The root schema's own prefix (`Schema::PREFIX`).
+    pub(crate) schema_prefix: Option<&'static str>,
+    /// The prefix the root table is written with, once resolved.
+    pub(crate) from_prefix: Option<super::Prefix>,
 }
 
 impl Parts {
@@ -215,6 +249,9 @@ impl Parts {
             lock: None,
             set_ops: Vec::new(),
             with: None,
+            prefix: None,
+            schema_prefix: None,
+            from_prefix: None,
         }
     }
 
@@ -261,6 +298,9 @@ impl Parts {
             with.1.key(dialect, key);
             key.push(Op::Section(30));
         }
+        if let Some(p) = self.from_prefix {
+            key.push(Op::Prefix(p.0));
+        }
         key.push(Op::From(Name(self.from)));
         if let Some(sub) = &self.from_sub {
             key.push(Op::Section(8));
@@ -272,6 +312,9 @@ impl Parts {
         }
         self.select.key(dialect, key);
         for j in &self.joins {
+            if let Some(p) = j.prefix {
+                key.push(Op::Prefix(p.0));
+            }
             key.push(Op::Join(j.kind, Name(j.table), j.alias.map(Name)));
             j.on.key(dialect, key);
         }

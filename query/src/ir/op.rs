@@ -122,6 +122,8 @@ pub enum Op {
     /// Separators of a statement's key.
     Section(u8),
     From(Name),
+    /// The prefix (schema / database) of the table named next.
+    Prefix(Name),
     /// The dialect a cache key is for (its name).
     Dialect(Name),
     /// Every persisted column of a schema's table, identified by its static

@@ -4,6 +4,7 @@
 mod aggregate;
 mod multi;
 mod nested;
+mod prefixed;
 mod retry;
 mod timeout;
 mod transaction;
@@ -13,6 +14,7 @@ mod upsert;
 pub use aggregate::Aggregate;
 pub use multi::{Multi, MultiError, Results, Step};
 pub use nested::write_nested;
+pub use prefixed::Prefixed;
 pub use retry::{Retry, Retryable};
 pub use timeout::Timed;
 pub use transaction::Transaction;
@@ -121,6 +123,7 @@ impl InsertPlan {
         upsert: Option<&write::Upsert>,
     ) -> Result<(u64, Vec<S>)> {
         let dialect = driver.backend().dialect;
+        let prefix = crate::prefix::for_schema::<S>(driver.backend())?;
         let mut count = 0u64;
         let mut stored = Vec::new();
         let max_params = self.max_params;
@@ -129,7 +132,8 @@ impl InsertPlan {
             while !rest.is_empty() {
                 let tail = rest.split_off(per_statement);
                 let chunk = std::mem::replace(&mut rest, tail);
-                let stmt = write::insert_many::<S>(dialect, &columns, chunk, returning, upsert);
+                let stmt =
+                    write::insert_many::<S>(dialect, prefix, &columns, chunk, returning, upsert);
                 if returning {
                     let rows: Vec<S> = fetch_all(driver, &stmt).await?;
                     count += rows.len() as u64;
@@ -283,7 +287,7 @@ fn bulk_checks<S: Schema, J>(
 /// writer.
 fn bulk_statement<S: Schema, J>(
     backend: &crate::Backend,
-    query: Query<S, J>,
+    mut query: Query<S, J>,
     updates: Option<&Updates<S>>,
     returning: bool,
 ) -> Result<Statement> {
@@ -294,11 +298,13 @@ fn bulk_statement<S: Schema, J>(
         "delete_all"
     };
     let syntax = bulk_checks(backend, &query, operation)?;
+    query.target(backend)?;
     let dialect = backend.dialect;
+    let table = crate::prefix::table_ref(query.parts.from_prefix, S::TABLE);
     if syntax.is_none() && !returning {
         if let Some(updates) = updates {
             let mut q = sea_query::Query::update();
-            q.table(S::TABLE);
+            q.table(table);
             updates.apply(&mut q);
             if let Some(c) = query.condition(dialect)? {
                 q.and_where(c);
@@ -306,7 +312,7 @@ fn bulk_statement<S: Schema, J>(
             return Ok(dialect.build(&q, S::TABLE));
         }
         let mut q = sea_query::Query::delete();
-        q.from_table(S::TABLE);
+        q.from_table(table);
         if let Some(c) = query.condition(dialect)? {
             q.and_where(c);
         }
@@ -361,8 +367,9 @@ pub(crate) async fn insert_row<R: Repo + ?Sized, S: Schema>(
     let values = write::insert_values(&cs, quarry_core::timestamp::now());
     let returning = backend.capabilities.insert_returning;
     let columns = write::persisted_columns::<S>();
+    let prefix = crate::prefix::for_schema::<S>(backend)?;
     let stmt = backend.dialect.build_insert(
-        &write::insert_one::<S>(&values),
+        &write::insert_one::<S>(prefix, &values),
         returning.then_some(columns.as_slice()),
         S::TABLE,
     );
@@ -421,7 +428,8 @@ pub(crate) async fn update_row<R: Repo + ?Sized, S: Schema>(
         return Ok(s);
     }
     let driver = repo.driver();
-    let stmt = write::update_by_key(driver.backend().dialect, &cs, &values)?;
+    let prefix = crate::prefix::for_schema::<S>(driver.backend())?;
+    let stmt = write::update_by_key(driver.backend().dialect, prefix, &cs, &values)?;
     let result = match log::execute(driver, &stmt).await {
         Ok(r) => r,
         Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
@@ -534,7 +542,8 @@ pub trait Repo: Send + Sync {
             return Err(cs.into_error());
         }
         let driver = self.driver();
-        let stmt = write::delete_by_key(driver.backend().dialect, &cs)?;
+        let prefix = crate::prefix::for_schema::<S>(driver.backend())?;
+        let stmt = write::delete_by_key(driver.backend().dialect, prefix, &cs)?;
         let result = match log::execute(driver, &stmt).await {
             Ok(r) => r,
             Err(e) => return Err(map_write_error(driver, cs, e, &[]).await),
@@ -673,8 +682,8 @@ pub trait Repo: Send + Sync {
 
     /// True when `query` matches at least one row.
     async fn exists<Q: IntoQuery<I>, I>(&self, query: Q) -> Result<bool> {
-        let query = query.into_query();
-        query.check(self.driver().backend())?;
+        let mut query = query.into_query();
+        query.target(self.driver().backend())?;
         let mut q = query
             .parts
             .to_select_with(self.driver().backend().dialect, vec![Expr::val(1)])?;
@@ -728,7 +737,12 @@ pub trait Repo: Send + Sync {
             return Ok(Vec::new());
         }
         let keys: Vec<Value> = data.iter().filter_map(|d| d.get_value(*index)).collect();
-        let mut q = Query::<S>::new().select_statement(self.driver().backend().dialect)?;
+        let mut all = Query::<S>::new();
+        all.target(self.driver().backend())?;
+        let mut q = all.parts.to_select_with(
+            self.driver().backend().dialect,
+            crate::query::root_columns::<S>(),
+        )?;
         q.and_where(
             Expr::col((S::TABLE, quarry_core::schema::field_def::<S>(*index).column)).is_in(
                 keys.iter()
@@ -775,8 +789,8 @@ pub trait Repo: Send + Sync {
         query: Q,
         aggregate: Aggregate<Q::Schema, T>,
     ) -> Result<T> {
-        let query = query.into_query();
-        query.check(self.driver().backend())?;
+        let mut query = query.into_query();
+        query.target(self.driver().backend())?;
         let dialect = self.driver().backend().dialect;
         let (q, ty) = aggregate.statement(&query.parts, dialect)?;
         let stmt = dialect.build(&q, Q::Schema::TABLE);
@@ -875,8 +889,15 @@ pub trait Repo: Send + Sync {
         let returning = backend.capabilities.insert_returning;
         let applied = cs.apply_changes();
         let (columns, rows) = write::one_row(values.clone());
-        let stmt =
-            write::insert_many::<S>(backend.dialect, &columns, rows, returning, Some(&upsert));
+        let prefix = crate::prefix::for_schema::<S>(backend)?;
+        let stmt = write::insert_many::<S>(
+            backend.dialect,
+            prefix,
+            &columns,
+            rows,
+            returning,
+            Some(&upsert),
+        );
         if returning {
             let mut rows: Vec<S> = match fetch_all(self.driver(), &stmt).await {
                 Ok(rows) => rows,
@@ -1231,6 +1252,34 @@ pub trait Repo: Send + Sync {
     /// ```
     fn with_timeout(&self, timeout: std::time::Duration) -> Timed<'_, Self> {
         Timed::new(self, crate::driver::RunOptions::with_timeout(timeout))
+    }
+
+    /// This repo with a default prefix (Ecto's `prefix:` option and
+    /// `default_options/1`): every statement built through it — reads,
+    /// writes, preloads, aggregates, `update_all` / `delete_all`, and those
+    /// of the transactions it opens — targets the schema (Postgres) or
+    /// database (MySQL) `prefix` where neither the query
+    /// ([`Query::prefix`](crate::Query::prefix)) nor the schema
+    /// (`#[quarry(prefix = "...")]`) names one. Raw SQL runs as written.
+    ///
+    /// A `prefix` that is not a plain identifier is
+    /// [`QueryError::InvalidPrefix`]. SQLite has no schemas (ATTACHed
+    /// databases are not supported): every statement that would carry a
+    /// prefix is [`Error::Unsupported`] there.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_query::Repo;
+    /// let tenant = repo.with_prefix("tenant_a")?;
+    /// tenant.insert(Product { name: "Tulip".into(), ..Default::default() }).await?;
+    /// let theirs = tenant.all(quarry_query::from::<Product>()).await?;
+    /// // A query's own prefix wins over the repo's.
+    /// let others = tenant.all(quarry_query::from::<Product>().prefix("tenant_b")).await?;
+    /// # Ok(()) }
+    /// ```
+    fn with_prefix(&self, prefix: impl crate::prefix::IntoPrefix) -> Result<Prefixed<'_, Self>> {
+        Ok(Prefixed::new(self, prefix.into_prefix()?))
     }
 
     /// The pool's connections now (open, idle, in use, waiting); `None` on a

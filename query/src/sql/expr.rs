@@ -110,6 +110,7 @@ fn arity(op: Op) -> Option<usize> {
         Op::Over { partitions, orders } => 1 + usize::from(partitions) + usize::from(orders),
         Op::Section(_)
         | Op::From(_)
+        | Op::Prefix(_)
         | Op::Dialect(_)
         | Op::Root(..)
         | Op::Join(..)
@@ -551,6 +552,7 @@ impl<'a> Writer<'a> {
             | Op::OrderItem(..)
             | Op::Section(_)
             | Op::From(_)
+            | Op::Prefix(_)
             | Op::Dialect(_)
             | Op::Root(..)
             | Op::Join(..)

@@ -224,6 +224,7 @@ impl Rpn {
                 }
                 Op::Section(_)
                 | Op::From(_)
+                | Op::Prefix(_)
                 | Op::Dialect(_)
                 | Op::Root(..)
                 | Op::Join(..)
@@ -292,7 +293,7 @@ impl Parts {
         q.exprs(extra);
         match &self.from_sub {
             Some(sub) => q.from_subquery(sub.to_select(dialect)?, self.from),
-            None => q.from(self.from),
+            None => q.from(crate::prefix::table_ref(self.from_prefix, self.from)),
         };
         for j in &self.joins {
             let kind = match j.kind {
@@ -306,9 +307,10 @@ impl Parts {
                     .expr
                     // An empty condition joins every pair, as quarry's writer writes it.
                     .unwrap_or_else(|| Expr::cust("1 = 1"));
+            let table = crate::prefix::table_ref(j.prefix, j.table);
             match j.alias {
-                Some(alias) => q.join_as(kind, j.table, alias, on),
-                None => q.join(kind, j.table, on),
+                Some(alias) => q.join_as(kind, table, alias, on),
+                None => q.join(kind, table, on),
             };
         }
         if let Some(c) = self.cond.to_exprs(dialect)?.expr {

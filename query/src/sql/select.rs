@@ -42,7 +42,7 @@ pub(crate) fn write(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
         write(sub, buf)?;
         buf.push(") AS ");
     }
-    buf.ident(parts.from);
+    buf.table(parts.from_prefix, parts.from);
     join_clauses(parts, buf)?;
     condition(&parts.cond, " WHERE ", buf)?;
     if !parts.group_by.is_empty() {
@@ -87,7 +87,7 @@ pub(crate) fn join_clauses(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
             JoinKind::Right => " RIGHT JOIN ",
             JoinKind::Full => " FULL OUTER JOIN ",
         });
-        buf.ident(j.table);
+        buf.table(j.prefix, j.table);
         if let Some(alias) = j.alias {
             buf.push(" AS ");
             buf.ident(alias);

@@ -11,6 +11,7 @@ mod migration;
 mod multi;
 mod natural_keys;
 mod nested;
+mod prefix;
 mod prepared;
 mod query;
 mod read;
@@ -104,5 +105,6 @@ pub fn all() -> Vec<Scenario> {
     all.extend(natural_keys::all());
     all.extend(web::all());
     all.extend(nested::all());
+    all.extend(prefix::all());
     all
 }
