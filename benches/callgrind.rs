@@ -13,6 +13,12 @@
 //! `$B ab postgres trivial 2000` instead times quarry and the floor called in
 //! turn (medians; robust on a loaded machine).
 //!
+//! `sqlite` works the same way over a file database
+//! (`QUARRY_CALLGRIND_SQLITE_URL`, default `sqlite:///tmp/quarry_callgrind.db`);
+//! its floor is raw rusqlite (`prepare_cached`, rows read into plain tuples) on
+//! a connection of its own, the calls are made through `block_on` as quarry's
+//! are.
+//!
 //! Instructions per call = (I(1200) - I(200)) / 1000; quarry's overhead is that
 //! number for `quarry` minus the one for `sqlx` (the floor: its own connection,
 //! no pool, no ping). URLs from `QUARRY_CALLGRIND_POSTGRES_URL` /
@@ -59,6 +65,10 @@ type UserPostRow = (
 
 fn url(db: &str) -> String {
     let (var, default) = match db {
+        "sqlite" => (
+            "QUARRY_CALLGRIND_SQLITE_URL",
+            "sqlite:///tmp/quarry_callgrind.db",
+        ),
         "postgres" => (
             "QUARRY_CALLGRIND_POSTGRES_URL",
             "postgres://postgres@127.0.0.1:5432/wt14_bench",
@@ -78,7 +88,12 @@ async fn seed(db: &str, n: usize) {
             .await
             .expect("drop");
     }
-    let ddl = if db == "postgres" {
+    let ddl = if db == "sqlite" {
+        [
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, hair_color TEXT)",
+            "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id BIGINT NOT NULL, title TEXT NOT NULL, body TEXT)",
+        ]
+    } else if db == "postgres" {
         [
             "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, hair_color TEXT)",
             "CREATE TABLE posts (id BIGSERIAL PRIMARY KEY, user_id BIGINT NOT NULL, title TEXT NOT NULL, body TEXT)",
@@ -123,6 +138,40 @@ async fn quarry_call(repo: &AnyRepo, workload: &str) -> usize {
     repo.all(q).await.map(|v| v.len()).unwrap_or(0)
 }
 
+/// The SQLite floor: raw rusqlite on a connection of its own.
+fn rusqlite_open(url: &str) -> rusqlite::Connection {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    rusqlite::Connection::open(path).expect("open")
+}
+
+fn rusqlite_call(conn: &rusqlite::Connection, workload: &str) -> usize {
+    if workload == "trivial" {
+        let mut stmt = conn.prepare_cached(TRIVIAL_SQL).expect("prepare");
+        let rows = stmt
+            .query_map([], |r| Ok::<UserRow, _>((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query");
+        return rows.map(|r| r.expect("row")).collect::<Vec<_>>().len();
+    }
+    let sql = format!("{MEDIUM_SQL}?");
+    let mut stmt = conn.prepare_cached(&sql).expect("prepare");
+    let rows = stmt
+        .query_map(["black"], |r| {
+            Ok::<UserPostRow, _>((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .expect("query");
+    rows.map(|r| r.expect("row")).collect::<Vec<_>>().len()
+}
+
 macro_rules! sqlx_call {
     ($db:ty, $conn:expr, $workload:expr, $mark:expr) => {{
         if $workload == "trivial" {
@@ -155,6 +204,12 @@ async fn run(db: &str, imp: &str, workload: &str, iters: usize) -> usize {
                 total += quarry_call(&repo, workload).await;
             }
         }
+        ("sqlite", _) => {
+            let c = rusqlite_open(&url);
+            for _ in 0..iters + 20 {
+                total += async { rusqlite_call(&c, workload) }.await;
+            }
+        }
         ("postgres", _) => {
             let mut c = sqlx::PgConnection::connect(&url).await.expect("connect");
             for _ in 0..iters + 20 {
@@ -178,7 +233,10 @@ async fn ab(db: &str, workload: &str, iters: usize) {
     let repo = quarry::connect(&url).await.expect("connect");
     let mut pg = None;
     let mut my = None;
-    if db == "postgres" {
+    let mut lite = None;
+    if db == "sqlite" {
+        lite = Some(rusqlite_open(&url));
+    } else if db == "postgres" {
         pg = Some(sqlx::PgConnection::connect(&url).await.expect("connect"));
     } else {
         my = Some(sqlx::MySqlConnection::connect(&url).await.expect("connect"));
@@ -188,9 +246,10 @@ async fn ab(db: &str, workload: &str, iters: usize) {
         let t0 = std::time::Instant::now();
         let a = quarry_call(&repo, workload).await;
         let t1 = std::time::Instant::now();
-        let b = match (&mut pg, &mut my) {
-            (Some(c), _) => sqlx_call!(sqlx::Postgres, c, workload, "$1"),
-            (_, Some(c)) => sqlx_call!(sqlx::MySql, c, workload, "?"),
+        let b = match (&mut pg, &mut my, &lite) {
+            (Some(c), _, _) => sqlx_call!(sqlx::Postgres, c, workload, "$1"),
+            (_, Some(c), _) => sqlx_call!(sqlx::MySql, c, workload, "?"),
+            (_, _, Some(c)) => rusqlite_call(c, workload),
             _ => 0,
         };
         let t2 = std::time::Instant::now();
@@ -204,7 +263,7 @@ async fn ab(db: &str, workload: &str, iters: usize) {
     s.sort();
     let (mq, ms) = (q[q.len() / 2], s[s.len() / 2]);
     println!(
-        "{db} {workload}: quarry {mq:?}, sqlx {ms:?}, quarry / sqlx {:.3}",
+        "{db} {workload}: quarry {mq:?}, floor {ms:?}, quarry / floor {:.3}",
         mq.as_secs_f64() / ms.as_secs_f64()
     );
 }

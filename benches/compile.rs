@@ -54,7 +54,10 @@ fn backend(dialect: Dialect) -> quarry::driver::Backend {
             intersect_except_all: true,
             recursive_cte: true,
             lateral_join: true,
+            array_overlaps: true,
+            prefixes: true,
         },
+        default_prefix: None,
     }
 }
 

@@ -220,6 +220,41 @@ async fn associations(repo: &quarry::AnyRepo) -> quarry::Result<()> {
     let alex: User = repo.must_get(user.id).await?;
     let alex = repo.preload(alex, User::store.preload(Store::user)).await?;
     println!("{alex:#?}");
+
+    nested_params(repo).await
+}
+
+/// A store with its products from one JSON body (Ecto's `cast_assoc`).
+async fn nested_params(repo: &quarry::AnyRepo) -> quarry::Result<()> {
+    let product = |p: Product, params: Params| Product::changeset(p, params);
+    step(
+        r#"%Store{} |> Store.changeset(%{"name" => "Mcatty Gardens", "products" => [...]}) |> cast_assoc(:products) |> Repo.insert()"#,
+    );
+    let body = serde_json::json!({
+        "name": "Mcatty Gardens",
+        "products": [
+            {"name": "Mcatty tulip", "description": "Tulips from the Mcatty gardens", "price": 100.00},
+            {"name": "Mcatty rose", "description": "Roses from the Mcatty gardens", "price": "12.50"}
+        ]
+    });
+    let changeset =
+        Store::changeset(Store::default(), body).cast_assoc_with(Store::products, product)?;
+    let store = repo.insert(changeset).await?;
+    println!("{store:#?}");
+
+    step(
+        r#"... "products" => [%{"name" => "Mcatty lily"}] |> Repo.insert()  # a child is invalid"#,
+    );
+    let body = serde_json::json!({"name": "Mcatty Annex", "products": [{"name": "Mcatty lily"}]});
+    let changeset =
+        Store::changeset(Store::default(), body).cast_assoc_with(Store::products, product)?;
+    match repo.insert(changeset).await {
+        Err(quarry::Error::Invalid(invalid)) => println!(
+            "as JSON: {}",
+            serde_json::to_string(&*invalid).unwrap_or_default()
+        ),
+        other => println!("unexpected: {other:?}"),
+    }
     Ok(())
 }
 

@@ -60,6 +60,7 @@
 //! |---|---|
 //! | [`guides::queries`] | filters, joins, projections, aggregates, subqueries, locks, prepared queries |
 //! | [`guides::associations`] | declaring associations, preload, `assoc` queries, nested inserts |
+//! | [`guides::changesets`] | cast, validate, constraints; nested changesets: `cast_assoc`, `put_assoc`, `cast_embed` |
 //! | [`guides::errors`] | the typed errors, error classes, retries, timeouts, pool status |
 //! | [`migration`] | migrations, the runner and the `quarry` command |
 //! | [`guides::web`] | answering HTTP: schemas as JSON, changeset errors as 422 bodies |
@@ -137,14 +138,17 @@ pub mod multi {
 /// and the traits that make them typed. [`Query`] itself is at
 /// the root.
 pub mod query {
-    pub use quarry_query::repo::{BoxFuture, ConflictAction, OnConflict, Retryable, Timed};
+    pub use quarry_query::prefix::{IntoPrefix, Prefix};
+    pub use quarry_query::repo::{
+        BoxFuture, ConflictAction, OnConflict, Prefixed, Retryable, Timed,
+    };
     pub use quarry_query::{
         avg, count, count_distinct, exists, fragment, from, max, maybe_row, min, not_exists, row,
-        scalar, sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, Bind, Bound, ColumnExt,
-        ColumnRef, Comparable, Cond, Fetch, Fragment, FragmentArg, FragmentArgs, IntoQuery,
-        JoinKind, ListParam, LockStrength, LockWait, MaybeWhole, Param, ParamList, Pattern,
-        Prepared, ProjectIn, Projection, Query, Scalar, Scoped, Select, SelectAs, SetOp, SortOrder,
-        TextExt, Whole,
+        scalar, sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, ArrayColumn, ArrayExt, Bind,
+        Bound, ColumnExt, ColumnRef, Comparable, Cond, Fetch, Fragment, FragmentArg, FragmentArgs,
+        IntoQuery, JoinKind, ListParam, LockStrength, LockWait, MaybeWhole, Param, ParamList,
+        Pattern, Prepared, ProjectIn, Projection, Query, Scalar, Scoped, Select, SelectAs, SetOp,
+        SortOrder, TextExt, Whole,
     };
     pub use quarry_query::{
         dense_rank, lag, lag_by, lead, lead_by, over, rank, row_number, Window, WindowFn, Windowed,
@@ -178,8 +182,9 @@ pub mod schema {
     pub use quarry_core::rust_decimal::Decimal;
     pub use quarry_core::uuid::Uuid;
     pub use quarry_core::{
-        CastError, Column, Field, FieldDef, FieldList, FieldRole, FieldType, FieldValue, Key, Meta,
-        Nullable, ScalarValue, Schema, State, TimestampValue, Value, ValueError, ValueType,
+        ArrayElement, CastError, Column, Field, FieldDef, FieldList, FieldRole, FieldType,
+        FieldValue, Key, Meta, Nullable, ScalarValue, Schema, State, TimestampValue, Value,
+        ValueError, ValueType,
     };
 }
 
@@ -219,11 +224,14 @@ pub mod driver {
 #[doc(hidden)]
 pub mod __private {
     pub use quarry_core::field::cast_field;
+    pub use quarry_core::schema::{AnyBox, TxHandle, WriteFuture};
     pub use quarry_core::{
-        Assoc, Association, CastError, Column, Error, FieldDef, FieldError, FieldRole, FieldType,
-        FieldValue, Meta, Row, Schema, State, TimestampValue, Value, ValueError, ValueType,
+        ArrayElement, Assoc, Association, CastError, Column, Error, FieldDef, FieldError,
+        FieldRole, FieldType, FieldValue, Meta, Row, Schema, State, TimestampValue, Value,
+        ValueError, ValueType,
     };
     pub use quarry_query::bench as bench_support;
+    pub use quarry_query::repo::write_nested;
     pub use quarry_query::sql_cache_bypassed;
     pub use quarry_query::Query;
     pub use serde_json;
@@ -251,8 +259,10 @@ pub mod adapters {
 /// Everything a typical module needs: `use quarry::prelude::*;`.
 pub mod prelude {
     pub use crate::assoc::{AssocRepo, PreloadExt};
-    pub use crate::changeset::{Action, FieldError, Length, Number};
-    pub use crate::query::{Aggregate, ColumnExt, TextExt};
+    pub use crate::changeset::{
+        Action, CastAssoc, DefaultChangeset, FieldError, Length, Number, OnReplace,
+    };
+    pub use crate::query::{Aggregate, ArrayExt, ColumnExt, TextExt};
     pub use crate::{
         from, table, Alias, Assoc, Changeset, FromTuple, ListParam, Meta, Multi, Param, Params,
         Prepared, Query, Repo, Schema, State, Updates,
@@ -280,6 +290,8 @@ pub mod guides {
     pub mod writes {}
     #[doc = include_str!("../docs/multi.md")]
     pub mod multi {}
+    #[doc = include_str!("../docs/changesets.md")]
+    pub mod changesets {}
 }
 
 /// The README, so its Rust examples compile with the tests (its first

@@ -46,6 +46,27 @@ pub struct Post {
     pub version: i32,
 }
 
+/// Array fields (issue 15): native arrays on Postgres, JSON elsewhere.
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "articles")]
+pub struct Article {
+    pub meta: Meta,
+    pub id: i64,
+    pub tags: Vec<String>,
+    pub scores: Option<Vec<i64>>,
+    pub refs: Vec<quarry::schema::Uuid>,
+}
+
+/// A table of another schema / database by default (Ecto's
+/// `@schema_prefix`).
+#[derive(Schema, Clone, Debug, PartialEq)]
+#[quarry(table = "audits", prefix = "shared")]
+pub struct Audit {
+    pub meta: Meta,
+    pub id: i64,
+    pub what: String,
+}
+
 struct Recorder {
     backend: Backend,
     seen: Arc<Mutex<Vec<Statement>>>,
@@ -162,6 +183,8 @@ fn backends() -> Vec<(&'static str, Backend)> {
         intersect_except_all: true,
         recursive_cte: true,
         lateral_join: true,
+        array_overlaps: true,
+        prefixes: true,
     };
     vec![
         (
@@ -171,6 +194,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
                 name: "PostgreSQL",
                 version: "16".into(),
                 capabilities: caps(true, true, true, true),
+                default_prefix: None,
             },
         ),
         (
@@ -183,6 +207,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
                     lateral_join: false,
                     ..caps(true, false, true, false)
                 },
+                default_prefix: None,
             },
         ),
         (
@@ -192,6 +217,7 @@ fn backends() -> Vec<(&'static str, Backend)> {
                 name: "MySQL",
                 version: "8.0".into(),
                 capabilities: caps(false, false, true, false),
+                default_prefix: None,
             },
         ),
         (
@@ -200,10 +226,13 @@ fn backends() -> Vec<(&'static str, Backend)> {
                 dialect: Dialect::Sqlite,
                 name: "SQLite",
                 version: "3.46".into(),
+                // SQLite has no schemas: prefixed statements are refused.
                 capabilities: Capabilities {
+                    prefixes: false,
                     lateral_join: false,
                     ..caps(true, true, false, true)
                 },
+                default_prefix: None,
             },
         ),
     ]
@@ -331,6 +360,25 @@ async fn all_snapshots() -> Snapshots {
         User::query().filter(User::id.between(1, 9))
     });
     query(o, "ilike", || User::query().filter(User::name.ilike("AN%")));
+    // Array conditions: values bound as one array (Postgres) or JSON array.
+    query(o, "array_contains", || {
+        Article::query().filter(Article::tags.contains("rust"))
+    });
+    query(o, "array_contains_all", || {
+        Article::query().filter(Article::scores.contains_all(&[1i64, 2]))
+    });
+    query(o, "array_overlaps", || {
+        Article::query().filter(Article::refs.overlaps(&[quarry::schema::Uuid::nil()]))
+    });
+    query(o, "array_conditions_combined", || {
+        Article::query()
+            .filter(
+                Article::tags
+                    .overlaps(&["a", "b"])
+                    .or(Article::tags.contains("c").not()),
+            )
+            .filter(Article::id.gt(1))
+    });
     query(o, "not_like", || {
         User::query().filter(User::name.not_like("x%"))
     });
@@ -703,6 +751,58 @@ async fn all_snapshots() -> Snapshots {
         .await
     })
     .await;
+    // Prefixes (issue 17): every table of a query, a repo's default for
+    // every statement, a schema's own; query > schema > repo default.
+    query(o, "prefix_query_joins_and_subquery", || {
+        let authors = from::<User>().filter(User::name.eq("Ann")).select(User::id);
+        from::<Post>()
+            .join(table::<User>(), Post::user_id.eq_col(User::id))
+            .filter(Post::user_id.in_subquery(authors))
+            .prefix("tenant_a")
+    });
+    query(o, "prefix_schema_and_query_override", || {
+        from::<Audit>()
+            .filter(Audit::what.eq("x"))
+            .union(from::<Audit>().prefix("tenant_b"))
+    });
+    // Each statement is recorded; the recorder returns no rows, so a read
+    // that needs one fails after its statement (and the next still runs).
+    repo_op(o, "prefix_repo_default_reads", async |r| {
+        let t = r.with_prefix("tenant_a")?;
+        let _ = t.all(from::<Post>().filter(Post::title.eq("a"))).await;
+        let _ = t.get::<Post, _>(1).await;
+        let _ = t.count(from::<Post>().limit(3)).await;
+        let _ = t.exists(Post::title.eq("a")).await;
+        // The schema's own prefix wins over the repo's; a query's over both.
+        let _ = t.all(from::<Audit>()).await;
+        t.all(from::<Audit>().prefix("tenant_b")).await
+    })
+    .await;
+    repo_op(o, "prefix_repo_default_writes", async |r| {
+        let t = r.with_prefix("tenant_a")?;
+        let mut p = a_post(1, "a");
+        p.id = 5;
+        p.meta = Meta::new(State::Loaded);
+        let _ = t.insert(a_post(1, "a")).await;
+        let cs = Changeset::cast(p.clone(), serde_json::json!({"title": "b"}), Post::title);
+        let _ = t.update(cs).await;
+        let _ = t.insert_all(vec![a_post(1, "c"), a_post(1, "d")]).await;
+        let _ = t
+            .upsert(a_post(1, "a"), OnConflict::nothing().target(Post::title))
+            .await;
+        let _ = t
+            .update_all(Post::title.eq("b"), Updates::new().inc(Post::version, 1))
+            .await;
+        let _ = t.delete_all(Post::title.eq("c")).await;
+        let _ = t
+            .insert(Audit {
+                what: "w".into(),
+                ..Default::default()
+            })
+            .await;
+        t.delete(p).await
+    })
+    .await;
     // The field types of issue 15: each compared with a value of its type,
     // bound as that type.
     let key = quarry::uuid::Uuid::from_u128(0x67e5_5044_10b1_426f_9247_bb68_0e5f_e0c8);
@@ -748,4 +848,28 @@ async fn sql_matches_snapshots() {
             insta::assert_snapshot!(*name, sql);
         }
     });
+}
+
+#[test]
+fn overlaps_is_refused_where_the_server_has_no_json_overlaps() {
+    let Some((_, mut backend)) = backends()
+        .into_iter()
+        .find(|(label, _)| *label == "mariadb")
+    else {
+        panic!("a mariadb backend");
+    };
+    backend.capabilities.array_overlaps = false;
+    let refused = Article::query()
+        .filter(Article::tags.overlaps(&["a"]))
+        .prepare(&backend)
+        .map(|(s, _)| s);
+    assert!(
+        matches!(refused, Err(quarry::Error::Unsupported { .. })),
+        "{refused:?}"
+    );
+    // JSON_CONTAINS is in every MySQL and MariaDB quarry runs on.
+    let contains = Article::query()
+        .filter(Article::tags.contains("a"))
+        .prepare(&backend);
+    assert!(contains.is_ok());
 }

@@ -28,7 +28,30 @@ impl FieldSpec {
 /// timestamps.
 const RESERVED: [&str; 4] = ["id", "meta", "inserted_at", "updated_at"];
 
-const TYPES: &str = "string, text, integer, bigint, float, decimal, boolean, date, time, naive_datetime, utc_datetime, binary, map, uuid (or binary_id), references:<table>";
+const TYPES: &str = "string, text, integer, bigint, float, decimal, boolean, date, time, naive_datetime, utc_datetime, binary, map, uuid (or binary_id), references:<table>, array:<type> (of string, text, integer, bigint, float, decimal, boolean, date, time, naive_datetime, utc_datetime, uuid)";
+
+/// The Rust type and migration type of an array's element type
+/// (`tags:array:string`).
+fn array_element(ty: &str) -> Option<(&'static str, &'static str)> {
+    Some(match ty {
+        "string" => ("String", "Type::String"),
+        "text" => ("String", "Type::Text"),
+        "integer" => ("i32", "Type::Integer"),
+        "bigint" => ("i64", "Type::BigInt"),
+        "float" => ("f64", "Type::Float"),
+        "boolean" => ("bool", "Type::Boolean"),
+        "decimal" => ("quarry::rust_decimal::Decimal", "Type::Decimal"),
+        "date" => ("quarry::chrono::NaiveDate", "Type::Date"),
+        "time" => ("quarry::chrono::NaiveTime", "Type::Time"),
+        "naive_datetime" => ("quarry::chrono::NaiveDateTime", "Type::NaiveDateTime"),
+        "utc_datetime" => (
+            "quarry::chrono::DateTime<quarry::chrono::Utc>",
+            "Type::UtcDateTime",
+        ),
+        "uuid" | "binary_id" => ("quarry::uuid::Uuid", "Type::Uuid"),
+        _ => return None,
+    })
+}
 
 /// Parses `name:type` (or `name:references:table`).
 pub fn parse_field(arg: &str) -> Result<FieldSpec, String> {
@@ -43,6 +66,17 @@ pub fn parse_field(arg: &str) -> Result<FieldSpec, String> {
             "field `{name}` is generated already (`id` is the primary key, `meta` the state, \
              `inserted_at`/`updated_at` the timestamps): leave it out"
         ));
+    }
+    if ty == "array" {
+        let element = parts.next().unwrap_or_default();
+        let (rust, migration) = array_element(element).ok_or_else(|| {
+            format!("field `{arg}` needs an element type: {name}:array:<type> ({TYPES})")
+        })?;
+        return Ok(FieldSpec {
+            name,
+            rust: format!("Option<Vec<{rust}>>"),
+            migration: format!("Type::array({migration})"),
+        });
     }
     let (rust, migration) = match ty {
         "string" => ("String", "Type::String".to_string()),
@@ -210,6 +244,18 @@ pub fn generate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn array_fields() -> Result<(), String> {
+        let f = parse_field("tags:array:string")?;
+        assert_eq!(f.rust, "Option<Vec<String>>");
+        assert_eq!(f.migration, "Type::array(Type::String)");
+        let f = parse_field("ids:array:uuid")?;
+        assert_eq!(f.rust, "Option<Vec<quarry::uuid::Uuid>>");
+        assert!(parse_field("tags:array").is_err());
+        assert!(parse_field("tags:array:map").is_err());
+        Ok(())
+    }
 
     #[test]
     fn uuid_decimal_and_time_fields() -> Result<(), String> {

@@ -155,6 +155,11 @@ struct Range {
     /// version no migration has is refused.
     #[arg(long)]
     to: Option<i64>,
+    /// Run in this schema (Postgres) or database (MySQL), for a tenant: its
+    /// tables and its own schema_migrations (create it first; a plain
+    /// identifier).
+    #[arg(long)]
+    prefix: Option<String>,
 }
 
 impl Range {
@@ -168,6 +173,9 @@ impl Range {
         }
         if let Some(v) = self.to {
             out.extend(["--to".to_string(), v.to_string()]);
+        }
+        if let Some(p) = &self.prefix {
+            out.extend(["--prefix".to_string(), p.clone()]);
         }
         out
     }

@@ -112,11 +112,32 @@ pub(crate) fn cast_value(ty: ValueType, input: &Json, trim: bool) -> Result<Valu
             ValueType::Json => Ok(Value::Json(input.clone())),
             _ => Err(()),
         },
+        Json::Array(items) if matches!(ty, ValueType::Array(_)) => {
+            cast_list(ty.element().unwrap_or(ValueType::String), items, trim)
+        }
         Json::Array(_) | Json::Object(_) => match ty {
             ValueType::Json => Ok(Value::Json(input.clone())),
             _ => Err(()),
         },
     }
+}
+
+/// A list param cast to an array of `element` by the rules of
+/// `ArrayElement::cast_element` for the built-in element types (what
+/// `Value::cast_to` and key casting use; fields cast through their type).
+fn cast_list(element: ValueType, items: &[Json], trim: bool) -> Result<Value, ()> {
+    items
+        .iter()
+        .map(|item| match item {
+            Json::Null => Err(()),
+            Json::String(s) if element == ValueType::String => Ok(Value::String(s.clone())),
+            item => match cast_value(element, item, trim)? {
+                v if v.is_null() => Err(()),
+                v => Ok(v),
+            },
+        })
+        .collect::<Result<_, _>>()
+        .map(|items| Value::Array(element, items))
 }
 
 /// A string cast to `ty` by the rules of a param (see [`cast_value`]); a
@@ -155,6 +176,8 @@ fn cast_string(ty: ValueType, s: &str) -> Result<Value, ()> {
         ValueType::Uuid => parse_uuid(s).map(Value::Uuid),
         ValueType::Decimal => parse_decimal(s).map(Value::Decimal),
         ValueType::Time => parse_time(s).map(|t| Value::Time(t.with_nanosecond(0).unwrap_or(t))),
+        // A list param is a JSON list, never a string.
+        ValueType::Array(_) => Err(()),
     }
 }
 
@@ -237,7 +260,7 @@ fn to_f32(f: f64) -> Result<f32, ()> {
 
 /// ISO-8601 naive datetime: `T` or space separator, optional fraction, an offset
 /// (if any) is ignored as Ecto does for naive datetimes.
-fn parse_naive(s: &str) -> Result<NaiveDateTime, ()> {
+pub(crate) fn parse_naive(s: &str) -> Result<NaiveDateTime, ()> {
     if let Ok(d) = DateTime::parse_from_rfc3339(&s.replacen(' ', "T", 1)) {
         return Ok(d.naive_local());
     }
@@ -255,7 +278,7 @@ fn parse_naive(s: &str) -> Result<NaiveDateTime, ()> {
 }
 
 /// ISO-8601 datetime with offset, converted to UTC; without an offset it is read as UTC.
-fn parse_utc(s: &str) -> Result<DateTime<Utc>, ()> {
+pub(crate) fn parse_utc(s: &str) -> Result<DateTime<Utc>, ()> {
     if let Ok(d) = DateTime::parse_from_rfc3339(&s.replacen(' ', "T", 1)) {
         return Ok(d.with_timezone(&Utc));
     }

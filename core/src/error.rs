@@ -379,6 +379,7 @@ pub struct InvalidChangeset {
     pub table: &'static str,
     /// The changeset's errors, field name first.
     pub errors: Vec<(String, FieldError)>,
+    tree: Option<crate::error_map::ErrorMap<FieldError>>,
     changeset: Box<dyn Any + Send + Sync>,
 }
 
@@ -392,7 +393,27 @@ impl InvalidChangeset {
         InvalidChangeset {
             table,
             errors,
+            tree: None,
             changeset: Box::new(changeset),
+        }
+    }
+
+    /// The same error with the errors of nested changesets (what
+    /// [`crate::Changeset::into_error`] sets): [`InvalidChangeset::error_messages`]
+    /// then nests them.
+    pub fn with_tree(mut self, tree: crate::error_map::ErrorMap<FieldError>) -> Self {
+        self.tree = Some(tree);
+        self
+    }
+
+    /// Every error, nested changesets' included, grouped by key.
+    pub fn traverse_errors<T>(
+        &self,
+        mut f: impl FnMut(&FieldError) -> T,
+    ) -> crate::error_map::ErrorMap<T> {
+        match &self.tree {
+            Some(tree) => tree.map(&mut f),
+            None => crate::field_error::traverse_errors(&self.errors, f),
         }
     }
     /// The errors grouped by field with their messages rendered, as
@@ -406,8 +427,8 @@ impl InvalidChangeset {
     /// // Serialises to Ecto's JSON shape:
     /// assert_eq!(serde_json::to_string(&e).unwrap(), r#"{"errors":{"price":["can't be blank"]}}"#);
     /// ```
-    pub fn error_messages(&self) -> std::collections::BTreeMap<String, Vec<String>> {
-        crate::field_error::traverse_errors(&self.errors, FieldError::render)
+    pub fn error_messages(&self) -> crate::error_map::ErrorMap<String> {
+        self.traverse_errors(FieldError::render)
     }
     /// The changeset, if it is a `C` (a `Changeset<S>`).
     pub fn changeset<C: Any>(&self) -> Option<&C> {
@@ -418,6 +439,7 @@ impl InvalidChangeset {
         let InvalidChangeset {
             table,
             errors,
+            tree,
             changeset,
         } = self;
         changeset
@@ -426,6 +448,7 @@ impl InvalidChangeset {
             .map_err(|changeset| InvalidChangeset {
                 table,
                 errors,
+                tree,
                 changeset,
             })
     }
@@ -459,6 +482,21 @@ impl fmt::Display for InvalidChangeset {
                 f.write_str(", ")?;
             }
             write!(f, "{field} {}", e.render())?;
+        }
+        let mut first = self.errors.is_empty();
+        if let Some(tree) = &self.tree {
+            for (key, node) in tree.iter() {
+                if matches!(node, crate::error_map::ErrorNode::Messages(_)) {
+                    continue;
+                }
+                if !first {
+                    f.write_str(", ")?;
+                }
+                first = false;
+                let rendered = node.map(&mut FieldError::render);
+                let json = serde_json::to_string(&rendered).unwrap_or_default();
+                write!(f, "{key} {json}")?;
+            }
         }
         Ok(())
     }
@@ -553,12 +591,28 @@ pub enum QueryError {
         /// The operation.
         operation: &'static str,
     },
+    /// A nested change (`cast_assoc`, `put_assoc`, `cast_embed`) would
+    /// replace a loaded child, and the association's `on_replace` is
+    /// [`OnReplace::Raise`](crate::changeset::OnReplace::Raise), the default
+    /// (Ecto raises here too).
+    #[error("the change of {owner}.{association} leaves out a loaded child, and on_replace is raise: pass every loaded child (with its key) or choose another on_replace (mark_as_invalid, nilify, update, delete)")]
+    OnReplaceRaise {
+        /// The owner schema.
+        owner: &'static str,
+        /// The association or embed.
+        association: &'static str,
+    },
     /// Two steps of a `Multi` with one name.
     #[error("the multi has two steps named `{0}`")]
     DuplicateStep(String),
     /// `begin` on a transaction's driver (nesting goes through savepoints).
     #[error("nested transactions are savepoints: call begin on the Transaction")]
     NestedBegin,
+    /// A prefix (a Postgres schema, a MySQL database) that is not a plain
+    /// identifier: ASCII letters, digits and `_`, not starting with a digit,
+    /// 1 to 63 characters. It never reaches SQL.
+    #[error("the prefix {0:?} is not a plain identifier (ASCII letters, digits and _, not starting with a digit, at most 63 characters)")]
+    InvalidPrefix(String),
     /// A value or statement sea-query refused to build.
     #[error("{0}")]
     Build(String),

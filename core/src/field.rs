@@ -12,7 +12,8 @@ use uuid::Uuid;
 /// Implemented for `bool`, `i16`, `i32`, `i64`, `f32`, `f64`, `String`, `Vec<u8>`,
 /// `serde_json::Value`, `chrono::NaiveDate`, `chrono::NaiveDateTime`,
 /// `chrono::DateTime<Utc>`, `chrono::NaiveTime`, `uuid::Uuid`,
-/// `rust_decimal::Decimal`, every [`FieldType`](crate::FieldType) (an
+/// `rust_decimal::Decimal`, `Vec<T>` of an [`ArrayElement`](crate::ArrayElement)
+/// (an array), every [`FieldType`](crate::FieldType) (an
 /// application's own types, `#[derive(Enum)]` enums), and `Option<T>` of each.
 /// To add a type, implement [`FieldType`](crate::FieldType), not this trait.
 ///
@@ -23,7 +24,7 @@ use uuid::Uuid;
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a schema field",
-    label = "quarry fields are bool, i16, i32, i64, f32, f64, String, Vec<u8>, serde_json::Value, NaiveDate, NaiveDateTime, DateTime<Utc>, NaiveTime, Uuid, Decimal, a type implementing `quarry::FieldType`, or an Option of one"
+    label = "quarry fields are bool, i16, i32, i64, f32, f64, String, Vec<u8>, serde_json::Value, NaiveDate, NaiveDateTime, DateTime<Utc>, NaiveTime, Uuid, Decimal, a Vec of one of those, a type implementing `quarry::FieldType`, or an Option of one"
 )]
 pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
     /// The value type of the field.
@@ -204,6 +205,32 @@ impl From<&str> for Value {
     }
 }
 
+/// `value` as an array of `element`: an array's elements coerced one by one,
+/// or the JSON array (a JSON value, or its text) MySQL and SQLite store.
+fn coerce_array(element: ValueType, value: Value) -> Result<Value, ValueError> {
+    let not_json = |e: serde_json::Error| ValueError {
+        expected: element.array_of(),
+        found: format!("text that is not a JSON array ({e})"),
+    };
+    match value {
+        Value::Array(_, items) => items
+            .into_iter()
+            .map(|item| item.coerce(element))
+            .collect::<Result<_, _>>()
+            .map(|items| Value::Array(element, items)),
+        Value::Json(json) => crate::array_json::array_of_json(element, &json),
+        Value::String(text) => {
+            let json = serde_json::from_str(&text).map_err(not_json)?;
+            crate::array_json::array_of_json(element, &json)
+        }
+        Value::Bytes(bytes) => {
+            let json = serde_json::from_slice(&bytes).map_err(not_json)?;
+            crate::array_json::array_of_json(element, &json)
+        }
+        other => Err(mismatch(element.array_of(), other.value_type(), false)),
+    }
+}
+
 /// Converts a value into the Rust type `T`, as a field would hold it.
 pub fn from_value<T: FieldValue>(value: Value) -> Result<T, ValueError> {
     T::from_value(value)
@@ -271,6 +298,7 @@ impl Value {
             ValueType::Uuid => Value::Uuid(Uuid::from_value(self)?),
             ValueType::Decimal => Value::Decimal(Decimal::from_value(self)?),
             ValueType::Time => Value::Time(NaiveTime::from_value(self)?),
+            ValueType::Array(element) => coerce_array(*element, self)?,
         })
     }
 

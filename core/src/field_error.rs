@@ -1,7 +1,7 @@
 //! One changeset error: a message template and its metadata.
 
+use crate::error_map::ErrorMap;
 use serde_json::Value as Json;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// A changeset error: the message template (with `%{key}` placeholders, as Ecto
@@ -73,14 +73,15 @@ impl fmt::Debug for FieldError {
     }
 }
 
-/// Groups errors by field and maps each through `f` (Ecto's `traverse_errors`).
+/// Groups a flat list of errors by field and maps each through `f` (Ecto's
+/// `traverse_errors` for a changeset without nested changesets).
 pub fn traverse_errors<T>(
     errors: &[(String, FieldError)],
     mut f: impl FnMut(&FieldError) -> T,
-) -> BTreeMap<String, Vec<T>> {
-    let mut out: BTreeMap<String, Vec<T>> = BTreeMap::new();
+) -> ErrorMap<T> {
+    let mut out = ErrorMap::new();
     for (field, e) in errors {
-        out.entry(field.clone()).or_default().push(f(e));
+        out.push(field.clone(), f(e));
     }
     out
 }

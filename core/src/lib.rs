@@ -4,11 +4,14 @@
 //! Most users reach these through the `quarry` facade crate.
 #![warn(missing_docs)]
 
+pub mod array;
+mod array_json;
 pub mod assoc;
 mod cast;
 pub mod changeset;
 pub mod column;
 pub mod error;
+pub mod error_map;
 pub mod field;
 pub mod field_error;
 pub mod field_type;
@@ -23,19 +26,22 @@ mod web;
 #[doc(hidden)]
 pub mod doc_support;
 
+pub use array::ArrayElement;
 pub use assoc::{
     Assoc, AssocDef, AssocKind, AssocValue, Association, NotLoaded, Preloadable, SameKey,
 };
 pub use cast::CastError;
 pub use changeset::{
-    traverse_errors, Action, Changeset, Constraint, ConstraintOptions, FieldError, Length,
-    LengthCount, NameMatch, Num, Number, Params,
+    traverse_errors, Action, CastAssoc, Changeset, Constraint, ConstraintOptions, DefaultChangeset,
+    EmbedsMany, EmbedsOne, FieldError, Length, LengthCount, NameMatch, NestedSet, Num, Number,
+    OnReplace, Params,
 };
 pub use column::{Column, Field, FieldList};
 pub use error::{
     ConnectionError, ConnectionErrorKind, ConstraintKind, ConstraintViolation, DatabaseError,
     DriverError, Error, ErrorClass, InvalidChangeset, QueryError, Result,
 };
+pub use error_map::{ErrorMap, ErrorNode};
 pub use field::{FieldValue, Nullable, ScalarValue, TimestampValue};
 pub use field_type::FieldType;
 pub use key::Key;

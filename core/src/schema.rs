@@ -102,6 +102,17 @@ impl fmt::Debug for Meta {
     }
 }
 
+/// The open transaction nested writes run in, opaque to quarry-core (the
+/// Repo's transaction type; the derive's [`Schema::write_nested`] knows it).
+pub type TxHandle = dyn std::any::Any + Send + Sync;
+
+/// A type-erased value handed to [`Schema::write_nested`] (a `Changeset<Self>`).
+pub type AnyBox = Box<dyn std::any::Any + Send + Sync>;
+
+/// The future of a nested write.
+pub type WriteFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>> + Send + 'a>>;
+
 /// A struct that maps a table. Derive it with `#[derive(Schema)]`; implementing it by
 /// hand is possible but the derive keeps the constants and accessors consistent.
 pub trait Schema: Sized + Clone + Send + Sync + 'static {
@@ -117,6 +128,13 @@ pub trait Schema: Sized + Clone + Send + Sync + 'static {
     /// true`): columns a trigger or a generated-column expression sets. An
     /// insert reads every column back already.
     const READ_AFTER_WRITES: &'static [usize] = &[];
+
+    /// The schema (Postgres) or database (MySQL) the table lives in when a
+    /// query names none (`#[quarry(prefix = "shared")]`, Ecto's
+    /// `@schema_prefix`); `None`: the connection's own. A query's
+    /// prefix (`Query::prefix`) overrides it, and it overrides a
+    /// repo's default prefix. The derive checks it is a plain identifier.
+    const PREFIX: Option<&'static str> = None;
 
     /// The struct's metadata.
     fn meta(&self) -> &Meta;
@@ -171,6 +189,21 @@ pub trait Schema: Sized + Clone + Send + Sync + 'static {
     fn field_equal(index: usize, a: &Value, b: &Value) -> bool {
         let _ = index;
         a == b
+    }
+
+    /// Writes `changeset` (a `Changeset<Self>`, boxed) inside the open
+    /// transaction `tx` by its action (insert, update or delete): how the
+    /// Repo writes the child changesets of `cast_assoc` / `put_assoc`. The
+    /// derive implements it through quarry's Repo; the default refuses.
+    #[doc(hidden)]
+    fn write_nested<'a>(tx: &'a TxHandle, changeset: AnyBox) -> WriteFuture<'a, Self> {
+        let _ = (tx, changeset);
+        Box::pin(std::future::ready(Err(Error::Query(
+            crate::error::QueryError::Other(format!(
+                "{} cannot be written as a nested changeset: derive Schema for it",
+                Self::NAME
+            )),
+        ))))
     }
 
     /// The index of the field with the Rust name `name`.

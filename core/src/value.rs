@@ -40,6 +40,11 @@ pub enum ValueType {
     Decimal,
     /// `chrono::NaiveTime` (a time of day).
     Time,
+    /// `Vec<T>` of a scalar element type (Ecto's `{:array, type}`): a native
+    /// array on Postgres (`text[]`, `bigint[]`, ...), a JSON array on
+    /// MySQL/MariaDB and SQLite. Built with [`ValueType::array_of`]; the
+    /// element is never itself an array, bytes or JSON.
+    Array(&'static ValueType),
 }
 
 impl ValueType {
@@ -64,6 +69,60 @@ impl ValueType {
             ValueType::Uuid => "binary_id",
             ValueType::Decimal => "decimal",
             ValueType::Time => "time",
+            ValueType::Array(element) => match *element {
+                ValueType::Bool => "{:array, :boolean}",
+                ValueType::I16 | ValueType::I32 | ValueType::I64 => "{:array, :integer}",
+                ValueType::F32 | ValueType::F64 => "{:array, :float}",
+                ValueType::String => "{:array, :string}",
+                ValueType::Bytes => "{:array, :binary}",
+                ValueType::Json => "{:array, :map}",
+                ValueType::Date => "{:array, :date}",
+                ValueType::DateTime => "{:array, :naive_datetime}",
+                ValueType::DateTimeUtc => "{:array, :utc_datetime}",
+                ValueType::Uuid => "{:array, :binary_id}",
+                ValueType::Decimal => "{:array, :decimal}",
+                ValueType::Time => "{:array, :time}",
+                ValueType::Array(_) => "{:array, :array}",
+            },
+        }
+    }
+
+    /// The type of an array of `self` (`Vec<T>` of a field type `T`). An
+    /// array type is its own array type: arrays do not nest.
+    ///
+    /// ```
+    /// use quarry_core::ValueType;
+    /// let tags = ValueType::String.array_of();
+    /// assert_eq!(tags.element(), Some(ValueType::String));
+    /// assert_eq!(tags.name(), "{:array, :string}");
+    /// assert_eq!(ValueType::I64.element(), None);
+    /// ```
+    pub const fn array_of(self) -> ValueType {
+        ValueType::Array(match self {
+            ValueType::Bool => &ValueType::Bool,
+            ValueType::I16 => &ValueType::I16,
+            ValueType::I32 => &ValueType::I32,
+            ValueType::I64 => &ValueType::I64,
+            ValueType::F32 => &ValueType::F32,
+            ValueType::F64 => &ValueType::F64,
+            ValueType::String => &ValueType::String,
+            ValueType::Bytes => &ValueType::Bytes,
+            ValueType::Json => &ValueType::Json,
+            ValueType::Date => &ValueType::Date,
+            ValueType::DateTime => &ValueType::DateTime,
+            ValueType::DateTimeUtc => &ValueType::DateTimeUtc,
+            ValueType::Uuid => &ValueType::Uuid,
+            ValueType::Decimal => &ValueType::Decimal,
+            ValueType::Time => &ValueType::Time,
+            ValueType::Array(element) => element,
+        })
+    }
+
+    /// The element type of an array type; `None` for the other types.
+    pub const fn element(self) -> Option<ValueType> {
+        match self {
+            ValueType::Array(element) => Some(*element),
+            _ => None,
         }
     }
 
@@ -132,6 +191,9 @@ pub enum Value {
     Decimal(Decimal),
     /// A time of day.
     Time(NaiveTime),
+    /// An array of values of one element type (the first field), none of them
+    /// NULL when it comes from a `Vec<T>` field.
+    Array(ValueType, Vec<Value>),
 }
 
 impl Value {
@@ -154,6 +216,7 @@ impl Value {
             Value::Uuid(_) => ValueType::Uuid,
             Value::Decimal(_) => ValueType::Decimal,
             Value::Time(_) => ValueType::Time,
+            Value::Array(element, _) => element.array_of(),
         }
     }
 
@@ -213,6 +276,7 @@ impl Value {
             // A string, so no digit is lost to a JSON reader's float.
             Value::Decimal(d) => J::String(d.to_string()),
             Value::Time(t) => J::String(t.format("%H:%M:%S%.f").to_string()),
+            Value::Array(_, items) => J::Array(items.iter().map(Value::to_json).collect()),
         }
     }
 }
@@ -239,6 +303,7 @@ impl PartialEq for Value {
             // Numerically: 1.0 equals 1.00, as Ecto's Decimal.equal? has it.
             (Value::Decimal(a), Value::Decimal(b)) => a == b,
             (Value::Time(a), Value::Time(b)) => a == b,
+            (Value::Array(_, a), Value::Array(_, b)) => a == b,
             _ => false,
         }
     }
@@ -273,6 +338,16 @@ impl fmt::Display for Value {
             Value::Uuid(u) => write!(f, "\"{u}\""),
             Value::Decimal(d) => write!(f, "#Decimal<{d}>"),
             Value::Time(t) => write!(f, "~T[{}]", t.format("%H:%M:%S%.f")),
+            Value::Array(_, items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
         }
     }
 }

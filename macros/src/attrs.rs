@@ -8,6 +8,8 @@ pub struct StructAttrs {
     pub table: Option<String>,
     pub timestamps: bool,
     pub no_default: bool,
+    pub embedded: bool,
+    pub prefix: Option<String>,
 }
 
 /// Field-level options.
@@ -39,15 +41,36 @@ pub fn struct_attrs(attrs: &[Attribute]) -> Result<StructAttrs> {
                 out.timestamps = true;
             } else if meta.path.is_ident("no_default") {
                 out.no_default = true;
+            } else if meta.path.is_ident("embedded") {
+                out.embedded = true;
+            } else if meta.path.is_ident("prefix") {
+                let lit: LitStr = meta.value()?.parse()?;
+                if !plain_identifier(&lit.value()) {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "a prefix (a Postgres schema, a MySQL database) must be a plain identifier: ASCII letters, digits and _, not starting with a digit, at most 63 characters",
+                    ));
+                }
+                out.prefix = Some(lit.value());
             } else {
                 return Err(meta.error(
-                    "unknown quarry struct attribute; expected `table = \"...\"`, `timestamps` or `no_default`",
+                    "unknown quarry struct attribute; expected `table = \"...\"`, `prefix = \"...\"`, `embedded`, `timestamps` or `no_default`",
                 ));
             }
             Ok(())
         })?;
     }
     Ok(out)
+}
+
+/// The rule quarry's `Prefix::new` applies at run time.
+fn plain_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    s.len() <= 63
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 pub fn field_attrs(attrs: &[Attribute]) -> Result<FieldAttrs> {

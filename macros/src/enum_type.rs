@@ -263,6 +263,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
                 #dump
             }
         }
+        impl #p::ArrayElement for #name {}
     })
 }
 

@@ -17,7 +17,9 @@ use proc_macro::TokenStream;
 ///
 /// Struct attributes: `#[quarry(table = "products")]` (required), `timestamps`
 /// (fields `inserted_at` and `updated_at` are managed by the library),
-/// `no_default`. Field attributes: `primary_key`, `no_autogenerate`,
+/// `no_default`, `prefix = "shared"` (the Postgres schema / MySQL database the
+/// table lives in unless a query names another: Ecto's `@schema_prefix`; a
+/// plain identifier). Field attributes: `primary_key`, `no_autogenerate`,
 /// `column = "name"`, `virtual`, `default = <expr>`, `inserted_at`, `updated_at`,
 /// `read_after_writes` (read back after an update: a column the database sets).
 /// The struct must hold one field of type `quarry::Meta`.

@@ -28,11 +28,21 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
         ));
     }
     let sattrs = struct_attrs(&input.attrs)?;
-    let Some(table) = sattrs.table.clone() else {
-        return Err(syn::Error::new(
-            name.span(),
-            "#[derive(Schema)] needs the table name: add #[quarry(table = \"...\")]",
-        ));
+    let table = match (sattrs.table.clone(), sattrs.embedded) {
+        (Some(_), true) => {
+            return Err(syn::Error::new(
+                name.span(),
+                "an embedded schema has no table: use either #[quarry(table = \"...\")] or #[quarry(embedded)]",
+            ))
+        }
+        (Some(table), false) => table,
+        (None, true) => String::new(),
+        (None, false) => {
+            return Err(syn::Error::new(
+                name.span(),
+                "#[derive(Schema)] needs the table name: add #[quarry(table = \"...\")] (or #[quarry(embedded)] for a schema stored inside another's JSON column)",
+            ))
+        }
     };
     let Data::Struct(data) = &input.data else {
         return Err(syn::Error::new(
@@ -262,6 +272,10 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             }
         }
     };
+    let prefix = match &sattrs.prefix {
+        Some(p) => quote! { ::core::option::Option::Some(#p) },
+        None => quote! { ::core::option::Option::None },
+    };
     Ok(quote! {
         #(#checks)*
         #consts_impl
@@ -271,6 +285,7 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
             const NAME: &'static str = #struct_name;
             const FIELDS: &'static [::quarry::__private::FieldDef] = &[#(#defs),*];
             const READ_AFTER_WRITES: &'static [usize] = &[#(#read_after),*];
+            const PREFIX: ::core::option::Option<&'static str> = #prefix;
 
             #parent_keys
 
@@ -310,6 +325,9 @@ pub fn expand(input: DeriveInput) -> Result<TokenStream> {
                     #(#equals)*
                     _ => a == b,
                 }
+            }
+            fn write_nested<'a>(tx: &'a ::quarry::__private::TxHandle, changeset: ::quarry::__private::AnyBox) -> ::quarry::__private::WriteFuture<'a, Self> {
+                ::quarry::__private::write_nested::<Self>(tx, changeset)
             }
             fn from_row(row: &dyn ::quarry::__private::Row, offset: usize) -> ::core::result::Result<Self, ::quarry::__private::Error> {
                 ::core::result::Result::Ok(#name {

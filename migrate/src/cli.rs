@@ -25,6 +25,10 @@
 //! - `--dry-run` (with `migrate`, `rollback`: prints each migration's SQL for
 //!   this database and runs nothing)
 //! - `--database-url URL` (default: the `DATABASE_URL` environment variable)
+//! - `--prefix NAME` (with `migrate`, `rollback`, `redo`, `migrations`: run in
+//!   that schema (Postgres) or database (MySQL), with its own
+//!   `schema_migrations`, as Ecto's `--prefix`; see
+//!   [`create_prefix`](crate::create_prefix))
 //!
 //! Progress is printed one line per step; an error is one line on stderr and
 //! the exit code is 1.
@@ -60,9 +64,11 @@ pub struct Args {
     pub database_url: Option<String>,
     /// `--dry-run`: print the SQL, run nothing.
     pub dry_run: bool,
+    /// `--prefix`: the schema / database to migrate, if given.
+    pub prefix: Option<String>,
 }
 
-const USAGE: &str = "usage: migrate (migrate | rollback | redo | migrations) [--all | --step N | --to VERSION] [--dry-run] [--database-url URL]";
+const USAGE: &str = "usage: migrate (migrate | rollback | redo | migrations) [--all | --step N | --to VERSION] [--dry-run] [--database-url URL] [--prefix NAME]";
 
 /// Parses `args` (without the program name).
 ///
@@ -72,6 +78,9 @@ const USAGE: &str = "usage: migrate (migrate | rollback | redo | migrations) [--
 /// let a = parse(["rollback", "--step", "2"].map(String::from)).unwrap();
 /// assert_eq!((a.action, a.target), (Action::Rollback, Some(Target::Step(2))));
 /// assert!(parse(["migrate", "--step", "x"].map(String::from)).is_err());
+/// let a = parse(["migrate", "--prefix", "tenant_a"].map(String::from)).unwrap();
+/// assert_eq!(a.prefix.as_deref(), Some("tenant_a"));
+/// assert!(parse(["migrate", "--prefix", "a;b"].map(String::from)).is_err());
 /// ```
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut args = args.into_iter();
@@ -88,6 +97,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
         target: None,
         database_url: None,
         dry_run: false,
+        prefix: None,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -120,6 +130,16 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
             }
             "--dry-run" => {
                 out.dry_run = true;
+                None
+            }
+            "--prefix" => {
+                let v = value("--prefix")?;
+                if !quarry_query::prefix::is_plain_identifier(&v) {
+                    return Err(format!(
+                        "--prefix takes a plain identifier (letters, digits and _), not `{v}`"
+                    ));
+                }
+                out.prefix = Some(v);
                 None
             }
             other => return Err(format!("unknown option `{other}`; {USAGE}")),
@@ -155,7 +175,7 @@ where
     Fut: Future<Output = quarry_core::Result<R>>,
     R: Repo,
 {
-    let url = match args.database_url {
+    let url = match args.database_url.clone() {
         Some(u) => u,
         None => std::env::var("DATABASE_URL")
             .map_err(|_| "no database URL: pass --database-url or set DATABASE_URL".to_string())?,
@@ -169,7 +189,22 @@ where
         }
     }
     let repo = connect(url).await.map_err(|e| e.to_string())?;
-    let migrator = Migrator::new(&repo, migrations)
+    match &args.prefix {
+        Some(p) => {
+            let tenant = repo.with_prefix(p.as_str()).map_err(|e| e.to_string())?;
+            drive(&args, migrations, &tenant).await
+        }
+        None => drive(&args, migrations, &repo).await,
+    }
+}
+
+/// Runs `args` with the migrations on `repo`.
+async fn drive<R: Repo>(
+    args: &Args,
+    migrations: Vec<Box<dyn Migration>>,
+    repo: &R,
+) -> Result<(), String> {
+    let migrator = Migrator::new(repo, migrations)
         .map_err(|e| e.to_string())?
         .on_event(|e| println!("{e}"));
     let one_line = |e: MigrateError| e.to_string();

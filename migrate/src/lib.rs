@@ -67,8 +67,8 @@ pub use commands::{AlterTable, Commands, NewTable};
 pub use error::{MigrateError, Result};
 pub use migration::Migration;
 pub use runner::{
-    preview, Direction, Event, Migrator, Planned, Ran, Report, Status, StatusEntry, Target,
-    FILE_NOT_FOUND,
+    create_prefix, drop_prefix, preview, Direction, Event, Migrator, Planned, Ran, Report, Status,
+    StatusEntry, Target, FILE_NOT_FOUND,
 };
 pub use types::{references, DefaultValue, OnDelete, OnUpdate, References, Type};
 

@@ -149,12 +149,16 @@ impl Plan {
     }
 
     /// Joins the nodes after the first to `q` (reading from the related table).
-    pub(crate) fn join_from_related(&self, q: &mut sea_query::SelectStatement) {
+    pub(crate) fn join_from_related(
+        &self,
+        q: &mut sea_query::SelectStatement,
+        prefix: Option<crate::ir::Prefix>,
+    ) {
         for (i, node) in self.nodes.iter().enumerate().skip(1) {
             if let Some((a, b)) = self.edges.get(i - 1) {
                 q.join_as(
                     sea_query::JoinType::InnerJoin,
-                    node.table,
+                    crate::prefix::table_ref(prefix, node.table),
                     node.name,
                     Expr::col(*a).eq(Expr::col(*b)),
                 );
@@ -168,13 +172,12 @@ impl Plan {
         let mut out = Vec::with_capacity(self.nodes.len());
         let mut on = (self.matcher, owner_key);
         for (i, node) in self.nodes.iter().enumerate().rev() {
-            out.push(JoinPart {
+            out.push(JoinPart::new(
                 kind,
-                table: node.table,
-                alias: (i > 0).then_some(node.name),
-                on: eq(on.0, on.1),
-                lateral: None,
-            });
+                node.table,
+                (i > 0).then_some(node.name),
+                eq(on.0, on.1),
+            ));
             if i > 0 {
                 if let Some((a, b)) = self.edges.get(i - 1) {
                     on = (*a, *b);
@@ -189,13 +192,12 @@ impl Plan {
         let mut out = Vec::new();
         for (i, node) in self.nodes.iter().enumerate().skip(1) {
             if let Some((a, b)) = self.edges.get(i - 1) {
-                out.push(JoinPart {
-                    kind: JoinKind::Inner,
-                    table: node.table,
-                    alias: Some(node.name),
-                    on: eq(*a, *b),
-                    lateral: None,
-                });
+                out.push(JoinPart::new(
+                    JoinKind::Inner,
+                    node.table,
+                    Some(node.name),
+                    eq(*a, *b),
+                ));
             }
         }
         out

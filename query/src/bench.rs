@@ -17,7 +17,12 @@ pub fn insert_all_statement<S: Schema, C: Into<Changeset<S>>>(
     let mut runs = crate::write::insert_rows_values(rows, now)?.into_iter();
     match (runs.next(), runs.next()) {
         (Some((columns, rows)), None) => Ok(crate::write::insert_many::<S>(
-            dialect, &columns, rows, false, None,
+            dialect,
+            crate::ir::prefix::of_schema(S::PREFIX)?,
+            &columns,
+            rows,
+            false,
+            None,
         )),
         _ => Err(Error::Query(quarry_core::QueryError::Other(
             "the bench's rows must write the same columns".into(),
@@ -35,5 +40,6 @@ pub fn update_statement<S: Schema>(
     if values.is_empty() {
         return Ok(None);
     }
-    crate::write::update_by_key(dialect, changeset, &values).map(Some)
+    let prefix = crate::ir::prefix::of_schema(S::PREFIX)?;
+    crate::write::update_by_key(dialect, prefix, changeset, &values).map(Some)
 }

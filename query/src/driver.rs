@@ -42,6 +42,14 @@ pub struct Capabilities {
     /// `JOIN LATERAL (subquery)` (Postgres, MySQL 8.0.14+; not MariaDB or
     /// SQLite).
     pub lateral_join: bool,
+    /// `overlaps` on array columns ([`crate::ArrayExt::overlaps`]): Postgres
+    /// `&&`, SQLite `json_each`, `JSON_OVERLAPS` on MySQL 8.0.17+ and
+    /// MariaDB 10.9+.
+    pub array_overlaps: bool,
+    /// Tables in another schema (Postgres) or database (MySQL) of the same
+    /// connection, named `prefix.table` (see [`crate::prefix`]). SQLite's
+    /// ATTACHed databases are not supported: false there.
+    pub prefixes: bool,
 }
 
 /// The database behind a driver: its dialect, name, version and capabilities.
@@ -55,6 +63,10 @@ pub struct Backend {
     pub version: String,
     /// What it can do.
     pub capabilities: Capabilities,
+    /// The prefix this handle's statements target where neither the query
+    /// nor the schema names one (set by
+    /// [`Repo::with_prefix`](crate::Repo::with_prefix); `None` for a pool).
+    pub default_prefix: Option<crate::ir::Prefix>,
 }
 
 /// The result of a statement that returns no rows.

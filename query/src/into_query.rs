@@ -132,8 +132,11 @@ pub trait Fetch<I>: Send {
         Self: Sized + 'a,
         Self::Decoder: 'a,
     {
+        // Prepared before the future is made: the query itself is never
+        // moved into it, only its statement.
+        let prepared = self.prepare(driver.backend());
         Box::pin(async move {
-            let (stmt, decoder) = self.prepare(driver.backend())?;
+            let (stmt, decoder) = prepared?;
             let mut out = Vec::new();
             log::fetch(driver, &stmt, &mut |row| {
                 out.push(decoder.decode(row)?);
@@ -157,8 +160,9 @@ pub trait Fetch<I>: Send {
         Self: Sized + 'a,
         Self::Decoder: 'a,
     {
+        let prepared = self.prepare(driver.backend());
         Box::pin(async move {
-            let (stmt, decoder) = self.prepare(driver.backend())?;
+            let (stmt, decoder) = prepared?;
             let mut seen = 0u64;
             log::fetch(driver, &stmt, &mut |row| {
                 seen += 1;
@@ -176,8 +180,8 @@ impl<S: Schema, J: Closed> Fetch<()> for Query<S, J> {
     fn table(&self) -> &'static str {
         S::TABLE
     }
-    fn prepare(self, backend: &Backend) -> Result<(Statement, RootDecoder<S>), Error> {
-        self.check(backend)?;
+    fn prepare(mut self, backend: &Backend) -> Result<(Statement, RootDecoder<S>), Error> {
+        self.target(backend)?;
         let stmt = self.into_statement(backend.dialect)?;
         Ok((stmt, RootDecoder(std::marker::PhantomData)))
     }
@@ -189,8 +193,8 @@ impl<P: Projection> Fetch<()> for Select<P> {
     fn table(&self) -> &'static str {
         self.from_table()
     }
-    fn prepare(self, backend: &Backend) -> Result<(Statement, ProjectionDecoder<P>), Error> {
-        self.check(backend)?;
+    fn prepare(mut self, backend: &Backend) -> Result<(Statement, ProjectionDecoder<P>), Error> {
+        self.target(backend)?;
         let (stmt, projection) = self.into_parts(backend.dialect)?;
         Ok((stmt, ProjectionDecoder(projection)))
     }
@@ -202,8 +206,8 @@ impl<P: Projection, R: From<P::Output> + Send> Fetch<()> for SelectAs<P, R> {
     fn table(&self) -> &'static str {
         self.select.from_table()
     }
-    fn prepare(self, backend: &Backend) -> Result<(Statement, StructDecoder<P, R>), Error> {
-        self.select.check(backend)?;
+    fn prepare(mut self, backend: &Backend) -> Result<(Statement, StructDecoder<P, R>), Error> {
+        self.select.target(backend)?;
         let (stmt, projection) = self.select.into_parts(backend.dialect)?;
         Ok((stmt, StructDecoder(projection, std::marker::PhantomData)))
     }

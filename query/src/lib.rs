@@ -17,6 +17,7 @@ mod computed;
 pub mod ir;
 #[doc(hidden)]
 pub use compile::cache::bypassed as sql_cache_bypassed;
+pub mod array;
 pub mod assoc;
 mod assoc_path;
 pub mod bench;
@@ -26,6 +27,7 @@ pub mod expr;
 pub mod fragment;
 pub mod into_query;
 pub mod log;
+pub mod prefix;
 pub mod preload;
 pub mod prepared;
 pub mod query;
@@ -41,6 +43,7 @@ pub mod subquery;
 pub mod window;
 mod write;
 
+pub use array::{ArrayColumn, ArrayExt};
 pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
 pub use dialect::{Dialect, JoinedWrite, SeaBuilder, SqlDialect, UpsertSyntax};
 pub use driver::{

@@ -10,7 +10,15 @@ use std::time::Instant;
 /// The tracing target of statement events.
 pub const TARGET: &str = "quarry::sql";
 
-fn emit(stmt: &Statement, started: Instant, rows: u64, ok: bool) {
+/// The time a statement starts, when its event will be recorded: no clock
+/// is read when nothing listens at debug level (trace, the parameters'
+/// level, is then off too).
+fn start() -> Option<Instant> {
+    tracing::enabled!(target: TARGET, tracing::Level::DEBUG).then(Instant::now)
+}
+
+fn emit(stmt: &Statement, started: Option<Instant>, rows: u64, ok: bool) {
+    let Some(started) = started else { return };
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     tracing::debug!(target: TARGET, sql = %stmt.sql, table = stmt.table, duration_us = micros, rows, ok, "statement");
     tracing::trace!(target: TARGET, params = ?stmt.values, "statement parameters");
@@ -18,7 +26,7 @@ fn emit(stmt: &Statement, started: Instant, rows: u64, ok: bool) {
 
 /// Runs `stmt` on `driver` without rows, logging it.
 pub async fn execute(driver: &dyn Driver, stmt: &Statement) -> Result<ExecResult> {
-    let started = Instant::now();
+    let started = start();
     let result = driver.execute(stmt).await;
     emit(
         stmt,
@@ -31,7 +39,10 @@ pub async fn execute(driver: &dyn Driver, stmt: &Statement) -> Result<ExecResult
 
 /// Runs `stmt` on `driver`, feeding rows to `sink`, logging it.
 pub async fn fetch(driver: &dyn Driver, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-    let started = Instant::now();
+    let started = start();
+    if started.is_none() {
+        return driver.fetch(stmt, sink).await;
+    }
     let mut rows = 0u64;
     let result = {
         let mut counting = |row: &dyn quarry_core::Row| {

@@ -66,8 +66,10 @@ impl<S: Schema> Default for Query<S> {
 impl<S: Schema> Query<S> {
     /// All rows of `S`.
     pub fn new() -> Self {
+        let mut parts = Parts::new(S::TABLE);
+        parts.schema_prefix = S::PREFIX;
         Query {
-            parts: Parts::new(S::TABLE),
+            parts,
             _marker: PhantomData,
         }
     }
@@ -238,13 +240,14 @@ impl<S: Schema, J> Query<S, J> {
         L: AllIn<(S, (crate::source::Alias<T, N>, J)), I>,
     {
         let _ = cte;
-        self.parts.joins.push(JoinPart {
-            kind: JoinKind::Inner,
-            table: <crate::source::Alias<T, N> as Source>::name(),
-            alias: None,
-            on: on.rpn,
-            lateral: None,
-        });
+        let mut join = JoinPart::new(
+            JoinKind::Inner,
+            <crate::source::Alias<T, N> as Source>::name(),
+            None,
+            on.rpn,
+        );
+        join.cte = true;
+        self.parts.joins.push(join);
         self.retype()
     }
 
@@ -361,6 +364,35 @@ impl<S: Schema, J> Query<S, J> {
         self
     }
 
+    /// Reads from (and, in `update_all` / `delete_all`, writes to) the
+    /// tables of another schema (Postgres) or database (MySQL), Ecto's
+    /// `from p in Post, prefix: "tenant_a"`: every table the query names
+    /// (joins, subqueries that name none of their own, preloads) is written
+    /// `"tenant_a"."table"`. It wins over a schema's prefix
+    /// (`#[quarry(prefix = "...")]`) and a repo's default
+    /// ([`Repo::with_prefix`](crate::Repo::with_prefix)).
+    ///
+    /// `prefix` is a [`Prefix`](crate::prefix::Prefix) or its text; text that
+    /// is not a plain identifier is [`QueryError::InvalidPrefix`](quarry_core::QueryError::InvalidPrefix)
+    /// when the query is compiled or run, never SQL. SQLite has no schemas:
+    /// running a prefixed query there is [`Error::Unsupported`].
+    ///
+    /// ```
+    /// use quarry_query::{from, ColumnExt, Dialect};
+    /// # use quarry_core::doc_support::Product;
+    /// let q = from::<Product>().filter(Product::price.lt(10.0)).prefix("tenant_a");
+    /// let sql = q.to_statement(Dialect::Postgres)?.sql;
+    /// assert!(sql.contains(r#" FROM "tenant_a"."products" WHERE "products"."price" < $1"#), "{sql}");
+    /// let sql = q.to_statement(Dialect::MySql)?.sql;
+    /// assert!(sql.contains(" FROM `tenant_a`.`products` "), "{sql}");
+    /// assert!(from::<Product>().prefix("a; DROP TABLE x").to_statement(Dialect::Postgres).is_err());
+    /// # Ok::<(), quarry_core::Error>(())
+    /// ```
+    pub fn prefix(mut self, prefix: impl crate::prefix::IntoPrefix) -> Self {
+        self.parts.prefix = Some(crate::ir::prefix::Asked::new(prefix));
+        self
+    }
+
     /// At most `n` rows (clamped to `i64::MAX`, the databases' largest limit).
     pub fn limit(mut self, n: u64) -> Self {
         self.parts.limit = Some(std::cmp::min(n, i64::MAX as u64));
@@ -433,13 +465,9 @@ impl<S: Schema, J> Query<S, J> {
         } else {
             None
         };
-        self.parts.joins.push(JoinPart {
-            kind,
-            table: src_table,
-            alias,
-            on: on.rpn,
-            lateral: None,
-        });
+        let mut join = JoinPart::new(kind, src_table, alias, on.rpn);
+        join.schema_prefix = <<A::Src as Source>::Schema as Schema>::PREFIX;
+        self.parts.joins.push(join);
         self.retype()
     }
 
@@ -582,7 +610,15 @@ impl<S: Schema, J> Query<S, J> {
 
     /// The SELECT of every persisted column of `S`, for `dialect`.
     pub fn select_statement(&self, dialect: Dialect) -> Result<SelectStatement, Error> {
-        self.parts.to_select_with(dialect, root_columns::<S>())
+        let mut parts = self.parts.clone();
+        parts.resolve_prefixes(None, None)?;
+        parts.to_select_with(dialect, root_columns::<S>())
+    }
+
+    /// [`Query::check`] after working out every table's prefix with the
+    /// backend's default (a repo's [`Repo::with_prefix`](crate::Repo::with_prefix)).
+    pub(crate) fn target(&mut self, backend: &Backend) -> Result<(), Error> {
+        self.parts.target(backend)
     }
 
     /// Compiles the query for `dialect` (through the SQL cache).
@@ -643,13 +679,16 @@ impl<S: Schema, J> Query<S, J> {
         let mut parts = sub.parts;
         parts.root_unless_selected(T::TABLE, T::FIELDS);
         let mut q = self;
-        q.parts.joins.push(JoinPart {
+        let mut join = JoinPart::new(
             kind,
-            table: <crate::source::Alias<T, N> as Source>::name(),
-            alias: None,
-            on: Default::default(),
-            lateral: Some(Box::new(parts)),
-        });
+            <crate::source::Alias<T, N> as Source>::name(),
+            None,
+            Default::default(),
+        );
+        // The alias names the subquery's rows: never prefixed.
+        join.cte = true;
+        join.lateral = Some(Box::new(parts));
+        q.parts.joins.push(join);
         q.retype()
     }
 

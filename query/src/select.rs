@@ -388,7 +388,8 @@ impl<P: Projection> Select<P> {
     }
 
     /// The SELECT, for use as a subquery of a statement built for `dialect`.
-    pub fn into_statement(self, dialect: Dialect) -> Result<SelectStatement, Error> {
+    pub fn into_statement(mut self, dialect: Dialect) -> Result<SelectStatement, Error> {
+        self.parts.resolve_prefixes(None, None)?;
         self.parts.to_select(dialect)
     }
 
@@ -405,6 +406,12 @@ impl<P: Projection> Select<P> {
     /// Refuses what the database cannot run.
     pub fn check(&self, backend: &Backend) -> Result<(), Error> {
         self.parts.check(backend)
+    }
+
+    /// [`Select::check`] after working out every table's prefix with the
+    /// backend's default.
+    pub(crate) fn target(&mut self, backend: &Backend) -> Result<(), Error> {
+        self.parts.target(backend)
     }
 
     /// The root table.

@@ -120,6 +120,14 @@ impl Rows {
 /// order): one INSERT per run at least, so a column a row leaves out gets its
 /// database default rather than a NULL from another row's column list. Most
 /// calls are one run. The first invalid changeset is the error.
+/// The error of a bulk or upsert write given nested changesets, which only
+/// `insert` and `update` write (never silently dropped).
+pub(crate) fn nested_refused(operation: &str) -> Error {
+    Error::Query(quarry_core::QueryError::Other(format!(
+        "{operation} cannot write nested changesets (cast_assoc / put_assoc): insert or update the owner instead"
+    )))
+}
+
 pub(crate) fn insert_rows_values<S: Schema, C: Into<Changeset<S>>>(
     rows: Vec<C>,
     now: chrono::DateTime<chrono::Utc>,
@@ -132,6 +140,9 @@ pub(crate) fn insert_rows_values<S: Schema, C: Into<Changeset<S>>>(
         let mut cs: Changeset<S> = r.into();
         if !cs.is_valid() {
             return Err(cs.into_error());
+        }
+        if cs.has_nested_writes() {
+            return Err(nested_refused("insert_all and upsert_all"));
         }
         changed.clear();
         changed.extend(cs.changes_by_index().keys().copied());
@@ -170,9 +181,12 @@ pub(crate) fn persisted_columns<S: Schema>() -> Vec<&'static str> {
 }
 
 /// INSERT of one row.
-pub(crate) fn insert_one<S: Schema>(values: &[(usize, Value)]) -> InsertStatement {
+pub(crate) fn insert_one<S: Schema>(
+    prefix: Option<crate::ir::Prefix>,
+    values: &[(usize, Value)],
+) -> InsertStatement {
     let mut q = sea_query::Query::insert();
-    q.into_table(S::TABLE);
+    q.into_table(crate::prefix::table_ref(prefix, S::TABLE));
     if values.is_empty() {
         q.or_default_values();
     } else {
@@ -241,6 +255,7 @@ pub(crate) fn update_values<S: Schema>(cs: &Changeset<S>) -> Vec<(usize, Value)>
 /// (`DEFAULT VALUES`) goes through sea-query.
 pub(crate) fn insert_many<S: Schema>(
     dialect: crate::Dialect,
+    prefix: Option<crate::ir::Prefix>,
     columns: &[usize],
     rows: Rows,
     returning: bool,
@@ -249,7 +264,7 @@ pub(crate) fn insert_many<S: Schema>(
     use crate::ir::{Name, Op};
     let count = rows.len();
     if let Some(upsert) = upsert.filter(|_| !columns.is_empty()) {
-        return upsert_statement::<S>(dialect, columns, rows, returning, upsert);
+        return upsert_statement::<S>(dialect, prefix, columns, rows, returning, upsert);
     }
     // Every row of a run writes exactly `columns`, in field order: its
     // values are moved out in that order.
@@ -262,7 +277,7 @@ pub(crate) fn insert_many<S: Schema>(
     let cols = || persisted_columns::<S>();
     if columns.is_empty() {
         let mut q = sea_query::Query::insert();
-        q.into_table(S::TABLE);
+        q.into_table(crate::prefix::table_ref(prefix, S::TABLE));
         q.or_default_values_many(u32::try_from(count).unwrap_or(u32::MAX));
         let cols = cols();
         return dialect.build_insert(&q, returning.then_some(cols.as_slice()), S::TABLE);
@@ -274,11 +289,14 @@ pub(crate) fn insert_many<S: Schema>(
             .collect();
         let cols = cols();
         let returning = returning.then_some(cols.as_slice());
-        crate::sql::write::insert(dialect, S::TABLE, &names, count, returning).into()
+        crate::sql::write::insert(dialect, prefix, S::TABLE, &names, count, returning).into()
     };
     let sql = crate::compile::cache::text(
         dialect,
         |key| {
+            if let Some(p) = prefix {
+                key.push(Op::Prefix(p.0));
+            }
             key.push(Op::From(Name(S::TABLE)));
             key.extend(
                 columns
@@ -309,6 +327,7 @@ pub(crate) struct Upsert {
 /// clause of `upsert`. Not cached: its text depends on the clause too.
 fn upsert_statement<S: Schema>(
     dialect: crate::Dialect,
+    prefix: Option<crate::ir::Prefix>,
     columns: &[usize],
     rows: Rows,
     returning: bool,
@@ -321,6 +340,7 @@ fn upsert_statement<S: Schema>(
     let cols = persisted_columns::<S>();
     let sql = crate::sql::write::insert_on_conflict(
         dialect,
+        prefix,
         S::TABLE,
         &names,
         rows.len(),
@@ -388,6 +408,7 @@ fn row_key<S: Schema>(
 /// pushes, no sea-query tree.
 pub(crate) fn update_by_key<S: Schema>(
     dialect: crate::Dialect,
+    prefix: Option<crate::ir::Prefix>,
     cs: &Changeset<S>,
     set: &[(usize, Value)],
 ) -> Result<crate::Statement, Error> {
@@ -397,19 +418,21 @@ pub(crate) fn update_by_key<S: Schema>(
         set.iter()
             .map(|(i, _)| quarry_core::schema::field_def::<S>(*i).column)
     };
-    keyed_statement(dialect, cs, values, 11, columns, |key| {
-        crate::sql::write::update(dialect, S::TABLE, columns(), key)
+    keyed_statement(dialect, prefix, cs, values, 11, columns, |key| {
+        crate::sql::write::update(dialect, prefix, S::TABLE, columns(), key)
     })
 }
 
 /// The DELETE of the changeset's row, with its optimistic lock when it has one.
 pub(crate) fn delete_by_key<S: Schema>(
     dialect: crate::Dialect,
+    prefix: Option<crate::ir::Prefix>,
     cs: &Changeset<S>,
 ) -> Result<crate::Statement, Error> {
     let no_columns = || std::iter::empty::<&'static str>();
-    keyed_statement(dialect, cs, Vec::with_capacity(2), 12, no_columns, |key| {
-        crate::sql::write::delete(dialect, S::TABLE, key)
+    let values = Vec::with_capacity(2);
+    keyed_statement(dialect, prefix, cs, values, 12, no_columns, |key| {
+        crate::sql::write::delete(dialect, prefix, S::TABLE, key)
     })
 }
 
@@ -419,6 +442,7 @@ pub(crate) fn delete_by_key<S: Schema>(
 /// columns and the lock.
 fn keyed_statement<S: Schema, I: Iterator<Item = &'static str>>(
     dialect: crate::Dialect,
+    prefix: Option<crate::ir::Prefix>,
     cs: &Changeset<S>,
     mut values: Vec<sea_query::Value>,
     section: u8,
@@ -437,6 +461,9 @@ fn keyed_statement<S: Schema, I: Iterator<Item = &'static str>>(
         |shape| {
             shape.push(Op::Section(section));
             shape.extend(columns().map(|c| Op::col(S::TABLE, c)));
+            if let Some(p) = prefix {
+                shape.push(Op::Prefix(p.0));
+            }
             shape.push(Op::From(Name(S::TABLE)));
             shape.extend(key.columns.iter().map(|c| Op::col(S::TABLE, c)));
             if let Some((column, null)) = key.lock {

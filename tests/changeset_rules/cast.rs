@@ -2,7 +2,7 @@
 //! values, unknown keys, and params from forms, JSON values and serialized structs.
 
 use super::*;
-use quarry::schema::Field;
+use quarry::schema::{Field, ValueType};
 use quarry::{Changeset, Error, Params, Schema, Value};
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, HashMap};
@@ -289,6 +289,9 @@ fn full_sink() -> Sink {
         amount: "19.99".parse().expect("decimal"),
         opens: chrono::NaiveTime::from_hms_opt(9, 30, 0).expect("time"),
         level: Level::High,
+        tags: vec!["a".into(), "".into()],
+        scores: vec![i64::MIN, 0],
+        amounts: vec!["0.1".parse().expect("decimal")],
         ..Sink::default()
     }
 }
@@ -377,6 +380,17 @@ fn cast_leaves_values_equal_to_the_data_out_of_changes() {
         ("seen_at", json!("2023-04-17 01:47:01.999"), Unchanged),
         ("synced_at", json!("2023-04-17T03:47:01+02:00"), Unchanged),
         ("doc", json!({"a": [1, 2]}), Unchanged),
+        ("tags", json!(["a", ""]), Unchanged),
+        ("scores", json!([i64::MIN, "0"]), Unchanged),
+        ("amounts", json!(["0.10"]), Unchanged),
+        ("amounts", json!([0.1]), Unchanged),
+        ("tags", json!(["", "a"]), Change(Value::Array(ValueType::String, vec!["".into(), "a".into()]))),
+        ("scores", json!([]), Change(Value::Array(ValueType::I64, vec![]))),
+        ("scores", json!([1, "x"]), Invalid("{:array, :integer}")),
+        ("scores", json!([1, null]), Invalid("{:array, :integer}")),
+        ("scores", json!("1"), Invalid("{:array, :integer}")),
+        ("tags", json!({"0": "a"}), Invalid("{:array, :string}")),
+        ("amounts", json!(["NaN"]), Invalid("{:array, :decimal}")),
         // A different value is a change.
         ("big", json!("14"), Change(Value::I64(14))),
         ("active", json!("false"), Change(Value::Bool(false))),

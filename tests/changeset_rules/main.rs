@@ -44,6 +44,9 @@ struct Sink {
     amount: Decimal,
     opens: NaiveTime,
     level: Level,
+    tags: Vec<String>,
+    scores: Vec<i64>,
+    amounts: Vec<Decimal>,
 }
 
 /// An enum field, stored as its string form.
@@ -77,6 +80,9 @@ struct Loose {
     amount: Option<Decimal>,
     opens: Option<NaiveTime>,
     level: Option<Level>,
+    tags: Option<Vec<String>>,
+    scores: Option<Vec<i64>>,
+    amounts: Option<Vec<Decimal>>,
 }
 
 /// The field names `Sink` and `Loose` share (all but `id`).
@@ -97,6 +103,9 @@ const TYPED_FIELDS: &[&str] = &[
     "amount",
     "opens",
     "level",
+    "tags",
+    "scores",
+    "amounts",
 ];
 
 /// A schema for the validators and constraints.

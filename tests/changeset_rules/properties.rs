@@ -152,6 +152,10 @@ fn check_cast_invariants<S: Schema + Default + std::fmt::Debug>(
         if let Some(f) = v.as_f64() {
             prop_assert!(f.is_finite(), "{} holds {:?}", name, v);
         }
+        if let Value::Array(_, items) = v {
+            // A Vec<T> holds no NULL element.
+            prop_assert!(items.iter().all(|i| !i.is_null()), "{} holds {:?}", name, v);
+        }
         if let Value::String(s) = v {
             // Blank strings become NULL; anything else is kept exactly as given.
             prop_assert!(!s.trim().is_empty(), "{} holds {:?}", name, v);
@@ -276,6 +280,13 @@ fn arb_valid_param(ty: ValueType) -> BoxedStrategy<(Json, Value)> {
                     None => t.format("%H:%M:%S").to_string(),
                 };
                 (json!(text), Value::Time(t))
+            })
+            .boxed(),
+        // A list of valid elements (strings kept as given, blank included).
+        ValueType::Array(element) => prop::collection::vec(arb_valid_param(*element), 0..5)
+            .prop_map(move |items| {
+                let (params, values): (Vec<Json>, Vec<Value>) = items.into_iter().unzip();
+                (Json::Array(params), Value::Array(*element, values))
             })
             .boxed(),
         ValueType::Json => arb_json()

@@ -689,3 +689,45 @@ fn errors_keep_templates_for_translation_and_render_messages() {
         cs.error_messages()
     );
 }
+
+#[test]
+fn validate_length_and_subset_of_arrays() {
+    let tags = |input: Json| Changeset::cast(Sink::default(), json!({ "tags": input }), Sink::tags);
+    let cs = tags(json!(["a", "b"])).validate_length(Sink::tags, Length::new().min(3));
+    expect_one(
+        &cs,
+        "tags",
+        "should have at least %{count} item(s)",
+        "should have at least 3 item(s)",
+        &length_meta(3, "min", "list"),
+    );
+    let cs = tags(json!(["a", "", "c"])).validate_length(Sink::tags, Length::new().is(3));
+    assert!(cs.is_valid(), "elements are counted, blank ones too");
+
+    let allowed = || [json!("red"), json!("green")];
+    assert!(tags(json!(["red", "green", "red"]))
+        .validate_subset(Sink::tags, allowed())
+        .is_valid());
+    assert!(tags(json!([]))
+        .validate_subset(Sink::tags, allowed())
+        .is_valid());
+    let cs = tags(json!(["red", "blue"])).validate_subset(Sink::tags, allowed());
+    let meta = [
+        ("validation", json!("subset")),
+        ("enum", json!(["red", "green"])),
+    ];
+    expect_one(
+        &cs,
+        "tags",
+        "has an invalid entry",
+        "has an invalid entry",
+        &meta,
+    );
+    // Elements of other types compare by their JSON form.
+    let scores = |input: Json| {
+        Changeset::cast(Sink::default(), json!({ "scores": input }), Sink::scores)
+            .validate_subset(Sink::scores, [json!(1), json!(2)])
+    };
+    assert!(scores(json!([1, "2"])).is_valid());
+    assert!(!scores(json!([3])).is_valid());
+}

@@ -4,6 +4,6 @@ use quarry::prelude::*;
 pub struct Thing {
     pub meta: Meta,
     pub id: i64,
-    pub tags: Vec<String>,
+    pub tags: std::collections::HashSet<String>,
 }
 fn main() {}

@@ -86,6 +86,8 @@ const TEMPLATE: &[&str] = &[
         PRIMARY KEY (product_id, tag_id),
         CONSTRAINT products_tags_product_id_fkey FOREIGN KEY (product_id) REFERENCES products (id),
         CONSTRAINT products_tags_tag_id_fkey FOREIGN KEY (tag_id) REFERENCES tags (id))",
+    // Embedded schemas (`embeds` below): JSON columns.
+    "CREATE TABLE nested_orders (id {pk}, number {key} NOT NULL, address {json}, `items` {json})",
 ];
 
 /// The test tables for `kind`.
@@ -265,5 +267,65 @@ pub mod assoc {
         pub body: String,
         #[quarry(belongs_to)]
         pub post: Assoc<Option<Post>>,
+    }
+}
+
+/// Embedded schemas: an order with one address (`embeds_one`, no key) and
+/// lines (`embeds_many`, UUID keys quarry generates), in JSON columns.
+pub mod embeds {
+    use quarry::changeset::{EmbedsMany, EmbedsOne};
+    use quarry::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Schema, Clone, Debug, PartialEq)]
+    #[quarry(table = "nested_orders")]
+    pub struct Order {
+        pub meta: Meta,
+        pub id: i64,
+        pub number: String,
+        pub address: EmbedsOne<Address>,
+        #[quarry(column = "items")]
+        pub lines: EmbedsMany<Line>,
+    }
+
+    #[derive(Schema, Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[quarry(embedded)]
+    pub struct Address {
+        #[serde(skip)]
+        pub meta: Meta,
+        pub street: String,
+        pub city: String,
+    }
+
+    #[derive(Schema, Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[quarry(embedded)]
+    pub struct Line {
+        #[serde(skip)]
+        pub meta: Meta,
+        #[quarry(primary_key)]
+        pub id: quarry::uuid::Uuid,
+        pub sku: String,
+        pub qty: i32,
+    }
+
+    impl DefaultChangeset for Address {
+        fn changeset(self, params: Params) -> Changeset<Self> {
+            Changeset::cast(self, params, (Address::street, Address::city))
+                .validate_required((Address::street, Address::city))
+        }
+    }
+
+    impl DefaultChangeset for Line {
+        fn changeset(self, params: Params) -> Changeset<Self> {
+            Changeset::cast(self, params, (Line::sku, Line::qty))
+                .validate_required(Line::sku)
+                .validate_number(Line::qty, quarry::changeset::Number::new().greater_than(0))
+        }
+    }
+
+    impl DefaultChangeset for Order {
+        fn changeset(self, params: Params) -> Changeset<Self> {
+            Changeset::cast(self, params, Order::number).validate_required(Order::number)
+        }
     }
 }

@@ -15,11 +15,14 @@
 
 use quarry_core::{ConnectionErrorKind, ErrorClass};
 use quarry_query::driver::PoolOptions;
+use quarry_query::sea_query::Value as Sv;
 use quarry_query::{Backend, Capabilities, Dialect, ExecResult};
 use quarry_sqlx::{Cell, SqlxBackend, Timed, ValueRef};
 use sqlx::error::{BoxDynError, DatabaseError};
-use sqlx::mysql::{MySqlColumn, MySqlConnectOptions, MySqlDatabaseError, MySqlQueryResult};
-use sqlx::{Column as _, TypeInfo as _};
+use sqlx::mysql::{
+    MySqlArguments, MySqlColumn, MySqlConnectOptions, MySqlDatabaseError, MySqlQueryResult,
+};
+use sqlx::{Arguments as _, Column as _, TypeInfo as _};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -43,6 +46,10 @@ quarry_sqlx::adapter! {
 /// let (name, caps) = quarry_mysql::capabilities("8.0.36");
 /// assert_eq!(name, "MySQL");
 /// assert!(!caps.insert_returning);
+/// // JSON_OVERLAPS, for `overlaps` on array columns.
+/// assert!(caps.array_overlaps);
+/// assert!(!quarry_mysql::capabilities("10.6.16-MariaDB").1.array_overlaps);
+/// assert!(!quarry_mysql::capabilities("8.0.16").1.array_overlaps);
 /// ```
 pub fn capabilities(version: &str) -> (&'static str, Capabilities) {
     let mariadb = version.to_ascii_lowercase().contains("mariadb");
@@ -78,6 +85,13 @@ pub fn capabilities(version: &str) -> (&'static str, Capabilities) {
         recursive_cte: if mariadb { v >= (10, 2) } else { v >= (8, 0) },
         // MariaDB has no LATERAL; MySQL from 8.0.14.
         lateral_join: !mariadb && minor3 >= (8, 0, 14),
+        // JSON_OVERLAPS: MariaDB 10.9, MySQL 8.0.17.
+        array_overlaps: if mariadb {
+            v >= (10, 9)
+        } else {
+            minor3 >= (8, 0, 17)
+        },
+        prefixes: true,
     };
     (if mariadb { "MariaDB" } else { "MySQL" }, caps)
 }
@@ -178,6 +192,7 @@ impl SqlxBackend for MySql {
             name,
             capabilities,
             version,
+            default_prefix: None,
         }
     }
 
@@ -210,6 +225,16 @@ impl SqlxBackend for MySql {
 
     fn unsigned(raw: ValueRef<'_, Self>) -> Result<u64, BoxDynError> {
         <u64 as sqlx::Decode<sqlx::MySql>>::decode(raw)
+    }
+
+    /// Arrays (`Vec<T>` fields, array conditions) as their JSON text: MySQL
+    /// and MariaDB have no array type, a `Vec<T>` column is `json`.
+    fn bind_other(args: &mut MySqlArguments, value: &Sv) -> Result<(), BoxDynError> {
+        if !matches!(value, Sv::Array(..)) {
+            return Err(format!("MySQL cannot bind {value:?}").into());
+        }
+        let json = quarry_query::sql_value::array_json(value)?;
+        args.add(json)
     }
 
     fn exec_result(done: &MySqlQueryResult) -> ExecResult {

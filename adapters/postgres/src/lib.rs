@@ -16,13 +16,18 @@
 //! ```
 #![warn(missing_docs)]
 
-use quarry_core::{ConnectionErrorKind, ErrorClass};
+use quarry_core::rust_decimal::Decimal;
+use quarry_core::uuid::Uuid;
+use quarry_core::{ConnectionErrorKind, ErrorClass, Value, ValueType};
 use quarry_query::driver::PoolOptions;
 use quarry_query::{Backend, Capabilities, Dialect, ExecResult};
 use quarry_sqlx::{Cell, SqlxBackend, Timed};
 use sea_query::{ArrayType, Value as Sv};
 use sqlx::error::{BoxDynError, DatabaseError};
-use sqlx::postgres::{PgArguments, PgColumn, PgConnectOptions, PgDatabaseError, PgQueryResult};
+use sqlx::postgres::{
+    PgArguments, PgColumn, PgConnectOptions, PgDatabaseError, PgQueryResult, PgValueRef,
+};
+use sqlx::types::chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use sqlx::{Arguments as _, Column as _, TypeInfo as _};
 use std::str::FromStr;
 use std::time::Duration;
@@ -38,8 +43,8 @@ quarry_sqlx::adapter! {
     connect;
 }
 
-/// Binds an array parameter (`= ANY($1)`) of the items' type; a NULL array or
-/// item stays NULL.
+/// Binds an array parameter (`= ANY($1)`, a `Vec<T>` field, an array
+/// condition) of the items' type; a NULL array or item stays NULL.
 macro_rules! bind_array {
     ($args:ident, $ty:ident, $items:ident; $($at:ident => $sv:ident($x:ident) -> $t:ty: $get:expr),* $(,)?) => {
         match $ty {
@@ -122,8 +127,11 @@ impl SqlxBackend for Postgres {
                 intersect_except_all: true,
                 recursive_cte: true,
                 lateral_join: true,
+                array_overlaps: true,
+                prefixes: true,
             },
             version,
+            default_prefix: None,
         }
     }
 
@@ -147,6 +155,19 @@ impl SqlxBackend for Postgres {
             Some(1083) => Cell::Time,
             Some(2950) => Cell::Uuid,
             Some(1700) => Cell::Decimal,
+            Some(1000) => Cell::Array(ValueType::Bool),
+            Some(1005) => Cell::Array(ValueType::I16),
+            Some(1007) => Cell::Array(ValueType::I32),
+            Some(1016) => Cell::Array(ValueType::I64),
+            Some(1021) => Cell::Array(ValueType::F32),
+            Some(1022) => Cell::Array(ValueType::F64),
+            Some(1009 | 1015 | 1014) => Cell::Array(ValueType::String),
+            Some(1182) => Cell::Array(ValueType::Date),
+            Some(1183) => Cell::Array(ValueType::Time),
+            Some(1115) => Cell::Array(ValueType::DateTime),
+            Some(1185) => Cell::Array(ValueType::DateTimeUtc),
+            Some(2951) => Cell::Array(ValueType::Uuid),
+            Some(1231) => Cell::Array(ValueType::Decimal),
             _ if info.name().eq_ignore_ascii_case("citext") => Cell::Text,
             _ => Cell::Unsupported,
         }
@@ -165,7 +186,51 @@ impl SqlxBackend for Postgres {
             Float => Float(x) -> f32: *x,
             Double => Double(x) -> f64: *x,
             String => String(x) -> &str: x.as_deref(),
+            ChronoDate => ChronoDate(x) -> NaiveDate: *x,
+            ChronoTime => ChronoTime(x) -> NaiveTime: *x,
+            ChronoDateTime => ChronoDateTime(x) -> NaiveDateTime: *x,
+            ChronoDateTimeUtc => ChronoDateTimeUtc(x) -> DateTime<Utc>: *x,
+            Uuid => Uuid(x) -> Uuid: *x,
+            Decimal => Decimal(x) -> Decimal: *x,
         )
+    }
+
+    /// A one-dimensional array of the element type the column's OID names
+    /// (an empty array of any dimension is empty).
+    fn array(raw: PgValueRef<'_>, element: ValueType) -> Result<Value, BoxDynError> {
+        fn items<T>(
+            raw: PgValueRef<'_>,
+            element: ValueType,
+            f: fn(T) -> Value,
+        ) -> Result<Value, BoxDynError>
+        where
+            T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+        {
+            let items = <Vec<Option<T>> as sqlx::Decode<sqlx::Postgres>>::decode(raw)?;
+            Ok(Value::Array(
+                element,
+                items
+                    .into_iter()
+                    .map(|item| item.map_or(Value::Null(element), f))
+                    .collect(),
+            ))
+        }
+        match element {
+            ValueType::Bool => items(raw, element, Value::Bool),
+            ValueType::I16 => items(raw, element, Value::I16),
+            ValueType::I32 => items(raw, element, Value::I32),
+            ValueType::I64 => items(raw, element, Value::I64),
+            ValueType::F32 => items(raw, element, Value::F32),
+            ValueType::F64 => items(raw, element, Value::F64),
+            ValueType::String => items(raw, element, Value::String),
+            ValueType::Date => items(raw, element, Value::Date),
+            ValueType::Time => items(raw, element, Value::Time),
+            ValueType::DateTime => items(raw, element, Value::DateTime),
+            ValueType::DateTimeUtc => items(raw, element, Value::DateTimeUtc),
+            ValueType::Uuid => items(raw, element, Value::Uuid),
+            ValueType::Decimal => items(raw, element, Value::Decimal),
+            other => Err(format!("PostgreSQL arrays of {other} are not read by quarry").into()),
+        }
     }
 
     fn exec_result(done: &PgQueryResult) -> ExecResult {

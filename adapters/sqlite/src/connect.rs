@@ -68,6 +68,7 @@ pub async fn connect_with(url: &str, options: PoolOptions) -> Result<SqliteRepo>
         name: "SQLite",
         capabilities: capabilities(&version),
         version,
+        default_prefix: None,
     };
     Ok(SqliteRepo {
         driver: Arc::new(SqliteDriver::new(
@@ -98,6 +99,9 @@ fn capabilities(version: &str) -> Capabilities {
         intersect_except_all: false,
         recursive_cte: v >= (3, 8),
         lateral_join: false,
+        // json_each (the JSON1 functions are built into the bundled SQLite).
+        array_overlaps: true,
+        prefixes: false,
     }
 }
 

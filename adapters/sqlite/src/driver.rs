@@ -103,18 +103,10 @@ impl SqliteDriver {
     }
 }
 
-#[async_trait]
-impl Driver for SqliteDriver {
-    fn backend(&self) -> &Backend {
-        &self.backend
-    }
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.execute_with(stmt, RunOptions::default()).await
-    }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.fetch_with(stmt, sink, RunOptions::default()).await
-    }
-    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
+impl SqliteDriver {
+    /// Runs a statement without rows (the body of `execute` and `execute_with`:
+    /// one future, not a boxed one calling another).
+    async fn execute_here(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
         let mut conn = self.pool.acquire().await?;
         let deadline = deadline(options, self.timeout);
         if self.spawn_blocking {
@@ -122,7 +114,8 @@ impl Driver for SqliteDriver {
         }
         execute_inline(&mut conn, self.pool.busy_timeout(), stmt, deadline).await
     }
-    async fn fetch_with(
+    /// Runs a statement feeding `sink` (the body of `fetch` and `fetch_with`).
+    async fn fetch_here(
         &self,
         stmt: &Statement,
         sink: &mut RowSink<'_>,
@@ -134,6 +127,30 @@ impl Driver for SqliteDriver {
             return blocking::fetch(conn, stmt, sink, deadline).await;
         }
         fetch_inline(&mut conn, self.pool.busy_timeout(), stmt, sink, deadline).await
+    }
+}
+
+#[async_trait]
+impl Driver for SqliteDriver {
+    fn backend(&self) -> &Backend {
+        &self.backend
+    }
+    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
+        self.execute_here(stmt, RunOptions::default()).await
+    }
+    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        self.fetch_here(stmt, sink, RunOptions::default()).await
+    }
+    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
+        self.execute_here(stmt, options).await
+    }
+    async fn fetch_with(
+        &self,
+        stmt: &Statement,
+        sink: &mut RowSink<'_>,
+        options: RunOptions,
+    ) -> Result<()> {
+        self.fetch_here(stmt, sink, options).await
     }
     fn pool_status(&self) -> Option<PoolStatus> {
         Some(self.pool.status())
@@ -185,6 +202,34 @@ impl SqliteTx {
         }
     }
 
+    /// Runs a statement without rows in the transaction.
+    async fn execute_here(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
+        let deadline = deadline(options, self.timeout);
+        if self.spawn_blocking {
+            let mut guard = Arc::clone(&self.slot).lock_owned().await;
+            guard.connection()?;
+            return blocking::execute(guard, stmt, deadline).await;
+        }
+        let mut guard = self.lock().await;
+        execute_inline(&mut *guard, self.patience, stmt, deadline).await
+    }
+    /// Runs a statement feeding `sink` in the transaction.
+    async fn fetch_here(
+        &self,
+        stmt: &Statement,
+        sink: &mut RowSink<'_>,
+        options: RunOptions,
+    ) -> Result<()> {
+        let deadline = deadline(options, self.timeout);
+        if self.spawn_blocking {
+            let mut guard = Arc::clone(&self.slot).lock_owned().await;
+            guard.connection()?;
+            return blocking::fetch(guard, stmt, sink, deadline).await;
+        }
+        let mut guard = self.lock().await;
+        fetch_inline(&mut *guard, self.patience, stmt, sink, deadline).await
+    }
+
     /// Takes the connection out to end the transaction with `sql`. Whatever
     /// happens, the connection then goes back to the pool (rolled back if the
     /// statement failed).
@@ -217,20 +262,13 @@ impl Driver for SqliteTx {
         &self.backend
     }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.execute_with(stmt, RunOptions::default()).await
+        self.execute_here(stmt, RunOptions::default()).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.fetch_with(stmt, sink, RunOptions::default()).await
+        self.fetch_here(stmt, sink, RunOptions::default()).await
     }
     async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        let deadline = deadline(options, self.timeout);
-        if self.spawn_blocking {
-            let mut guard = Arc::clone(&self.slot).lock_owned().await;
-            guard.connection()?;
-            return blocking::execute(guard, stmt, deadline).await;
-        }
-        let mut guard = self.lock().await;
-        execute_inline(&mut *guard, self.patience, stmt, deadline).await
+        self.execute_here(stmt, options).await
     }
     async fn fetch_with(
         &self,
@@ -238,14 +276,7 @@ impl Driver for SqliteTx {
         sink: &mut RowSink<'_>,
         options: RunOptions,
     ) -> Result<()> {
-        let deadline = deadline(options, self.timeout);
-        if self.spawn_blocking {
-            let mut guard = Arc::clone(&self.slot).lock_owned().await;
-            guard.connection()?;
-            return blocking::fetch(guard, stmt, sink, deadline).await;
-        }
-        let mut guard = self.lock().await;
-        fetch_inline(&mut *guard, self.patience, stmt, sink, deadline).await
+        self.fetch_here(stmt, sink, options).await
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
         Err(Error::Query(quarry_core::QueryError::NestedBegin))

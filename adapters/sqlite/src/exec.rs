@@ -225,7 +225,7 @@ fn format_into(scratch: &mut String, f: impl std::fmt::Display) -> Out<'static> 
 /// written before and after read and compare the same: booleans as 0/1,
 /// dates as `YYYY-MM-DD`, naive date-times as `YYYY-MM-DD HH:MM:SS[.f]`, zoned
 /// ones as RFC 3339, JSON as its text, times as `HH:MM:SS[.f]`, UUIDs as
-/// their hyphenated text, decimals as their exact text.
+/// their hyphenated text, decimals as their exact text, arrays as JSON text.
 fn bind_one(
     prepared: &mut rusqlite::Statement<'_>,
     index: usize,
@@ -269,9 +269,7 @@ fn bind_one(
         Sv::ChronoTime(Some(t)) => format_into(scratch, t.format("%H:%M:%S%.f")),
         Sv::ChronoDateTime(Some(t)) => format_into(scratch, t.format("%Y-%m-%d %H:%M:%S%.f")),
         Sv::ChronoDateTimeUtc(Some(t)) => format_into(scratch, t.to_rfc3339_opts(rfc3339, false)),
-        Sv::ChronoDateTimeLocal(Some(t)) => {
-            format_into(scratch, t.to_rfc3339_opts(rfc3339, false))
-        }
+        Sv::ChronoDateTimeLocal(Some(t)) => format_into(scratch, t.to_rfc3339_opts(rfc3339, false)),
         Sv::ChronoDateTimeWithTimeZone(Some(t)) => {
             format_into(scratch, t.to_rfc3339_opts(rfc3339, false))
         }
@@ -280,10 +278,18 @@ fn bind_one(
         Sv::Uuid(None) | Sv::Decimal(None) => Out::Null,
         Sv::Uuid(Some(u)) => format_into(scratch, u.hyphenated()),
         Sv::Decimal(Some(d)) => format_into(scratch, d.normalize()),
+        // Arrays (`Vec<T>` fields, array conditions) as JSON text.
+        Sv::Array(..) => match quarry_query::sql_value::array_json(value).map_err(build_error)? {
+            None => Out::Null,
+            Some(json) => {
+                *scratch = json;
+                Out::Scratch
+            }
+        },
         #[allow(unreachable_patterns)]
         other => {
             return Err(build_error(format!(
-                "SQLite cannot bind the value {other:?} (arrays and the other types quarry does not produce)"
+                "SQLite cannot bind the value {other:?} (a type quarry does not produce)"
             )))
         }
     };

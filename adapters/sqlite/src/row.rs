@@ -201,6 +201,8 @@ pub(crate) fn decode(v: ValueRef<'_>, ty: ValueType) -> Result<Value, String> {
             coerce(Value::String(text(t)?.to_owned()), ty)?
         }
         (ValueType::Uuid, ValueRef::Blob(b)) => coerce(Value::Bytes(b.to_vec()), ty)?,
+        // Arrays are JSON text.
+        (ValueType::Array(_), ValueRef::Text(t)) => coerce(Value::String(text(t)?.to_owned()), ty)?,
         (ValueType::Decimal, ValueRef::Integer(i)) => coerce(Value::I64(i), ty)?,
         (ValueType::Decimal, ValueRef::Real(f)) => coerce(Value::F64(f), ty)?,
         (ValueType::DateTime, v) => Value::DateTime(date_time(v)?.naive_local()),

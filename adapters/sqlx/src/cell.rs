@@ -41,6 +41,9 @@ pub enum Cell {
     Uuid,
     /// An exact decimal (`numeric`, `DECIMAL`).
     Decimal,
+    /// A native array of elements of the given type (Postgres `text[]`,
+    /// `bigint[]`, ...), decoded by [`crate::SqlxBackend::array`].
+    Array(quarry_core::ValueType),
     /// A type quarry does not read.
     Unsupported,
 }

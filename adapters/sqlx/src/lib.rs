@@ -138,6 +138,17 @@ pub trait SqlxBackend: Send + Sync + Sized + 'static {
         Err(format!("{} has no unsigned integer types", Self::NAME).into())
     }
 
+    /// Decodes a native array cell ([`Cell::Array`], of elements of type
+    /// `element`) into a [`Value::Array`](quarry_core::Value::Array), NULL
+    /// elements as NULLs; databases without arrays never produce one.
+    fn array(
+        raw: ValueRef<'_, Self>,
+        element: quarry_core::ValueType,
+    ) -> Result<quarry_core::Value, BoxDynError> {
+        let _ = raw;
+        Err(format!("{} has no arrays of {element}", Self::NAME).into())
+    }
+
     /// Binds a value the shared binder does not know (Postgres arrays).
     fn bind_other(args: &mut Arguments<Self>, value: &sea_query::Value) -> Result<(), BoxDynError> {
         let _ = args;

@@ -56,18 +56,21 @@ impl<B: SqlxBackend> RowRef<'_, B> {
         })
     }
 
-    /// The kinds the backend decodes ([`Cell::U64`]), or an unsupported type.
+    /// The kinds the backend decodes ([`Cell::U64`], [`Cell::Array`]), or an
+    /// unsupported type.
     #[cold]
     fn other(&self, index: usize, cell: Cell, ty: ValueType) -> Result<Value, Error> {
-        if cell != Cell::U64 {
+        if !matches!(cell, Cell::U64 | Cell::Array(_)) {
             let found = format!("unsupported column type {}", self.type_name(index));
             return Err(self.decode_err(index, ty, found));
         }
         let raw = <B::Db as Wire>::raw(self.row, index)
             .map_err(|e| self.decode_err(index, ty, e.to_string()))?;
-        let value = B::unsigned(raw)
-            .and_then(|v| Ok(Value::I64(i64::try_from(v)?)))
-            .map_err(|e| self.decode_err(index, ty, e.to_string()))?;
+        let value = match cell {
+            Cell::Array(element) => B::array(raw, element),
+            _ => B::unsigned(raw).and_then(|v| Ok(Value::I64(i64::try_from(v)?))),
+        }
+        .map_err(|e| self.decode_err(index, ty, e.to_string()))?;
         self.convert(index, cell, ty, value)
     }
 

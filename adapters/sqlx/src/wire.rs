@@ -49,7 +49,8 @@ pub trait Wire: Database {
     fn raw(row: &Self::Row, index: usize) -> Result<Self::ValueRef<'_>, sqlx::Error>;
 
     /// Decodes cell `index` of `row` of kind `cell` (`Value::Null(ty)` for
-    /// NULL); `Ok(None)` for the kinds the backend decodes ([`Cell::U64`]) and
+    /// NULL); `Ok(None)` for the kinds the backend decodes ([`Cell::U64`],
+    /// [`Cell::Array`]) and
     /// [`Cell::Unsupported`]. `ty` is the field's type (MySQL's TINYINT reads as
     /// a boolean for one).
     fn decode(
@@ -191,7 +192,7 @@ where
             Cell::Time => Value::Time(NaiveTime::decode(raw)?),
             Cell::Uuid => Value::Uuid(Uuid::decode(raw)?),
             Cell::Decimal => Value::Decimal(Decimal::decode(raw)?),
-            Cell::U64 | Cell::Unsupported => return Ok(None),
+            Cell::U64 | Cell::Array(_) | Cell::Unsupported => return Ok(None),
         }))
     }
 }

@@ -18,18 +18,27 @@
 //! ```
 
 mod assoc;
+mod cast_assoc;
 mod constraint;
+mod embed;
+mod nested;
+mod relation;
 
 mod params;
 mod validate;
 
 pub use crate::field_error::{traverse_errors, FieldError};
+pub use cast_assoc::{CastAssoc, DefaultChangeset};
 pub use constraint::{Constraint, ConstraintOptions, NameMatch};
+pub use embed::{EmbedValue, EmbedsMany, EmbedsOne};
+pub use nested::{Nested, NestedSet, TxHandle, WriteFuture};
 pub use params::Params;
+pub use relation::OnReplace;
 pub use validate::{HasLength, JsonList, Length, LengthCount, Num, Number, Numeric, Text};
 
 use crate::column::{Column, Field, FieldList};
 use crate::error::{ConstraintViolation, Error, InvalidChangeset};
+use crate::error_map::ErrorMap;
 use crate::field::FieldValue;
 use crate::schema::Schema;
 use crate::value::Value;
@@ -69,6 +78,7 @@ pub struct Changeset<S: Schema> {
     constraints: Vec<Constraint>,
     lock: Option<OptimisticLock>,
     stale_error_field: Option<&'static str>,
+    nested: nested::NestedSet<S>,
 }
 
 impl<S: Schema> Changeset<S> {
@@ -83,6 +93,7 @@ impl<S: Schema> Changeset<S> {
             constraints: Vec::new(),
             lock: None,
             stale_error_field: None,
+            nested: nested::NestedSet::default(),
         }
     }
 
@@ -282,9 +293,10 @@ impl<S: Schema> Changeset<S> {
         self
     }
 
-    /// True when there are no errors (Ecto's `valid?`).
+    /// True when there are no errors, the nested changesets' included
+    /// (Ecto's `valid?`: a parent with an invalid child is invalid).
     pub fn is_valid(&self) -> bool {
-        self.errors.is_empty()
+        self.errors.is_empty() && self.nested.entries.iter().all(|e| e.is_valid())
     }
 
     /// The action the changeset was last used for.
@@ -310,6 +322,9 @@ impl<S: Schema> Changeset<S> {
             // Changes were type-checked when they were put, so this cannot fail.
             let _ = data.set_value(*i, v.clone());
         }
+        for entry in &self.nested.entries {
+            entry.apply(&mut data);
+        }
         data
     }
 
@@ -326,22 +341,28 @@ impl<S: Schema> Changeset<S> {
 
     /// Wraps this changeset in [`Error::Invalid`].
     pub fn into_error(self) -> Error {
-        Error::Invalid(Box::new(InvalidChangeset::new(
-            S::TABLE,
-            self.errors.clone(),
-            self,
-        )))
+        let tree = self.error_tree();
+        Error::Invalid(Box::new(
+            InvalidChangeset::new(S::TABLE, self.errors.clone(), self).with_tree(tree),
+        ))
     }
 
     /// Errors grouped by field with the messages rendered, ready to serialise as a
-    /// JSON body (`{"price": ["can't be blank"]}`).
-    pub fn error_messages(&self) -> BTreeMap<String, Vec<String>> {
-        traverse_errors(&self.errors, FieldError::render)
+    /// JSON body (`{"price": ["can't be blank"]}`). Nested changesets' errors
+    /// nest under their association or embed the way Ecto renders them:
+    /// `{"products": [{"name": ["can't be blank"]}, {}]}`.
+    pub fn error_messages(&self) -> ErrorMap<String> {
+        self.traverse_errors(FieldError::render)
     }
 
-    /// Errors grouped by field, each mapped through `f` (Ecto's `traverse_errors`).
-    pub fn traverse_errors<T>(&self, f: impl FnMut(&FieldError) -> T) -> BTreeMap<String, Vec<T>> {
-        traverse_errors(&self.errors, f)
+    /// Errors grouped by field, each mapped through `f` (Ecto's
+    /// `traverse_errors`), nested changesets' errors nested (see
+    /// [`Changeset::error_messages`]).
+    pub fn traverse_errors<T>(&self, mut f: impl FnMut(&FieldError) -> T) -> ErrorMap<T> {
+        if self.nested.is_empty() {
+            return traverse_errors(&self.errors, f);
+        }
+        self.error_tree().map(&mut f)
     }
 
     /// Declares an optimistic lock on `field`: the write applies only while the
@@ -560,6 +581,21 @@ impl<S: Schema> fmt::Debug for Changeset<S> {
             }
             write!(f, "{name}: {e:?}")?;
         }
-        write!(f, "], data: #{}<>, valid?: {}>", S::NAME, self.is_valid())
+        f.write_str("]")?;
+        if !self.nested.is_empty() {
+            f.write_str(", nested: %{")?;
+            for (i, entry) in self.nested.entries.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{}: ", entry.name())?;
+                entry.fmt_children(f)?;
+            }
+            f.write_str("}")?;
+        }
+        write!(f, ", data: #{}<>, valid?: {}>", S::NAME, self.is_valid())
     }
 }
+
+#[cfg(test)]
+mod nested_tests;

@@ -166,10 +166,12 @@ impl Number {
     }
 }
 
-/// Field types [`Changeset::validate_length`] applies to: strings, bytes, JSON arrays.
+/// Field types [`Changeset::validate_length`] applies to: strings, bytes,
+/// JSON arrays, arrays (`Vec<T>`, counted in elements, as Ecto counts a
+/// list).
 #[diagnostic::on_unimplemented(
     message = "a `{Self}` field has no length",
-    label = "validate_length applies to String, Vec<u8> and serde_json::Value fields (or an Option of one)"
+    label = "validate_length applies to String, Vec<u8>, serde_json::Value and Vec<T> array fields (or an Option of one)"
 )]
 pub trait HasLength: FieldValue {}
 impl HasLength for String {}
@@ -178,6 +180,8 @@ impl HasLength for Vec<u8> {}
 impl HasLength for Option<Vec<u8>> {}
 impl HasLength for serde_json::Value {}
 impl HasLength for Option<serde_json::Value> {}
+impl<T: crate::ArrayElement> HasLength for Vec<T> {}
+impl<T: crate::ArrayElement> HasLength for Option<Vec<T>> {}
 
 /// Numeric field types, for [`Changeset::validate_number`].
 #[diagnostic::on_unimplemented(
@@ -199,10 +203,13 @@ pub trait Text: FieldValue {}
 impl Text for String {}
 impl Text for Option<String> {}
 
-/// JSON field types, for [`Changeset::validate_subset`].
+/// List field types, for [`Changeset::validate_subset`]: JSON values and
+/// arrays (`Vec<T>`, Ecto's `{:array, type}`).
 pub trait JsonList: FieldValue {}
 impl JsonList for serde_json::Value {}
 impl JsonList for Option<serde_json::Value> {}
+impl<T: crate::ArrayElement> JsonList for Vec<T> {}
+impl<T: crate::ArrayElement> JsonList for Option<Vec<T>> {}
 
 fn is_blank(v: &Value) -> bool {
     match v {
@@ -257,6 +264,7 @@ impl<S: Schema> Changeset<S> {
             },
             Value::Bytes(b) => (b.len(), "binary"),
             Value::Json(Json::Array(a)) => (a.len(), "list"),
+            Value::Array(_, a) => (a.len(), "list"),
             Value::Json(Json::String(s)) => (s.graphemes(true).count(), "string"),
             _ => return self,
         };
@@ -410,18 +418,23 @@ impl<S: Schema> Changeset<S> {
         self
     }
 
-    /// Validates that every element of a JSON array change is in `values`
-    /// (`"has an invalid entry"`, `validation: subset`, `enum`).
+    /// Validates that every element of a JSON array change, or of an array
+    /// (`Vec<T>`) change, is in `values` (`"has an invalid entry"`,
+    /// `validation: subset`, `enum`). An array's elements compare by their
+    /// JSON form: strings, numbers, booleans; UUIDs, decimals and dates as
+    /// strings.
     pub fn validate_subset<T: JsonList>(
         mut self,
         field: Column<S, T>,
         values: impl IntoIterator<Item = Json>,
     ) -> Self {
-        let Some(Value::Json(Json::Array(items))) = self.present_change(field.index()) else {
-            return self;
-        };
         let allowed: Vec<Json> = values.into_iter().collect();
-        if items.iter().any(|i| !allowed.contains(i)) {
+        let invalid = match self.present_change(field.index()) {
+            Some(Value::Json(Json::Array(items))) => items.iter().any(|i| !allowed.contains(i)),
+            Some(Value::Array(_, items)) => items.iter().any(|i| !allowed.contains(&i.to_json())),
+            _ => return self,
+        };
+        if invalid {
             self.errors.push((
                 field.name().to_string(),
                 FieldError::new("has an invalid entry")

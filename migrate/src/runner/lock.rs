@@ -59,7 +59,9 @@ pub(crate) async fn acquire<R: Repo>(
             }
         }
         MigrationLock::NamedLock => {
-            let sql = format!("SELECT GET_LOCK({MYSQL_NAME}, ?)");
+            // Named after the current database: a prefixed run's own lock.
+            let sql = super::prefix::tagged(backend, &format!("SELECT GET_LOCK({MYSQL_NAME}, ?)"))
+                .into_owned();
             let try_lock = |secs: i64| {
                 let sql = sql.clone();
                 async move {
@@ -103,6 +105,7 @@ pub(crate) async fn acquire<R: Repo>(
 pub(crate) async fn release<R: Repo>(session: &R) -> Result<()> {
     if Db::of(session.driver().backend()).ddl.migration_lock() == MigrationLock::NamedLock {
         let sql = format!("SELECT RELEASE_LOCK({MYSQL_NAME})");
+        let sql = super::prefix::tagged(session.driver().backend(), &sql);
         session.query_raw(&sql, vec![], &[ValueType::I64]).await?;
     }
     Ok(())

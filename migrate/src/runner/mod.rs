@@ -18,10 +18,12 @@
 
 mod lock;
 mod plan;
+pub(crate) mod prefix;
 mod report;
 mod versions;
 
 pub use plan::{Direction, Target};
+pub use prefix::{create_prefix, drop_prefix};
 pub use report::{Event, Ran, Report, Status, StatusEntry, FILE_NOT_FOUND};
 pub use versions::TABLE;
 
@@ -157,6 +159,7 @@ impl<'a, R: Repo> Migrator<'a, R> {
     /// (`mix ecto.migrations`). Only reads: a database without
     /// `schema_migrations` has every migration down, and stays as it was.
     pub async fn status(&self) -> Result<Status> {
+        prefix::check(self.repo.driver().backend())?;
         let applied = versions::applied_if_any(self.repo).await?;
         let mut entries: Vec<StatusEntry> = self
             .migrations
@@ -187,6 +190,7 @@ impl<'a, R: Repo> Migrator<'a, R> {
     /// command that cannot be reversed or compiled is an error here too).
     pub async fn dry_run(&self, direction: Direction, target: Target) -> Result<Vec<Planned>> {
         let backend = self.repo.driver().backend().clone();
+        prefix::check(&backend)?;
         let applied = versions::applied_if_any(self.repo).await?;
         let planned = plan::plan(direction, target, &self.migrations, &applied)?;
         planned
@@ -205,17 +209,23 @@ impl<'a, R: Repo> Migrator<'a, R> {
     /// Runs migrations in `direction` as far as `target`.
     pub async fn run(&self, direction: Direction, target: Target) -> Result<Report> {
         let backend = self.repo.driver().backend().clone();
+        prefix::check(&backend)?;
         let write_lock = Db::of(&backend).ddl.migration_lock() == MigrationLock::WriteLock;
         if write_lock {
             // SQLite's lock is a write to this table, so it must exist first.
             versions::ensure(self.repo).await?;
         }
         let session = self.repo.begin().await?;
+        // A repo's default prefix becomes the session's default schema /
+        // database for the run (see `prefix`).
+        let entered = prefix::enter(&session).await?;
         let outcome = self.run_locked(&session, &backend, direction, target).await;
         let released = lock::release(&session).await;
+        let left = prefix::leave(&session, entered).await;
         let committed = session.commit().await;
         let report = outcome?;
         released?;
+        left?;
         committed?;
         Ok(report)
     }
@@ -313,7 +323,8 @@ impl<'a, R: Repo> Migrator<'a, R> {
                 description: description.clone(),
             });
             for sql in statements {
-                if let Err(error) = sp.execute_raw(sql, vec![]).await {
+                let sent = prefix::tagged(sp.driver().backend(), sql);
+                if let Err(error) = sp.execute_raw(&sent, vec![]).await {
                     failure = Some((sql.clone(), error));
                     break 'run;
                 }
@@ -376,7 +387,8 @@ impl<'a, R: Repo> Migrator<'a, R> {
                 description: description.clone(),
             });
             for sql in statements {
-                if let Err(error) = session.execute_raw(sql, vec![]).await {
+                let sent = prefix::tagged(session.driver().backend(), sql);
+                if let Err(error) = session.execute_raw(&sent, vec![]).await {
                     let _ = session.execute_raw("ROLLBACK", vec![]).await;
                     return Err(fail(sql.clone(), error, &done));
                 }

@@ -28,7 +28,8 @@ pub(crate) async fn ensure<R: Repo>(repo: &R) -> Result<()> {
         }
     })?;
     for s in sql {
-        repo.execute_raw(&s, vec![]).await?;
+        let sent = super::prefix::tagged(repo.driver().backend(), &s);
+        repo.execute_raw(&sent, vec![]).await?;
     }
     Ok(())
 }
@@ -36,7 +37,24 @@ pub(crate) async fn ensure<R: Repo>(repo: &R) -> Result<()> {
 /// True when `schema_migrations` exists (a read, for commands that change
 /// nothing).
 pub(crate) async fn exists<R: Repo>(repo: &R) -> Result<bool> {
-    let sql = match repo.driver().backend().dialect.sea_builder() {
+    let backend = repo.driver().backend();
+    if let Some(p) = backend.default_prefix {
+        // The prefix's own table (the prefix is bound, not written).
+        let sql = match backend.dialect.sea_builder() {
+            SeaBuilder::Postgres => {
+                "SELECT 1 FROM information_schema.tables \
+                 WHERE table_schema = $1 AND table_name = 'schema_migrations'"
+            }
+            _ => {
+                "SELECT 1 FROM information_schema.tables \
+                 WHERE table_schema = ? AND table_name = 'schema_migrations'"
+            }
+        };
+        let at = vec![Value::String(p.as_str().to_string())];
+        let rows = repo.query_raw(sql, at, &[ValueType::I64]).await?;
+        return Ok(!rows.is_empty());
+    }
+    let sql = match backend.dialect.sea_builder() {
         SeaBuilder::Sqlite => {
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
         }
@@ -65,11 +83,12 @@ pub(crate) async fn applied_if_any<R: Repo>(repo: &R) -> Result<BTreeSet<i64>> {
 
 /// The applied versions.
 pub(crate) async fn applied<R: Repo>(repo: &R) -> Result<BTreeSet<i64>> {
-    let d = repo.driver().backend().dialect;
+    let backend = repo.driver().backend();
+    let d = backend.dialect;
     let sql = format!(
         "SELECT {} FROM {} ORDER BY {}",
         quote(d, "version"),
-        quote(d, TABLE),
+        super::prefix::versions_table(backend, TABLE),
         quote(d, "version")
     );
     let rows = repo.query_raw(&sql, vec![], &[ValueType::I64]).await?;
@@ -79,13 +98,28 @@ pub(crate) async fn applied<R: Repo>(repo: &R) -> Result<BTreeSet<i64>> {
         .collect())
 }
 
+/// `schema_migrations` as sea-query names it: in the repo's default prefix
+/// when it has one.
+fn table_ref(backend: &quarry_query::Backend) -> sea_query::TableRef {
+    use sea_query::IntoTableRef;
+    match backend.default_prefix {
+        Some(p) => (
+            sea_query::Alias::new(p.as_str()),
+            sea_query::Alias::new(TABLE),
+        )
+            .into_table_ref(),
+        None => TABLE.into_table_ref(),
+    }
+}
+
 /// Records `version` as applied.
 pub(crate) async fn insert<R: Repo>(repo: &R, version: i64) -> Result<()> {
-    let d = repo.driver().backend().dialect;
+    let backend = repo.driver().backend();
+    let d = backend.dialect;
     let now = chrono::Utc::now().naive_utc();
     let now = chrono::SubsecRound::trunc_subsecs(now, 0);
     let mut q = sea_query::Query::insert();
-    q.into_table(TABLE)
+    q.into_table(table_ref(backend))
         .columns(["version", "inserted_at"])
         .values([
             quarry_query::sql_value::to_sea(Value::I64(version)).into(),
@@ -98,12 +132,14 @@ pub(crate) async fn insert<R: Repo>(repo: &R, version: i64) -> Result<()> {
 
 /// Forgets `version`.
 pub(crate) async fn delete<R: Repo>(repo: &R, version: i64) -> Result<()> {
-    let d: Dialect = repo.driver().backend().dialect;
+    let backend = repo.driver().backend();
+    let d: Dialect = backend.dialect;
     let mut q = sea_query::Query::delete();
-    q.from_table(TABLE).and_where(sea_query::ExprTrait::eq(
-        sea_query::Expr::col("version"),
-        sea_query::Expr::val(version),
-    ));
+    q.from_table(table_ref(backend))
+        .and_where(sea_query::ExprTrait::eq(
+            sea_query::Expr::col("version"),
+            sea_query::Expr::val(version),
+        ));
     let stmt = d.build(&q, TABLE);
     log::execute(repo.driver(), &stmt).await.map(drop)
 }

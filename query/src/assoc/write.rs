@@ -189,8 +189,13 @@ pub(crate) async fn link_rows<O: Schema, R: Schema>(
     related: &R,
 ) -> Result<()> {
     let (table, [(a, va), (b, vb)]) = link_parts(def, owner, related)?;
+    let prefix = driver.backend().default_prefix;
+    if prefix.is_some() {
+        crate::prefix::supported(driver.backend())?;
+    }
     let mut q = sea_query::Query::insert();
-    q.into_table(table).columns([a, b]);
+    q.into_table(crate::prefix::table_ref(prefix, table))
+        .columns([a, b]);
     q.values([
         Expr::val(crate::sql_value::to_sea(va)),
         Expr::val(crate::sql_value::to_sea(vb)),
@@ -209,8 +214,12 @@ pub(crate) async fn unlink_rows<O: Schema, R: Schema>(
     related: &R,
 ) -> Result<u64> {
     let (table, [(a, va), (b, vb)]) = link_parts(def, owner, related)?;
+    let prefix = driver.backend().default_prefix;
+    if prefix.is_some() {
+        crate::prefix::supported(driver.backend())?;
+    }
     let mut q = sea_query::Query::delete();
-    q.from_table(table)
+    q.from_table(crate::prefix::table_ref(prefix, table))
         .and_where(Expr::col(a).eq(Expr::val(crate::sql_value::to_sea(va))))
         .and_where(Expr::col(b).eq(Expr::val(crate::sql_value::to_sea(vb))));
     let stmt = driver.backend().dialect.build(&q, table);

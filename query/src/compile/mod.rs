@@ -15,7 +15,8 @@ impl Parts {
     /// SQL generation and only collects its values. A new shape is written by
     /// quarry's own writer (`crate::sql`); what it does not write goes through
     /// sea-query every time. A malformed form is an internal error.
-    pub(crate) fn compile(self, dialect: Dialect) -> Result<Statement, Error> {
+    pub(crate) fn compile(mut self, dialect: Dialect) -> Result<Statement, Error> {
+        self.resolve_prefixes(None, None)?;
         if crate::compile::cache::is_bypassed() {
             return match crate::sql::write_select(&self, dialect) {
                 Some(sql) => Ok(self.with_sql(dialect, sql.into())),
@@ -52,13 +53,30 @@ impl Parts {
         let hint = self.select.values.len()
             + self.joins.iter().map(|j| j.on.values.len()).sum::<usize>()
             + self.cond.values.len()
+            + self.group_by.values.len()
             + self.having.values.len()
             + self.order.values.len()
             + usize::from(self.limit.is_some())
             + usize::from(self.offset.is_some());
+        if hint == 0 && self.is_flat() {
+            // No value anywhere (a bare read): nothing to walk.
+            return Statement {
+                sql,
+                values: Vec::new(),
+                table,
+            };
+        }
         let mut values = Vec::with_capacity(hint);
         self.take_values(dialect, &mut values);
         Statement { sql, values, table }
+    }
+
+    /// Readies the query for `backend`: every table's prefix worked out with
+    /// the backend's default ([`Backend::default_prefix`]), then
+    /// [`Parts::check`].
+    pub(crate) fn target(&mut self, backend: &Backend) -> Result<(), Error> {
+        self.resolve_prefixes(None, backend.default_prefix)?;
+        self.check(backend)
     }
 
     /// Refuses, with a typed error, what the database cannot run, and an
@@ -73,6 +91,9 @@ impl Parts {
     /// Refuses, with a typed error, what the database cannot run.
     pub(crate) fn check_backend(&self, backend: &Backend) -> Result<(), Error> {
         let caps = &backend.capabilities;
+        if !caps.prefixes && self.has_prefix() {
+            crate::prefix::supported(backend)?;
+        }
         if self.lock.is_some() && !caps.row_locks {
             return Err(Error::Unsupported {
                 feature: "row locks (FOR UPDATE / FOR SHARE)",
@@ -82,6 +103,19 @@ impl Parts {
         if !caps.window_functions && self.any_op(|op| matches!(op, crate::ir::Op::Over { .. })) {
             return Err(Error::Unsupported {
                 feature: "window functions",
+                backend: backend.name,
+            });
+        }
+        if !caps.array_overlaps
+            && self.any_op(|op| {
+                matches!(
+                    op,
+                    crate::ir::Op::Array(crate::ir::op::ArrayOp::Overlaps, _)
+                )
+            })
+        {
+            return Err(Error::Unsupported {
+                feature: "overlaps on array columns (JSON_OVERLAPS)",
                 backend: backend.name,
             });
         }

@@ -39,6 +39,17 @@ pub enum SeaBuilder {
     Sqlite,
 }
 
+/// A condition on an array column (see [`crate::ArrayExt`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArrayOp {
+    /// The array holds every one of the values (Postgres `@>`, MySQL
+    /// `JSON_CONTAINS`, SQLite `json_each`).
+    Contains,
+    /// The array holds at least one of the values (Postgres `&&`, MySQL
+    /// `JSON_OVERLAPS`, SQLite `json_each`).
+    Overlaps,
+}
+
 /// What quarry needs to know to write SQL for one database. Every method but
 /// the first two has a default: standard SQL, as Postgres writes it.
 pub trait SqlDialect: Send + Sync + 'static {
@@ -110,6 +121,21 @@ pub trait SqlDialect: Send + Sync + 'static {
     /// default escape character).
     fn like_escape(&self) -> &'static str {
         r"'\'"
+    }
+
+    /// The SQL of a condition on an array column: `{a}` stands for the
+    /// array (a column, written as often as it appears), `{v}` for the bound
+    /// array of values (written once). `text` is true for arrays of strings.
+    /// The default is Postgres's: `@>` and `&&` on native arrays, string
+    /// arrays compared as `text[]` (a `varchar(n)[]` column has no `@>` with
+    /// the `text[]` quarry binds).
+    fn array_condition(&self, op: ArrayOp, text: bool) -> &'static str {
+        match (op, text) {
+            (ArrayOp::Contains, false) => "{a} @> {v}",
+            (ArrayOp::Contains, true) => "{a}::text[] @> {v}",
+            (ArrayOp::Overlaps, false) => "{a} && {v}",
+            (ArrayOp::Overlaps, true) => "{a}::text[] && {v}",
+        }
     }
 
     /// How an INSERT says what to do when a row conflicts with a unique key:

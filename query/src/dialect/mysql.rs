@@ -4,9 +4,10 @@
 //! drops it; it is used only where the server has it, see the capabilities),
 //! and upserts as `ON DUPLICATE KEY UPDATE` with `VALUES(c)` for the proposed
 //! values and `LAST_INSERT_ID(id)` to report the stored row's key; bulk
-//! writes over joins as multi-table UPDATE and DELETE.
+//! writes over joins as multi-table UPDATE and DELETE; array conditions
+//! with `JSON_CONTAINS` / `JSON_OVERLAPS` on the JSON arrays `Vec<T>` columns hold.
 
-use super::{JoinedWrite, SeaBuilder, SqlDialect, UpsertSyntax};
+use super::{ArrayOp, JoinedWrite, SeaBuilder, SqlDialect, UpsertSyntax};
 
 /// The MySQL/MariaDB dialect.
 #[derive(Clone, Copy, Debug, Default)]
@@ -40,6 +41,15 @@ impl SqlDialect for MySql {
     }
     fn like_escape(&self) -> &'static str {
         r"'\\'"
+    }
+    /// Arrays are JSON: `JSON_CONTAINS` (every value is an element) and
+    /// `JSON_OVERLAPS` (MySQL 8.0.17+, MariaDB 10.9+), the values bound as
+    /// one JSON array.
+    fn array_condition(&self, op: ArrayOp, _text: bool) -> &'static str {
+        match op {
+            ArrayOp::Contains => "JSON_CONTAINS({a}, {v})",
+            ArrayOp::Overlaps => "JSON_OVERLAPS({a}, {v})",
+        }
     }
     fn writes_insert_returning(&self) -> bool {
         true

@@ -168,6 +168,34 @@ pub struct JoinPart {
     pub(crate) on: Rpn,
     /// A LATERAL subquery joined instead of the table (aliased as `table`).
     pub(crate) lateral: Option<Box<Parts>>,
+    /// The joined schema's own prefix (`Schema::PREFIX`).
+    pub(crate) schema_prefix: Option<&'static str>,
+    /// The prefix the table is written with, once resolved (see
+    /// `Parts::resolve_prefixes`).
+    pub(crate) prefix: Option<super::Prefix>,
+    /// A recursive query's rows so far (a CTE's name): never prefixed.
+    pub(crate) cte: bool,
+}
+
+impl JoinPart {
+    /// A join of `table` (no prefix of its own).
+    pub(crate) fn new(
+        kind: JoinKind,
+        table: &'static str,
+        alias: Option<&'static str>,
+        on: Rpn,
+    ) -> Self {
+        JoinPart {
+            kind,
+            table,
+            alias,
+            on,
+            schema_prefix: None,
+            prefix: None,
+            cte: false,
+            lateral: None,
+        }
+    }
 }
 
 /// The parts of a query, independent of its types, in quarry's compact form.
@@ -197,6 +225,13 @@ pub struct Parts {
     /// A recursive common table expression this query reads instead of its
     /// table: `WITH RECURSIVE "name" AS (body) SELECT .. FROM "name" AS "from"`.
     pub(crate) with: Option<Box<(Name, Parts)>>,
+    /// The prefix the query asked for (`Query::prefix`): for every table it
+    /// names, and its subqueries' unless they ask for their own.
+    pub(crate) prefix: Option<super::prefix::Asked>,
+    /// The root schema's own prefix (`Schema::PREFIX`).
+    pub(crate) schema_prefix: Option<&'static str>,
+    /// The prefix the root table is written with, once resolved.
+    pub(crate) from_prefix: Option<super::Prefix>,
 }
 
 impl Parts {
@@ -217,6 +252,9 @@ impl Parts {
             lock: None,
             set_ops: Vec::new(),
             with: None,
+            prefix: None,
+            schema_prefix: None,
+            from_prefix: None,
         }
     }
 
@@ -263,6 +301,9 @@ impl Parts {
             with.1.key(dialect, key);
             key.push(Op::Section(30));
         }
+        if let Some(p) = self.from_prefix {
+            key.push(Op::Prefix(p.0));
+        }
         key.push(Op::From(Name(self.from)));
         if let Some(sub) = &self.from_sub {
             key.push(Op::Section(8));
@@ -274,6 +315,9 @@ impl Parts {
         }
         self.select.key(dialect, key);
         for j in &self.joins {
+            if let Some(p) = j.prefix {
+                key.push(Op::Prefix(p.0));
+            }
             key.push(Op::Join(j.kind, Name(j.table), j.alias.map(Name)));
             if let Some(sub) = &j.lateral {
                 key.push(Op::Section(10));
@@ -338,6 +382,17 @@ impl Parts {
                 .joins
                 .iter()
                 .any(|j| j.lateral.as_deref().is_some_and(|s| s.any_op(f)))
+    }
+
+    /// True when no part nests another query (no subquery, CTE, set
+    /// operation or derived table): its values are then only those its own
+    /// parts hold.
+    pub(crate) fn is_flat(&self) -> bool {
+        self.with.is_none()
+            && self.from_sub.is_none()
+            && self.set_ops.is_empty()
+            && self.rpns().all(|r| r.subs.is_empty())
+            && self.joins.iter().all(|j| j.lateral.is_none())
     }
 
     /// True when the query holds an argument of a prepared query.

@@ -12,12 +12,16 @@
 //! - [`operand`]: what a comparison binds;
 //! - [`substitute`]: a prepared query's arguments put in place;
 //! - [`values`]: the values moved out in SQL order;
+//! - [`prefix`]: a checked prefix (schema / database) of a table, and
+//!   `resolve`: every table's prefix worked out;
 //! - `pool`: the per-thread pool of the buffers an [`Rpn`] is made of.
 
 pub mod form;
 pub mod op;
 pub mod operand;
 pub(crate) mod pool;
+pub mod prefix;
+mod resolve;
 pub mod substitute;
 pub mod values;
 
@@ -25,6 +29,7 @@ pub use form::{JoinPart, Parts, Rpn};
 pub use op::{Dir, JoinKind, LockStrength, LockWait, Name, Nulls, Op, SetOp};
 pub(crate) use op::{Ops, Values};
 pub use operand::Operand;
+pub use prefix::Prefix;
 pub(crate) use substitute::mismatch;
 pub use substitute::ArgValue;
 pub(crate) use values::ValueSink;

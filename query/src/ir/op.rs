@@ -1,5 +1,7 @@
 //! The operations of quarry's postfix form, and the names and kinds they carry.
 
+pub use crate::dialect::ArrayOp;
+
 /// Sort direction.
 #[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -81,6 +83,10 @@ pub enum Op {
     /// values are non-NULL and of a type arrays bind. Elsewhere an IN list.
     InArray(u32),
     NotInList(u32),
+    /// A condition on an array column: two operands, the array and a bound
+    /// array of values; `text` when the elements are strings (Postgres
+    /// compares them as `text[]`, whatever the column's `varchar(n)[]`).
+    Array(ArrayOp, bool),
     /// `x IN (subquery)` and friends; the subquery is the next one in `subs`.
     InSub,
     NotInSub,
@@ -119,6 +125,8 @@ pub enum Op {
     /// Separators of a statement's key.
     Section(u8),
     From(Name),
+    /// The prefix (schema / database) of the table named next.
+    Prefix(Name),
     /// The dialect a cache key is for (its name).
     Dialect(Name),
     /// Every persisted column of a schema's table, identified by its static

@@ -106,7 +106,7 @@ impl<'a> Fetcher<'a> {
     /// and quarry's writer, and Postgres binds the keys as one array.
     fn statement<R: Schema>(&self, backend: &Backend, keys: &[Value]) -> Result<Statement> {
         let mut parts = self.parts::<R>();
-        parts.check(backend)?;
+        parts.target(backend)?;
         if self.options.per_parent.is_some() && backend.capabilities.window_functions {
             return self.windowed::<R>(parts, backend, keys);
         }
@@ -176,7 +176,12 @@ impl<'a> Fetcher<'a> {
         parts.order = Rpn::default();
         let mut q = parts.to_select_with(dialect, root_columns::<R>())?;
         q.expr_as(self.plan.matcher_expr(), OWNER);
-        self.plan.join_from_related(&mut q);
+        // The association's join tables live where the query's tables do.
+        let through = match &parts.prefix {
+            Some(asked) => Some(asked.get()?),
+            None => backend.default_prefix,
+        };
+        self.plan.join_from_related(&mut q, through);
         q.and_where(
             self.plan.matcher_expr().is_in(
                 keys.iter()

@@ -79,12 +79,24 @@ impl<S: Schema, J, P: Preload<S>> Preloaded<S, J, P> {
         J: crate::scope::Closed,
     {
         let Preloaded { query, spec, joins } = self;
+        // A query's own prefix is its preloads' default (Ecto's): their
+        // tables are read from it unless their schema names another.
+        let asked = match &query.parts.prefix {
+            Some(asked) => Some(asked.get()?),
+            None => None,
+        };
         let mut rows = if joins.is_empty() {
             query.fetch_all(driver).await?
         } else {
             joined(driver, query, &joins).await?
         };
-        spec.preload(driver, &mut rows).await?;
+        match asked {
+            Some(p) => {
+                let prefixed = crate::prefix::PrefixedDriver::new(driver, p);
+                spec.preload(&prefixed, &mut rows).await?;
+            }
+            None => spec.preload(driver, &mut rows).await?,
+        }
         Ok(rows)
     }
 }
@@ -188,7 +200,8 @@ fn joined_statement<S: Schema, J>(
     query: Query<S, J>,
     joins: &[Box<dyn JoinPreload<S>>],
 ) -> Result<(Statement, usize)> {
-    query.check(backend)?;
+    let mut query = query;
+    query.target(backend)?;
     let pk = match S::primary_key().as_slice() {
         [i] => *i,
         _ => {

@@ -86,7 +86,7 @@ use plan::Plan;
 pub use template::{Template, TemplateDecoder};
 
 /// Plans by dialect and list lengths (by argument number).
-type ByLengths = HashMap<(Dialect, Vec<u32>), Arc<Plan>>;
+type ByLengths = HashMap<(Dialect, Option<crate::ir::Prefix>, Vec<u32>), Arc<Plan>>;
 
 /// Plans kept per prepared query for list lengths (outside Postgres); past
 /// it they start over.
@@ -105,6 +105,8 @@ pub struct Prepared<T, P> {
     /// Whether the query tests a list argument (its SQL outside Postgres then
     /// depends on the lists' lengths).
     has_lists: bool,
+    /// Whether the query names a prefix (its own or a schema's).
+    prefixed: bool,
     /// The plan of the first dialect it ran on whose SQL does not depend on
     /// list lengths (a program talks to one database): read without a lock.
     first: OnceLock<(Dialect, Plan)>,
@@ -120,9 +122,11 @@ impl<T: Template, P: ParamList> Prepared<T, P> {
         let mut template = build(P::numbered());
         template.finish();
         let has_lists = template.parts().has_list_params();
+        let prefixed = names_prefix(template.parts());
         Prepared {
             template,
             has_lists,
+            prefixed,
             first: OnceLock::new(),
             by_lengths: Mutex::new(HashMap::new()),
             _params: PhantomData,
@@ -138,15 +142,24 @@ impl<T: Template, P: ParamList> Prepared<T, P> {
     }
 
     /// The statement for `dialect` with `args`.
-    fn statement(&self, dialect: Dialect, args: Vec<ArgValue>) -> Result<Statement, Error> {
+    /// A repo's `default` prefix gets plans of its own (the SQL names it).
+    fn statement(
+        &self,
+        dialect: Dialect,
+        default: Option<crate::ir::Prefix>,
+        args: Vec<ArgValue>,
+    ) -> Result<Statement, Error> {
         let parts = self.template.parts();
         let by_length = self.has_lists && !dialect.binds_arrays();
-        if !by_length {
-            let (d, plan) = self
-                .first
-                .get_or_init(|| (dialect, Plan::new(parts, dialect, P::COUNT, Vec::new())));
+        if !by_length && default.is_none() {
+            let (d, plan) = self.first.get_or_init(|| {
+                (
+                    dialect,
+                    Plan::new(parts, dialect, None, P::COUNT, Vec::new()),
+                )
+            });
             if *d == dialect {
-                return plan.statement(parts, dialect, args);
+                return plan.statement(parts, dialect, None, args);
             }
         }
         let lengths: Vec<u32> = if by_length {
@@ -159,12 +172,12 @@ impl<T: Template, P: ParamList> Prepared<T, P> {
         } else {
             Vec::new()
         };
-        let key = (dialect, lengths);
+        let key = (dialect, default, lengths);
         let found = self.lengths().get(&key).cloned();
         let plan = match found {
             Some(plan) => plan,
             None => {
-                let plan = Arc::new(Plan::new(parts, dialect, P::COUNT, key.1.clone()));
+                let plan = Arc::new(Plan::new(parts, dialect, default, P::COUNT, key.2.clone()));
                 let mut plans = self.lengths();
                 if plans.len() >= MAX_LENGTH_PLANS {
                     plans.clear();
@@ -173,7 +186,7 @@ impl<T: Template, P: ParamList> Prepared<T, P> {
                 plan
             }
         };
-        plan.statement(parts, dialect, args)
+        plan.statement(parts, dialect, default, args)
     }
 
     fn lengths(&self) -> std::sync::MutexGuard<'_, ByLengths> {
@@ -206,7 +219,7 @@ impl<T: Template, P: ParamList> Bound<'_, T, P> {
     pub fn to_statement(self, dialect: Dialect) -> Result<Statement, Error> {
         let mut args = Vec::with_capacity(P::COUNT);
         P::values(self.args, &mut args);
-        self.prepared.statement(dialect, args)
+        self.prepared.statement(dialect, None, args)
     }
 }
 
@@ -218,10 +231,23 @@ impl<'a, T: Template, P: ParamList> Fetch<()> for Bound<'a, T, P> {
     }
     fn prepare(self, backend: &Backend) -> Result<(Statement, Self::Decoder), Error> {
         let template = &self.prepared.template;
+        let mut args = Vec::with_capacity(P::COUNT);
+        P::values(self.args, &mut args);
+        let default = backend.default_prefix;
+        let stmt = self.prepared.statement(backend.dialect, default, args)?;
+        if default.is_some() || self.prepared.prefixed {
+            crate::prefix::supported(backend)?;
+        }
         template.parts().check_backend(backend)?;
-        let stmt = self.to_statement(backend.dialect)?;
         Ok((stmt, TemplateDecoder(template)))
     }
+}
+
+/// True when the query (or a subquery) names a prefix of its own or of a
+/// schema (resolved or not).
+fn names_prefix(parts: &crate::ir::Parts) -> bool {
+    let mut p = parts.clone();
+    p.resolve_prefixes(None, None).is_err() || p.has_prefix()
 }
 
 #[cfg(test)]

@@ -58,7 +58,22 @@ impl ValueSink for Recipe {
 impl Plan {
     /// The plan of `parts` on `dialect` for `count` arguments whose lists have
     /// the lengths `lists` (by argument number; unused on Postgres).
-    pub(super) fn new(parts: &Parts, dialect: Dialect, count: usize, lists: Vec<u32>) -> Plan {
+    pub(super) fn new(
+        parts: &Parts,
+        dialect: Dialect,
+        default: Option<crate::ir::Prefix>,
+        count: usize,
+        lists: Vec<u32>,
+    ) -> Plan {
+        // Every table's prefix worked out first (the SQL names them).
+        let mut resolved = parts.clone();
+        if let Err(e) = resolved.resolve_prefixes(None, default) {
+            return match e {
+                Error::Query(q) => Plan::Invalid(q),
+                other => Plan::Invalid(QueryError::Other(other.to_string())),
+            };
+        }
+        let parts = &resolved;
         let Some(sql) = crate::sql::write_select_with_lists(parts, dialect, lists) else {
             return Plan::Substituted;
         };
@@ -88,6 +103,7 @@ impl Plan {
         &self,
         parts: &Parts,
         dialect: Dialect,
+        default: Option<crate::ir::Prefix>,
         mut args: Vec<ArgValue>,
     ) -> Result<Statement, Error> {
         let (sql, slots) = match self {
@@ -95,6 +111,7 @@ impl Plan {
             Plan::Substituted => {
                 let mut parts = parts.clone();
                 parts.substitute(&args)?;
+                parts.resolve_prefixes(None, default)?;
                 return parts.compile(dialect);
             }
             Plan::Invalid(message) => return Err(Error::Query(message.clone())),

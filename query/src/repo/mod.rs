@@ -3,6 +3,8 @@
 
 mod aggregate;
 mod multi;
+mod nested;
+mod prefixed;
 mod retry;
 mod timeout;
 mod transaction;
@@ -11,6 +13,8 @@ mod upsert;
 
 pub use aggregate::Aggregate;
 pub use multi::{Multi, MultiError, Results, Step};
+pub use nested::write_nested;
+pub use prefixed::Prefixed;
 pub use retry::{Retry, Retryable};
 pub use timeout::Timed;
 pub use transaction::Transaction;
@@ -19,7 +23,7 @@ pub use updates::Updates;
 pub use upsert::{ConflictAction, OnConflict};
 
 use crate::driver::{Driver, ExecResult};
-use crate::into_query::{Fetch, IntoQuery};
+use crate::into_query::{Fetch, IntoQuery, ReadFuture};
 use crate::log;
 use crate::query::Query;
 use crate::statement::Statement;
@@ -119,6 +123,7 @@ impl InsertPlan {
         upsert: Option<&write::Upsert>,
     ) -> Result<(u64, Vec<S>)> {
         let dialect = driver.backend().dialect;
+        let prefix = crate::prefix::for_schema::<S>(driver.backend())?;
         let mut count = 0u64;
         let mut stored = Vec::new();
         let max_params = self.max_params;
@@ -127,7 +132,8 @@ impl InsertPlan {
             while !rest.is_empty() {
                 let tail = rest.split_off(per_statement);
                 let chunk = std::mem::replace(&mut rest, tail);
-                let stmt = write::insert_many::<S>(dialect, &columns, chunk, returning, upsert);
+                let stmt =
+                    write::insert_many::<S>(dialect, prefix, &columns, chunk, returning, upsert);
                 if returning {
                     let rows: Vec<S> = fetch_all(driver, &stmt).await?;
                     count += rows.len() as u64;
@@ -287,7 +293,7 @@ fn bulk_checks<S: Schema, J>(
 /// writer.
 fn bulk_statement<S: Schema, J>(
     backend: &crate::Backend,
-    query: Query<S, J>,
+    mut query: Query<S, J>,
     updates: Option<&Updates<S>>,
     returning: bool,
 ) -> Result<Statement> {
@@ -298,11 +304,13 @@ fn bulk_statement<S: Schema, J>(
         "delete_all"
     };
     let syntax = bulk_checks(backend, &query, operation)?;
+    query.target(backend)?;
     let dialect = backend.dialect;
+    let table = crate::prefix::table_ref(query.parts.from_prefix, S::TABLE);
     if syntax.is_none() && !returning {
         if let Some(updates) = updates {
             let mut q = sea_query::Query::update();
-            q.table(S::TABLE);
+            q.table(table);
             updates.apply(&mut q);
             if let Some(c) = query.condition(dialect)? {
                 q.and_where(c);
@@ -310,7 +318,7 @@ fn bulk_statement<S: Schema, J>(
             return Ok(dialect.build(&q, S::TABLE));
         }
         let mut q = sea_query::Query::delete();
-        q.from_table(S::TABLE);
+        q.from_table(table);
         if let Some(c) = query.condition(dialect)? {
             q.and_where(c);
         }
@@ -349,6 +357,110 @@ fn keep_virtual<S: Schema>(from: &S, to: &mut S) {
     }
 }
 
+/// The INSERT of one changeset without nested changesets (what
+/// [`Repo::insert`] runs for the owner's row).
+pub(crate) async fn insert_row<R: Repo + ?Sized, S: Schema>(
+    repo: &R,
+    changeset: Changeset<S>,
+) -> Result<S> {
+    let mut cs = changeset;
+    cs.set_action(Action::Insert);
+    if !cs.is_valid() {
+        return Err(cs.into_error());
+    }
+    let driver = repo.driver();
+    let backend = driver.backend();
+    let values = write::insert_values(&cs, quarry_core::timestamp::now());
+    let returning = backend.capabilities.insert_returning;
+    let columns = write::persisted_columns::<S>();
+    let prefix = crate::prefix::for_schema::<S>(backend)?;
+    let stmt = backend.dialect.build_insert(
+        &write::insert_one::<S>(prefix, &values),
+        returning.then_some(columns.as_slice()),
+        S::TABLE,
+    );
+    let applied = cs.apply_changes();
+    if returning {
+        let mut rows: Vec<S> = match fetch_all(driver, &stmt).await {
+            Ok(rows) => rows,
+            Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
+        };
+        let mut stored = rows.pop().ok_or(Error::NoResults { table: S::TABLE })?;
+        keep_virtual(&applied, &mut stored);
+        return Ok(stored);
+    }
+    let result = match log::execute(driver, &stmt).await {
+        Ok(r) => r,
+        Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
+    };
+    let mut key_source = applied.clone();
+    // A key quarry generated (a UUID) is in the values it wrote.
+    for (i, v) in &values {
+        if S::FIELDS
+            .get(*i)
+            .is_some_and(|f| f.autogenerate && f.ty == quarry_core::ValueType::Uuid)
+        {
+            key_source.set_value(*i, v.clone())?;
+        }
+    }
+    if let (Some(id), Some((i, f))) = (
+        result.last_insert_id,
+        S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
+    ) {
+        key_source.set_value(i, generated_key(S::TABLE, f, id)?)?;
+    }
+    let mut stored = repo
+        .reload(&key_source)
+        .await?
+        .ok_or(Error::NoResults { table: S::TABLE })?;
+    keep_virtual(&applied, &mut stored);
+    Ok(stored)
+}
+
+/// The UPDATE of one changeset without nested changesets.
+pub(crate) async fn update_row<R: Repo + ?Sized, S: Schema>(
+    repo: &R,
+    changeset: Changeset<S>,
+) -> Result<S> {
+    let mut cs = changeset;
+    cs.set_action(Action::Update);
+    if !cs.is_valid() {
+        return Err(cs.into_error());
+    }
+    let values = write::update_values(&cs);
+    if values.is_empty() {
+        let mut s = cs.apply_changes();
+        s.meta_mut().set_state(State::Loaded);
+        return Ok(s);
+    }
+    let driver = repo.driver();
+    let prefix = crate::prefix::for_schema::<S>(driver.backend())?;
+    let stmt = write::update_by_key(driver.backend().dialect, prefix, &cs, &values)?;
+    let result = match log::execute(driver, &stmt).await {
+        Ok(r) => r,
+        Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
+    };
+    if result.rows_affected == 0 {
+        return Err(cs.stale_error("update"));
+    }
+    let mut s = cs.apply_changes();
+    for (i, v) in values {
+        s.set_value(i, v)?;
+    }
+    s.meta_mut().set_state(State::Loaded);
+    // Columns the database set in the write (`read_after_writes`).
+    if !S::READ_AFTER_WRITES.is_empty() {
+        if let Some(fresh) = repo.reload(&s).await? {
+            for &i in S::READ_AFTER_WRITES {
+                if let Some(v) = fresh.get_value(i) {
+                    s.set_value(i, v)?;
+                }
+            }
+        }
+    }
+    Ok(s)
+}
+
 /// The repository: all database access goes through it.
 ///
 /// Implemented by each adapter's pool handle and by [`Transaction`], so the same
@@ -361,100 +473,34 @@ pub trait Repo: Send + Sync {
     /// Inserts a struct or a changeset. An invalid changeset sends no query and
     /// comes back in [`Error::Invalid`]. Returns the stored struct, with generated
     /// id, defaults and timestamps, in state `Loaded`.
+    ///
+    /// Nested changesets (`cast_assoc`, `put_assoc`) are written with it in
+    /// one transaction (a savepoint inside one): belongs_to parents first (the
+    /// owner's foreign key set from them), then the owner's row, then
+    /// has_many / has_one children with their foreign key set to the owner's
+    /// key (replaced ones deleted or nilified first). The struct returned
+    /// holds the stored children in those associations. A child that fails
+    /// (a declared constraint) rolls everything back and the error is the
+    /// owner's changeset, invalid, with the error on that child
+    /// (`{"products": [{}, {"name": ["has already been taken"]}]}`).
     async fn insert<S: Schema, C: Into<Changeset<S>> + Send>(&self, changeset: C) -> Result<S> {
-        let mut cs: Changeset<S> = changeset.into();
-        cs.set_action(Action::Insert);
-        if !cs.is_valid() {
-            return Err(cs.into_error());
+        let cs: Changeset<S> = changeset.into();
+        if cs.has_nested_writes() {
+            return nested::write(self, cs, Action::Insert).await;
         }
-        let driver = self.driver();
-        let backend = driver.backend();
-        let values = write::insert_values(&cs, quarry_core::timestamp::now());
-        let returning = backend.capabilities.insert_returning;
-        let columns = write::persisted_columns::<S>();
-        let stmt = backend.dialect.build_insert(
-            &write::insert_one::<S>(&values),
-            returning.then_some(columns.as_slice()),
-            S::TABLE,
-        );
-        let applied = cs.apply_changes();
-        if returning {
-            let mut rows: Vec<S> = match fetch_all(driver, &stmt).await {
-                Ok(rows) => rows,
-                Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
-            };
-            let mut stored = rows.pop().ok_or(Error::NoResults { table: S::TABLE })?;
-            keep_virtual(&applied, &mut stored);
-            return Ok(stored);
-        }
-        let result = match log::execute(driver, &stmt).await {
-            Ok(r) => r,
-            Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
-        };
-        let mut key_source = applied.clone();
-        // A key quarry generated (a UUID) is in the values it wrote.
-        for (i, v) in &values {
-            if S::FIELDS
-                .get(*i)
-                .is_some_and(|f| f.autogenerate && f.ty == quarry_core::ValueType::Uuid)
-            {
-                key_source.set_value(*i, v.clone())?;
-            }
-        }
-        if let (Some(id), Some((i, f))) = (
-            result.last_insert_id,
-            S::FIELDS.iter().enumerate().find(|(_, f)| f.autogenerate),
-        ) {
-            key_source.set_value(i, generated_key(S::TABLE, f, id)?)?;
-        }
-        let mut stored = self
-            .reload(&key_source)
-            .await?
-            .ok_or(Error::NoResults { table: S::TABLE })?;
-        keep_virtual(&applied, &mut stored);
-        Ok(stored)
+        insert_row(self, cs).await
     }
 
     /// Updates the changed columns of a changeset, by primary key. No changes: no
     /// query, the struct comes back as it was (with virtual changes applied).
     /// Zero rows matched: [`Error::Stale`] (or the stale field error if asked).
+    /// Nested changesets (`cast_assoc`, `put_assoc`) are written with it in
+    /// one transaction (see [`Repo::insert`]).
     async fn update<S: Schema>(&self, changeset: Changeset<S>) -> Result<S> {
-        let mut cs = changeset;
-        cs.set_action(Action::Update);
-        if !cs.is_valid() {
-            return Err(cs.into_error());
+        if changeset.has_nested_writes() {
+            return nested::write(self, changeset, Action::Update).await;
         }
-        let values = write::update_values(&cs);
-        if values.is_empty() {
-            let mut s = cs.apply_changes();
-            s.meta_mut().set_state(State::Loaded);
-            return Ok(s);
-        }
-        let driver = self.driver();
-        let stmt = write::update_by_key(driver.backend().dialect, &cs, &values)?;
-        let result = match log::execute(driver, &stmt).await {
-            Ok(r) => r,
-            Err(e) => return Err(map_write_error(driver, cs, e, &values).await),
-        };
-        if result.rows_affected == 0 {
-            return Err(cs.stale_error("update"));
-        }
-        let mut s = cs.apply_changes();
-        for (i, v) in values {
-            s.set_value(i, v)?;
-        }
-        s.meta_mut().set_state(State::Loaded);
-        // Columns the database set in the write (`read_after_writes`).
-        if !S::READ_AFTER_WRITES.is_empty() {
-            if let Some(fresh) = self.reload(&s).await? {
-                for &i in S::READ_AFTER_WRITES {
-                    if let Some(v) = fresh.get_value(i) {
-                        s.set_value(i, v)?;
-                    }
-                }
-            }
-        }
-        Ok(s)
+        update_row(self, changeset).await
     }
 
     /// Inserts or updates by the state of the changeset's data (Ecto's
@@ -502,7 +548,8 @@ pub trait Repo: Send + Sync {
             return Err(cs.into_error());
         }
         let driver = self.driver();
-        let stmt = write::delete_by_key(driver.backend().dialect, &cs)?;
+        let prefix = crate::prefix::for_schema::<S>(driver.backend())?;
+        let stmt = write::delete_by_key(driver.backend().dialect, prefix, &cs)?;
         let result = match log::execute(driver, &stmt).await {
             Ok(r) => r,
             Err(e) => return Err(map_write_error(driver, cs, e, &[]).await),
@@ -588,8 +635,14 @@ pub trait Repo: Send + Sync {
     ///
     /// A preloading query (`query.preload(..)`, `query.preload_join(..)`) comes
     /// back with its associations loaded, as Ecto's `Repo.all` with `preload:`.
-    async fn all<F: Fetch<I>, I>(&self, query: F) -> Result<Vec<F::Row>> {
-        query.fetch_all(self.driver()).await
+    ///
+    /// (Not an `async fn`: the query's own read future is returned as it is,
+    /// without a second box around it; `.await` it as any async call.)
+    fn all<'a, F: Fetch<I> + 'a, I>(&'a self, query: F) -> ReadFuture<'a, Vec<F::Row>>
+    where
+        F::Decoder: 'a,
+    {
+        query.fetch_all(self.driver())
     }
 
     /// Streams the rows of `query` to `each`, one at a time as the database sends
@@ -617,19 +670,26 @@ pub trait Repo: Send + Sync {
 
     /// At most one row: `None` when there is none, [`Error::MultipleResults`] when
     /// there are more.
-    async fn one<F: Fetch<I>, I>(&self, query: F) -> Result<Option<F::Row>> {
+    fn one<'a, F: Fetch<I> + 'a, I>(&'a self, query: F) -> ReadFuture<'a, Option<F::Row>>
+    where
+        F::Decoder: 'a,
+        F::Row: 'a,
+    {
         let table = query.table();
-        let mut rows = query.fetch_all(self.driver()).await?;
-        match rows.len() {
-            0 | 1 => Ok(rows.pop()),
-            count => Err(Error::MultipleResults { table, count }),
-        }
+        let rows = query.fetch_all(self.driver());
+        Box::pin(async move {
+            let mut rows = rows.await?;
+            match rows.len() {
+                0 | 1 => Ok(rows.pop()),
+                count => Err(Error::MultipleResults { table, count }),
+            }
+        })
     }
 
     /// True when `query` matches at least one row.
     async fn exists<Q: IntoQuery<I>, I>(&self, query: Q) -> Result<bool> {
-        let query = query.into_query();
-        query.check(self.driver().backend())?;
+        let mut query = query.into_query();
+        query.target(self.driver().backend())?;
         let mut q = query
             .parts
             .to_select_with(self.driver().backend().dialect, vec![Expr::val(1)])?;
@@ -683,7 +743,12 @@ pub trait Repo: Send + Sync {
             return Ok(Vec::new());
         }
         let keys: Vec<Value> = data.iter().filter_map(|d| d.get_value(*index)).collect();
-        let mut q = Query::<S>::new().select_statement(self.driver().backend().dialect)?;
+        let mut all = Query::<S>::new();
+        all.target(self.driver().backend())?;
+        let mut q = all.parts.to_select_with(
+            self.driver().backend().dialect,
+            crate::query::root_columns::<S>(),
+        )?;
         q.and_where(
             Expr::col((S::TABLE, quarry_core::schema::field_def::<S>(*index).column)).is_in(
                 keys.iter()
@@ -730,8 +795,8 @@ pub trait Repo: Send + Sync {
         query: Q,
         aggregate: Aggregate<Q::Schema, T>,
     ) -> Result<T> {
-        let query = query.into_query();
-        query.check(self.driver().backend())?;
+        let mut query = query.into_query();
+        query.target(self.driver().backend())?;
         let dialect = self.driver().backend().dialect;
         let (q, ty) = aggregate.statement(&query.parts, dialect)?;
         let stmt = dialect.build(&q, Q::Schema::TABLE);
@@ -816,6 +881,9 @@ pub trait Repo: Send + Sync {
         if !cs.is_valid() {
             return Err(cs.into_error());
         }
+        if cs.has_nested_writes() {
+            return Err(write::nested_refused("upsert"));
+        }
         let backend = self.driver().backend();
         let upsert = on_conflict.plan(backend, true)?;
         let values = write::insert_values(&cs, quarry_core::timestamp::now());
@@ -827,8 +895,15 @@ pub trait Repo: Send + Sync {
         let returning = backend.capabilities.insert_returning;
         let applied = cs.apply_changes();
         let (columns, rows) = write::one_row(values.clone());
-        let stmt =
-            write::insert_many::<S>(backend.dialect, &columns, rows, returning, Some(&upsert));
+        let prefix = crate::prefix::for_schema::<S>(backend)?;
+        let stmt = write::insert_many::<S>(
+            backend.dialect,
+            prefix,
+            &columns,
+            rows,
+            returning,
+            Some(&upsert),
+        );
         if returning {
             let mut rows: Vec<S> = match fetch_all(self.driver(), &stmt).await {
                 Ok(rows) => rows,
@@ -1183,6 +1258,34 @@ pub trait Repo: Send + Sync {
     /// ```
     fn with_timeout(&self, timeout: std::time::Duration) -> Timed<'_, Self> {
         Timed::new(self, crate::driver::RunOptions::with_timeout(timeout))
+    }
+
+    /// This repo with a default prefix (Ecto's `prefix:` option and
+    /// `default_options/1`): every statement built through it — reads,
+    /// writes, preloads, aggregates, `update_all` / `delete_all`, and those
+    /// of the transactions it opens — targets the schema (Postgres) or
+    /// database (MySQL) `prefix` where neither the query
+    /// ([`Query::prefix`](crate::Query::prefix)) nor the schema
+    /// (`#[quarry(prefix = "...")]`) names one. Raw SQL runs as written.
+    ///
+    /// A `prefix` that is not a plain identifier is
+    /// [`QueryError::InvalidPrefix`]. SQLite has no schemas (ATTACHed
+    /// databases are not supported): every statement that would carry a
+    /// prefix is [`Error::Unsupported`] there.
+    ///
+    /// ```no_run
+    /// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+    /// # use quarry_core::doc_support::Product;
+    /// use quarry_query::Repo;
+    /// let tenant = repo.with_prefix("tenant_a")?;
+    /// tenant.insert(Product { name: "Tulip".into(), ..Default::default() }).await?;
+    /// let theirs = tenant.all(quarry_query::from::<Product>()).await?;
+    /// // A query's own prefix wins over the repo's.
+    /// let others = tenant.all(quarry_query::from::<Product>().prefix("tenant_b")).await?;
+    /// # Ok(()) }
+    /// ```
+    fn with_prefix(&self, prefix: impl crate::prefix::IntoPrefix) -> Result<Prefixed<'_, Self>> {
+        Ok(Prefixed::new(self, prefix.into_prefix()?))
     }
 
     /// The pool's connections now (open, idle, in use, waiting); `None` on a

@@ -79,8 +79,56 @@ impl Driver for Shared {
 /// rolls it back.
 pub struct Transaction {
     shared: Arc<Shared>,
+    /// The backend its statements are built for when it is not the
+    /// connection's (a [`Prefixed`](super::Prefixed) repo's savepoint: its
+    /// default prefix).
+    view: Option<Arc<View>>,
     depth: u32,
     finished: bool,
+}
+
+/// The connection of a transaction seen with another backend (a default
+/// prefix).
+struct View {
+    shared: Arc<Shared>,
+    backend: Backend,
+}
+
+#[async_trait]
+impl Driver for View {
+    fn backend(&self) -> &Backend {
+        &self.backend
+    }
+    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
+        self.shared.execute(stmt).await
+    }
+    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        self.shared.fetch(stmt, sink).await
+    }
+    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
+        self.shared.execute_with(stmt, options).await
+    }
+    async fn fetch_with(
+        &self,
+        stmt: &Statement,
+        sink: &mut RowSink<'_>,
+        options: RunOptions,
+    ) -> Result<()> {
+        self.shared.fetch_with(stmt, sink, options).await
+    }
+    fn is_transaction(&self) -> bool {
+        true
+    }
+    async fn begin(&self) -> Result<Box<dyn TxDriver>> {
+        self.shared.begin().await
+    }
+    async fn resolve_foreign_key(
+        &self,
+        table: &str,
+        columns: &[(&str, Value)],
+    ) -> Result<Option<String>> {
+        self.shared.resolve_foreign_key(table, columns).await
+    }
 }
 
 impl Transaction {
@@ -92,9 +140,20 @@ impl Transaction {
                 owed: Mutex::new(Vec::new()),
                 done: AtomicBool::new(false),
             }),
+            view: None,
             depth: 0,
             finished: false,
         }
+    }
+
+    /// This transaction with its statements built for `backend` (a
+    /// [`Prefixed`](super::Prefixed) repo's savepoint).
+    pub(crate) fn with_backend(mut self, backend: Backend) -> Self {
+        self.view = Some(Arc::new(View {
+            shared: Arc::clone(&self.shared),
+            backend,
+        }));
+        self
     }
 
     fn savepoint(&self) -> String {
@@ -193,12 +252,16 @@ impl Driver for NoteOnly<'_> {
 #[async_trait]
 impl Repo for Transaction {
     fn driver(&self) -> &dyn Driver {
-        &*self.shared
+        match &self.view {
+            Some(view) => &**view,
+            None => &*self.shared,
+        }
     }
 
     async fn begin(&self) -> Result<Transaction> {
         let nested = Transaction {
             shared: Arc::clone(&self.shared),
+            view: self.view.clone(),
             depth: self.depth + 1,
             finished: false,
         };

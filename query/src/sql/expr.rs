@@ -41,7 +41,8 @@ fn kind(op: Op) -> Kind {
         | Op::NotInList(_)
         | Op::ParamIn(_)
         | Op::InSub
-        | Op::NotInSub => Kind::Compare,
+        | Op::NotInSub
+        | Op::Array(..) => Kind::Compare,
         Op::And => Kind::And,
         Op::Or => Kind::Or,
         Op::Not | Op::NotExists => Kind::Not,
@@ -103,12 +104,14 @@ fn arity(op: Op) -> Option<usize> {
         | Op::And
         | Op::Or
         | Op::Like
-        | Op::NotLike => 2,
+        | Op::NotLike
+        | Op::Array(..) => 2,
         Op::Between => 3,
         Op::Fragment(_, n) => usize::from(n),
         Op::Over { partitions, orders } => 1 + usize::from(partitions) + usize::from(orders),
         Op::Section(_)
         | Op::From(_)
+        | Op::Prefix(_)
         | Op::Dialect(_)
         | Op::Root(..)
         | Op::Join(..)
@@ -306,6 +309,42 @@ impl<'a> Writer<'a> {
         Some(())
     }
 
+    /// An array condition by the dialect's template: `{a}` the array (a
+    /// column, as often as the template names it), `{v}` the bound values
+    /// (once; `None` when a template names them more often, which would
+    /// bind them twice).
+    fn array(
+        &self,
+        i: usize,
+        op: crate::ir::op::ArrayOp,
+        text: bool,
+        buf: &mut SqlBuf,
+    ) -> Option<()> {
+        let [a, v] = self.operands::<2>(i)?;
+        let template = buf.dialect().array_condition(op, text);
+        if template.matches("{v}").count() != 1
+            || (template.matches("{a}").count() > 1 && !matches!(self.op(a)?, Op::Col(..)))
+        {
+            return None;
+        }
+        let mut rest = template;
+        while let Some(at) = rest.find('{') {
+            buf.push(rest.get(..at)?);
+            let tail = rest.get(at..)?;
+            let child = if tail.starts_with("{a}") {
+                a
+            } else if tail.starts_with("{v}") {
+                v
+            } else {
+                return None;
+            };
+            self.wrapped(child, !matches!(kind(self.op(child)?), Kind::Atom), buf)?;
+            rest = tail.get(3..)?;
+        }
+        buf.push(rest);
+        Some(())
+    }
+
     /// `f OVER (PARTITION BY .. ORDER BY ..)`; an aggregate whose result
     /// quarry casts keeps the cast outside: `CAST(SUM(x) OVER (..) AS ..)`.
     fn over(&self, i: usize, partitions: u8, orders: u8, buf: &mut SqlBuf) -> Option<()> {
@@ -429,6 +468,7 @@ impl<'a> Writer<'a> {
                 buf.push(" ESCAPE ");
                 buf.push(buf.dialect().like_escape());
             }
+            Op::Array(array_op, text) => self.array(i, array_op, text, buf)?,
             Op::And => self.binary(i, " AND ", Kind::And, buf)?,
             Op::Or => self.binary(i, " OR ", Kind::Or, buf)?,
             Op::Not => {
@@ -521,6 +561,7 @@ impl<'a> Writer<'a> {
             | Op::OrderItem(..)
             | Op::Section(_)
             | Op::From(_)
+            | Op::Prefix(_)
             | Op::Dialect(_)
             | Op::Root(..)
             | Op::Join(..)

@@ -115,6 +115,29 @@ impl Rpn {
                         }
                     }
                 }
+                Op::Array(array_op, text) => {
+                    let v = pop(&mut stack)?;
+                    let a = pop(&mut stack)?;
+                    let template = dialect.array_condition(array_op, text);
+                    let mut args = Vec::with_capacity(3);
+                    let mut sql = String::with_capacity(template.len());
+                    let mut rest = template;
+                    while let Some(at) = rest.find('{') {
+                        sql.push_str(&rest[..at]);
+                        let tail = &rest[at..];
+                        if tail.starts_with("{a}") {
+                            args.push(a.clone());
+                        } else if tail.starts_with("{v}") {
+                            args.push(v.clone());
+                        } else {
+                            return Err(malformed("an array condition's template"));
+                        }
+                        sql.push('?');
+                        rest = &tail[3..];
+                    }
+                    sql.push_str(rest);
+                    Expr::cust_with_exprs(numbered(&sql, dialect), args)
+                }
                 Op::Not => pop(&mut stack)?.not(),
                 Op::IsNull => pop(&mut stack)?.is_null(),
                 Op::IsNotNull => pop(&mut stack)?.is_not_null(),
@@ -208,6 +231,7 @@ impl Rpn {
                 }
                 Op::Section(_)
                 | Op::From(_)
+                | Op::Prefix(_)
                 | Op::Dialect(_)
                 | Op::Root(..)
                 | Op::Join(..)
@@ -276,7 +300,7 @@ impl Parts {
         q.exprs(extra);
         match &self.from_sub {
             Some(sub) => q.from_subquery(sub.to_select(dialect)?, self.from),
-            None => q.from(self.from),
+            None => q.from(crate::prefix::table_ref(self.from_prefix, self.from)),
         };
         for j in &self.joins {
             let kind = match j.kind {
@@ -290,10 +314,11 @@ impl Parts {
                     .expr
                     // An empty condition joins every pair, as quarry's writer writes it.
                     .unwrap_or_else(|| Expr::cust("1 = 1"));
+            let table = crate::prefix::table_ref(j.prefix, j.table);
             match (&j.lateral, j.alias) {
                 (Some(sub), _) => q.join_lateral(kind, sub.to_select(dialect)?, j.table, on),
-                (None, Some(alias)) => q.join_as(kind, j.table, alias, on),
-                (None, None) => q.join(kind, j.table, on),
+                (None, Some(alias)) => q.join_as(kind, table, alias, on),
+                (None, None) => q.join(kind, table, on),
             };
         }
         if let Some(c) = self.cond.to_exprs(dialect)?.expr {

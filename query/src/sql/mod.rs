@@ -54,6 +54,15 @@ impl SqlBuf {
         self.dialect.write_ident(&mut self.sql, name);
     }
 
+    /// A table, `"prefix"."table"` when it has a prefix.
+    pub(crate) fn table(&mut self, prefix: Option<crate::ir::Prefix>, table: &str) {
+        if let Some(p) = prefix {
+            self.ident(p.as_str());
+            self.sql.push('.');
+        }
+        self.ident(table);
+    }
+
     /// `"table"."column"`.
     pub(crate) fn column(&mut self, table: &str, column: &str) {
         self.ident(table);

@@ -42,7 +42,7 @@ pub(crate) fn write(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
         write(sub, buf)?;
         buf.push(") AS ");
     }
-    buf.ident(parts.from);
+    buf.table(parts.from_prefix, parts.from);
     join_clauses(parts, buf)?;
     condition(&parts.cond, " WHERE ", buf)?;
     if !parts.group_by.is_empty() {
@@ -91,8 +91,10 @@ pub(crate) fn join_clauses(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
             buf.push("LATERAL (");
             write(sub, buf)?;
             buf.push(") AS ");
+            buf.ident(j.table);
+        } else {
+            buf.table(j.prefix, j.table);
         }
-        buf.ident(j.table);
         if let Some(alias) = j.alias {
             buf.push(" AS ");
             buf.ident(alias);

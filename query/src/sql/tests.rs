@@ -184,6 +184,8 @@ fn parts(g: &mut Gen, dialect: Dialect) -> Parts {
     }
     if g.chance(15) {
         p.from_sub = Some(Box::new(sub(g, 1)));
+    } else if g.chance(30) {
+        p.from_prefix = Some(crate::ir::Prefix::new("tenant_b").expect("a plain identifier"));
     }
     for _ in 0..g.below(3) {
         let lateral = g.chance(10).then(|| Box::new(sub(g, 1)));
@@ -202,6 +204,12 @@ fn parts(g: &mut Gen, dialect: Dialect) -> Parts {
             } else {
                 expr(g, 1)
             },
+            schema_prefix: None,
+            // Both writers name a prefixed table the same way.
+            prefix: g
+                .chance(30)
+                .then(|| crate::ir::Prefix::new("tenant_a").expect("a plain identifier")),
+            cte: false,
             lateral,
         });
     }

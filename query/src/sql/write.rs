@@ -39,13 +39,14 @@ fn where_key(key: &RowKey<'_>, buf: &mut SqlBuf) {
 /// `UPDATE t SET a = ?, b = ? WHERE <key>`.
 pub(crate) fn update(
     dialect: Dialect,
+    prefix: Option<crate::ir::Prefix>,
     table: &str,
     set: impl Iterator<Item = &'static str>,
     key: &RowKey<'_>,
 ) -> String {
     let mut buf = SqlBuf::new(dialect, 128);
     buf.push("UPDATE ");
-    buf.ident(table);
+    buf.table(prefix, table);
     buf.push(" SET ");
     for (n, c) in set.enumerate() {
         if n > 0 {
@@ -60,10 +61,15 @@ pub(crate) fn update(
 }
 
 /// `DELETE FROM t WHERE <key>`.
-pub(crate) fn delete(dialect: Dialect, table: &str, key: &RowKey<'_>) -> String {
+pub(crate) fn delete(
+    dialect: Dialect,
+    prefix: Option<crate::ir::Prefix>,
+    table: &str,
+    key: &RowKey<'_>,
+) -> String {
     let mut buf = SqlBuf::new(dialect, 64);
     buf.push("DELETE FROM ");
-    buf.ident(table);
+    buf.table(prefix, table);
     where_key(key, &mut buf);
     buf.sql
 }
@@ -167,17 +173,19 @@ fn conflict(buf: &mut SqlBuf, table: &str, c: &Conflict) {
 /// (at least one column).
 pub(crate) fn insert(
     dialect: Dialect,
+    prefix: Option<crate::ir::Prefix>,
     table: &str,
     columns: &[&'static str],
     rows: usize,
     returning: Option<&[&'static str]>,
 ) -> String {
-    insert_on_conflict(dialect, table, columns, rows, None, returning)
+    insert_on_conflict(dialect, prefix, table, columns, rows, None, returning)
 }
 
 /// [`insert`] with an upsert's conflict clause after the rows.
 pub(crate) fn insert_on_conflict(
     dialect: Dialect,
+    prefix: Option<crate::ir::Prefix>,
     table: &str,
     columns: &[&'static str],
     rows: usize,
@@ -186,7 +194,7 @@ pub(crate) fn insert_on_conflict(
 ) -> String {
     let mut buf = SqlBuf::new(dialect, 32 + columns.len() * (16 + rows * 5));
     buf.push("INSERT INTO ");
-    buf.ident(table);
+    buf.table(prefix, table);
     buf.push(" (");
     for (n, c) in columns.iter().enumerate() {
         if n > 0 {
@@ -280,7 +288,7 @@ fn join_list(parts: &crate::ir::Parts, buf: &mut SqlBuf) {
         if n > 0 {
             buf.push(", ");
         }
-        buf.ident(j.table);
+        buf.table(j.prefix, j.table);
         if let Some(alias) = j.alias {
             buf.push(" AS ");
             buf.ident(alias);
@@ -303,13 +311,14 @@ pub(crate) fn bulk(
 ) -> Option<String> {
     use crate::dialect::JoinedWrite;
     let table = parts.from;
+    let prefix = parts.from_prefix;
     let mut buf = SqlBuf::new(dialect, 128);
     let ons: Vec<&crate::ir::Rpn> = parts.joins.iter().map(|j| &j.on).collect();
     let multi_table = !parts.joins.is_empty() && syntax == Some(JoinedWrite::MultiTable);
     match kind {
         Bulk::Update => {
             buf.push("UPDATE ");
-            buf.ident(table);
+            buf.table(prefix, table);
             if multi_table {
                 join_clauses(parts, &mut buf)?;
                 bulk_sets(table, sets, true, &mut buf);
@@ -327,15 +336,17 @@ pub(crate) fn bulk(
         }
         Bulk::Delete => {
             if multi_table {
+                // MySQL: a table of another database is named with it in
+                // both places (no alias).
                 buf.push("DELETE ");
-                buf.ident(table);
+                buf.table(prefix, table);
                 buf.push(" FROM ");
-                buf.ident(table);
+                buf.table(prefix, table);
                 join_clauses(parts, &mut buf)?;
                 where_terms(&[&parts.cond], &mut buf)?;
             } else {
                 buf.push("DELETE FROM ");
-                buf.ident(table);
+                buf.table(prefix, table);
                 if !parts.joins.is_empty() {
                     buf.push(" USING ");
                     join_list(parts, &mut buf);

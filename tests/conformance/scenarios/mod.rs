@@ -1,5 +1,6 @@
 //! Every conformance scenario, registered once.
 
+mod arrays;
 mod assoc;
 mod bulk;
 mod constraint;
@@ -9,6 +10,9 @@ mod field_types;
 mod insert;
 mod migration;
 mod multi;
+mod natural_keys;
+mod nested;
+mod prefix;
 mod prepared;
 mod query;
 mod read;
@@ -99,6 +103,10 @@ pub fn all() -> Vec<Scenario> {
     all.extend(assoc::all());
     all.extend(migration::all());
     all.extend(field_types::all());
+    all.extend(arrays::all());
+    all.extend(natural_keys::all());
     all.extend(web::all());
+    all.extend(nested::all());
+    all.extend(prefix::all());
     all
 }

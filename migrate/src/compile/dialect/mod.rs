@@ -195,6 +195,9 @@ pub(crate) struct TypeNames {
     utc_usec: &'static str,
     map: &'static str,
     uuid: &'static str,
+    /// The type of every array column, where the database has no arrays
+    /// (`None`: a native `element[]`).
+    array: Option<&'static str>,
 }
 
 const POSTGRES_TYPES: TypeNames = TypeNames {
@@ -206,6 +209,7 @@ const POSTGRES_TYPES: TypeNames = TypeNames {
     utc_usec: "timestamptz",
     map: "jsonb",
     uuid: "uuid",
+    array: None,
 };
 
 fn custom(s: &str) -> ColumnType {
@@ -238,6 +242,12 @@ pub(crate) fn standard_type(ty: &Type, column: &Column, names: &TypeNames) -> Co
         Type::Map => custom(names.map),
         Type::Uuid => custom(names.uuid),
         Type::Custom(s) => custom(s),
+        Type::Array(element) => match names.array {
+            None => ColumnType::Array(sea_query::RcOrArc::new(standard_type(
+                element, column, names,
+            ))),
+            Some(json) => custom(json),
+        },
     }
 }
 

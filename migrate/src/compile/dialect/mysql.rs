@@ -20,6 +20,7 @@ const TYPES: TypeNames = TypeNames {
     utc: "datetime",
     utc_usec: "datetime(6)",
     map: "json",
+    array: Some("json"),
     uuid: "binary(16)",
 };
 

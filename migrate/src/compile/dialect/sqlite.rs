@@ -28,6 +28,7 @@ fn declared(ty: &Type) -> &str {
         | Type::UtcDateTime
         | Type::UtcDateTimeUsec
         | Type::Map
+        | Type::Array(_)
         | Type::Uuid
         // Exact: SQLite's NUMERIC affinity would keep 15 digits of a decimal.
         | Type::Decimal => "TEXT",

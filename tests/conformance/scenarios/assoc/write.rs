@@ -119,7 +119,7 @@ pub async fn put_assoc_replaces_and_clears_a_parent(db: &Db) -> R {
     let c = seed(db).await?;
     let repo = &db.repo;
     let apple = c.products[1].clone();
-    let cs = Changeset::new(apple.clone()).put_assoc(Product::store, Some(c.stores[1].clone()));
+    let cs = Changeset::new(apple.clone()).put_assoc(Product::store, Some(c.stores[1].clone()))?;
     assert_eq!(cs.get_change(Product::store_id), Some(Some(c.stores[1].id)));
     let moved = repo.update(cs).await?;
     assert_eq!(db.statement_count(), 1);
@@ -132,18 +132,21 @@ pub async fn put_assoc_replaces_and_clears_a_parent(db: &Db) -> R {
     assert_eq!(stored.store_id, Some(c.stores[1].id));
 
     let cleared = repo
-        .update(Changeset::new(moved).put_assoc(Product::store, None))
+        .update(Changeset::new(moved).put_assoc(Product::store, None)?)
         .await?;
     assert_eq!(cleared.store.get()?, &None);
     let stored: Product = repo.must_get(apple.id).await?;
     assert_eq!(stored.store_id, None, "the foreign key is cleared");
 
     db.reset_statements();
-    let unsaved = Changeset::new(apple).put_assoc(Product::store, Some(Store::default()));
+    let unsaved = Changeset::new(apple).put_assoc(Product::store, Some(Store::default()))?;
     assert_eq!(unsaved.error_messages()["store"], ["is not saved"]);
     assert!(matches!(repo.update(unsaved).await, Err(Error::Invalid(_))));
-    let not_parent = Changeset::new(c.stores[0].clone()).put_assoc(Store::products, Vec::new());
-    assert!(!not_parent.is_valid(), "put_assoc handles belongs_to only");
+    let many = Changeset::new(Tag::default()).put_assoc(Tag::products, Vec::new());
+    assert!(
+        matches!(many, Err(Error::Query(_))),
+        "put_assoc takes belongs_to, has_many and has_one"
+    );
     assert_eq!(db.statement_count(), 0);
     Ok(())
 }

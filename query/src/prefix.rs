@@ -1,0 +1,179 @@
+//! Prefixes: the Postgres schema or MySQL database a table is read from and
+//! written to (Ecto's query prefix, `@schema_prefix` and a repo's default
+//! prefix), for schema-per-tenant applications.
+//!
+//! A table's prefix is, first found: the query's ([`Query::prefix`]), the
+//! schema's (`#[quarry(prefix = "...")]`), the repo's default
+//! ([`Repo::with_prefix`]); none of them: the connection's own schema or
+//! database, with the table name unqualified as before. A query's prefix
+//! holds for every table it names (joins, subqueries, preloads) unless a
+//! subquery names its own.
+//!
+//! A prefix comes from outside (a tenant's name): [`Prefix::new`] takes only a
+//! plain identifier and anything else is
+//! [`QueryError::InvalidPrefix`](quarry_core::QueryError::InvalidPrefix); it is
+//! then quoted as an identifier of the dialect. SQLite has no schemas: a
+//! statement with a prefix is [`Error::Unsupported`] there (ATTACHed
+//! databases are not supported).
+//!
+//! [`Query::prefix`]: crate::Query::prefix
+//! [`Repo::with_prefix`]: crate::Repo::with_prefix
+
+use crate::driver::{Backend, Driver, ExecResult, PoolStatus, RowSink, RunOptions, TxDriver};
+pub use crate::ir::prefix::{is_plain_identifier, IntoPrefix, Prefix};
+use crate::statement::Statement;
+use async_trait::async_trait;
+use quarry_core::{Error, Result, Value};
+
+use crate::ir::prefix::of_schema;
+
+/// The prefix a schema-row statement (insert, update or delete of a struct,
+/// an `insert_all`) writes to: the schema's, else the repo's default; refused
+/// where the database has no prefixes.
+pub(crate) fn for_schema<S: quarry_core::Schema>(
+    backend: &crate::driver::Backend,
+) -> Result<Option<Prefix>, Error> {
+    let p = of_schema(S::PREFIX)?.or(backend.default_prefix);
+    if p.is_some() {
+        supported(backend)?;
+    }
+    Ok(p)
+}
+
+/// Refuses a prefix where the database has none (SQLite).
+pub(crate) fn supported(backend: &crate::driver::Backend) -> Result<(), Error> {
+    if backend.capabilities.prefixes {
+        Ok(())
+    } else {
+        Err(Error::Unsupported {
+            feature: "prefixes (schemas / databases; ATTACHed databases are not supported)",
+            backend: backend.name,
+        })
+    }
+}
+
+/// A sea-query table reference: `prefix.table`, or `table` alone.
+pub(crate) fn table_ref(prefix: Option<Prefix>, table: &'static str) -> sea_query::TableRef {
+    use sea_query::IntoTableRef;
+    match prefix {
+        Some(p) => (
+            sea_query::Alias::new(p.as_str()),
+            sea_query::Alias::new(table),
+        )
+            .into_table_ref(),
+        None => table.into_table_ref(),
+    }
+}
+
+/// A driver whose backend names a default prefix (a
+/// [`Prefixed`](crate::repo::Prefixed) repo's, a prefixed query's preloads').
+pub(crate) struct PrefixedDriver<'r> {
+    inner: &'r dyn Driver,
+    backend: Backend,
+}
+
+impl<'r> PrefixedDriver<'r> {
+    /// `inner` with `prefix` as its default.
+    pub(crate) fn new(inner: &'r dyn Driver, prefix: Prefix) -> Self {
+        let mut backend = inner.backend().clone();
+        backend.default_prefix = Some(prefix);
+        PrefixedDriver { inner, backend }
+    }
+}
+
+#[async_trait]
+impl Driver for PrefixedDriver<'_> {
+    fn backend(&self) -> &Backend {
+        &self.backend
+    }
+    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
+        self.inner.execute(stmt).await
+    }
+    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        self.inner.fetch(stmt, sink).await
+    }
+    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
+        self.inner.execute_with(stmt, options).await
+    }
+    async fn fetch_with(
+        &self,
+        stmt: &Statement,
+        sink: &mut RowSink<'_>,
+        options: RunOptions,
+    ) -> Result<()> {
+        self.inner.fetch_with(stmt, sink, options).await
+    }
+    fn is_transaction(&self) -> bool {
+        self.inner.is_transaction()
+    }
+    fn pool_status(&self) -> Option<PoolStatus> {
+        self.inner.pool_status()
+    }
+    async fn close(&self, grace: std::time::Duration) -> Result<()> {
+        self.inner.close(grace).await
+    }
+    async fn begin(&self) -> Result<Box<dyn TxDriver>> {
+        Ok(Box::new(PrefixedTx {
+            inner: self.inner.begin().await?,
+            backend: self.backend.clone(),
+        }))
+    }
+    async fn resolve_foreign_key(
+        &self,
+        table: &str,
+        columns: &[(&str, Value)],
+    ) -> Result<Option<String>> {
+        self.inner.resolve_foreign_key(table, columns).await
+    }
+}
+
+/// A transaction opened through a [`PrefixedDriver`]: its statements keep
+/// the prefix.
+struct PrefixedTx {
+    inner: Box<dyn TxDriver>,
+    backend: Backend,
+}
+
+#[async_trait]
+impl Driver for PrefixedTx {
+    fn backend(&self) -> &Backend {
+        &self.backend
+    }
+    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
+        self.inner.execute(stmt).await
+    }
+    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        self.inner.fetch(stmt, sink).await
+    }
+    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
+        self.inner.execute_with(stmt, options).await
+    }
+    async fn fetch_with(
+        &self,
+        stmt: &Statement,
+        sink: &mut RowSink<'_>,
+        options: RunOptions,
+    ) -> Result<()> {
+        self.inner.fetch_with(stmt, sink, options).await
+    }
+    async fn begin(&self) -> Result<Box<dyn TxDriver>> {
+        self.inner.begin().await
+    }
+    async fn resolve_foreign_key(
+        &self,
+        table: &str,
+        columns: &[(&str, Value)],
+    ) -> Result<Option<String>> {
+        self.inner.resolve_foreign_key(table, columns).await
+    }
+}
+
+#[async_trait]
+impl TxDriver for PrefixedTx {
+    async fn commit(&self) -> Result<()> {
+        self.inner.commit().await
+    }
+    async fn rollback(&self) -> Result<()> {
+        self.inner.rollback().await
+    }
+}
