@@ -10,6 +10,10 @@
 //! valgrind --tool=callgrind $B run postgres quarry trivial 1200
 //! ```
 //!
+//! Workloads: `trivial`, `medium`, and on SQLite `assoc` (a two-level
+//! preload of 100 users x 10 posts x 10 comments; seed it with
+//! `$B seed sqlite assoc`).
+//!
 //! `$B ab postgres trivial 2000` instead times quarry and the floor called in
 //! turn (medians; robust on a loaded machine).
 //!
@@ -48,6 +52,40 @@ pub struct Post {
     pub body: Option<String>,
 }
 
+/// loading_associations' schemas (tables `a_users`, `a_posts`, `a_comments`,
+/// made by `seed <db> assoc`): 100 users x 10 posts x 10 comments.
+#[derive(Schema, Clone, Debug)]
+#[quarry(table = "a_users")]
+pub struct AUser {
+    pub meta: Meta,
+    pub id: i64,
+    pub name: String,
+    #[quarry(has_many(foreign_key = "user_id"))]
+    pub posts: quarry::Assoc<Vec<APost>>,
+}
+
+/// A post of [`AUser`].
+#[derive(Schema, Clone, Debug)]
+#[quarry(table = "a_posts")]
+pub struct APost {
+    pub meta: Meta,
+    pub id: i64,
+    pub user_id: i64,
+    pub title: String,
+    #[quarry(has_many(foreign_key = "post_id"))]
+    pub comments: quarry::Assoc<Vec<AComment>>,
+}
+
+/// A comment of [`APost`].
+#[derive(Schema, Clone, Debug)]
+#[quarry(table = "a_comments")]
+pub struct AComment {
+    pub meta: Meta,
+    pub id: i64,
+    pub post_id: i64,
+    pub text: String,
+}
+
 const TRIVIAL_SQL: &str = "SELECT id, name, hair_color FROM users";
 const MEDIUM_SQL: &str = "SELECT users.id, users.name, users.hair_color, posts.id, posts.user_id, posts.title, posts.body \
      FROM users LEFT JOIN posts ON users.id = posts.user_id WHERE users.hair_color = ";
@@ -79,6 +117,65 @@ fn url(db: &str) -> String {
         ),
     };
     std::env::var(var).unwrap_or_else(|_| default.to_string())
+}
+
+/// Users, their posts and the posts' comments for the `assoc` workload.
+async fn seed_assoc(db: &str) {
+    let repo = quarry::connect(&url(db)).await.expect("connect");
+    for t in ["a_comments", "a_posts", "a_users"] {
+        repo.execute_raw(&format!("DROP TABLE IF EXISTS {t}"), vec![])
+            .await
+            .expect("drop");
+    }
+    let (id, text) = match db {
+        "sqlite" => ("INTEGER PRIMARY KEY", "TEXT"),
+        "postgres" => ("BIGSERIAL PRIMARY KEY", "TEXT"),
+        _ => ("BIGINT AUTO_INCREMENT PRIMARY KEY", "VARCHAR(255)"),
+    };
+    for d in [
+        format!("CREATE TABLE a_users (id {id}, name {text} NOT NULL)"),
+        format!("CREATE TABLE a_posts (id {id}, user_id BIGINT NOT NULL, title {text} NOT NULL)"),
+        format!("CREATE TABLE a_comments (id {id}, post_id BIGINT NOT NULL, text {text} NOT NULL)"),
+    ] {
+        repo.execute_raw(&d, vec![]).await.expect("create");
+    }
+    let users: Vec<AUser> = (0..100)
+        .map(|i| AUser {
+            name: format!("User {i}"),
+            ..Default::default()
+        })
+        .collect();
+    repo.insert_all(users).await.expect("users");
+    let ids: Vec<i64> = repo
+        .all(AUser::query().select(AUser::id))
+        .await
+        .expect("ids");
+    let posts: Vec<APost> = ids
+        .iter()
+        .flat_map(|u| {
+            (0..10).map(move |i| APost {
+                user_id: *u,
+                title: format!("Post {i}"),
+                ..Default::default()
+            })
+        })
+        .collect();
+    repo.insert_all(posts).await.expect("posts");
+    let ids: Vec<i64> = repo
+        .all(APost::query().select(APost::id))
+        .await
+        .expect("ids");
+    let comments: Vec<AComment> = ids
+        .iter()
+        .flat_map(|p| {
+            (0..10).map(move |i| AComment {
+                post_id: *p,
+                text: format!("Comment {i}"),
+                ..Default::default()
+            })
+        })
+        .collect();
+    repo.insert_all(comments).await.expect("comments");
 }
 
 async fn seed(db: &str, n: usize) {
@@ -131,6 +228,17 @@ async fn quarry_call(repo: &AnyRepo, workload: &str) -> usize {
     if workload == "trivial" {
         return repo.all(User::query()).await.map(|v| v.len()).unwrap_or(0);
     }
+    if workload == "assoc" {
+        let users = repo
+            .all(AUser::query().preload(AUser::posts.preload(APost::comments)))
+            .await
+            .unwrap_or_default();
+        return users
+            .iter()
+            .flat_map(|u| u.posts.value().into_iter().flatten())
+            .map(|p| p.comments.value().map_or(0, |c| c.len()))
+            .sum();
+    }
     let q = User::query()
         .left_join(table::<Post>(), User::id.eq_col(Post::user_id))
         .filter(User::hair_color.eq("black"))
@@ -146,7 +254,75 @@ fn rusqlite_open(url: &str) -> rusqlite::Connection {
     rusqlite::Connection::open(path).expect("open")
 }
 
+/// `SELECT .. WHERE col IN (?, ?, ..)` with `n` placeholders.
+fn in_list_sql(select: &str, col: &str, n: usize) -> String {
+    let marks = vec!["?"; n].join(", ");
+    format!("{select} WHERE {col} IN ({marks})")
+}
+
+/// The floor of `assoc`: three statements, rows grouped by hand.
+fn rusqlite_assoc(conn: &rusqlite::Connection) -> usize {
+    use std::collections::HashMap;
+    type Row3 = (i64, i64, String);
+    let users: Vec<(i64, String)> = conn
+        .prepare_cached("SELECT id, name FROM a_users")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .map(|r| r.expect("row"))
+        .collect();
+    let sql = in_list_sql(
+        "SELECT id, user_id, title FROM a_posts",
+        "user_id",
+        users.len(),
+    );
+    let posts: Vec<Row3> = conn
+        .prepare_cached(&sql)
+        .expect("prepare")
+        .query_map(rusqlite::params_from_iter(users.iter().map(|u| u.0)), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .expect("query")
+        .map(|r| r.expect("row"))
+        .collect();
+    let sql = in_list_sql(
+        "SELECT id, post_id, text FROM a_comments",
+        "post_id",
+        posts.len(),
+    );
+    let comments: Vec<Row3> = conn
+        .prepare_cached(&sql)
+        .expect("prepare")
+        .query_map(rusqlite::params_from_iter(posts.iter().map(|p| p.0)), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .expect("query")
+        .map(|r| r.expect("row"))
+        .collect();
+    let mut by_post: HashMap<i64, Vec<Row3>> = HashMap::new();
+    for c in comments {
+        by_post.entry(c.1).or_default().push(c);
+    }
+    let mut by_user: HashMap<i64, Vec<(Row3, Vec<Row3>)>> = HashMap::new();
+    for p in posts {
+        let cs = by_post.remove(&p.0).unwrap_or_default();
+        by_user.entry(p.1).or_default().push((p, cs));
+    }
+    let loaded: Vec<_> = users
+        .into_iter()
+        .map(|u| (u.clone(), by_user.remove(&u.0).unwrap_or_default()))
+        .collect();
+    loaded
+        .iter()
+        .flat_map(|(_, ps)| ps.iter())
+        .map(|(_, cs)| cs.len())
+        .sum()
+}
+
 fn rusqlite_call(conn: &rusqlite::Connection, workload: &str) -> usize {
+    if workload == "assoc" {
+        return rusqlite_assoc(conn);
+    }
     if workload == "trivial" {
         let mut stmt = conn.prepare_cached(TRIVIAL_SQL).expect("prepare");
         let rows = stmt
@@ -276,6 +452,7 @@ fn main() {
         .build()
         .expect("runtime");
     match args.as_slice() {
+        ["seed", db, "assoc"] => rt.block_on(seed_assoc(db)),
         ["seed", db, n] => rt.block_on(seed(db, n.parse().expect("rows"))),
         ["run", db, imp, workload, iters] => {
             let loaded = rt.block_on(run(db, imp, workload, iters.parse().expect("iters")));

@@ -1,6 +1,7 @@
 //! Rust types that can be schema fields: how each converts to and from a [`Value`].
 
 use crate::cast::CastError;
+use crate::error::Error;
 use crate::field_error::FieldError;
 use crate::value::{Value, ValueError, ValueType};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -39,6 +40,14 @@ pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
     }
     /// Converts from a value (numeric values widen where lossless).
     fn from_value(value: Value) -> Result<Self, ValueError>;
+    /// Reads column `index` of `row` (what [`Row::get`](crate::Row) calls).
+    /// The default decodes the column into a [`Value`] and converts it with
+    /// [`from_value`](FieldValue::from_value); integer and string fields
+    /// read the column straight from the driver's row
+    /// ([`Row::i64_at`](crate::Row::i64_at), [`Row::string_at`](crate::Row::string_at)).
+    fn read(row: &dyn crate::Row, index: usize) -> Result<Self, Error> {
+        row.get_via_value(index)
+    }
     /// The type's name in a cast error's `type` metadata (Ecto's type names:
     /// `integer`, `string`, `decimal`, ...).
     const TYPE_NAME: &'static str = Self::TYPE.name();
@@ -69,7 +78,21 @@ pub fn cast_field<T: FieldValue>(
 }
 
 /// A non-optional field type; `Option<T>` is a field type for each of these.
-pub trait ScalarValue: FieldValue {}
+pub trait ScalarValue: FieldValue {
+    /// Reads column `index` of `row` as an `Option<Self>` (NULL is `None`):
+    /// what `Option<Self>`'s [`FieldValue::read`] calls. The default goes
+    /// through [`Row::value`](crate::Row::value).
+    fn read_option(row: &dyn crate::Row, index: usize) -> Result<Option<Self>, Error> {
+        row.get_via_value::<Option<Self>>(index)
+    }
+}
+
+/// The error of a NULL in column `index`, read into a non-`Option` field.
+#[cold]
+#[inline(never)]
+fn null_in(row: &dyn crate::Row, index: usize, expected: ValueType) -> crate::Error {
+    crate::row::decode_error(row, index, expected, "NULL".to_string())
+}
 
 fn mismatch(expected: ValueType, found: ValueType, null: bool) -> ValueError {
     ValueError {
@@ -100,6 +123,36 @@ macro_rules! scalar {
         }
         impl ScalarValue for $t {}
     };
+    // A type the adapters read straight off their rows through `$at`.
+    ($t:ty, $vt:ident, $at:ident, |$v:ident| $conv:expr) => {
+        impl FieldValue for $t {
+            const TYPE: ValueType = ValueType::$vt;
+            fn to_value(&self) -> Value {
+                Value::$vt(self.clone())
+            }
+            fn into_value(self) -> Value {
+                Value::$vt(self)
+            }
+            fn from_value(value: Value) -> Result<Self, ValueError> {
+                let (found, null) = (value.value_type(), value.is_null());
+                let $v = value;
+                $conv.ok_or_else(|| mismatch(ValueType::$vt, found, null))
+            }
+            #[inline]
+            fn read(row: &dyn crate::Row, index: usize) -> Result<Self, Error> {
+                match row.$at(index)? {
+                    Some(v) => Ok(v),
+                    None => Err(null_in(row, index, ValueType::$vt)),
+                }
+            }
+        }
+        impl ScalarValue for $t {
+            #[inline]
+            fn read_option(row: &dyn crate::Row, index: usize) -> Result<Option<Self>, Error> {
+                row.$at(index)
+            }
+        }
+    };
 }
 
 scalar!(bool, Bool, |v| match v {
@@ -121,7 +174,7 @@ scalar!(i32, I32, |v| match v {
     Value::I64(i) => i32::try_from(i).ok(),
     _ => None,
 });
-scalar!(i64, I64, |v| v.as_i64());
+scalar!(i64, I64, i64_at, |v| v.as_i64());
 scalar!(f32, F32, |v| match v {
     Value::F32(f) => Some(f),
     Value::F64(f) => crate::value::narrow_f32(f),
@@ -131,7 +184,7 @@ scalar!(f32, F32, |v| match v {
     _ => None,
 });
 scalar!(f64, F64, |v| v.as_f64());
-scalar!(String, String, |v| match v {
+scalar!(String, String, string_at, |v| match v {
     Value::String(s) => Some(s),
     _ => None,
 });
@@ -187,6 +240,10 @@ impl<T: ScalarValue> FieldValue for Option<T> {
             Value::Null(_) => Ok(None),
             v => T::from_value(v).map(Some),
         }
+    }
+    #[inline]
+    fn read(row: &dyn crate::Row, index: usize) -> Result<Self, Error> {
+        T::read_option(row, index)
     }
 }
 
@@ -324,5 +381,34 @@ impl Value {
             }
         }
         self.coerce(ty)
+    }
+}
+
+/// Typed reads of a row's columns (here beside [`FieldValue`], which they
+/// decode into).
+impl dyn crate::Row + '_ {
+    /// Decodes column `index` into the Rust type `T`.
+    pub fn get<T: FieldValue>(&self, index: usize) -> Result<T, Error> {
+        T::read(self, index)
+    }
+
+    /// [`get`](Self::get) through [`Row::value`]: what
+    /// [`FieldValue::read`] does unless a type reads its column directly.
+    pub fn get_via_value<T: FieldValue>(&self, index: usize) -> Result<T, Error> {
+        let value = self.value(index, T::TYPE)?;
+        if value.is_null() && !T::NULLABLE {
+            return Err(Error::Decode {
+                table: "",
+                column: self.column_name(index).to_string(),
+                expected: T::TYPE,
+                found: "NULL".to_string(),
+            });
+        }
+        T::from_value(value).map_err(|e| Error::Decode {
+            table: "",
+            column: self.column_name(index).to_string(),
+            expected: e.expected,
+            found: e.found,
+        })
     }
 }

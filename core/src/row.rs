@@ -2,7 +2,6 @@
 //! the driver.
 
 use crate::error::Error;
-use crate::field::FieldValue;
 use crate::value::{Value, ValueType};
 
 /// One row of a result, as an adapter exposes it.
@@ -21,26 +20,69 @@ pub trait Row {
     /// Decodes column `index` as `ty`. NULL gives `Value::Null(ty)`; a column of
     /// another type gives [`Error::Decode`] naming the column.
     fn value(&self, index: usize, ty: ValueType) -> Result<Value, Error>;
+
+    /// Decodes column `index` as an `i64` (`None` for NULL), as
+    /// [`value`](Row::value) with [`ValueType::I64`] would. An adapter
+    /// overrides it to read the integer straight off its driver's row, with
+    /// no [`Value`] in between (integer fields are read this way); the
+    /// default goes through `value`.
+    fn i64_at(&self, index: usize) -> Result<Option<i64>, Error> {
+        i64_via_value(self, index)
+    }
+
+    /// Decodes column `index` as a `String` (`None` for NULL), as
+    /// [`value`](Row::value) with [`ValueType::String`] would; see
+    /// [`i64_at`](Row::i64_at).
+    fn string_at(&self, index: usize) -> Result<Option<String>, Error> {
+        string_via_value(self, index)
+    }
 }
 
-impl dyn Row + '_ {
-    /// Decodes column `index` into the Rust type `T`.
-    pub fn get<T: FieldValue>(&self, index: usize) -> Result<T, Error> {
-        let value = self.value(index, T::TYPE)?;
-        if value.is_null() && !T::NULLABLE {
-            return Err(Error::Decode {
-                table: "",
-                column: self.column_name(index).to_string(),
-                expected: T::TYPE,
-                found: "NULL".to_string(),
-            });
-        }
-        T::from_value(value).map_err(|e| Error::Decode {
-            table: "",
-            column: self.column_name(index).to_string(),
-            expected: e.expected,
-            found: e.found,
-        })
+/// [`Row::i64_at`] through [`Row::value`]: the default, and an adapter's
+/// path for a cell it does not read directly.
+pub fn i64_via_value<R: Row + ?Sized>(row: &R, index: usize) -> Result<Option<i64>, Error> {
+    match row.value(index, ValueType::I64)? {
+        Value::Null(_) => Ok(None),
+        v => match v.as_i64() {
+            Some(i) => Ok(Some(i)),
+            None => Err(decode_error(
+                row,
+                index,
+                ValueType::I64,
+                v.value_type().to_string(),
+            )),
+        },
+    }
+}
+
+/// [`Row::string_at`] through [`Row::value`] (see [`i64_via_value`]).
+pub fn string_via_value<R: Row + ?Sized>(row: &R, index: usize) -> Result<Option<String>, Error> {
+    match row.value(index, ValueType::String)? {
+        Value::Null(_) => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        v => Err(decode_error(
+            row,
+            index,
+            ValueType::String,
+            v.value_type().to_string(),
+        )),
+    }
+}
+
+/// The decode error of column `index`: `expected`, found `found`.
+#[cold]
+#[inline(never)]
+pub(crate) fn decode_error<R: Row + ?Sized>(
+    row: &R,
+    index: usize,
+    expected: ValueType,
+    found: String,
+) -> Error {
+    Error::Decode {
+        table: "",
+        column: row.column_name(index).to_string(),
+        expected,
+        found,
     }
 }
 

@@ -114,6 +114,26 @@ pub trait Driver: Send + Sync {
     /// error from the sink.
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()>;
 
+    /// Runs a statement without rows here and now, on the calling thread,
+    /// when the driver can do so without waiting for anything (SQLite, whose
+    /// statements run on the calling task, with a free connection): the
+    /// shared layer tries this before [`execute`](Driver::execute), which
+    /// saves a boxed future per statement. `None` when it would have to wait
+    /// (for a connection, a lock, the network): nothing was run, and the
+    /// caller awaits `execute`. The default is `None`.
+    fn execute_now(&self, stmt: &Statement) -> Option<Result<ExecResult>> {
+        let _ = stmt;
+        None
+    }
+
+    /// [`fetch`](Driver::fetch) here and now, as
+    /// [`execute_now`](Driver::execute_now) is `execute`: `None` (the
+    /// default) when it would have to wait; `sink` has then seen no row.
+    fn fetch_now(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Option<Result<()>> {
+        let _ = (stmt, sink);
+        None
+    }
+
     /// [`execute`](Driver::execute) with options for this call. The default
     /// runs it as `execute` does and refuses a timeout it cannot apply (an
     /// adapter that applies timeouts overrides it).

@@ -182,7 +182,7 @@ impl<S: Schema, J: Closed> Fetch<()> for Query<S, J> {
     }
     fn prepare(mut self, backend: &Backend) -> Result<(Statement, RootDecoder<S>), Error> {
         self.target(backend)?;
-        let stmt = self.into_statement(backend.dialect)?;
+        let stmt = self.targeted_statement(backend.dialect)?;
         Ok((stmt, RootDecoder(std::marker::PhantomData)))
     }
 }

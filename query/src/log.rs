@@ -27,7 +27,10 @@ fn emit(stmt: &Statement, started: Option<Instant>, rows: u64, ok: bool) {
 /// Runs `stmt` on `driver` without rows, logging it.
 pub async fn execute(driver: &dyn Driver, stmt: &Statement) -> Result<ExecResult> {
     let started = start();
-    let result = driver.execute(stmt).await;
+    let result = match driver.execute_now(stmt) {
+        Some(done) => done,
+        None => driver.execute(stmt).await,
+    };
     emit(
         stmt,
         started,
@@ -41,6 +44,9 @@ pub async fn execute(driver: &dyn Driver, stmt: &Statement) -> Result<ExecResult
 pub async fn fetch(driver: &dyn Driver, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
     let started = start();
     if started.is_none() {
+        if let Some(done) = driver.fetch_now(stmt, sink) {
+            return done;
+        }
         return driver.fetch(stmt, sink).await;
     }
     let mut rows = 0u64;
@@ -49,7 +55,10 @@ pub async fn fetch(driver: &dyn Driver, stmt: &Statement, sink: &mut RowSink<'_>
             rows += 1;
             sink(row)
         };
-        driver.fetch(stmt, &mut counting).await
+        match driver.fetch_now(stmt, &mut counting) {
+            Some(done) => done,
+            None => driver.fetch(stmt, &mut counting).await,
+        }
     };
     emit(stmt, started, rows, result.is_ok());
     result

@@ -627,10 +627,16 @@ impl<S: Schema, J> Query<S, J> {
     }
 
     /// Compiles the query for `dialect`, consuming it (through the SQL cache).
-    pub fn into_statement(self, dialect: Dialect) -> Result<Statement, Error> {
-        let mut parts = self.parts;
-        parts.root_unless_selected(S::TABLE, S::FIELDS);
-        parts.compile(dialect)
+    pub fn into_statement(mut self, dialect: Dialect) -> Result<Statement, Error> {
+        self.parts.resolve_prefixes(None, None)?;
+        self.targeted_statement(dialect)
+    }
+
+    /// [`Query::into_statement`] after [`Query::target`], without moving the
+    /// query (its values are moved out; what is left is only to be dropped).
+    pub(crate) fn targeted_statement(&mut self, dialect: Dialect) -> Result<Statement, Error> {
+        self.parts.root_unless_selected(S::TABLE, S::FIELDS);
+        self.parts.compile_targeted(dialect)
     }
 
     /// Refuses, with a typed error, what the database cannot run (row locks on

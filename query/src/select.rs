@@ -398,9 +398,10 @@ impl<P: Projection> Select<P> {
         self.parts.clone().compile(dialect)
     }
 
-    /// Compiles for `dialect`, giving back the projection to decode with.
-    pub(crate) fn into_parts(self, dialect: Dialect) -> Result<(Statement, P), Error> {
-        Ok((self.parts.compile(dialect)?, self.projection))
+    /// Compiles for `dialect` after [`Select::target`], giving back the
+    /// projection to decode with.
+    pub(crate) fn into_parts(mut self, dialect: Dialect) -> Result<(Statement, P), Error> {
+        Ok((self.parts.compile_targeted(dialect)?, self.projection))
     }
 
     /// Refuses what the database cannot run.

@@ -519,8 +519,10 @@ pub(crate) fn bulk<S: Schema>(
     if !multi_table {
         push_sets(&mut values);
     }
-    let crate::ir::Parts { joins, cond, .. } = parts;
-    for j in joins {
+    let crate::ir::Parts {
+        joins, mut cond, ..
+    } = parts;
+    for mut j in joins {
         j.on.take_values(dialect, &mut values);
     }
     if multi_table {

@@ -135,6 +135,37 @@ impl Driver for SqliteDriver {
     fn backend(&self) -> &Backend {
         &self.backend
     }
+    fn execute_now(&self, stmt: &Statement) -> Option<Result<ExecResult>> {
+        if self.spawn_blocking {
+            return None;
+        }
+        let mut conn = match self.pool.try_acquire()? {
+            Ok(conn) => conn,
+            Err(e) => return Some(Err(e)),
+        };
+        let deadline = deadline(RunOptions::default(), self.timeout);
+        exec::run_once(&mut conn, |conn, progressed| {
+            exec::with_deadline(conn, deadline, || {
+                exec::run(conn, stmt, progressed, |_| Ok(()))
+            })
+        })
+    }
+    fn fetch_now(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Option<Result<()>> {
+        if self.spawn_blocking {
+            return None;
+        }
+        let mut conn = match self.pool.try_acquire()? {
+            Ok(conn) => conn,
+            Err(e) => return Some(Err(e)),
+        };
+        let deadline = deadline(RunOptions::default(), self.timeout);
+        exec::run_once(&mut conn, |conn, progressed| {
+            exec::with_deadline(conn, deadline, || {
+                exec::run(conn, stmt, progressed, |row| sink(&SqliteRow(row)))
+            })
+        })
+        .map(|r| r.map(drop))
+    }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
         self.execute_here(stmt, RunOptions::default()).await
     }

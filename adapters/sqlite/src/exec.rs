@@ -87,6 +87,28 @@ where
     }
 }
 
+/// Runs `attempt` once on the slot's connection, here and now. `None` when it
+/// failed only because another connection holds a lock it needs, before it
+/// delivered a row or finished a statement: nothing happened, and the caller
+/// runs it again through [`run_waiting`], which waits the lock out.
+pub(crate) fn run_once<S, T, F>(slot: &mut S, attempt: F) -> Option<Result<T>>
+where
+    S: Slot,
+    F: FnOnce(&Connection, &mut bool) -> Result<T>,
+{
+    LOCKED.with(|l| l.set(false));
+    let mut progressed = false;
+    let result = match slot.connection() {
+        Ok(conn) => attempt(conn, &mut progressed),
+        Err(e) => return Some(Err(e)),
+    };
+    let locked = LOCKED.with(|l| l.replace(false));
+    match result {
+        Err(e) if locked && !progressed && is_busy(&e) => None,
+        other => Some(other),
+    }
+}
+
 /// Runs `stmt`, calling `each` on every row it returns (statements that
 /// return none are stepped to their end all the same). SQL holding several
 /// statements runs them in order, the values bound across them as sqlx did

@@ -143,6 +143,31 @@ impl Pool {
         }))
     }
 
+    /// A connection without waiting: a free one, else a new one while fewer
+    /// than `size` exist; `None` when the caller would have to wait for one
+    /// (then [`Pool::acquire`] waits).
+    pub(crate) fn try_acquire(self: &Arc<Self>) -> Option<Result<PooledConn>> {
+        let mut st = lock(&self.state);
+        if st.closed {
+            return None;
+        }
+        if let Some(conn) = st.idle.pop() {
+            return Some(Ok(self.pooled(conn)));
+        }
+        if st.open < self.size {
+            st.open += 1;
+            drop(st);
+            return Some(match self.setup.open() {
+                Ok(conn) => Ok(self.pooled(conn)),
+                Err(e) => {
+                    self.hand_over(None);
+                    Err(e)
+                }
+            });
+        }
+        None
+    }
+
     /// A connection for the caller: a free one at once (one lock, no await),
     /// else a new one while fewer than `size` exist, else the first one freed,
     /// within the acquire timeout. Fails at once when every connection is held

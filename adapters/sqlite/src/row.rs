@@ -22,6 +22,25 @@ impl Row for SqliteRow<'_, '_> {
             Err(_) => Err(no_column(index, ty)),
         }
     }
+    #[inline]
+    fn i64_at(&self, index: usize) -> Result<Option<i64>, Error> {
+        match self.0.get_ref(index) {
+            Ok(ValueRef::Integer(i)) => Ok(Some(i)),
+            Ok(ValueRef::Null) => Ok(None),
+            _ => quarry_core::row::i64_via_value(self, index),
+        }
+    }
+    #[inline]
+    fn string_at(&self, index: usize) -> Result<Option<String>, Error> {
+        match self.0.get_ref(index) {
+            Ok(ValueRef::Text(t)) => match std::str::from_utf8(t) {
+                Ok(s) => Ok(Some(s.to_owned())),
+                Err(_) => quarry_core::row::string_via_value(self, index),
+            },
+            Ok(ValueRef::Null) => Ok(None),
+            _ => quarry_core::row::string_via_value(self, index),
+        }
+    }
 }
 
 /// [`decode`], with the common cases written straight into the caller's

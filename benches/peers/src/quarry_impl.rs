@@ -4,7 +4,8 @@
 //! seeds the shared databases (its pool is the one sqlx and SeaORM use).
 
 use quarry::prelude::*;
-use quarry::{maybe_row, row, AnyRepo};
+use quarry::query::{maybe_row, row};
+use quarry::AnyRepo;
 
 use crate::{hair_color, ASSOC_COMMENTS, ASSOC_POSTS, ASSOC_USERS};
 

@@ -66,42 +66,38 @@ fn shared() -> &'static RwLock<Shapes> {
     CACHE.get_or_init(|| RwLock::new(HashMap::default()))
 }
 
+/// This thread's part of the cache: its map, its reusable key buffer and
+/// whether the cache is bypassed, together so that a compile reaches them
+/// with one thread-local access.
+struct Local {
+    shapes: RefCell<Shapes>,
+    key: RefCell<Vec<Op>>,
+    bypass: Cell<bool>,
+}
+
 thread_local! {
-    static LOCAL: RefCell<Shapes> = RefCell::new(HashMap::default());
-    static BYPASS: Cell<bool> = const { Cell::new(false) };
+    static LOCAL: Local = const {
+        Local {
+            shapes: RefCell::new(HashMap::with_hasher(BuildHasherDefault::new())),
+            key: RefCell::new(Vec::new()),
+            bypass: Cell::new(false),
+        }
+    };
 }
 
 /// Runs `f` with the SQL cache bypassed on this thread: every query is compiled
 /// from scratch and nothing is stored (to measure cold compilation).
 #[doc(hidden)]
 pub fn bypassed<T>(f: impl FnOnce() -> T) -> T {
-    let before = BYPASS.with(|b| b.replace(true));
+    let before = LOCAL.with(|l| l.bypass.replace(true));
     let out = f();
-    BYPASS.with(|b| b.set(before));
+    LOCAL.with(|l| l.bypass.set(before));
     out
 }
 
 /// True while [`bypassed`] runs on this thread.
 pub(crate) fn is_bypassed() -> bool {
-    BYPASS.with(Cell::get)
-}
-
-/// What the cache knows of a shape.
-pub(crate) enum Lookup {
-    /// Compiled before: the SQL.
-    Hit(Arc<str>),
-    /// Compiled before, but must be compiled every time.
-    Uncacheable,
-    /// Never compiled.
-    Miss,
-}
-
-fn read(slot: Option<&Slot>) -> Option<Lookup> {
-    match slot {
-        Some(Slot::Sql(sql)) => Some(Lookup::Hit(sql.clone())),
-        Some(Slot::Uncacheable) => Some(Lookup::Uncacheable),
-        Some(Slot::Unknown) | None => None,
-    }
+    LOCAL.with(|l| l.bypass.get())
 }
 
 fn put(map: &mut Shapes, shape: &[Op], value: Slot) {
@@ -116,15 +112,52 @@ fn put(map: &mut Shapes, shape: &[Op], value: Slot) {
     }
 }
 
-/// Looks `shape` (a key begun by [`with_key_buffer`]) up, by slice: no
-/// allocation on a hit.
-pub(crate) fn lookup(shape: &[Op]) -> Lookup {
-    if BYPASS.with(Cell::get) {
-        return Lookup::Uncacheable;
-    }
-    if let Some(found) = LOCAL.with(|l| read(l.borrow().get(shape))) {
-        return found;
-    }
+/// What [`find`] found for a query's shape.
+pub(crate) enum Found {
+    /// The cache is bypassed on this thread (nothing was looked up).
+    Bypassed,
+    /// Compiled before: the SQL.
+    Hit(Arc<str>),
+    /// Compiled before, but must be compiled every time.
+    Uncacheable,
+    /// Never compiled: the shape, to [`store`] once compiled.
+    Miss(Vec<Op>),
+}
+
+/// Looks up the shape `key` pushes (after its dialect) in this thread's
+/// map, then the shared one: one thread-local access, and no allocation on
+/// a hit.
+pub(crate) fn find(dialect: Dialect, key: impl FnOnce(&mut Vec<Op>)) -> Found {
+    LOCAL.with(|local| {
+        if local.bypass.get() {
+            return Found::Bypassed;
+        }
+        let mut fresh = Vec::new();
+        // Re-entered (a subquery compiled while a key is being built): a
+        // buffer of its own.
+        let mut reused = local.key.try_borrow_mut();
+        let buf = match &mut reused {
+            Ok(buf) => &mut **buf,
+            Err(_) => &mut fresh,
+        };
+        buf.clear();
+        buf.push(Op::Dialect(Name(dialect.name())));
+        key(buf);
+        let slot = local
+            .shapes
+            .try_borrow()
+            .ok()
+            .and_then(|shapes| shapes.get(buf.as_slice()).cloned());
+        match slot.or_else(|| shared_slot(buf)) {
+            Some(Slot::Sql(sql)) => Found::Hit(sql),
+            Some(Slot::Uncacheable) => Found::Uncacheable,
+            Some(Slot::Unknown) | None => Found::Miss(buf.clone()),
+        }
+    })
+}
+
+/// The shared map's slot of `shape`, copied into this thread's map.
+fn shared_slot(shape: &[Op]) -> Option<Slot> {
     let found = {
         let guard = match shared().read() {
             Ok(g) => g,
@@ -134,17 +167,20 @@ pub(crate) fn lookup(shape: &[Op]) -> Lookup {
     };
     match found {
         Some(slot @ (Slot::Sql(_) | Slot::Uncacheable)) => {
-            let out = read(Some(&slot)).unwrap_or(Lookup::Miss);
-            LOCAL.with(|l| put(&mut l.borrow_mut(), shape, slot));
-            out
+            LOCAL.with(|l| {
+                if let Ok(mut shapes) = l.shapes.try_borrow_mut() {
+                    put(&mut shapes, shape, slot.clone());
+                }
+            });
+            Some(slot)
         }
-        _ => Lookup::Miss,
+        _ => None,
     }
 }
 
 /// Records a compiled shape: its SQL, or `None` when it must not be cached.
 pub(crate) fn store(shape: &[Op], sql: Option<Arc<str>>) {
-    if BYPASS.with(Cell::get) {
+    if is_bypassed() {
         return;
     }
     let value = match sql {
@@ -158,26 +194,11 @@ pub(crate) fn store(shape: &[Op], sql: Option<Arc<str>>) {
         };
         put(&mut guard, shape, value.clone());
     }
-    LOCAL.with(|l| put(&mut l.borrow_mut(), shape, value));
-}
-
-thread_local! {
-    static KEY: RefCell<Vec<Op>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Runs `f` with this thread's reusable key buffer, holding only the key's
-/// first operation: its dialect.
-pub(crate) fn with_key_buffer<T>(dialect: Dialect, f: impl FnOnce(&mut Vec<Op>) -> T) -> T {
-    KEY.with(|k| match k.try_borrow_mut() {
-        Ok(mut buf) => {
-            buf.clear();
-            buf.push(Op::Dialect(Name(dialect.name())));
-            f(&mut buf)
+    LOCAL.with(|l| {
+        if let Ok(mut shapes) = l.shapes.try_borrow_mut() {
+            put(&mut shapes, shape, value);
         }
-        // Re-entered (a subquery compiled while a key is being built): use a
-        // fresh buffer.
-        Err(_) => f(&mut vec![Op::Dialect(Name(dialect.name()))]),
-    })
+    });
 }
 
 /// The SQL text of the statement whose shape `key` pushes: from the cache, or
@@ -188,19 +209,10 @@ pub(crate) fn text(
     key: impl FnOnce(&mut Vec<Op>),
     write: impl FnOnce() -> Arc<str>,
 ) -> Arc<str> {
-    if is_bypassed() {
-        return write();
-    }
-    let found = with_key_buffer(dialect, |buf| {
-        key(buf);
-        match lookup(buf) {
-            Lookup::Hit(sql) => Ok(sql),
-            Lookup::Uncacheable | Lookup::Miss => Err(buf.clone()),
-        }
-    });
-    match found {
-        Ok(sql) => sql,
-        Err(shape) => {
+    match find(dialect, key) {
+        Found::Hit(sql) => sql,
+        Found::Bypassed | Found::Uncacheable => write(),
+        Found::Miss(shape) => {
             let sql = write();
             store(&shape, Some(sql.clone()));
             sql

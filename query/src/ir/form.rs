@@ -94,7 +94,15 @@ impl Rpn {
 
     /// Pushes this expression's shape onto a cache key. On Postgres an array IN
     /// list has one shape whatever its length.
+    #[inline]
     pub(crate) fn key(&self, dialect: Dialect, key: &mut Vec<Op>) {
+        if self.ops.is_empty() && self.subs.is_empty() {
+            return;
+        }
+        self.key_ops(dialect, key);
+    }
+
+    fn key_ops(&self, dialect: Dialect, key: &mut Vec<Op>) {
         if dialect.binds_arrays() && self.ops.iter().any(|o| matches!(o, Op::InArray(_))) {
             key.extend(self.ops.iter().map(|o| match o {
                 Op::InArray(_) => Op::InArray(0),
@@ -326,18 +334,23 @@ impl Parts {
             }
             j.on.key(dialect, key);
         }
-        key.push(Op::Section(1));
-        self.cond.key(dialect, key);
-        key.push(Op::Section(2));
-        self.group_by.key(dialect, key);
-        key.push(Op::Section(3));
-        self.having.key(dialect, key);
+        // A section's marker only where it holds something: markers are
+        // distinct, each query's key ends with its `Tail`, and a nested query's
+        // key sits between markers of its own, so the key stays unambiguous.
+        for (section, rpn) in [(1, &self.cond), (2, &self.group_by), (3, &self.having)] {
+            if !rpn.is_empty() || !rpn.subs.is_empty() {
+                key.push(Op::Section(section));
+                rpn.key(dialect, key);
+            }
+        }
         for (op, member) in &self.set_ops {
             key.push(Op::Section(20 + *op as u8));
             member.key(dialect, key);
         }
-        key.push(Op::Section(4));
-        self.order.key(dialect, key);
+        if !self.order.is_empty() || !self.order.subs.is_empty() {
+            key.push(Op::Section(4));
+            self.order.key(dialect, key);
+        }
         key.push(Op::Tail(
             self.limit.is_some(),
             self.offset.is_some(),
@@ -388,14 +401,29 @@ impl Parts {
     /// operation or derived table): its values are then only those its own
     /// parts hold.
     pub(crate) fn is_flat(&self) -> bool {
-        self.with.is_none()
-            && self.from_sub.is_none()
-            && self.set_ops.is_empty()
-            && self.rpns().all(|r| r.subs.is_empty())
-            && self.joins.iter().all(|j| j.lateral.is_none())
+        !self.nests()
+    }
+
+    /// True when a part nests another query (a subquery, CTE, set operation,
+    /// derived table or lateral join). Reads the parts' fields directly: it
+    /// runs on every compile.
+    pub(crate) fn nests(&self) -> bool {
+        self.with.is_some()
+            || self.from_sub.is_some()
+            || !self.set_ops.is_empty()
+            || !self.select.subs.is_empty()
+            || !self.cond.subs.is_empty()
+            || !self.group_by.subs.is_empty()
+            || !self.having.subs.is_empty()
+            || !self.order.subs.is_empty()
+            || self
+                .joins
+                .iter()
+                .any(|j| j.lateral.is_some() || !j.on.subs.is_empty())
     }
 
     /// True when the query holds an argument of a prepared query.
+    #[cfg(test)]
     pub(crate) fn has_params(&self) -> bool {
         self.any_op(Op::is_param)
     }

@@ -15,6 +15,17 @@ impl super::Parts {
         inherited: Option<Prefix>,
         default: Option<Prefix>,
     ) -> Result<(), Error> {
+        // Nothing asks for a prefix and nothing nests: every table keeps the
+        // one it has (the usual query; checked first, it runs on every call).
+        if inherited.is_none()
+            && default.is_none()
+            && self.prefix.is_none()
+            && self.schema_prefix.is_none()
+            && self.joins.iter().all(|j| j.schema_prefix.is_none())
+            && !self.nests()
+        {
+            return Ok(());
+        }
         let query = match &self.prefix {
             Some(asked) => Some(asked.get()?),
             None => inherited,

@@ -43,14 +43,13 @@ impl ValueSink for Vec<sea_query::Value> {
 
 impl Rpn {
     /// Moves the values out in SQL order (subqueries' values where they stand).
-    pub(crate) fn take_values<O: ValueSink>(self, dialect: Dialect, out: &mut O) {
+    pub(crate) fn take_values<O: ValueSink>(&mut self, dialect: Dialect, out: &mut O) {
         if self.values.is_empty() && self.subs.is_empty() && !O::PARAMS {
             return;
         }
-        let mut this = self;
-        let mut values = this.values.drain(..);
-        let mut subs = std::mem::take(&mut this.subs).into_iter();
-        for op in &this.ops {
+        let mut values = self.values.drain(..);
+        let mut subs = self.subs.iter_mut();
+        for op in &self.ops {
             match *op {
                 Op::InArray(n) if dialect.binds_arrays() => {
                     let items = values
@@ -87,17 +86,17 @@ impl Rpn {
 
 impl Parts {
     /// Moves the values out in SQL order.
-    pub(crate) fn take_values(self, dialect: Dialect, out: &mut impl ValueSink) {
+    pub(crate) fn take_values(&mut self, dialect: Dialect, out: &mut impl ValueSink) {
         let limit = self.effective_limit(dialect);
-        if let Some(with) = self.with {
+        if let Some(with) = self.with.as_deref_mut() {
             with.1.take_values(dialect, out);
         }
         self.select.take_values(dialect, out);
-        if let Some(sub) = self.from_sub {
+        if let Some(sub) = self.from_sub.as_deref_mut() {
             sub.take_values(dialect, out);
         }
-        for j in self.joins {
-            if let Some(sub) = j.lateral {
+        for j in &mut self.joins {
+            if let Some(sub) = j.lateral.as_deref_mut() {
                 sub.take_values(dialect, out);
             }
             j.on.take_values(dialect, out);
@@ -105,7 +104,7 @@ impl Parts {
         self.cond.take_values(dialect, out);
         self.group_by.take_values(dialect, out);
         self.having.take_values(dialect, out);
-        for (_, member) in self.set_ops {
+        for (_, member) in &mut self.set_ops {
             member.take_values(dialect, out);
         }
         self.order.take_values(dialect, out);

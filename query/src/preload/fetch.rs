@@ -219,14 +219,18 @@ impl<'a> Fetcher<'a> {
         outer
     }
 
-    /// The related rows of `keys`, each with the owner key it belongs to, in
-    /// the order the database returned them (the association's order, unless
-    /// the preload query orders them; owners' rows may interleave).
+    /// The related rows of `keys` and, beside them, the owner key each
+    /// belongs to, in the order the database returned them (the
+    /// association's order, unless the preload query orders them; owners'
+    /// rows may interleave). The rows go straight into `rows`, after what
+    /// it holds (rows already loaded); `owners` gets one key per fetched row.
     pub(crate) async fn fetch<R: Schema>(
         &self,
         driver: &dyn Driver,
         keys: Vec<Value>,
-    ) -> Result<Vec<(Key, R)>> {
+        owners: &mut Vec<Key>,
+        rows: &mut Vec<R>,
+    ) -> Result<()> {
         let backend = driver.backend();
         let keys: Vec<Value> = keys
             .into_iter()
@@ -237,7 +241,7 @@ impl<'a> Fetcher<'a> {
                 message: e.to_string(),
             })?;
         let Some(first) = keys.first() else {
-            return Ok(Vec::new());
+            return Ok(());
         };
         let probe = self.statement::<R>(backend, std::slice::from_ref(first))?;
         let fixed = probe.values.len().saturating_sub(1);
@@ -246,7 +250,7 @@ impl<'a> Fetcher<'a> {
             .owner_in_row::<R>(backend)
             .unwrap_or_else(R::persisted_count);
         let key_type = self.plan.key_type;
-        let mut out: Vec<(Key, R)> = Vec::new();
+        let start = rows.len();
         for chunk in keys.chunks(per_chunk) {
             let stmt = if chunk.len() == 1 && keys.len() == 1 {
                 probe.clone()
@@ -256,22 +260,34 @@ impl<'a> Fetcher<'a> {
             log::fetch(driver, &stmt, &mut |row| {
                 let item = R::from_row(row, 0)?;
                 if let Some(k) = Key::of(&row.value(owner, key_type)?) {
-                    out.push((k, item));
+                    owners.push(k);
+                    rows.push(item);
                 }
                 Ok(())
             })
             .await?;
         }
-        if matches!(self.def.kind, AssocKind::Through { .. }) {
-            out = distinct_per_owner(out);
+        let through = matches!(self.def.kind, AssocKind::Through { .. });
+        let first_n = match self.options.per_parent {
+            Some(n) if !backend.capabilities.window_functions => Some(n),
+            _ => None,
+        };
+        if through || first_n.is_some() {
+            let fetched = rows.split_off(start);
+            let mut pairs: Vec<(Key, R)> =
+                std::mem::take(owners).into_iter().zip(fetched).collect();
+            if through {
+                pairs = distinct_per_owner(pairs);
+            }
+            if let Some(n) = first_n {
+                pairs = first_per_owner(pairs, n);
+            }
+            for (k, r) in pairs {
+                owners.push(k);
+                rows.push(r);
+            }
         }
-        if let (Some(n), false) = (
-            self.options.per_parent,
-            backend.capabilities.window_functions,
-        ) {
-            out = first_per_owner(out, n);
-        }
-        Ok(out)
+        Ok(())
     }
 }
 

@@ -97,6 +97,3 @@ impl std::hash::Hasher for KeyHasher {
 
 /// A map by key with [`KeyState`] hashing.
 pub(crate) type KeyMap<V> = std::collections::HashMap<Key, V, KeyState>;
-
-/// A set of keys with [`KeyState`] hashing.
-pub(crate) type KeySet = std::collections::HashSet<Key, KeyState>;

@@ -3,7 +3,7 @@
 //! together, then hand each parent its rows.
 
 use super::fetch::{Fetcher, Options};
-use super::key::{Key, KeyMap, KeySet, KeyState};
+use super::key::{Key, KeyMap, KeyState};
 use super::Preload;
 use crate::driver::Driver;
 use quarry_core::{AssocValue, Association, Result, Schema, Value};
@@ -27,10 +27,11 @@ where
     // Rows already loaded are kept (their nested preloads still run).
     let mut kept: Vec<(usize, usize)> = Vec::new();
     let mut rows: Vec<V::Item> = Vec::new();
-    // Parents whose rows are fetched, with their key; the distinct keys.
-    let mut wanted: Vec<(usize, Key)> = Vec::new();
+    // Parents whose rows are fetched, with the group of their key; the
+    // distinct keys, each a group.
+    let mut wanted: Vec<(usize, usize)> = Vec::new();
     let mut keys: Vec<Value> = Vec::new();
-    let mut seen = KeySet::with_hasher(KeyState::new());
+    let mut group_of: KeyMap<usize> = KeyMap::with_hasher(KeyState::new());
     for (i, parent) in parents.iter_mut().enumerate() {
         if !options.force {
             if let Some(loaded) = assoc.get_mut(parent).take() {
@@ -46,20 +47,21 @@ where
         match Key::of(&value) {
             None => assoc.get_mut(parent).set(V::from_items(Vec::new())),
             Some(key) => {
-                if seen.insert(key.clone()) {
+                let next = group_of.len();
+                let group = *group_of.entry(key).or_insert_with(|| {
                     keys.push(value);
-                }
-                wanted.push((i, key));
+                    next
+                });
+                wanted.push((i, group));
             }
         }
     }
     let kept_rows = rows.len();
     let mut owners: Vec<Key> = Vec::new();
     if !keys.is_empty() {
-        for (key, row) in fetcher.fetch::<V::Item>(driver, keys).await? {
-            owners.push(key);
-            rows.push(row);
-        }
+        fetcher
+            .fetch::<V::Item>(driver, keys, &mut owners, &mut rows)
+            .await?;
     }
     if !rows.is_empty() {
         nested.preload(driver, &mut rows).await?;
@@ -72,23 +74,39 @@ where
             assoc.get_mut(parent).set(V::from_items(items));
         }
     }
-    let mut groups: KeyMap<Vec<V::Item>> = KeyMap::with_hasher(KeyState::new());
-    for (key, row) in owners.into_iter().zip(fetched) {
-        groups.entry(key).or_default().push(row);
+    // Each fetched row's group (a key no parent asked for has none), then
+    // each group's rows in one allocation of its size, in fetched order.
+    let row_groups: Vec<Option<usize>> = owners.iter().map(|k| group_of.get(k).copied()).collect();
+    let mut sizes = vec![0usize; group_of.len()];
+    for g in row_groups.iter().flatten() {
+        if let Some(n) = sizes.get_mut(*g) {
+            *n += 1;
+        }
     }
-    let mut uses: KeyMap<usize> = KeyMap::with_hasher(KeyState::new());
-    for (_, key) in &wanted {
-        *uses.entry(key.clone()).or_insert(0) += 1;
+    let mut groups: Vec<Vec<V::Item>> = sizes.iter().map(|n| Vec::with_capacity(*n)).collect();
+    for (g, row) in row_groups.into_iter().zip(fetched) {
+        if let Some(group) = g.and_then(|g| groups.get_mut(g)) {
+            group.push(row);
+        }
     }
-    for (i, key) in wanted {
-        let left = uses.get_mut(&key).map(|n| {
-            *n -= 1;
-            *n
-        });
-        let items = if left == Some(0) {
-            groups.remove(&key).unwrap_or_default()
-        } else {
-            groups.get(&key).cloned().unwrap_or_default()
+    // Parents sharing a key each get the rows: copies for all but the last.
+    let mut uses = vec![0usize; groups.len()];
+    for (_, g) in &wanted {
+        if let Some(n) = uses.get_mut(*g) {
+            *n += 1;
+        }
+    }
+    for (i, g) in wanted {
+        let items = match (uses.get_mut(g), groups.get_mut(g)) {
+            (Some(left), Some(rows)) => {
+                *left -= 1;
+                if *left == 0 {
+                    std::mem::take(rows)
+                } else {
+                    rows.clone()
+                }
+            }
+            _ => Vec::new(),
         };
         if let Some(parent) = parents.get_mut(i) {
             assoc.get_mut(parent).set(V::from_items(items));

@@ -266,7 +266,7 @@ fn writer_matches_sea_query_on_random_queries() {
     let mut written = 0;
     for round in 0..3000 {
         for dialect in [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite] {
-            let p = parts(&mut g, dialect);
+            let mut p = parts(&mut g, dialect);
             let expected = dialect.build(&p.to_select(dialect).expect("lowers"), "users");
             match crate::sql::write_select(&p, dialect) {
                 Some(sql) => {
