@@ -147,7 +147,16 @@ pub(crate) fn build<B: SqlxBackend>(url: &str, options: &PoolOptions) -> Result<
 
 /// A connection from the pool.
 pub(crate) async fn get<B: SqlxBackend>(pool: &Pool<B>) -> Result<Pooled<B>> {
-    pool.get().await.map_err(|e| match e {
+    // A free connection first, without waiting: no timer is set up for the
+    // usual case; only when every connection is busy does the wait (with the
+    // acquire timeout) begin.
+    let mut now = pool.timeouts();
+    now.wait = Some(Duration::ZERO);
+    let got = match pool.timeout_get(&now).await {
+        Err(PoolError::Timeout(TimeoutType::Wait)) => pool.get().await,
+        other => other,
+    };
+    got.map_err(|e| match e {
         PoolError::Backend(e) => connect_error::<B>(e),
         PoolError::Timeout(TimeoutType::Wait) => Error::Connection(
             ConnectionError::new(

@@ -105,4 +105,24 @@ impl<B: SqlxBackend> Row for RowRef<'_, B> {
             Err(e) => Err(self.decode_err(index, ty, e.to_string())),
         }
     }
+
+    #[inline]
+    fn i64_at(&self, index: usize) -> Result<Option<i64>, Error> {
+        let cell = self.cells.get(index).copied().unwrap_or(Cell::Unsupported);
+        match <B::Db as Wire>::decode_i64(self.row, index, cell) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => quarry_core::row::i64_via_value(self, index),
+            Err(e) => Err(self.decode_err(index, ValueType::I64, e.to_string())),
+        }
+    }
+
+    #[inline]
+    fn string_at(&self, index: usize) -> Result<Option<String>, Error> {
+        let cell = self.cells.get(index).copied().unwrap_or(Cell::Unsupported);
+        match <B::Db as Wire>::decode_text(self.row, index, cell) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => quarry_core::row::string_via_value(self, index),
+            Err(e) => Err(self.decode_err(index, ValueType::String, e.to_string())),
+        }
+    }
 }

@@ -59,6 +59,23 @@ pub trait Wire: Database {
         cell: Cell,
         ty: ValueType,
     ) -> Result<Option<Value>, BoxDynError>;
+
+    /// Cell `index` of `row` straight into an `i64` when its kind is
+    /// [`Cell::I64`] (`Some(None)` for NULL); `None` for any other kind,
+    /// which then goes through [`Wire::decode`].
+    fn decode_i64(
+        row: &Self::Row,
+        index: usize,
+        cell: Cell,
+    ) -> Result<Option<Option<i64>>, BoxDynError>;
+
+    /// Cell `index` of `row` straight into a `String` when its kind is
+    /// [`Cell::Text`] (see [`Wire::decode_i64`]).
+    fn decode_text(
+        row: &Self::Row,
+        index: usize,
+        cell: Cell,
+    ) -> Result<Option<Option<String>>, BoxDynError>;
 }
 
 impl<DB> Wire for DB
@@ -154,6 +171,38 @@ where
 
     fn raw(row: &Self::Row, index: usize) -> Result<Self::ValueRef<'_>, sqlx::Error> {
         row.try_get_raw(index)
+    }
+
+    #[inline]
+    fn decode_i64(
+        row: &Self::Row,
+        index: usize,
+        cell: Cell,
+    ) -> Result<Option<Option<i64>>, BoxDynError> {
+        if cell != Cell::I64 {
+            return Ok(None);
+        }
+        let raw = row.try_get_raw(index)?;
+        if raw.is_null() {
+            return Ok(Some(None));
+        }
+        Ok(Some(Some(i64::decode(raw)?)))
+    }
+
+    #[inline]
+    fn decode_text(
+        row: &Self::Row,
+        index: usize,
+        cell: Cell,
+    ) -> Result<Option<Option<String>>, BoxDynError> {
+        if cell != Cell::Text {
+            return Ok(None);
+        }
+        let raw = row.try_get_raw(index)?;
+        if raw.is_null() {
+            return Ok(Some(None));
+        }
+        Ok(Some(Some(String::decode(raw)?)))
     }
 
     #[inline]
