@@ -10,7 +10,8 @@
 //! valgrind --tool=callgrind $B run postgres quarry trivial 1200
 //! ```
 //!
-//! Workloads: `trivial`, `medium`, and on SQLite `assoc` (a two-level
+//! Workloads: `trivial`, `medium`, and on SQLite `insert` (`insert_all`
+//! of one user; the table grows) and `assoc` (a two-level
 //! preload of 100 users x 10 posts x 10 comments; seed it with
 //! `$B seed sqlite assoc`).
 //!
@@ -228,6 +229,17 @@ async fn quarry_call(repo: &AnyRepo, workload: &str) -> usize {
     if workload == "trivial" {
         return repo.all(User::query()).await.map(|v| v.len()).unwrap_or(0);
     }
+    if workload == "insert" {
+        let users = vec![User {
+            name: "User 0".to_string(),
+            ..Default::default()
+        }];
+        return repo
+            .insert_all(users)
+            .await
+            .map(|(n, _)| n as usize)
+            .unwrap_or(0);
+    }
     if workload == "assoc" {
         let users = repo
             .all(AUser::query().preload(AUser::posts.preload(APost::comments)))
@@ -320,6 +332,16 @@ fn rusqlite_assoc(conn: &rusqlite::Connection) -> usize {
 }
 
 fn rusqlite_call(conn: &rusqlite::Connection, workload: &str) -> usize {
+    if workload == "insert" {
+        let values = [
+            rusqlite::types::Value::Text("User 0".to_string()),
+            rusqlite::types::Value::Null,
+        ];
+        return conn
+            .prepare_cached("INSERT INTO users (name, hair_color) VALUES (?, ?)")
+            .and_then(|mut st| st.execute(rusqlite::params_from_iter(values)))
+            .unwrap_or(0);
+    }
     if workload == "assoc" {
         return rusqlite_assoc(conn);
     }

@@ -128,6 +128,20 @@ pub(crate) fn nested_refused(operation: &str) -> Error {
     )))
 }
 
+/// The time an insert of `S` stamps its `inserted_at` / `updated_at` fields
+/// with: the clock is read only when `S` has such a field (any time will do
+/// otherwise: it is never used).
+pub(crate) fn insert_time<S: Schema>() -> chrono::DateTime<chrono::Utc> {
+    let stamped = S::FIELDS
+        .iter()
+        .any(|f| matches!(f.role, FieldRole::InsertedAt | FieldRole::UpdatedAt));
+    if stamped {
+        quarry_core::timestamp::now()
+    } else {
+        chrono::DateTime::<chrono::Utc>::UNIX_EPOCH
+    }
+}
+
 pub(crate) fn insert_rows_values<S: Schema, C: Into<Changeset<S>>>(
     rows: Vec<C>,
     now: chrono::DateTime<chrono::Utc>,

@@ -89,7 +89,7 @@ impl InsertPlan {
         rows: Vec<C>,
         upsert: Option<&write::Upsert>,
     ) -> Result<Self> {
-        let runs = write::insert_rows_values(rows, quarry_core::timestamp::now())?;
+        let runs = write::insert_rows_values(rows, write::insert_time::<S>())?;
         // An upsert's own values are bound in every statement.
         let own = upsert.map_or(0, |u| u.values.len());
         Ok(InsertPlan {
@@ -370,7 +370,7 @@ pub(crate) async fn insert_row<R: Repo + ?Sized, S: Schema>(
     }
     let driver = repo.driver();
     let backend = driver.backend();
-    let values = write::insert_values(&cs, quarry_core::timestamp::now());
+    let values = write::insert_values(&cs, write::insert_time::<S>());
     let returning = backend.capabilities.insert_returning;
     let columns = write::persisted_columns::<S>();
     let prefix = crate::prefix::for_schema::<S>(backend)?;
@@ -886,7 +886,7 @@ pub trait Repo: Send + Sync {
         }
         let backend = self.driver().backend();
         let upsert = on_conflict.plan(backend, true)?;
-        let values = write::insert_values(&cs, quarry_core::timestamp::now());
+        let values = write::insert_values(&cs, write::insert_time::<S>());
         if values.is_empty() {
             return Err(Error::Query(
                 "an upsert writes at least one column (the conflict target's)".into(),
