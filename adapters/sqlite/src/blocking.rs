@@ -8,9 +8,10 @@
 use crate::exec;
 use crate::pool::PooledConn;
 use crate::row::{Cell, OwnedRow};
+use crate::statements::Conn;
 use quarry_core::{ConnectionError, ConnectionErrorKind, DatabaseError, Error, Result};
 use quarry_query::{ExecResult, RowSink, Statement};
-use rusqlite::{Connection, InterruptHandle};
+use rusqlite::InterruptHandle;
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::OwnedMutexGuard;
 
@@ -22,17 +23,17 @@ const BATCH_ROWS: usize = 256;
 /// connection, or a transaction's slot.
 pub(crate) trait Holder: Send + 'static {
     /// The connection.
-    fn conn(&self) -> Result<&Connection>;
+    fn conn(&self) -> Result<&Conn>;
 }
 
 impl Holder for PooledConn {
-    fn conn(&self) -> Result<&Connection> {
+    fn conn(&self) -> Result<&Conn> {
         PooledConn::conn(self)
     }
 }
 
 impl Holder for OwnedMutexGuard<Option<PooledConn>> {
-    fn conn(&self) -> Result<&Connection> {
+    fn conn(&self) -> Result<&Conn> {
         self.as_ref().ok_or_else(|| Error::TransactionDone)?.conn()
     }
 }

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
 impl Slot for PooledConn {
-    fn connection(&mut self) -> Result<&rusqlite::Connection> {
+    fn connection(&mut self) -> Result<&crate::statements::Conn> {
         self.conn()
     }
 }
@@ -28,7 +28,7 @@ impl Slot for PooledConn {
 /// interrupted write, a full disk), and what follows must not run outside it
 /// unnoticed.
 impl Slot for Option<PooledConn> {
-    fn connection(&mut self) -> Result<&rusqlite::Connection> {
+    fn connection(&mut self) -> Result<&crate::statements::Conn> {
         let pooled = self.as_mut().ok_or_else(|| Error::TransactionDone)?;
         pooled.touch();
         let conn = pooled.conn()?;

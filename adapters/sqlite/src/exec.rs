@@ -3,6 +3,7 @@
 //! stepped one at a time.
 
 use crate::error::map_error;
+use crate::statements::Conn;
 use chrono::SecondsFormat;
 use fallible_iterator::FallibleIterator;
 use quarry_core::{Error, Result};
@@ -38,7 +39,7 @@ pub(crate) fn wait_asynchronously(conn: &Connection) -> rusqlite::Result<()> {
 /// transaction's slot (which checks it is still inside the transaction).
 pub(crate) trait Slot {
     /// The connection.
-    fn connection(&mut self) -> Result<&Connection>;
+    fn connection(&mut self) -> Result<&Conn>;
 }
 
 fn is_busy(e: &Error) -> bool {
@@ -60,7 +61,7 @@ pub(crate) async fn run_waiting<S, T, F>(
 ) -> Result<T>
 where
     S: Slot + Send,
-    F: FnMut(&Connection, &mut bool) -> Result<T> + Send,
+    F: FnMut(&Conn, &mut bool) -> Result<T> + Send,
 {
     let mut deadline = None;
     let mut pause = Duration::from_millis(1);
@@ -94,7 +95,7 @@ where
 pub(crate) fn run_once<S, T, F>(slot: &mut S, attempt: F) -> Option<Result<T>>
 where
     S: Slot,
-    F: FnOnce(&Connection, &mut bool) -> Result<T>,
+    F: FnOnce(&Conn, &mut bool) -> Result<T>,
 {
     LOCKED.with(|l| l.set(false));
     let mut progressed = false;
@@ -116,7 +117,7 @@ where
 /// row was delivered or a statement finished: from then on the call cannot
 /// be repeated.
 pub(crate) fn run<F>(
-    conn: &Connection,
+    conn: &Conn,
     stmt: &Statement,
     progressed: &mut bool,
     mut each: F,
@@ -124,14 +125,16 @@ pub(crate) fn run<F>(
 where
     F: FnMut(&rusqlite::Row<'_>) -> Result<()>,
 {
+    // The connection's own statement of this SQL text, when it keeps one.
+    if let Some(done) = conn.with_statement(&stmt.sql, |prepared| {
+        run_prepared(conn, prepared, stmt, progressed, &mut each)
+    }) {
+        return done;
+    }
     let mut affected = 0u64;
     match conn.prepare_cached(&stmt.sql) {
         Ok(mut prepared) => {
-            let used = bind(&mut prepared, &stmt.values, 0)?;
-            if used != stmt.values.len() {
-                return Err(count_mismatch(used, stmt.values.len()));
-            }
-            affected += step(conn, &mut prepared, progressed, &mut each)?;
+            return run_prepared(conn, &mut prepared, stmt, progressed, &mut each);
         }
         // Several statements (rusqlite refuses them, or fails preparing a
         // later one that depends on an earlier): one after the other.
@@ -146,6 +149,28 @@ where
         }
         Err(e) => return Err(map_error(e)),
     }
+    Ok(ExecResult {
+        rows_affected: affected,
+        last_insert_id: Some(conn.last_insert_rowid()),
+    })
+}
+
+/// Binds `stmt`'s values to `prepared` (its SQL) and steps it to its end.
+fn run_prepared<F>(
+    conn: &Connection,
+    prepared: &mut rusqlite::Statement<'_>,
+    stmt: &Statement,
+    progressed: &mut bool,
+    each: &mut F,
+) -> Result<ExecResult>
+where
+    F: FnMut(&rusqlite::Row<'_>) -> Result<()>,
+{
+    let used = bind(prepared, &stmt.values, 0)?;
+    if used != stmt.values.len() {
+        return Err(count_mismatch(used, stmt.values.len()));
+    }
+    let affected = step(conn, prepared, progressed, each)?;
     Ok(ExecResult {
         rows_affected: affected,
         last_insert_id: Some(conn.last_insert_rowid()),

@@ -44,7 +44,14 @@
 //!   gets to finish, even on the same thread). With `spawn_blocking=true` it
 //!   is SQLite's own `busy_timeout`, sleeping the blocking thread;
 //! - a cache of [`PoolOptions::statement_cache`] prepared statements (100 when
-//!   `None`), so a statement quarry sends again is not parsed again.
+//!   `None`), so a statement quarry sends again is not parsed again. A
+//!   statement whose SQL text comes from quarry's SQL cache (every query and
+//!   write quarry builds, and prepared queries) is found by the address of
+//!   that shared text: one word hashed, rather than the text hashed and
+//!   rusqlite's LRU list reordered twice per call as `prepare_cached` does;
+//!   SQL built for one call (`execute_raw`) goes through rusqlite's cache.
+//!   Each of the two keeps up to `statement_cache` statements; `Some(0)`
+//!   turns both off.
 //!
 //! Synchronous writes stay at SQLite's default (`synchronous = FULL`).
 //! Taking a free connection is a few atomic operations on the calling task;
@@ -141,6 +148,7 @@ mod exec;
 mod foreign_key;
 mod pool;
 mod row;
+mod statements;
 mod url;
 
 pub use connect::{connect, connect_with, SqliteRepo};

@@ -12,8 +12,7 @@ use crate::url::Target;
 use quarry_core::{ConnectionError, ConnectionErrorKind, Error, PoolStatus, Result};
 use rusqlite::Connection;
 
-/// A connection, boxed: it moves between the pool and its users by pointer.
-type Conn = Box<Connection>;
+use crate::statements::Conn;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -56,7 +55,7 @@ impl Setup {
             crate::exec::wait_asynchronously(&conn).map_err(fail)?;
         }
         conn.set_prepared_statement_cache_capacity(self.statement_cache);
-        Ok(Box::new(conn))
+        Ok(Conn::open(conn, self.statement_cache))
     }
 }
 
@@ -362,8 +361,8 @@ pub(crate) struct PooledConn {
 
 impl PooledConn {
     /// The connection.
-    pub(crate) fn conn(&self) -> Result<&Connection> {
-        self.conn.as_deref().ok_or_else(|| Error::TransactionDone)
+    pub(crate) fn conn(&self) -> Result<&Conn> {
+        self.conn.as_ref().ok_or_else(|| Error::TransactionDone)
     }
 
     /// Marks the connection as held by a transaction of the calling task.

@@ -1,0 +1,110 @@
+//! Each connection's prepared statements, found by the address of their SQL
+//! text. quarry's SQL cache hands out the same shared text (`Arc<str>`) for
+//! every statement of one query shape, so a statement run again is found
+//! by one word, without hashing its text or reordering rusqlite's LRU list
+//! (what `prepare_cached` does on every call, twice: to take the statement
+//! out and to put it back). SQL text that is not shared (a raw statement
+//! built for one call) goes through rusqlite's cache as before.
+
+use rusqlite::{Connection, Statement};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+/// Hashes the address of a text: one multiply-mix of one word.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        let x = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = x ^ (x >> 32);
+    }
+}
+
+type ByAddress<'c> = HashMap<usize, (Arc<str>, Statement<'c>), BuildHasherDefault<AddressHasher>>;
+
+/// The statements kept for one connection: at most `capacity`, by the
+/// address of their SQL text (the text itself is held too, so the address
+/// cannot be reused by another text while its entry lives).
+pub(crate) struct Statements<'c> {
+    by_address: RefCell<ByAddress<'c>>,
+    capacity: usize,
+}
+
+self_cell::self_cell!(
+    /// A rusqlite connection and the statements prepared on it (see the
+    /// module's documentation). Dereferences to the connection.
+    pub(crate) struct Conn {
+        owner: Connection,
+        #[not_covariant]
+        dependent: Statements,
+    }
+);
+
+// SAFETY: a `Conn` is a rusqlite `Connection` (which is `Send`) with
+// statements prepared on that same connection and reachable only through
+// it. It is used by one thread at a time (it is owned, moved between the
+// pool and its users, never shared: `Conn` is not `Sync`), and the bundled
+// SQLite is built thread-safe (SQLITE_THREADSAFE=1), which lets a
+// connection and its statements move between threads when they are not
+// used at once. rusqlite's own statement cache, which holds statements
+// inside the connection in the same way, is `Send` on the same grounds.
+unsafe impl Send for Conn {}
+
+impl std::ops::Deref for Conn {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.borrow_owner()
+    }
+}
+
+impl Conn {
+    /// `conn`, keeping up to `capacity` statements (0: none).
+    pub(crate) fn open(conn: Connection, capacity: usize) -> Conn {
+        Conn::new(conn, |_| Statements {
+            by_address: RefCell::new(HashMap::default()),
+            capacity,
+        })
+    }
+
+    /// Runs `f` on this connection's prepared statement of `sql`, preparing
+    /// and keeping it the first time. `None` when the statement is not kept
+    /// here: the text is not shared (no other holder: SQL built for one
+    /// call), keeping is off, the statements are in use, or it does not
+    /// prepare (several statements, an error): the caller then runs it the
+    /// way it did before, which also reports the error.
+    pub(crate) fn with_statement<T>(
+        &self,
+        sql: &Arc<str>,
+        f: impl FnOnce(&mut Statement<'_>) -> T,
+    ) -> Option<T> {
+        self.with_dependent(|conn, statements| {
+            if statements.capacity == 0 || Arc::strong_count(sql) < 2 {
+                return None;
+            }
+            let mut map = statements.by_address.try_borrow_mut().ok()?;
+            let key = Arc::as_ptr(sql).cast::<u8>() as usize;
+            if let Some((_, prepared)) = map.get_mut(&key) {
+                return Some(f(prepared));
+            }
+            let prepared = conn.prepare(sql).ok()?;
+            if map.len() >= statements.capacity {
+                map.clear();
+            }
+            let (_, prepared) = map
+                .entry(key)
+                .or_insert_with(|| (Arc::clone(sql), prepared));
+            Some(f(prepared))
+        })
+    }
+}
