@@ -161,6 +161,7 @@ tuple_projection!(A, B, C, D, E, F, G, H);
 
 fn source_columns<Src: Source>(out: &mut Rpn) {
     let name = Src::name();
+    out.reserve_ops(2 * <Src::Schema as Schema>::FIELDS.len());
     for f in <Src::Schema as Schema>::FIELDS
         .iter()
         .filter(|f| f.is_persisted())

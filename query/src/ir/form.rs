@@ -31,10 +31,12 @@ impl Drop for Rpn {
 }
 
 impl Rpn {
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.ops.is_empty()
     }
 
+    #[inline]
     pub(crate) fn op(op: Op) -> Self {
         let mut ops = super::pool::ops();
         ops.push(op);
@@ -45,6 +47,7 @@ impl Rpn {
         }
     }
 
+    #[inline]
     pub(crate) fn push(&mut self, op: Op) {
         if self.ops.capacity() == 0 {
             self.ops = super::pool::ops();
@@ -52,6 +55,15 @@ impl Rpn {
         self.ops.push(op);
     }
 
+    /// Makes room for `n` more operations (one growth instead of several).
+    pub(crate) fn reserve_ops(&mut self, n: usize) {
+        if self.ops.capacity() == 0 {
+            self.ops = super::pool::ops();
+        }
+        self.ops.reserve(n);
+    }
+
+    #[inline]
     pub(crate) fn push_value(&mut self, v: Value) {
         self.ops.push(Op::Val);
         if self.values.capacity() == 0 {
@@ -61,6 +73,7 @@ impl Rpn {
     }
 
     /// Pushes a comparison's operand: a value, or a prepared query's argument.
+    #[inline]
     pub(crate) fn push_operand(&mut self, o: Operand) {
         match o {
             Operand::Value(v) => self.push_value(v),

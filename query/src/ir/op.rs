@@ -206,6 +206,7 @@ impl Op {
         matches!(self, Op::Param(_) | Op::ParamIn(_))
     }
     /// A column.
+    #[inline]
     pub fn col(table: &'static str, column: &'static str) -> Op {
         Op::Col(Name(table), Name(column))
     }
