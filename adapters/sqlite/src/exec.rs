@@ -149,10 +149,15 @@ where
         }
         Err(e) => return Err(map_error(e)),
     }
-    Ok(ExecResult {
+    Ok(finished(conn, affected))
+}
+
+/// The result of statements that changed `affected` rows on `conn`.
+fn finished(conn: &Connection, affected: u64) -> ExecResult {
+    ExecResult {
         rows_affected: affected,
         last_insert_id: Some(conn.last_insert_rowid()),
-    })
+    }
 }
 
 /// Binds `stmt`'s values to `prepared` (its SQL) and steps it to its end.
@@ -171,10 +176,7 @@ where
         return Err(count_mismatch(used, stmt.values.len()));
     }
     let affected = step(conn, prepared, progressed, each)?;
-    Ok(ExecResult {
-        rows_affected: affected,
-        last_insert_id: Some(conn.last_insert_rowid()),
-    })
+    Ok(finished(conn, affected))
 }
 
 /// Steps `prepared` to its end; the rows it changed (0 for statements that

@@ -20,6 +20,30 @@ pub(crate) fn cells<B: SqlxBackend>(row: &<B::Db as Database>::Row) -> Vec<Cell>
 }
 
 impl<B: SqlxBackend> RowRef<'_, B> {
+    /// The cell kind of column `index`.
+    #[inline]
+    fn cell(&self, index: usize) -> Cell {
+        self.cells.get(index).copied().unwrap_or(Cell::Unsupported)
+    }
+
+    /// A cell decoded straight into its field's type (`decoded`, from
+    /// [`Wire::decode_i64`] and the like), or through `via_value` when it is
+    /// of another kind.
+    #[inline]
+    fn direct<T>(
+        &self,
+        index: usize,
+        ty: ValueType,
+        decoded: Result<Option<Option<T>>, sqlx::error::BoxDynError>,
+        via_value: fn(&Self, usize) -> Result<Option<T>, Error>,
+    ) -> Result<Option<T>, Error> {
+        match decoded {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => via_value(self, index),
+            Err(e) => Err(self.decode_err(index, ty, e.to_string())),
+        }
+    }
+
     fn decode_err(&self, index: usize, ty: ValueType, found: String) -> Error {
         Error::Decode {
             table: "",
@@ -97,7 +121,7 @@ impl<B: SqlxBackend> Row for RowRef<'_, B> {
     }
 
     fn value(&self, index: usize, ty: ValueType) -> Result<Value, Error> {
-        let cell = self.cells.get(index).copied().unwrap_or(Cell::Unsupported);
+        let cell = self.cell(index);
         match <B::Db as Wire>::decode(self.row, index, cell, ty) {
             Ok(Some(value)) if value.value_type() == ty => Ok(value),
             Ok(Some(value)) => self.convert(index, cell, ty, value),
@@ -108,21 +132,23 @@ impl<B: SqlxBackend> Row for RowRef<'_, B> {
 
     #[inline]
     fn i64_at(&self, index: usize) -> Result<Option<i64>, Error> {
-        let cell = self.cells.get(index).copied().unwrap_or(Cell::Unsupported);
-        match <B::Db as Wire>::decode_i64(self.row, index, cell) {
-            Ok(Some(v)) => Ok(v),
-            Ok(None) => quarry_core::row::i64_via_value(self, index),
-            Err(e) => Err(self.decode_err(index, ValueType::I64, e.to_string())),
-        }
+        let decoded = <B::Db as Wire>::decode_i64(self.row, index, self.cell(index));
+        self.direct(
+            index,
+            ValueType::I64,
+            decoded,
+            quarry_core::row::i64_via_value,
+        )
     }
 
     #[inline]
     fn string_at(&self, index: usize) -> Result<Option<String>, Error> {
-        let cell = self.cells.get(index).copied().unwrap_or(Cell::Unsupported);
-        match <B::Db as Wire>::decode_text(self.row, index, cell) {
-            Ok(Some(v)) => Ok(v),
-            Ok(None) => quarry_core::row::string_via_value(self, index),
-            Err(e) => Err(self.decode_err(index, ValueType::String, e.to_string())),
-        }
+        let decoded = <B::Db as Wire>::decode_text(self.row, index, self.cell(index));
+        self.direct(
+            index,
+            ValueType::String,
+            decoded,
+            quarry_core::row::string_via_value,
+        )
     }
 }

@@ -179,14 +179,7 @@ where
         index: usize,
         cell: Cell,
     ) -> Result<Option<Option<i64>>, BoxDynError> {
-        if cell != Cell::I64 {
-            return Ok(None);
-        }
-        let raw = row.try_get_raw(index)?;
-        if raw.is_null() {
-            return Ok(Some(None));
-        }
-        Ok(Some(Some(i64::decode(raw)?)))
+        decode_as(row, index, cell == Cell::I64)
     }
 
     #[inline]
@@ -195,14 +188,7 @@ where
         index: usize,
         cell: Cell,
     ) -> Result<Option<Option<String>>, BoxDynError> {
-        if cell != Cell::Text {
-            return Ok(None);
-        }
-        let raw = row.try_get_raw(index)?;
-        if raw.is_null() {
-            return Ok(Some(None));
-        }
-        Ok(Some(Some(String::decode(raw)?)))
+        decode_as(row, index, cell == Cell::Text)
     }
 
     #[inline]
@@ -244,4 +230,27 @@ where
             Cell::U64 | Cell::Array(_) | Cell::Unsupported => return Ok(None),
         }))
     }
+}
+
+/// Cell `index` of `row` decoded straight into `T` when it is of `T`'s kind
+/// (`Some(None)` for NULL); `None` otherwise.
+#[inline]
+fn decode_as<'r, DB, T>(
+    row: &'r DB::Row,
+    index: usize,
+    of_kind: bool,
+) -> Result<Option<Option<T>>, BoxDynError>
+where
+    DB: Database,
+    usize: ColumnIndex<DB::Row>,
+    T: Decode<'r, DB>,
+{
+    if !of_kind {
+        return Ok(None);
+    }
+    let raw = row.try_get_raw(index)?;
+    if raw.is_null() {
+        return Ok(Some(None));
+    }
+    Ok(Some(Some(T::decode(raw)?)))
 }
