@@ -47,7 +47,7 @@ pub use array::{ArrayColumn, ArrayExt};
 pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
 pub use dialect::{Dialect, JoinedWrite, SeaBuilder, SqlDialect, UpsertSyntax};
 pub use driver::{
-    Backend, Capabilities, Driver, ExecResult, PoolStatus, RowSink, RunOptions, TxDriver,
+    Backend, Capabilities, Driver, DriverExt, ExecResult, PoolStatus, RowSink, RunOptions, TxDriver,
 };
 pub use expr::{Arg, Bind, ColumnExt, Comparable, Cond, ListArg, Pattern, Subquery, TextExt};
 pub use fragment::{fragment, Fragment, FragmentArg, FragmentArgs};
