@@ -140,7 +140,9 @@ pub trait Driver: Send + Sync {
     /// shared layer tries this before `run`, which saves a boxed future per
     /// statement. `None` when it would have to wait (for a connection, a
     /// lock, the network): nothing ran, the sink saw no row, and the caller
-    /// awaits `run`. The default is `None`.
+    /// awaits `run`. The default is `None`. A driver wrapping another
+    /// forwards it only when nothing has to happen before the inner driver
+    /// runs the statement (a transaction's owed savepoint rollbacks, say).
     fn run_now(
         &self,
         stmt: &Statement,

@@ -7,7 +7,8 @@
 //! - [`Prepared`] queries are built once with typed [`Param`] arguments and run
 //!   with new ones (`prepared/`);
 //! - [`Dialect`] and [`Statement`] are what a compiled query becomes;
-//! - [`Driver`] is the driver-neutral boundary an adapter implements;
+//! - [`Driver`] is the driver-neutral boundary an adapter implements (one
+//!   statement method, [`Driver::run`]; callers use [`DriverExt`]);
 //! - [`Repo`] is the one Repo trait: every operation is written once here.
 #![warn(missing_docs)]
 
