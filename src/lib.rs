@@ -210,7 +210,9 @@ pub mod error {
 }
 
 /// The adapter-author API: what an adapter implements ([`driver::Driver`],
-/// [`driver::TxDriver`], [`driver::Row`]) and what it is handed
+/// whose one statement method is [`run`](driver::Driver::run),
+/// [`driver::TxDriver`], [`driver::Row`]), what callers use on a driver
+/// ([`driver::DriverExt`]: `execute`, `fetch`, ...) and what it is handed
 /// ([`driver::Statement`]s in a [`driver::Dialect`]), with the sea-query version quarry builds with. Applications
 /// rarely need it.
 pub mod driver {

@@ -16,7 +16,10 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
-use quarry::driver::{Backend, Capabilities, Dialect, Driver, ExecResult, Statement};
+use quarry::driver::{
+    refuse_options, Backend, Capabilities, Dialect, Driver, ExecResult, RowSink, RunOptions,
+    Statement,
+};
 use quarry::prelude::*;
 use quarry::query::OnConflict;
 use quarry::query::{count, exists, max, maybe_row, not_exists, row, scalar, sum, Fetch};
@@ -80,15 +83,13 @@ impl Driver for RecorderTx {
     fn backend(&self) -> &Backend {
         self.0.backend()
     }
-    async fn execute(&self, stmt: &Statement) -> quarry::Result<ExecResult> {
-        self.0.execute(stmt).await
-    }
-    async fn fetch(
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut quarry::driver::RowSink<'_>,
-    ) -> quarry::Result<()> {
-        self.0.fetch(stmt, sink).await
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> quarry::Result<ExecResult> {
+        self.0.run(stmt, options, rows).await
     }
     fn is_transaction(&self) -> bool {
         true
@@ -113,26 +114,26 @@ impl Driver for Recorder {
     fn backend(&self) -> &Backend {
         &self.backend
     }
-    async fn execute(&self, stmt: &Statement) -> quarry::Result<ExecResult> {
-        self.seen
-            .lock()
-            .map_err(|_| quarry::Error::TransactionDone)?
-            .push(stmt.clone());
-        Ok(ExecResult {
-            rows_affected: 1,
-            last_insert_id: Some(1),
-        })
-    }
-    async fn fetch(
+    /// Records the statement; reports one row changed (with id 1) and
+    /// returns no rows.
+    async fn run(
         &self,
         stmt: &Statement,
-        _sink: &mut quarry::driver::RowSink<'_>,
-    ) -> quarry::Result<()> {
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> quarry::Result<ExecResult> {
+        refuse_options(&self.backend, options)?;
         self.seen
             .lock()
             .map_err(|_| quarry::Error::TransactionDone)?
             .push(stmt.clone());
-        Ok(())
+        Ok(match rows {
+            Some(_) => ExecResult::default(),
+            None => ExecResult {
+                rows_affected: 1,
+                last_insert_id: Some(1),
+            },
+        })
     }
     async fn begin(&self) -> quarry::Result<Box<dyn quarry::driver::TxDriver>> {
         Ok(Box::new(RecorderTx(Recorder {

@@ -392,7 +392,7 @@ impl dyn crate::Row + '_ {
         T::read(self, index)
     }
 
-    /// [`get`](Self::get) through [`Row::value`]: what
+    /// `get` through [`Row::value`](crate::Row::value): what
     /// [`FieldValue::read`] does unless a type reads its column directly.
     pub fn get_via_value<T: FieldValue>(&self, index: usize) -> Result<T, Error> {
         let value = self.value(index, T::TYPE)?;

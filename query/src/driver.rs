@@ -9,6 +9,7 @@ use crate::statement::Statement;
 use async_trait::async_trait;
 pub use quarry_core::PoolStatus;
 use quarry_core::{Result, Row, Value};
+use std::future::Future;
 
 /// What a database can do, detected when the adapter connects.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,56 +103,54 @@ impl RunOptions {
 }
 
 /// A connection pool or transaction of one database, as the shared layer sees it.
+///
+/// An adapter (or a wrapper around another driver) runs statements through
+/// one required method, [`run`](Driver::run), and may add a synchronous fast
+/// path, [`run_now`](Driver::run_now). Callers use the conveniences of
+/// [`DriverExt`] (`execute`, `fetch`, `execute_with`, `fetch_with`), which
+/// every driver has.
 #[async_trait]
 pub trait Driver: Send + Sync {
     /// The database and its capabilities.
     fn backend(&self) -> &Backend;
 
-    /// Runs a statement that returns no rows.
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult>;
-
-    /// Runs a statement and feeds each row to `sink`, in order. Stops at the first
-    /// error from the sink.
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()>;
-
-    /// Runs a statement without rows here and now, on the calling thread,
-    /// when the driver can do so without waiting for anything (SQLite, whose
-    /// statements run on the calling task, with a free connection): the
-    /// shared layer tries this before [`execute`](Driver::execute), which
-    /// saves a boxed future per statement. `None` when it would have to wait
-    /// (for a connection, a lock, the network): nothing was run, and the
-    /// caller awaits `execute`. The default is `None`.
-    fn execute_now(&self, stmt: &Statement) -> Option<Result<ExecResult>> {
-        let _ = stmt;
-        None
-    }
-
-    /// [`fetch`](Driver::fetch) here and now, as
-    /// [`execute_now`](Driver::execute_now) is `execute`: `None` (the
-    /// default) when it would have to wait; `sink` has then seen no row.
-    fn fetch_now(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Option<Result<()>> {
-        let _ = (stmt, sink);
-        None
-    }
-
-    /// [`execute`](Driver::execute) with options for this call. The default
-    /// runs it as `execute` does and refuses a timeout it cannot apply (an
-    /// adapter that applies timeouts overrides it).
-    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        refuse_options(self.backend(), options)?;
-        self.execute(stmt).await
-    }
-
-    /// [`fetch`](Driver::fetch) with options for this call (see
-    /// [`execute_with`](Driver::execute_with)).
-    async fn fetch_with(
+    /// Runs one statement with `options`. Given `rows`, each row the
+    /// statement returns goes to the sink, one at a time and in order, and
+    /// the first error from the sink stops the statement and is returned;
+    /// without `rows`, rows it returns are read and dropped.
+    ///
+    /// The result counts the rows the statement changed (and the generated
+    /// id, where the database reports one); with `rows`, an adapter that
+    /// does not learn these while streaming returns
+    /// [`ExecResult::default()`].
+    ///
+    /// An adapter that cannot apply [`RunOptions::timeout`] refuses it with
+    /// [`refuse_options`] (an [`Error::Unsupported`](quarry_core::Error::Unsupported)
+    /// for `"statement timeouts"`) before running anything.
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut RowSink<'_>,
         options: RunOptions,
-    ) -> Result<()> {
-        refuse_options(self.backend(), options)?;
-        self.fetch(stmt, sink).await
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult>;
+
+    /// [`run`](Driver::run) here and now, on the calling thread, when the
+    /// driver can do so without waiting for anything (SQLite, whose
+    /// statements run on the calling task, with a free connection): the
+    /// shared layer tries this before `run`, which saves a boxed future per
+    /// statement. `None` when it would have to wait (for a connection, a
+    /// lock, the network): nothing ran, the sink saw no row, and the caller
+    /// awaits `run`. The default is `None`. A driver wrapping another
+    /// forwards it only when nothing has to happen before the inner driver
+    /// runs the statement (a transaction's owed savepoint rollbacks, say).
+    fn run_now(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Option<Result<ExecResult>> {
+        let _ = (stmt, options, rows);
+        None
     }
 
     /// True for the driver of a [`Transaction`](crate::Transaction) (nested
@@ -190,8 +189,64 @@ pub trait Driver: Send + Sync {
     }
 }
 
-/// The error of a default `execute_with`/`fetch_with` asked for a timeout.
-fn refuse_options(backend: &Backend, options: RunOptions) -> Result<()> {
+/// What callers use on any [`Driver`]: [`Driver::run`] for a statement
+/// without rows, or with its rows fed to a sink, with or without
+/// [`RunOptions`]. Implemented for every driver; none of these adds a boxed
+/// future to the one of `run`.
+///
+/// These go straight to the driver: the shared layer runs its statements
+/// through its logging (`quarry::sql` events), which also tries
+/// [`Driver::run_now`] first.
+pub trait DriverExt: Driver {
+    /// Runs a statement that returns no rows (its rows, if any, are dropped).
+    fn execute<'a>(
+        &'a self,
+        stmt: &'a Statement,
+    ) -> impl Future<Output = Result<ExecResult>> + Send + 'a {
+        self.run(stmt, RunOptions::default(), None)
+    }
+
+    /// Runs a statement and feeds each row to `sink`, in order. Stops at the
+    /// first error from the sink.
+    fn fetch<'a>(
+        &'a self,
+        stmt: &'a Statement,
+        sink: &'a mut RowSink<'_>,
+    ) -> impl Future<Output = Result<()>> + Send + 'a {
+        let run = self.run(stmt, RunOptions::default(), Some(sink));
+        async move { run.await.map(drop) }
+    }
+
+    /// [`execute`](DriverExt::execute) with options for this call (a driver
+    /// that cannot apply them refuses them).
+    fn execute_with<'a>(
+        &'a self,
+        stmt: &'a Statement,
+        options: RunOptions,
+    ) -> impl Future<Output = Result<ExecResult>> + Send + 'a {
+        self.run(stmt, options, None)
+    }
+
+    /// [`fetch`](DriverExt::fetch) with options for this call (see
+    /// [`execute_with`](DriverExt::execute_with)).
+    fn fetch_with<'a>(
+        &'a self,
+        stmt: &'a Statement,
+        sink: &'a mut RowSink<'_>,
+        options: RunOptions,
+    ) -> impl Future<Output = Result<()>> + Send + 'a {
+        let run = self.run(stmt, options, Some(sink));
+        async move { run.await.map(drop) }
+    }
+}
+
+impl<D: Driver + ?Sized> DriverExt for D {}
+
+/// For a driver that cannot apply statement timeouts: `Ok` when `options`
+/// ask for none, else the error its [`Driver::run`] returns before running
+/// anything ([`Error::Unsupported`](quarry_core::Error::Unsupported) for
+/// `"statement timeouts"` on `backend`).
+pub fn refuse_options(backend: &Backend, options: RunOptions) -> Result<()> {
     if options.timeout.is_some() {
         return Err(quarry_core::Error::Unsupported {
             feature: "statement timeouts",

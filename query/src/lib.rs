@@ -7,7 +7,8 @@
 //! - [`Prepared`] queries are built once with typed [`Param`] arguments and run
 //!   with new ones (`prepared/`);
 //! - [`Dialect`] and [`Statement`] are what a compiled query becomes;
-//! - [`Driver`] is the driver-neutral boundary an adapter implements;
+//! - [`Driver`] is the driver-neutral boundary an adapter implements (one
+//!   statement method, [`Driver::run`]; callers use [`DriverExt`]);
 //! - [`Repo`] is the one Repo trait: every operation is written once here.
 #![warn(missing_docs)]
 
@@ -47,7 +48,7 @@ pub use array::{ArrayColumn, ArrayExt};
 pub use assoc::{assoc, AssocRepo, InsertAssoc, Parents};
 pub use dialect::{Dialect, JoinedWrite, SeaBuilder, SqlDialect, UpsertSyntax};
 pub use driver::{
-    Backend, Capabilities, Driver, ExecResult, PoolStatus, RowSink, RunOptions, TxDriver,
+    Backend, Capabilities, Driver, DriverExt, ExecResult, PoolStatus, RowSink, RunOptions, TxDriver,
 };
 pub use expr::{Arg, Bind, ColumnExt, Comparable, Cond, ListArg, Pattern, Subquery, TextExt};
 pub use fragment::{fragment, Fragment, FragmentArg, FragmentArgs};

@@ -2,7 +2,7 @@
 //! `tracing` event (target `quarry::sql`) with its SQL, table, duration and row
 //! count; parameters are logged at trace level only.
 
-use crate::driver::{Driver, ExecResult, RowSink};
+use crate::driver::{Driver, ExecResult, RowSink, RunOptions};
 use crate::statement::Statement;
 use quarry_core::Result;
 use std::time::Instant;
@@ -27,9 +27,9 @@ fn emit(stmt: &Statement, started: Option<Instant>, rows: u64, ok: bool) {
 /// Runs `stmt` on `driver` without rows, logging it.
 pub async fn execute(driver: &dyn Driver, stmt: &Statement) -> Result<ExecResult> {
     let started = start();
-    let result = match driver.execute_now(stmt) {
+    let result = match driver.run_now(stmt, RunOptions::default(), None) {
         Some(done) => done,
-        None => driver.execute(stmt).await,
+        None => driver.run(stmt, RunOptions::default(), None).await,
     };
     emit(
         stmt,
@@ -44,22 +44,29 @@ pub async fn execute(driver: &dyn Driver, stmt: &Statement) -> Result<ExecResult
 pub async fn fetch(driver: &dyn Driver, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
     let started = start();
     if started.is_none() {
-        if let Some(done) = driver.fetch_now(stmt, sink) {
-            return done;
+        if let Some(done) = driver.run_now(stmt, RunOptions::default(), Some(&mut *sink)) {
+            return done.map(drop);
         }
-        return driver.fetch(stmt, sink).await;
+        return driver
+            .run(stmt, RunOptions::default(), Some(sink))
+            .await
+            .map(drop);
     }
     let mut rows = 0u64;
     let result = {
-        let mut counting = |row: &dyn quarry_core::Row| {
+        let counting: &mut RowSink<'_> = &mut |row: &dyn quarry_core::Row| {
             rows += 1;
             sink(row)
         };
-        match driver.fetch_now(stmt, &mut counting) {
+        match driver.run_now(stmt, RunOptions::default(), Some(&mut *counting)) {
             Some(done) => done,
-            None => driver.fetch(stmt, &mut counting).await,
+            None => {
+                driver
+                    .run(stmt, RunOptions::default(), Some(counting))
+                    .await
+            }
         }
     };
     emit(stmt, started, rows, result.is_ok());
-    result
+    result.map(drop)
 }

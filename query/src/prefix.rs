@@ -86,22 +86,21 @@ impl Driver for PrefixedDriver<'_> {
     fn backend(&self) -> &Backend {
         &self.backend
     }
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.inner.execute(stmt).await
-    }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.inner.fetch(stmt, sink).await
-    }
-    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        self.inner.execute_with(stmt, options).await
-    }
-    async fn fetch_with(
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut RowSink<'_>,
         options: RunOptions,
-    ) -> Result<()> {
-        self.inner.fetch_with(stmt, sink, options).await
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        self.inner.run(stmt, options, rows).await
+    }
+    fn run_now(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Option<Result<ExecResult>> {
+        self.inner.run_now(stmt, options, rows)
     }
     fn is_transaction(&self) -> bool {
         self.inner.is_transaction()
@@ -139,22 +138,21 @@ impl Driver for PrefixedTx {
     fn backend(&self) -> &Backend {
         &self.backend
     }
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.inner.execute(stmt).await
-    }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.inner.fetch(stmt, sink).await
-    }
-    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        self.inner.execute_with(stmt, options).await
-    }
-    async fn fetch_with(
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut RowSink<'_>,
         options: RunOptions,
-    ) -> Result<()> {
-        self.inner.fetch_with(stmt, sink, options).await
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        self.inner.run(stmt, options, rows).await
+    }
+    fn run_now(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Option<Result<ExecResult>> {
+        self.inner.run_now(stmt, options, rows)
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
         self.inner.begin().await

@@ -174,29 +174,17 @@ struct Router {
 }
 
 impl Router {
-    async fn run_fetch(
-        driver: &dyn Driver,
-        stmt: &Statement,
-        sink: &mut RowSink<'_>,
-        options: Option<RunOptions>,
-    ) -> Result<()> {
-        match options {
-            Some(o) => driver.fetch_with(stmt, sink, o).await,
-            None => driver.fetch(stmt, sink).await,
-        }
-    }
-
     async fn fetch_routed(
         &self,
         stmt: &Statement,
         sink: &mut RowSink<'_>,
-        options: Option<RunOptions>,
-    ) -> Result<()> {
+        options: RunOptions,
+    ) -> Result<ExecResult> {
         if !is_read(&stmt.sql) {
             if self.replicas_only {
                 return Err(read_only(stmt));
             }
-            return Self::run_fetch(&*self.members.primary, stmt, sink, options).await;
+            return self.members.primary.run(stmt, options, Some(sink)).await;
         }
         let mut last = None;
         for replica in self.members.candidates(self.replicas_only) {
@@ -206,12 +194,12 @@ impl Router {
                     seen = true;
                     sink(row)
                 };
-                Self::run_fetch(&*replica.driver, stmt, &mut counting, options).await
+                replica.driver.run(stmt, options, Some(&mut counting)).await
             };
             match result {
-                Ok(()) => {
+                Ok(done) => {
                     replica.mark(None);
-                    return Ok(());
+                    return Ok(done);
                 }
                 // Nothing reached the caller yet: another server can serve it.
                 Err(e) if !seen && unreachable(&e) => {
@@ -228,7 +216,7 @@ impl Router {
                 feature: "reads on a replica handle without replicas",
                 backend: self.members.primary.backend().name,
             }),
-            (false, _) => Self::run_fetch(&*self.members.primary, stmt, sink, options).await,
+            (false, _) => self.members.primary.run(stmt, options, Some(sink)).await,
         }
     }
 }
@@ -239,31 +227,17 @@ impl Driver for Router {
         self.members.primary.backend()
     }
 
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        if self.replicas_only {
-            return Err(read_only(stmt));
-        }
-        self.members.primary.execute(stmt).await
-    }
-
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.fetch_routed(stmt, sink, None).await
-    }
-
-    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        if self.replicas_only {
-            return Err(read_only(stmt));
-        }
-        self.members.primary.execute_with(stmt, options).await
-    }
-
-    async fn fetch_with(
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut RowSink<'_>,
         options: RunOptions,
-    ) -> Result<()> {
-        self.fetch_routed(stmt, sink, Some(options)).await
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        match rows {
+            Some(sink) => self.fetch_routed(stmt, sink, options).await,
+            None if self.replicas_only => Err(read_only(stmt)),
+            None => self.members.primary.run(stmt, options, None).await,
+        }
     }
 
     fn pool_status(&self) -> Option<PoolStatus> {
@@ -323,28 +297,16 @@ impl Driver for ReadOnlyTx {
     fn backend(&self) -> &Backend {
         self.inner.backend()
     }
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        Err(read_only(stmt))
-    }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        if !is_read(&stmt.sql) {
-            return Err(read_only(stmt));
-        }
-        self.inner.fetch(stmt, sink).await
-    }
-    async fn execute_with(&self, stmt: &Statement, _: RunOptions) -> Result<ExecResult> {
-        Err(read_only(stmt))
-    }
-    async fn fetch_with(
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut RowSink<'_>,
         options: RunOptions,
-    ) -> Result<()> {
-        if !is_read(&stmt.sql) {
-            return Err(read_only(stmt));
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        match rows {
+            Some(sink) if is_read(&stmt.sql) => self.inner.run(stmt, options, Some(sink)).await,
+            _ => Err(read_only(stmt)),
         }
-        self.inner.fetch_with(stmt, sink, options).await
     }
     fn is_transaction(&self) -> bool {
         true

@@ -13,7 +13,7 @@
 
 use async_trait::async_trait;
 use quarry_core::{ConnectionError, ConnectionErrorKind, Error, ErrorClass, Result, Value};
-use quarry_query::driver::{Backend, Driver, ExecResult, RowSink, RunOptions, TxDriver};
+use quarry_query::driver::{Backend, Driver, DriverExt, ExecResult, RowSink, RunOptions, TxDriver};
 use quarry_query::{Dialect, Repo, Statement};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -148,14 +148,7 @@ impl Inner {
         options: RunOptions,
         sink: Option<&mut RowSink<'_>>,
     ) -> Result<ExecResult> {
-        let out = match sink {
-            Some(sink) => self
-                .conn
-                .fetch_with(stmt, sink, options)
-                .await
-                .map(|()| ExecResult::default()),
-            None => self.conn.execute_with(stmt, options).await,
-        };
+        let out = self.conn.run(stmt, options, sink).await;
         self.note(out)
     }
 
@@ -295,28 +288,13 @@ impl Driver for Sandbox {
     fn backend(&self) -> &Backend {
         self.inner.conn.backend()
     }
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.inner.outside(stmt, RunOptions::default(), None).await
-    }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.inner
-            .outside(stmt, RunOptions::default(), Some(sink))
-            .await
-            .map(drop)
-    }
-    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        self.inner.outside(stmt, options, None).await
-    }
-    async fn fetch_with(
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut RowSink<'_>,
         options: RunOptions,
-    ) -> Result<()> {
-        self.inner
-            .outside(stmt, options, Some(sink))
-            .await
-            .map(drop)
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        self.inner.outside(stmt, options, rows).await
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
         let inner = &self.inner;
@@ -433,29 +411,14 @@ impl Driver for SandboxTx {
     fn backend(&self) -> &Backend {
         self.inner.conn.backend()
     }
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.inner.settle().await?;
-        self.inner.direct(stmt, RunOptions::default(), None).await
-    }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.inner.settle().await?;
-        self.inner
-            .direct(stmt, RunOptions::default(), Some(sink))
-            .await
-            .map(drop)
-    }
-    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        self.inner.settle().await?;
-        self.inner.direct(stmt, options, None).await
-    }
-    async fn fetch_with(
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut RowSink<'_>,
         options: RunOptions,
-    ) -> Result<()> {
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
         self.inner.settle().await?;
-        self.inner.direct(stmt, options, Some(sink)).await.map(drop)
+        self.inner.direct(stmt, options, rows).await
     }
     fn is_transaction(&self) -> bool {
         true

@@ -146,7 +146,7 @@ pub(crate) async fn fetch<H: Holder>(
     stmt: &Statement,
     sink: &mut RowSink<'_>,
     deadline: Option<std::time::Instant>,
-) -> Result<()> {
+) -> Result<ExecResult> {
     let rt = runtime()?;
     let (interrupt, job) = arm(holder)?;
     let stmt = stmt.clone();
@@ -160,7 +160,7 @@ pub(crate) async fn fetch<H: Holder>(
             ))
         };
         let mut batch: Option<Batch> = None;
-        exec::with_deadline(conn, deadline, || {
+        let done = exec::with_deadline(conn, deadline, || {
             exec::run(conn, &stmt, &mut false, |row| {
                 let st = row.as_ref();
                 let width = st.column_count();
@@ -197,7 +197,7 @@ pub(crate) async fn fetch<H: Holder>(
         if let Some(rest) = batch.take() {
             send.blocking_send(rest).map_err(|_| gone())?;
         }
-        Ok(())
+        Ok(done)
     });
     while let Some(batch) = receive.recv().await {
         for r in 0..batch.rows {

@@ -39,37 +39,48 @@ impl Slot for Option<PooledConn> {
     }
 }
 
-/// Runs `stmt` here on the slot's connection, waiting out locks, interrupted
-/// at `deadline`.
-async fn execute_inline<S: Slot + Send>(
+/// Runs `stmt` on `conn`, feeding its rows to `rows` if given (the attempt
+/// that [`exec::run_waiting`] and [`exec::run_once`] make), interrupted at
+/// `deadline`.
+fn attempt(
+    conn: &rusqlite::Connection,
+    stmt: &Statement,
+    rows: &mut Option<&mut RowSink<'_>>,
+    progressed: &mut bool,
+    deadline: Option<Instant>,
+) -> Result<ExecResult> {
+    exec::with_deadline(conn, deadline, || match rows {
+        Some(sink) => exec::run(conn, stmt, progressed, |row| sink(&SqliteRow(row))),
+        None => exec::run(conn, stmt, progressed, |_| Ok(())),
+    })
+}
+
+/// Runs `stmt` here on the slot's connection, feeding its rows to `rows` if
+/// given, waiting out locks, interrupted at `deadline`.
+async fn run_inline<S: Slot + Send>(
     slot: &mut S,
     patience: std::time::Duration,
     stmt: &Statement,
+    mut rows: Option<&mut RowSink<'_>>,
     deadline: Option<Instant>,
 ) -> Result<ExecResult> {
     exec::run_waiting(slot, patience, |conn, progressed| {
-        exec::with_deadline(conn, deadline, || {
-            exec::run(conn, stmt, progressed, |_| Ok(()))
-        })
+        attempt(conn, stmt, &mut rows, progressed, deadline)
     })
     .await
 }
 
-/// Runs `stmt` here on the slot's connection, feeding rows to `sink`.
-async fn fetch_inline<S: Slot + Send>(
-    slot: &mut S,
-    patience: std::time::Duration,
+/// Runs `stmt` on the blocking pool, the connection held by `holder`.
+async fn run_blocking<H: blocking::Holder>(
+    holder: H,
     stmt: &Statement,
-    sink: &mut RowSink<'_>,
+    rows: Option<&mut RowSink<'_>>,
     deadline: Option<Instant>,
-) -> Result<()> {
-    exec::run_waiting(slot, patience, |conn, progressed| {
-        exec::with_deadline(conn, deadline, || {
-            exec::run(conn, stmt, progressed, |row| sink(&SqliteRow(row)))
-        })
-    })
-    .await
-    .map(drop)
+) -> Result<ExecResult> {
+    match rows {
+        Some(sink) => blocking::fetch(holder, stmt, sink, deadline).await,
+        None => blocking::execute(holder, stmt, deadline).await,
+    }
 }
 
 /// When a statement run now with `options` is interrupted: the call's
@@ -103,85 +114,43 @@ impl SqliteDriver {
     }
 }
 
-impl SqliteDriver {
-    /// Runs a statement without rows (the body of `execute` and `execute_with`:
-    /// one future, not a boxed one calling another).
-    async fn execute_here(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        let mut conn = self.pool.acquire().await?;
-        let deadline = deadline(options, self.timeout);
-        if self.spawn_blocking {
-            return blocking::execute(conn, stmt, deadline).await;
-        }
-        execute_inline(&mut conn, self.pool.busy_timeout(), stmt, deadline).await
-    }
-    /// Runs a statement feeding `sink` (the body of `fetch` and `fetch_with`).
-    async fn fetch_here(
-        &self,
-        stmt: &Statement,
-        sink: &mut RowSink<'_>,
-        options: RunOptions,
-    ) -> Result<()> {
-        let mut conn = self.pool.acquire().await?;
-        let deadline = deadline(options, self.timeout);
-        if self.spawn_blocking {
-            return blocking::fetch(conn, stmt, sink, deadline).await;
-        }
-        fetch_inline(&mut conn, self.pool.busy_timeout(), stmt, sink, deadline).await
-    }
-}
-
 #[async_trait]
 impl Driver for SqliteDriver {
     fn backend(&self) -> &Backend {
         &self.backend
     }
-    fn execute_now(&self, stmt: &Statement) -> Option<Result<ExecResult>> {
-        if self.spawn_blocking {
-            return None;
-        }
-        let mut conn = match self.pool.try_acquire()? {
-            Ok(conn) => conn,
-            Err(e) => return Some(Err(e)),
-        };
-        let deadline = deadline(RunOptions::default(), self.timeout);
-        exec::run_once(&mut conn, |conn, progressed| {
-            exec::with_deadline(conn, deadline, || {
-                exec::run(conn, stmt, progressed, |_| Ok(()))
-            })
-        })
-    }
-    fn fetch_now(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Option<Result<()>> {
-        if self.spawn_blocking {
-            return None;
-        }
-        let mut conn = match self.pool.try_acquire()? {
-            Ok(conn) => conn,
-            Err(e) => return Some(Err(e)),
-        };
-        let deadline = deadline(RunOptions::default(), self.timeout);
-        exec::run_once(&mut conn, |conn, progressed| {
-            exec::with_deadline(conn, deadline, || {
-                exec::run(conn, stmt, progressed, |row| sink(&SqliteRow(row)))
-            })
-        })
-        .map(|r| r.map(drop))
-    }
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.execute_here(stmt, RunOptions::default()).await
-    }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.fetch_here(stmt, sink, RunOptions::default()).await
-    }
-    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        self.execute_here(stmt, options).await
-    }
-    async fn fetch_with(
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut RowSink<'_>,
         options: RunOptions,
-    ) -> Result<()> {
-        self.fetch_here(stmt, sink, options).await
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        let mut conn = self.pool.acquire().await?;
+        let deadline = deadline(options, self.timeout);
+        if self.spawn_blocking {
+            return run_blocking(conn, stmt, rows, deadline).await;
+        }
+        run_inline(&mut conn, self.pool.busy_timeout(), stmt, rows, deadline).await
+    }
+    /// With a free connection (and not in `spawn_blocking` mode): the
+    /// statement runs at once, as `run` would run it.
+    fn run_now(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        mut rows: Option<&mut RowSink<'_>>,
+    ) -> Option<Result<ExecResult>> {
+        if self.spawn_blocking {
+            return None;
+        }
+        let mut conn = match self.pool.try_acquire()? {
+            Ok(conn) => conn,
+            Err(e) => return Some(Err(e)),
+        };
+        let deadline = deadline(options, self.timeout);
+        exec::run_once(&mut conn, |conn, progressed| {
+            attempt(conn, stmt, &mut rows, progressed, deadline)
+        })
     }
     fn pool_status(&self) -> Option<PoolStatus> {
         Some(self.pool.status())
@@ -233,34 +202,6 @@ impl SqliteTx {
         }
     }
 
-    /// Runs a statement without rows in the transaction.
-    async fn execute_here(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        let deadline = deadline(options, self.timeout);
-        if self.spawn_blocking {
-            let mut guard = Arc::clone(&self.slot).lock_owned().await;
-            guard.connection()?;
-            return blocking::execute(guard, stmt, deadline).await;
-        }
-        let mut guard = self.lock().await;
-        execute_inline(&mut *guard, self.patience, stmt, deadline).await
-    }
-    /// Runs a statement feeding `sink` in the transaction.
-    async fn fetch_here(
-        &self,
-        stmt: &Statement,
-        sink: &mut RowSink<'_>,
-        options: RunOptions,
-    ) -> Result<()> {
-        let deadline = deadline(options, self.timeout);
-        if self.spawn_blocking {
-            let mut guard = Arc::clone(&self.slot).lock_owned().await;
-            guard.connection()?;
-            return blocking::fetch(guard, stmt, sink, deadline).await;
-        }
-        let mut guard = self.lock().await;
-        fetch_inline(&mut *guard, self.patience, stmt, sink, deadline).await
-    }
-
     /// Takes the connection out to end the transaction with `sql`. Whatever
     /// happens, the connection then goes back to the pool (rolled back if the
     /// statement failed).
@@ -292,22 +233,38 @@ impl Driver for SqliteTx {
     fn backend(&self) -> &Backend {
         &self.backend
     }
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.execute_here(stmt, RunOptions::default()).await
-    }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.fetch_here(stmt, sink, RunOptions::default()).await
-    }
-    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        self.execute_here(stmt, options).await
-    }
-    async fn fetch_with(
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut RowSink<'_>,
         options: RunOptions,
-    ) -> Result<()> {
-        self.fetch_here(stmt, sink, options).await
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        let deadline = deadline(options, self.timeout);
+        if self.spawn_blocking {
+            let mut guard = Arc::clone(&self.slot).lock_owned().await;
+            guard.connection()?;
+            return run_blocking(guard, stmt, rows, deadline).await;
+        }
+        let mut guard = self.lock().await;
+        run_inline(&mut *guard, self.patience, stmt, rows, deadline).await
+    }
+    /// When no other statement of the transaction holds its connection (and
+    /// not in `spawn_blocking` mode): the statement runs at once, as `run`
+    /// would run it.
+    fn run_now(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        mut rows: Option<&mut RowSink<'_>>,
+    ) -> Option<Result<ExecResult>> {
+        if self.spawn_blocking {
+            return None;
+        }
+        let mut guard = self.slot.try_lock().ok()?;
+        let deadline = deadline(options, self.timeout);
+        exec::run_once(&mut *guard, |conn, progressed| {
+            attempt(conn, stmt, &mut rows, progressed, deadline)
+        })
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
         Err(Error::Query(quarry_core::QueryError::NestedBegin))

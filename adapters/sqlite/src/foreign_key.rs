@@ -4,7 +4,7 @@
 //! foreign keys (`<table>_<column>_fkey`).
 
 use quarry_core::{Result, Value, ValueType};
-use quarry_query::{Driver, Statement};
+use quarry_query::{Driver, DriverExt, Statement};
 use sea_query::{Expr, ExprTrait};
 
 struct ForeignKey {

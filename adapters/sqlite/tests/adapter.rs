@@ -523,3 +523,69 @@ async fn values_are_stored_as_sqlx_stored_them() -> R {
     );
     Ok(())
 }
+
+/// `run_now`, the fast path the shared layer tries first: it runs at once
+/// where a connection is free (the pool's, or a transaction's), inside the
+/// transaction for a transaction, with the call's timeout; `None` (nothing
+/// ran) where it would have to wait, and always in `spawn_blocking` mode.
+#[tokio::test]
+async fn run_now_runs_at_once_where_nothing_waits() -> R {
+    use quarry_query::driver::RunOptions;
+    use quarry_query::Statement;
+    let repo = connect("sqlite::memory:").await?;
+    repo.execute_raw("CREATE TABLE t (id INTEGER PRIMARY KEY)", vec![])
+        .await?;
+    let driver = repo.driver();
+    let now = RunOptions::default();
+    let insert = |id: i64| Statement::raw("INSERT INTO t (id) VALUES (?)", [Value::I64(id)]);
+    let done = driver
+        .run_now(&insert(1), now, None)
+        .expect("a free connection")?;
+    assert_eq!(done.rows_affected, 1);
+    let select = Statement::raw("SELECT id FROM t ORDER BY id", []);
+    let mut seen = Vec::new();
+    let mut sink = |row: &dyn quarry_core::Row| {
+        seen.push(row.value(0, ValueType::I64)?);
+        Ok(())
+    };
+    driver
+        .run_now(&select, now, Some(&mut sink))
+        .expect("a free connection")?;
+    assert_eq!(seen, [Value::I64(1)]);
+
+    let err = driver
+        .run_now(
+            &Statement::raw(SLOW, []),
+            RunOptions::with_timeout(Duration::from_millis(50)),
+            None,
+        )
+        .expect("a free connection")
+        .expect_err("interrupted at the call's timeout");
+    assert_eq!(err.class(), quarry_core::ErrorClass::StatementTimeout);
+
+    let tx = driver.begin().await?;
+    assert!(
+        driver.run_now(&insert(2), now, None).is_none(),
+        "the only connection is the transaction's: nothing runs"
+    );
+    let done = tx
+        .run_now(&insert(2), now, None)
+        .expect("the slot is free")?;
+    assert_eq!(done.rows_affected, 1);
+    tx.rollback().await?;
+    assert!(
+        tx.run_now(&insert(3), now, None)
+            .expect("the slot is free")
+            .is_err(),
+        "a finished transaction refuses statements"
+    );
+    drop(tx);
+    assert_eq!(count(&repo, "t").await?, 1, "the transaction rolled back");
+
+    let blocking = connect("sqlite::memory:?spawn_blocking=true").await?;
+    assert!(blocking
+        .driver()
+        .run_now(&Statement::raw("SELECT 1", []), now, None)
+        .is_none());
+    Ok(())
+}

@@ -20,15 +20,6 @@ use tokio::sync::Mutex;
 
 type Tm<B> = <<B as SqlxBackend>::Db as Database>::TransactionManager;
 
-/// A statement on one connection.
-async fn execute_on<B: SqlxBackend>(
-    conn: &mut Conn<B>,
-    named: bool,
-    stmt: &Statement,
-) -> Result<ExecResult> {
-    execute_sql(conn, named, stmt.sql.clone(), &stmt.values).await
-}
-
 /// The SQL `sql` with `values` on one connection.
 async fn execute_sql<B: SqlxBackend>(
     conn: &mut Conn<B>,
@@ -91,6 +82,39 @@ async fn fetch_sql<B: SqlxBackend>(
     finish(conn, read)
 }
 
+/// The SQL `sql` with `values` on one connection, its rows fed to `sink` if
+/// given (then its result is [`ExecResult::default()`]).
+async fn run_sql<B: SqlxBackend>(
+    conn: &mut Conn<B>,
+    named: bool,
+    sql: Arc<str>,
+    values: &[sea_query::Value],
+    sink: Option<&mut RowSink<'_>>,
+) -> Result<ExecResult> {
+    match sink {
+        Some(sink) => fetch_sql(conn, named, sql, values, sink)
+            .await
+            .map(|()| ExecResult::default()),
+        None => execute_sql(conn, named, sql, values).await,
+    }
+}
+
+/// A statement on one connection, with its timeout (see [`timed_of`]) if
+/// any, its rows fed to `sink` if given.
+async fn run_stmt<B: SqlxBackend>(
+    conn: &mut Conn<B>,
+    named: bool,
+    stmt: &Statement,
+    timed: Option<Timed>,
+    sink: Option<&mut RowSink<'_>>,
+    in_tx: bool,
+) -> Result<ExecResult> {
+    match timed {
+        Some(timed) => run_timed(conn, named, stmt, timed, sink, in_tx).await,
+        None => run_sql(conn, named, stmt.sql.clone(), &stmt.values, sink).await,
+    }
+}
+
 /// A statement run with a timeout: the backend's statements before and after
 /// it on the same connection, its SQL as the backend rewrote it. A failed
 /// restore leaves the connection marked busy, so the pool does not reuse it
@@ -110,12 +134,7 @@ async fn run_timed<B: SqlxBackend>(
         Some(sql) => sql.into(),
         None => stmt.sql.clone(),
     };
-    let out = match sink {
-        Some(sink) => fetch_sql(conn, named, sql, &stmt.values, sink)
-            .await
-            .map(|()| ExecResult::default()),
-        None => execute_sql(conn, named, sql, &stmt.values).await,
-    };
+    let out = run_sql(conn, named, sql, &stmt.values, sink).await;
     if let Some(after) = timed.after {
         let restored = execute_sql(conn, false, after.into(), &[]).await;
         // In a transaction the failed statement may have aborted it: the
@@ -184,24 +203,6 @@ impl<B: SqlxBackend> SqlxDriver<B> {
         pool::get(&self.pool).await
     }
 
-    async fn run(
-        &self,
-        stmt: &Statement,
-        options: RunOptions,
-        sink: Option<&mut RowSink<'_>>,
-    ) -> Result<ExecResult> {
-        let mut conn = self.get().await?;
-        let out = if self.pooler {
-            self.run_pooled(&mut conn, stmt, options, sink).await
-        } else {
-            self.run_on(&mut conn, stmt, options, sink).await
-        };
-        if matches!(&out, Err(e) if is_fatal(e)) {
-            discard(&self.pool, conn);
-        }
-        out
-    }
-
     /// A statement behind a transaction-mode pooler. sqlx sends an unnamed
     /// statement in two round trips (parse and describe, then bind and
     /// execute), each ending in a Sync after which the pooler may hand the
@@ -229,15 +230,7 @@ impl<B: SqlxBackend> SqlxDriver<B> {
             .await
             .map_err(map_error::<B>);
         finish(conn, begun)?;
-        let out = match timed {
-            Some(timed) => run_timed(conn, false, stmt, timed, sink, true).await,
-            None => match sink {
-                Some(sink) => fetch_on(conn, false, stmt, sink)
-                    .await
-                    .map(|()| ExecResult::default()),
-                None => execute_on(conn, false, stmt).await,
-            },
-        };
+        let out = run_stmt(conn, false, stmt, timed, sink, true).await;
         conn.start();
         let end = match &out {
             Ok(_) => Tm::<B>::commit(&mut conn.raw).await,
@@ -250,24 +243,6 @@ impl<B: SqlxBackend> SqlxDriver<B> {
             (Err(e), _) | (Ok(_), Err(e)) => Err(e),
         }
     }
-
-    async fn run_on(
-        &self,
-        conn: &mut Conn<B>,
-        stmt: &Statement,
-        options: RunOptions,
-        sink: Option<&mut RowSink<'_>>,
-    ) -> Result<ExecResult> {
-        match timed_of::<B>(stmt, options, self.timeout, &self.backend, false) {
-            Some(timed) => run_timed(conn, self.named, stmt, timed, sink, false).await,
-            None => match sink {
-                Some(sink) => fetch_on(conn, self.named, stmt, sink)
-                    .await
-                    .map(|()| ExecResult::default()),
-                None => execute_on(conn, self.named, stmt).await,
-            },
-        }
-    }
 }
 
 #[async_trait]
@@ -276,27 +251,23 @@ impl<B: SqlxBackend> Driver for SqlxDriver<B> {
         &self.backend
     }
 
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.run(stmt, RunOptions::default(), None).await
-    }
-
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.run(stmt, RunOptions::default(), Some(sink))
-            .await
-            .map(drop)
-    }
-
-    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        self.run(stmt, options, None).await
-    }
-
-    async fn fetch_with(
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut RowSink<'_>,
         options: RunOptions,
-    ) -> Result<()> {
-        self.run(stmt, options, Some(sink)).await.map(drop)
+        sink: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        let mut conn = self.get().await?;
+        let out = if self.pooler {
+            self.run_pooled(&mut conn, stmt, options, sink).await
+        } else {
+            let timed = timed_of::<B>(stmt, options, self.timeout, &self.backend, false);
+            run_stmt(&mut conn, self.named, stmt, timed, sink, false).await
+        };
+        if matches!(&out, Err(e) if is_fatal(e)) {
+            discard(&self.pool, conn);
+        }
+        out
     }
 
     fn pool_status(&self) -> Option<PoolStatus> {
@@ -350,29 +321,6 @@ pub(crate) struct SqlxTx<B: SqlxBackend> {
 }
 
 impl<B: SqlxBackend> SqlxTx<B> {
-    async fn run(
-        &self,
-        stmt: &Statement,
-        options: RunOptions,
-        sink: Option<&mut RowSink<'_>>,
-    ) -> Result<ExecResult> {
-        let mut guard = self.conn.lock().await;
-        let conn = guard.as_mut().ok_or(Error::TransactionDone)?;
-        let out = match timed_of::<B>(stmt, options, self.timeout, &self.backend, true) {
-            Some(timed) => run_timed(conn, self.named, stmt, timed, sink, true).await,
-            None => match sink {
-                Some(sink) => fetch_on(conn, self.named, stmt, sink)
-                    .await
-                    .map(|()| ExecResult::default()),
-                None => execute_on(conn, self.named, stmt).await,
-            },
-        };
-        if let Some(conn) = guard.take_if(|_| out.as_ref().is_err_and(is_fatal)) {
-            discard(&self.pool, conn);
-        }
-        out
-    }
-
     /// Ends the transaction with `end` (commit or rollback).
     async fn end<F>(&self, end: F) -> Result<()>
     where
@@ -439,27 +387,20 @@ impl<B: SqlxBackend> Driver for SqlxTx<B> {
         &self.backend
     }
 
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.run(stmt, RunOptions::default(), None).await
-    }
-
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.run(stmt, RunOptions::default(), Some(sink))
-            .await
-            .map(drop)
-    }
-
-    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        self.run(stmt, options, None).await
-    }
-
-    async fn fetch_with(
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut RowSink<'_>,
         options: RunOptions,
-    ) -> Result<()> {
-        self.run(stmt, options, Some(sink)).await.map(drop)
+        sink: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        let mut guard = self.conn.lock().await;
+        let conn = guard.as_mut().ok_or(Error::TransactionDone)?;
+        let timed = timed_of::<B>(stmt, options, self.timeout, &self.backend, true);
+        let out = run_stmt(conn, self.named, stmt, timed, sink, true).await;
+        if let Some(conn) = guard.take_if(|_| out.as_ref().is_err_and(is_fatal)) {
+            discard(&self.pool, conn);
+        }
+        out
     }
 
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {

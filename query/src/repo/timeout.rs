@@ -2,7 +2,7 @@
 //! ([`Repo::with_timeout`]).
 
 use super::{Repo, Transaction};
-use crate::driver::{Backend, Driver, ExecResult, RowSink, RunOptions, TxDriver};
+use crate::driver::{refuse_options, Backend, Driver, ExecResult, RowSink, RunOptions, TxDriver};
 use crate::statement::Statement;
 use async_trait::async_trait;
 use quarry_core::{Result, Value};
@@ -63,11 +63,26 @@ impl Driver for TimedDriver<'_> {
     fn backend(&self) -> &Backend {
         self.inner.backend()
     }
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.inner.execute_with(stmt, self.options).await
+    async fn run(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        refuse_options(self.backend(), options)?;
+        self.inner.run(stmt, self.options, rows).await
     }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.inner.fetch_with(stmt, sink, self.options).await
+    fn run_now(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Option<Result<ExecResult>> {
+        if options.timeout.is_some() {
+            // `run` refuses it.
+            return None;
+        }
+        self.inner.run_now(stmt, self.options, rows)
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
         Ok(Box::new(TimedTx {
@@ -95,11 +110,26 @@ impl Driver for TimedTx {
     fn backend(&self) -> &Backend {
         self.inner.backend()
     }
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.inner.execute_with(stmt, self.options).await
+    async fn run(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        refuse_options(self.backend(), options)?;
+        self.inner.run(stmt, self.options, rows).await
     }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.inner.fetch_with(stmt, sink, self.options).await
+    fn run_now(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Option<Result<ExecResult>> {
+        if options.timeout.is_some() {
+            // `run` refuses it.
+            return None;
+        }
+        self.inner.run_now(stmt, self.options, rows)
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
         self.inner.begin().await

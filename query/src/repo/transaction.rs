@@ -2,7 +2,9 @@
 //! [`TxDriver`] (a connection inside BEGIN); nesting is done here with savepoints.
 
 use super::Repo;
-use crate::driver::{Backend, Driver, ExecResult, RowSink, RunOptions, TxDriver};
+use crate::driver::{
+    refuse_options, Backend, Driver, DriverExt, ExecResult, RowSink, RunOptions, TxDriver,
+};
 use crate::statement::Statement;
 use async_trait::async_trait;
 use quarry_core::{Error, Result, Value};
@@ -38,26 +40,14 @@ impl Driver for Shared {
     fn backend(&self) -> &Backend {
         self.driver.backend()
     }
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.settle().await?;
-        self.driver.execute(stmt).await
-    }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.settle().await?;
-        self.driver.fetch(stmt, sink).await
-    }
-    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        self.settle().await?;
-        self.driver.execute_with(stmt, options).await
-    }
-    async fn fetch_with(
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut RowSink<'_>,
         options: RunOptions,
-    ) -> Result<()> {
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
         self.settle().await?;
-        self.driver.fetch_with(stmt, sink, options).await
+        self.driver.run(stmt, options, rows).await
     }
     fn is_transaction(&self) -> bool {
         true
@@ -99,22 +89,13 @@ impl Driver for View {
     fn backend(&self) -> &Backend {
         &self.backend
     }
-    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.shared.execute(stmt).await
-    }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.shared.fetch(stmt, sink).await
-    }
-    async fn execute_with(&self, stmt: &Statement, options: RunOptions) -> Result<ExecResult> {
-        self.shared.execute_with(stmt, options).await
-    }
-    async fn fetch_with(
+    async fn run(
         &self,
         stmt: &Statement,
-        sink: &mut RowSink<'_>,
         options: RunOptions,
-    ) -> Result<()> {
-        self.shared.fetch_with(stmt, sink, options).await
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        self.shared.run(stmt, options, rows).await
     }
     fn is_transaction(&self) -> bool {
         true
@@ -238,11 +219,14 @@ impl Driver for NoteOnly<'_> {
     fn backend(&self) -> &Backend {
         self.0.backend()
     }
-    async fn execute(&self, _stmt: &Statement) -> Result<ExecResult> {
+    async fn run(
+        &self,
+        _stmt: &Statement,
+        options: RunOptions,
+        _rows: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult> {
+        refuse_options(self.backend(), options)?;
         Ok(ExecResult::default())
-    }
-    async fn fetch(&self, _stmt: &Statement, _sink: &mut RowSink<'_>) -> Result<()> {
-        Ok(())
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
         Err(Error::TransactionDone)

@@ -4,7 +4,7 @@
 use crate::harness::{Db, Kind, R};
 use crate::schemas::{product, store, user, Label, Product, User};
 use async_trait::async_trait;
-use quarry::driver::{Backend, Driver, ExecResult, RowSink, Statement, TxDriver};
+use quarry::driver::{Backend, Driver, ExecResult, RowSink, RunOptions, Statement, TxDriver};
 use quarry::prelude::*;
 use quarry::query::OnConflict;
 use quarry::Error;
@@ -350,11 +350,13 @@ impl Driver for NoReturning<'_> {
     fn backend(&self) -> &Backend {
         &self.backend
     }
-    async fn execute(&self, stmt: &Statement) -> quarry::Result<ExecResult> {
-        self.inner.execute(stmt).await
-    }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> quarry::Result<()> {
-        self.inner.fetch(stmt, sink).await
+    async fn run(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> quarry::Result<ExecResult> {
+        self.inner.run(stmt, options, rows).await
     }
     async fn begin(&self) -> quarry::Result<Box<dyn TxDriver>> {
         Ok(Box::new(NoReturningTx {
@@ -369,11 +371,13 @@ impl Driver for NoReturningTx {
     fn backend(&self) -> &Backend {
         &self.backend
     }
-    async fn execute(&self, stmt: &Statement) -> quarry::Result<ExecResult> {
-        self.inner.execute(stmt).await
-    }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> quarry::Result<()> {
-        self.inner.fetch(stmt, sink).await
+    async fn run(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> quarry::Result<ExecResult> {
+        self.inner.run(stmt, options, rows).await
     }
     fn is_transaction(&self) -> bool {
         true

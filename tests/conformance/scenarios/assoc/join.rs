@@ -6,7 +6,7 @@ use crate::schemas::assoc::{Product, Store, Tag, User};
 use async_trait::async_trait;
 use quarry::assoc;
 use quarry::driver::{Backend, Driver, ExecResult, Statement};
-use quarry::driver::{RowSink, TxDriver};
+use quarry::driver::{RowSink, RunOptions, TxDriver};
 use quarry::prelude::*;
 
 pub async fn join_preload_collapses_parents(db: &Db) -> R {
@@ -139,11 +139,13 @@ impl Driver for NoWindows<'_> {
     fn backend(&self) -> &Backend {
         &self.backend
     }
-    async fn execute(&self, stmt: &Statement) -> quarry::Result<ExecResult> {
-        self.inner.execute(stmt).await
-    }
-    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> quarry::Result<()> {
-        self.inner.fetch(stmt, sink).await
+    async fn run(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> quarry::Result<ExecResult> {
+        self.inner.run(stmt, options, rows).await
     }
     async fn begin(&self) -> quarry::Result<Box<dyn TxDriver>> {
         self.inner.begin().await
