@@ -43,7 +43,7 @@ impl Slot for Option<PooledConn> {
 /// that [`exec::run_waiting`] and [`exec::run_once`] make), interrupted at
 /// `deadline`.
 fn attempt(
-    conn: &rusqlite::Connection,
+    conn: &crate::statements::Conn,
     stmt: &Statement,
     rows: &mut Option<&mut RowSink<'_>>,
     progressed: &mut bool,

@@ -49,6 +49,26 @@ impl Driver for Shared {
         self.settle().await?;
         self.driver.run(stmt, options, rows).await
     }
+    /// Here and now when nothing is owed (a savepoint's release or rollback
+    /// still to send goes first, through `run`).
+    fn run_now(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Option<Result<ExecResult>> {
+        if self.done.load(Ordering::Acquire) {
+            return Some(Err(Error::TransactionDone));
+        }
+        let settled = match self.owed.lock() {
+            Ok(g) => g.is_empty(),
+            Err(p) => p.into_inner().is_empty(),
+        };
+        if !settled {
+            return None;
+        }
+        self.driver.run_now(stmt, options, rows)
+    }
     fn is_transaction(&self) -> bool {
         true
     }
@@ -96,6 +116,14 @@ impl Driver for View {
         rows: Option<&mut RowSink<'_>>,
     ) -> Result<ExecResult> {
         self.shared.run(stmt, options, rows).await
+    }
+    fn run_now(
+        &self,
+        stmt: &Statement,
+        options: RunOptions,
+        rows: Option<&mut RowSink<'_>>,
+    ) -> Option<Result<ExecResult>> {
+        self.shared.run_now(stmt, options, rows)
     }
     fn is_transaction(&self) -> bool {
         true
