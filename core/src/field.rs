@@ -106,7 +106,9 @@ fn mismatch(expected: ValueType, found: ValueType, null: bool) -> ValueError {
 }
 
 macro_rules! scalar {
-    ($t:ty, $vt:ident, |$v:ident| $conv:expr) => {
+    // `$at`: the `Row` method the adapters read the type with straight off
+    // their rows (no `Value` in between), for the types that have one.
+    ($t:ty, $vt:ident, $($at:ident,)? |$v:ident| $conv:expr) => {
         impl FieldValue for $t {
             const TYPE: ValueType = ValueType::$vt;
             fn to_value(&self) -> Value {
@@ -120,37 +122,23 @@ macro_rules! scalar {
                 let $v = value;
                 $conv.ok_or_else(|| mismatch(ValueType::$vt, found, null))
             }
-        }
-        impl ScalarValue for $t {}
-    };
-    // A type the adapters read straight off their rows through `$at`.
-    ($t:ty, $vt:ident, $at:ident, |$v:ident| $conv:expr) => {
-        impl FieldValue for $t {
-            const TYPE: ValueType = ValueType::$vt;
-            fn to_value(&self) -> Value {
-                Value::$vt(self.clone())
-            }
-            fn into_value(self) -> Value {
-                Value::$vt(self)
-            }
-            fn from_value(value: Value) -> Result<Self, ValueError> {
-                let (found, null) = (value.value_type(), value.is_null());
-                let $v = value;
-                $conv.ok_or_else(|| mismatch(ValueType::$vt, found, null))
-            }
-            #[inline]
-            fn read(row: &dyn crate::Row, index: usize) -> Result<Self, Error> {
-                match row.$at(index)? {
-                    Some(v) => Ok(v),
-                    None => Err(null_in(row, index, ValueType::$vt)),
+            $(
+                #[inline]
+                fn read(row: &dyn crate::Row, index: usize) -> Result<Self, Error> {
+                    match row.$at(index)? {
+                        Some(v) => Ok(v),
+                        None => Err(null_in(row, index, ValueType::$vt)),
+                    }
                 }
-            }
+            )?
         }
         impl ScalarValue for $t {
-            #[inline]
-            fn read_option(row: &dyn crate::Row, index: usize) -> Result<Option<Self>, Error> {
-                row.$at(index)
-            }
+            $(
+                #[inline]
+                fn read_option(row: &dyn crate::Row, index: usize) -> Result<Option<Self>, Error> {
+                    row.$at(index)
+                }
+            )?
         }
     };
 }

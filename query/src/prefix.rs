@@ -66,13 +66,15 @@ pub(crate) fn table_ref(prefix: Option<Prefix>, table: &'static str) -> sea_quer
 }
 
 /// A driver whose backend names a default prefix (a
-/// [`Prefixed`](crate::repo::Prefixed) repo's, a prefixed query's preloads').
-pub(crate) struct PrefixedDriver<'r> {
-    inner: &'r dyn Driver,
+/// [`Prefixed`](crate::repo::Prefixed) repo's, a prefixed query's preloads'),
+/// over `&dyn Driver`; the transactions it opens are one over their
+/// `Box<dyn TxDriver>`, so their statements keep the prefix.
+pub(crate) struct PrefixedDriver<D> {
+    inner: D,
     backend: Backend,
 }
 
-impl<'r> PrefixedDriver<'r> {
+impl<'r> PrefixedDriver<&'r dyn Driver> {
     /// `inner` with `prefix` as its default.
     pub(crate) fn new(inner: &'r dyn Driver, prefix: Prefix) -> Self {
         let mut backend = inner.backend().clone();
@@ -82,7 +84,11 @@ impl<'r> PrefixedDriver<'r> {
 }
 
 #[async_trait]
-impl Driver for PrefixedDriver<'_> {
+impl<D> Driver for PrefixedDriver<D>
+where
+    D: std::ops::Deref + Send + Sync,
+    D::Target: Driver,
+{
     fn backend(&self) -> &Backend {
         &self.backend
     }
@@ -112,7 +118,7 @@ impl Driver for PrefixedDriver<'_> {
         self.inner.close(grace).await
     }
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
-        Ok(Box::new(PrefixedTx {
+        Ok(Box::new(PrefixedDriver {
             inner: self.inner.begin().await?,
             backend: self.backend.clone(),
         }))
@@ -126,48 +132,8 @@ impl Driver for PrefixedDriver<'_> {
     }
 }
 
-/// A transaction opened through a [`PrefixedDriver`]: its statements keep
-/// the prefix.
-struct PrefixedTx {
-    inner: Box<dyn TxDriver>,
-    backend: Backend,
-}
-
 #[async_trait]
-impl Driver for PrefixedTx {
-    fn backend(&self) -> &Backend {
-        &self.backend
-    }
-    async fn run(
-        &self,
-        stmt: &Statement,
-        options: RunOptions,
-        rows: Option<&mut RowSink<'_>>,
-    ) -> Result<ExecResult> {
-        self.inner.run(stmt, options, rows).await
-    }
-    fn run_now(
-        &self,
-        stmt: &Statement,
-        options: RunOptions,
-        rows: Option<&mut RowSink<'_>>,
-    ) -> Option<Result<ExecResult>> {
-        self.inner.run_now(stmt, options, rows)
-    }
-    async fn begin(&self) -> Result<Box<dyn TxDriver>> {
-        self.inner.begin().await
-    }
-    async fn resolve_foreign_key(
-        &self,
-        table: &str,
-        columns: &[(&str, Value)],
-    ) -> Result<Option<String>> {
-        self.inner.resolve_foreign_key(table, columns).await
-    }
-}
-
-#[async_trait]
-impl TxDriver for PrefixedTx {
+impl TxDriver for PrefixedDriver<Box<dyn TxDriver>> {
     async fn commit(&self) -> Result<()> {
         self.inner.commit().await
     }

@@ -16,7 +16,7 @@ use quarry_core::Result;
 pub struct Prefixed<'r, R: ?Sized> {
     repo: &'r R,
     prefix: Prefix,
-    driver: PrefixedDriver<'r>,
+    driver: PrefixedDriver<&'r dyn crate::driver::Driver>,
 }
 
 impl<'r, R: Repo + ?Sized> Prefixed<'r, R> {

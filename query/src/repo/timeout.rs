@@ -12,7 +12,7 @@ use quarry_core::{Result, Value};
 /// timeout for their statements.
 pub struct Timed<'r, R: ?Sized> {
     repo: &'r R,
-    driver: TimedDriver<'r>,
+    driver: TimedDriver<&'r dyn Driver>,
 }
 
 impl<'r, R: Repo + ?Sized> Timed<'r, R> {
@@ -52,14 +52,20 @@ impl<R: Repo + ?Sized> Repo for Timed<'_, R> {
     }
 }
 
-/// The driver of a [`Timed`] repo.
-struct TimedDriver<'r> {
-    inner: &'r dyn Driver,
+/// The driver of a [`Timed`] repo (over `&dyn Driver`) and of the
+/// transactions it opens (over their `Box<dyn TxDriver>`): every statement
+/// runs with `options`.
+struct TimedDriver<D> {
+    inner: D,
     options: RunOptions,
 }
 
 #[async_trait]
-impl Driver for TimedDriver<'_> {
+impl<D> Driver for TimedDriver<D>
+where
+    D: std::ops::Deref + Send + Sync,
+    D::Target: Driver,
+{
     fn backend(&self) -> &Backend {
         self.inner.backend()
     }
@@ -84,8 +90,10 @@ impl Driver for TimedDriver<'_> {
         }
         self.inner.run_now(stmt, self.options, rows)
     }
+    /// A transaction whose statements keep the options (inside one, the
+    /// inner driver refuses to begin another).
     async fn begin(&self) -> Result<Box<dyn TxDriver>> {
-        Ok(Box::new(TimedTx {
+        Ok(Box::new(TimedDriver {
             inner: self.inner.begin().await?,
             options: self.options,
         }))
@@ -99,52 +107,8 @@ impl Driver for TimedDriver<'_> {
     }
 }
 
-/// A transaction opened by a [`Timed`] repo: its statements keep the options.
-struct TimedTx {
-    inner: Box<dyn TxDriver>,
-    options: RunOptions,
-}
-
 #[async_trait]
-impl Driver for TimedTx {
-    fn backend(&self) -> &Backend {
-        self.inner.backend()
-    }
-    async fn run(
-        &self,
-        stmt: &Statement,
-        options: RunOptions,
-        rows: Option<&mut RowSink<'_>>,
-    ) -> Result<ExecResult> {
-        refuse_options(self.backend(), options)?;
-        self.inner.run(stmt, self.options, rows).await
-    }
-    fn run_now(
-        &self,
-        stmt: &Statement,
-        options: RunOptions,
-        rows: Option<&mut RowSink<'_>>,
-    ) -> Option<Result<ExecResult>> {
-        if options.timeout.is_some() {
-            // `run` refuses it.
-            return None;
-        }
-        self.inner.run_now(stmt, self.options, rows)
-    }
-    async fn begin(&self) -> Result<Box<dyn TxDriver>> {
-        self.inner.begin().await
-    }
-    async fn resolve_foreign_key(
-        &self,
-        table: &str,
-        columns: &[(&str, Value)],
-    ) -> Result<Option<String>> {
-        self.inner.resolve_foreign_key(table, columns).await
-    }
-}
-
-#[async_trait]
-impl TxDriver for TimedTx {
+impl TxDriver for TimedDriver<Box<dyn TxDriver>> {
     async fn commit(&self) -> Result<()> {
         self.inner.commit().await
     }
