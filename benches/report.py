@@ -320,8 +320,13 @@ def main():
 The SQLite rows of the same run beside raw rusqlite 0.39 (`prepare_cached`,
 rows read into plain structs: SQLite's floor) and quarry connected with
 `?spawn_blocking=true` (each statement on tokio's blocking pool instead of
-the calling task). quarry, sqlx and SeaORM are timed through `block_on` per
-call (they are async), Diesel and rusqlite are called directly.
+the calling task). The async contenders (quarry, sqlx, SeaORM, tokio-postgres)
+are timed as an async application calls them: each sample's iterations
+awaited in turn inside one `block_on` (`in_runtime` in benches/peers);
+Diesel and rusqlite are called directly. (Until 2026-12-01 every async call
+was timed through a `block_on` of its own, which adds the runtime's entry and
+exit, a few hundred nanoseconds, to each call: at one row that was most of
+quarry's gap to Diesel on SQLite.)
 
 {floor}
 """ if floor else ""

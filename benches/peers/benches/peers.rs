@@ -243,18 +243,18 @@ fn bench(c: &mut Criterion) {
                 BenchmarkId::new(format!("trivial_query/sqlx/{db}"), n),
                 &n,
                 |b, _| {
-                    b.iter(|| on_pool!(&t.pool, |p| black_box(rt.block_on(sqlx_impl::trivial(p)))))
+                    quarry_peers_bench::in_runtime(b, &rt, || async { on_pool!(&t.pool, |p| sqlx_impl::trivial(p).await) })
                 },
             );
             g.bench_with_input(
                 BenchmarkId::new(format!("trivial_query/quarry/{db}"), n),
                 &n,
-                |b, _| b.iter(|| black_box(rt.block_on(quarry_impl::trivial(&t.repo)))),
+                |b, _| quarry_peers_bench::in_runtime(b, &rt, || quarry_impl::trivial(&t.repo)),
             );
             g.bench_with_input(
                 BenchmarkId::new(format!("trivial_query/seaorm/{db}"), n),
                 &n,
-                |b, _| b.iter(|| black_box(rt.block_on(seaorm_impl::trivial(&t.seaorm)))),
+                |b, _| quarry_peers_bench::in_runtime(b, &rt, || seaorm_impl::trivial(&t.seaorm)),
             );
             g.bench_with_input(
                 BenchmarkId::new(format!("trivial_query/diesel/{db}"), n),
@@ -269,7 +269,7 @@ fn bench(c: &mut Criterion) {
                 g.bench_with_input(
                     BenchmarkId::new(format!("trivial_query/tokio_postgres/{db}"), n),
                     &n,
-                    |b, _| b.iter(|| black_box(rt.block_on(tp.trivial()))),
+                    |b, _| quarry_peers_bench::in_runtime(b, &rt, || tp.trivial()),
                 );
             }
             if let Some(x) = &t.sqlite {
@@ -294,22 +294,18 @@ fn bench(c: &mut Criterion) {
                 BenchmarkId::new(format!("medium_complex/sqlx/{db}"), n),
                 &n,
                 |b, _| {
-                    b.iter(|| {
-                        on_pool!(&t.pool, |p| black_box(
-                            rt.block_on(sqlx_impl::medium(p, numbered))
-                        ))
-                    })
+                    quarry_peers_bench::in_runtime(b, &rt, || async { on_pool!(&t.pool, |p| sqlx_impl::medium(p, numbered).await) })
                 },
             );
             g.bench_with_input(
                 BenchmarkId::new(format!("medium_complex/quarry/{db}"), n),
                 &n,
-                |b, _| b.iter(|| black_box(rt.block_on(quarry_impl::medium(&t.repo)))),
+                |b, _| quarry_peers_bench::in_runtime(b, &rt, || quarry_impl::medium(&t.repo)),
             );
             g.bench_with_input(
                 BenchmarkId::new(format!("medium_complex/seaorm/{db}"), n),
                 &n,
-                |b, _| b.iter(|| black_box(rt.block_on(seaorm_impl::medium(&t.seaorm)))),
+                |b, _| quarry_peers_bench::in_runtime(b, &rt, || seaorm_impl::medium(&t.seaorm)),
             );
             g.bench_with_input(
                 BenchmarkId::new(format!("medium_complex/diesel/{db}"), n),
@@ -324,7 +320,7 @@ fn bench(c: &mut Criterion) {
                 g.bench_with_input(
                     BenchmarkId::new(format!("medium_complex/tokio_postgres/{db}"), n),
                     &n,
-                    |b, _| b.iter(|| black_box(rt.block_on(tp.medium()))),
+                    |b, _| quarry_peers_bench::in_runtime(b, &rt, || tp.medium()),
                 );
             }
             if let Some(x) = &t.sqlite {
@@ -367,22 +363,18 @@ fn bench(c: &mut Criterion) {
             BenchmarkId::new(format!("loading_associations/sqlx/{db}"), users),
             &users,
             |b, _| {
-                b.iter(|| {
-                    on_pool!(&t.pool, |p| black_box(
-                        rt.block_on(sqlx_impl::associations(p, numbered))
-                    ))
-                })
+                quarry_peers_bench::in_runtime(b, &rt, || async { on_pool!(&t.pool, |p| sqlx_impl::associations(p, numbered).await) })
             },
         );
         g.bench_with_input(
             BenchmarkId::new(format!("loading_associations/quarry/{db}"), users),
             &users,
-            |b, _| b.iter(|| black_box(rt.block_on(quarry_impl::associations(&t.repo)))),
+            |b, _| quarry_peers_bench::in_runtime(b, &rt, || quarry_impl::associations(&t.repo)),
         );
         g.bench_with_input(
             BenchmarkId::new(format!("loading_associations/seaorm/{db}"), users),
             &users,
-            |b, _| b.iter(|| black_box(rt.block_on(seaorm_impl::associations(&t.seaorm)))),
+            |b, _| quarry_peers_bench::in_runtime(b, &rt, || seaorm_impl::associations(&t.seaorm)),
         );
         g.bench_with_input(
             BenchmarkId::new(format!("loading_associations/diesel/{db}"), users),
@@ -420,22 +412,18 @@ fn bench(c: &mut Criterion) {
                 BenchmarkId::new(format!("insert/sqlx/{db}"), n),
                 &n,
                 |b, n| {
-                    b.iter(|| {
-                        on_pool!(&t.pool, |p| black_box(
-                            rt.block_on(sqlx_impl::insert(p, numbered, *n))
-                        ))
-                    })
+                    quarry_peers_bench::in_runtime(b, &rt, || async { on_pool!(&t.pool, |p| sqlx_impl::insert(p, numbered, *n).await) })
                 },
             );
             g.bench_with_input(
                 BenchmarkId::new(format!("insert/quarry/{db}"), n),
                 &n,
-                |b, n| b.iter(|| black_box(rt.block_on(quarry_impl::insert(&t.repo, *n)))),
+                |b, n| quarry_peers_bench::in_runtime(b, &rt, || quarry_impl::insert(&t.repo, *n)),
             );
             g.bench_with_input(
                 BenchmarkId::new(format!("insert/seaorm/{db}"), n),
                 &n,
-                |b, n| b.iter(|| black_box(rt.block_on(seaorm_impl::insert(&t.seaorm, *n)))),
+                |b, n| quarry_peers_bench::in_runtime(b, &rt, || seaorm_impl::insert(&t.seaorm, *n)),
             );
             g.bench_with_input(
                 BenchmarkId::new(format!("insert/diesel/{db}"), n),

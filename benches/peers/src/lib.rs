@@ -53,3 +53,28 @@ pub fn hair_color(i: usize) -> &'static str {
         "brown"
     }
 }
+
+/// Times an async contender the way an async application calls it: every
+/// iteration of a sample awaited in turn inside one `block_on` (a program
+/// runs its queries inside a runtime it entered once), instead of entering
+/// the runtime for each call, which adds the runtime's own entry and exit to
+/// every iteration (a cost Diesel and rusqlite, called directly, never
+/// pay).
+pub fn in_runtime<F, Fut>(
+    b: &mut criterion::Bencher<'_>,
+    rt: &tokio::runtime::Runtime,
+    mut call: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future,
+{
+    b.iter_custom(|iters| {
+        rt.block_on(async {
+            let start = std::time::Instant::now();
+            for _ in 0..iters {
+                criterion::black_box(call().await);
+            }
+            start.elapsed()
+        })
+    })
+}

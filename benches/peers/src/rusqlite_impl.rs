@@ -332,7 +332,7 @@ impl SqliteExtra {
         g.bench_with_input(
             BenchmarkId::new("trivial_query/quarry_blocking/sqlite", n),
             &n,
-            |b, _| b.iter(|| black_box(rt.block_on(quarry_impl::trivial(&self.blocking)))),
+            |b, _| crate::in_runtime(b, rt, || quarry_impl::trivial(&self.blocking)),
         );
     }
 
@@ -364,7 +364,7 @@ impl SqliteExtra {
         g.bench_with_input(
             BenchmarkId::new("medium_complex/quarry_blocking/sqlite", n),
             &n,
-            |b, _| b.iter(|| black_box(rt.block_on(quarry_impl::medium(&self.blocking)))),
+            |b, _| crate::in_runtime(b, rt, || quarry_impl::medium(&self.blocking)),
         );
     }
 
@@ -396,7 +396,7 @@ impl SqliteExtra {
         g.bench_with_input(
             BenchmarkId::new("loading_associations/quarry_blocking/sqlite", users),
             &users,
-            |b, _| b.iter(|| black_box(rt.block_on(quarry_impl::associations(&self.blocking)))),
+            |b, _| crate::in_runtime(b, rt, || quarry_impl::associations(&self.blocking)),
         );
     }
 
@@ -419,7 +419,7 @@ impl SqliteExtra {
         g.bench_with_input(
             BenchmarkId::new("insert/quarry_blocking/sqlite", n),
             &n,
-            |b, n| b.iter(|| black_box(rt.block_on(quarry_impl::insert(&self.blocking, *n)))),
+            |b, n| crate::in_runtime(b, rt, || quarry_impl::insert(&self.blocking, *n)),
         );
     }
 }
