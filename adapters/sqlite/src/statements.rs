@@ -108,3 +108,65 @@ impl Conn {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Conn;
+    use std::sync::Arc;
+
+    fn conn(capacity: usize) -> Conn {
+        let c = rusqlite::Connection::open_in_memory().expect("open");
+        Conn::open(c, capacity)
+    }
+
+    /// How many times the statement `f` is handed has run (SQLite's own
+    /// count for that prepared statement), and what it read.
+    fn run(conn: &Conn, sql: &Arc<str>) -> Option<(i32, i64)> {
+        conn.with_statement(sql, |st| {
+            let v: i64 = st.query_row([], |r| r.get(0)).expect("row");
+            (st.get_status(rusqlite::StatementStatus::Run), v)
+        })
+    }
+
+    #[test]
+    fn a_shared_text_is_prepared_once_and_found_again() {
+        let c = conn(4);
+        let sql: Arc<str> = Arc::from("SELECT 41 + 1");
+        let held = Arc::clone(&sql); // what quarry's SQL cache holds
+        let first = run(&c, &sql).expect("kept");
+        let second = run(&c, &sql).expect("kept");
+        assert_eq!(first, (1, 42));
+        // The same prepared statement ran again: not prepared anew.
+        assert_eq!(second, (2, 42));
+        drop(held);
+    }
+
+    #[test]
+    fn text_of_one_holder_capacity_zero_and_bad_sql_are_left_to_the_caller() {
+        let c = conn(4);
+        let alone: Arc<str> = Arc::from("SELECT 1");
+        assert!(run(&c, &alone).is_none(), "SQL built for one call");
+        let off = conn(0);
+        let sql: Arc<str> = Arc::from("SELECT 1");
+        let _held = Arc::clone(&sql);
+        assert!(run(&off, &sql).is_none(), "keeping turned off");
+        let bad: Arc<str> = Arc::from("SELEC nonsense");
+        let _held = Arc::clone(&bad);
+        assert!(c.with_statement(&bad, |_| ()).is_none(), "does not prepare");
+    }
+
+    #[test]
+    fn past_capacity_the_kept_statements_start_over() {
+        let c = conn(2);
+        let texts: Vec<Arc<str>> = (0..5i64)
+            .map(|i| Arc::from(format!("SELECT {i}").as_str()))
+            .collect();
+        let held: Vec<Arc<str>> = texts.iter().map(Arc::clone).collect();
+        for (i, sql) in (0..5i64).zip(&texts) {
+            assert_eq!(run(&c, sql).map(|(_, v)| v), Some(i));
+        }
+        // Still right after the map was cleared on the way.
+        assert_eq!(run(&c, &texts[0]).map(|(_, v)| v), Some(0));
+        drop(held);
+    }
+}
