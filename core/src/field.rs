@@ -385,18 +385,8 @@ impl dyn crate::Row + '_ {
     pub fn get_via_value<T: FieldValue>(&self, index: usize) -> Result<T, Error> {
         let value = self.value(index, T::TYPE)?;
         if value.is_null() && !T::NULLABLE {
-            return Err(Error::Decode {
-                table: "",
-                column: self.column_name(index).to_string(),
-                expected: T::TYPE,
-                found: "NULL".to_string(),
-            });
+            return Err(null_in(self, index, T::TYPE));
         }
-        T::from_value(value).map_err(|e| Error::Decode {
-            table: "",
-            column: self.column_name(index).to_string(),
-            expected: e.expected,
-            found: e.found,
-        })
+        T::from_value(value).map_err(|e| crate::row::decode_error(self, index, e.expected, e.found))
     }
 }

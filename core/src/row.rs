@@ -69,10 +69,19 @@ pub fn string_via_value<R: Row + ?Sized>(row: &R, index: usize) -> Result<Option
     }
 }
 
-/// The decode error of column `index`: `expected`, found `found`.
+/// The decode error of column `index` of `row`: `expected`, found `found`
+/// (what an adapter returns for a cell it cannot read as the field's type).
+///
+/// ```
+/// use quarry_core::row::decode_error;
+/// use quarry_core::{Error, Value, ValueRow, ValueType};
+/// let row = ValueRow { columns: vec!["price".into()], values: vec![Value::Bool(true)] };
+/// let e = decode_error(&row, 0, ValueType::F64, "BOOLEAN".into());
+/// assert!(matches!(e, Error::Decode { ref column, .. } if column == "price"));
+/// ```
 #[cold]
 #[inline(never)]
-pub(crate) fn decode_error<R: Row + ?Sized>(
+pub fn decode_error<R: Row + ?Sized>(
     row: &R,
     index: usize,
     expected: ValueType,

@@ -134,16 +134,8 @@ pub fn null_of(t: ValueType) -> Sv {
 }
 
 /// The quarry value of a list argument's item (the types a `ListParam` takes:
-/// booleans, integers, floats, strings; anything else is a NULL string).
+/// booleans, integers, floats, strings, read as any bound scalar is; anything
+/// else is a NULL string).
 pub(crate) fn from_sea_item(v: &Sv) -> Value {
-    match v {
-        Sv::Bool(Some(b)) => Value::Bool(*b),
-        Sv::SmallInt(Some(i)) => Value::I16(*i),
-        Sv::Int(Some(i)) => Value::I32(*i),
-        Sv::BigInt(Some(i)) => Value::I64(*i),
-        Sv::Float(Some(f)) => Value::F32(*f),
-        Sv::Double(Some(f)) => Value::F64(*f),
-        Sv::String(Some(s)) => Value::String(s.clone()),
-        _ => Value::Null(ValueType::String),
-    }
+    from_sea_scalar(v).unwrap_or(Value::Null(ValueType::String))
 }

@@ -79,12 +79,7 @@ fn decode_slow(
 #[cold]
 #[inline(never)]
 fn mismatch(row: &dyn Row, index: usize, ty: ValueType, found: String) -> Error {
-    Error::Decode {
-        table: "",
-        column: row.column_name(index).to_string(),
-        expected: ty,
-        found,
-    }
+    quarry_core::row::decode_error(row, index, ty, found)
 }
 
 #[cold]

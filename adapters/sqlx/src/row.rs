@@ -45,12 +45,7 @@ impl<B: SqlxBackend> RowRef<'_, B> {
     }
 
     fn decode_err(&self, index: usize, ty: ValueType, found: String) -> Error {
-        Error::Decode {
-            table: "",
-            column: self.column_name(index).to_string(),
-            expected: ty,
-            found,
-        }
+        quarry_core::row::decode_error(self, index, ty, found)
     }
 
     /// A decoded value of another type than the field's: text behind a binary
