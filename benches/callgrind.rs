@@ -10,10 +10,9 @@
 //! valgrind --tool=callgrind $B run postgres quarry trivial 1200
 //! ```
 //!
-//! Workloads: `trivial`, `medium`, and on SQLite `insert` (`insert_all`
-//! of one user; the table grows) and `assoc` (a two-level
-//! preload of 100 users x 10 posts x 10 comments; seed it with
-//! `$B seed sqlite assoc`).
+//! Workloads: `trivial`, `medium`, `assoc` (a two-level preload of 100 users
+//! x 10 posts x 10 comments; seed it with `$B seed <db> assoc`), and on SQLite
+//! `insert` (`insert_all` of one user; the table grows).
 //!
 //! `$B ab postgres trivial 2000` instead times quarry and the floor called in
 //! turn (medians; robust on a loaded machine).
@@ -370,9 +369,73 @@ fn rusqlite_call(conn: &rusqlite::Connection, workload: &str) -> usize {
     rows.map(|r| r.expect("row")).collect::<Vec<_>>().len()
 }
 
+/// `SELECT .. WHERE col IN ($1, $2, ..)` (Postgres) or `IN (?, ?, ..)`.
+fn in_list_marks(select: &str, col: &str, n: usize, numbered: bool) -> String {
+    if !numbered {
+        return in_list_sql(select, col, n);
+    }
+    let marks: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+    format!("{select} WHERE {col} IN ({})", marks.join(", "))
+}
+
+/// The sqlx floor of `assoc`: three statements, rows grouped by hand.
+macro_rules! sqlx_assoc {
+    ($db:ty, $conn:expr, $numbered:expr) => {{
+        use std::collections::HashMap;
+        type Row3 = (i64, i64, String);
+        let users: Vec<(i64, String)> =
+            sqlx::query_as::<$db, (i64, String)>("SELECT id, name FROM a_users")
+                .fetch_all(&mut *$conn)
+                .await
+                .unwrap_or_default();
+        let sql = in_list_marks(
+            "SELECT id, user_id, title FROM a_posts",
+            "user_id",
+            users.len(),
+            $numbered,
+        );
+        let mut q = sqlx::query_as::<$db, Row3>(sqlx::AssertSqlSafe(sql));
+        for u in &users {
+            q = q.bind(u.0);
+        }
+        let posts = q.fetch_all(&mut *$conn).await.unwrap_or_default();
+        let sql = in_list_marks(
+            "SELECT id, post_id, text FROM a_comments",
+            "post_id",
+            posts.len(),
+            $numbered,
+        );
+        let mut q = sqlx::query_as::<$db, Row3>(sqlx::AssertSqlSafe(sql));
+        for p in &posts {
+            q = q.bind(p.0);
+        }
+        let comments = q.fetch_all(&mut *$conn).await.unwrap_or_default();
+        let mut by_post: HashMap<i64, Vec<Row3>> = HashMap::new();
+        for c in comments {
+            by_post.entry(c.1).or_default().push(c);
+        }
+        let mut by_user: HashMap<i64, Vec<(Row3, Vec<Row3>)>> = HashMap::new();
+        for p in posts {
+            let cs = by_post.remove(&p.0).unwrap_or_default();
+            by_user.entry(p.1).or_default().push((p, cs));
+        }
+        let loaded: Vec<_> = users
+            .into_iter()
+            .map(|u| (u.clone(), by_user.remove(&u.0).unwrap_or_default()))
+            .collect();
+        loaded
+            .iter()
+            .flat_map(|(_, ps)| ps.iter())
+            .map(|(_, cs)| cs.len())
+            .sum::<usize>()
+    }};
+}
+
 macro_rules! sqlx_call {
     ($db:ty, $conn:expr, $workload:expr, $mark:expr) => {{
-        if $workload == "trivial" {
+        if $workload == "assoc" {
+            sqlx_assoc!($db, $conn, $mark == "$1")
+        } else if $workload == "trivial" {
             sqlx::query_as::<$db, UserRow>(TRIVIAL_SQL)
                 .fetch_all(&mut *$conn)
                 .await

@@ -53,6 +53,36 @@ pub struct Capabilities {
     pub prefixes: bool,
 }
 
+impl Capabilities {
+    /// Everything quarry can ask of a database, with 65,535 bind parameters
+    /// per statement: what PostgreSQL has, and where an adapter starts before
+    /// turning off what its server lacks.
+    ///
+    /// ```
+    /// use quarry_query::Capabilities;
+    /// let caps = Capabilities { lateral_join: false, ..Capabilities::ALL };
+    /// assert!(caps.full_join && !caps.lateral_join);
+    /// ```
+    pub const ALL: Capabilities = Capabilities {
+        insert_returning: true,
+        update_returning: true,
+        delete_returning: true,
+        transactional_ddl: true,
+        row_locks: true,
+        ilike: true,
+        window_functions: true,
+        max_params: 65_535,
+        right_join: true,
+        full_join: true,
+        intersect_except: true,
+        intersect_except_all: true,
+        recursive_cte: true,
+        lateral_join: true,
+        array_overlaps: true,
+        prefixes: true,
+    };
+}
+
 /// The database behind a driver: its dialect, name, version and capabilities.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Backend {

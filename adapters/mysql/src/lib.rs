@@ -57,41 +57,29 @@ pub fn capabilities(version: &str) -> (&'static str, Capabilities) {
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
         .map(|p| p.parse::<u32>().unwrap_or(0));
-    let v = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
-    let minor3 = (v.0, v.1, parts.next().unwrap_or(0));
-    let returning = mariadb && v >= (10, 5);
+    let mut next = || parts.next().unwrap_or(0);
+    let v = (next(), next(), next());
+    // Whether this server is at least the MariaDB or the MySQL version given.
+    let since =
+        |maria: (u32, u32, u32), mysql: (u32, u32, u32)| v >= if mariadb { maria } else { mysql };
+    let returning = mariadb && v >= (10, 5, 0);
     let caps = Capabilities {
         insert_returning: returning,
         update_returning: false,
         delete_returning: returning,
         transactional_ddl: false,
-        row_locks: true,
         ilike: false,
-        window_functions: if mariadb { v >= (10, 2) } else { v >= (8, 0) },
-        max_params: 65_535,
-        right_join: true,
+        window_functions: since((10, 2, 0), (8, 0, 0)),
         full_join: false,
         // MariaDB 10.3 / MySQL 8.0.31; the ALL forms from MariaDB 10.5.
-        intersect_except: if mariadb {
-            v >= (10, 3)
-        } else {
-            minor3 >= (8, 0, 31)
-        },
-        intersect_except_all: if mariadb {
-            v >= (10, 5)
-        } else {
-            minor3 >= (8, 0, 31)
-        },
-        recursive_cte: if mariadb { v >= (10, 2) } else { v >= (8, 0) },
+        intersect_except: since((10, 3, 0), (8, 0, 31)),
+        intersect_except_all: since((10, 5, 0), (8, 0, 31)),
+        recursive_cte: since((10, 2, 0), (8, 0, 0)),
         // MariaDB has no LATERAL; MySQL from 8.0.14.
-        lateral_join: !mariadb && minor3 >= (8, 0, 14),
+        lateral_join: !mariadb && v >= (8, 0, 14),
         // JSON_OVERLAPS: MariaDB 10.9, MySQL 8.0.17.
-        array_overlaps: if mariadb {
-            v >= (10, 9)
-        } else {
-            minor3 >= (8, 0, 17)
-        },
-        prefixes: true,
+        array_overlaps: since((10, 9, 0), (8, 0, 17)),
+        ..Capabilities::ALL
     };
     (if mariadb { "MariaDB" } else { "MySQL" }, caps)
 }

@@ -110,7 +110,9 @@ async fn run_stmt<B: SqlxBackend>(
     in_tx: bool,
 ) -> Result<ExecResult> {
     match timed {
-        Some(timed) => run_timed(conn, named, stmt, timed, sink, in_tx).await,
+        // Boxed: its three statements' state would otherwise make every
+        // statement's future (moved and boxed on each call) that much larger.
+        Some(timed) => Box::pin(run_timed(conn, named, stmt, timed, sink, in_tx)).await,
         None => run_sql(conn, named, stmt.sql.clone(), &stmt.values, sink).await,
     }
 }
@@ -259,7 +261,8 @@ impl<B: SqlxBackend> Driver for SqlxDriver<B> {
     ) -> Result<ExecResult> {
         let mut conn = self.get().await?;
         let out = if self.pooler {
-            self.run_pooled(&mut conn, stmt, options, sink).await
+            // Boxed for the same reason as `run_timed`.
+            Box::pin(self.run_pooled(&mut conn, stmt, options, sink)).await
         } else {
             let timed = timed_of::<B>(stmt, options, self.timeout, &self.backend, false);
             run_stmt(&mut conn, self.named, stmt, timed, sink, false).await

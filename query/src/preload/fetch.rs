@@ -259,7 +259,7 @@ impl<'a> Fetcher<'a> {
             };
             log::fetch(driver, &stmt, &mut |row| {
                 let item = R::from_row(row, 0)?;
-                if let Some(k) = Key::of(&row.value(owner, key_type)?) {
+                if let Some(k) = Key::read(row, owner, key_type)? {
                     owners.push(k);
                     rows.push(item);
                 }

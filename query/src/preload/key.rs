@@ -1,7 +1,7 @@
 //! Key values normalised for grouping: an `i32` owner key and an `i64`
 //! foreign key holding the same number are the same key.
 
-use quarry_core::Value;
+use quarry_core::{Row, Value, ValueType};
 
 /// A non-NULL key value, hashable.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -13,6 +13,20 @@ pub(crate) enum Key {
 }
 
 impl Key {
+    /// The key in column `index` of `row`, decoded as `ty`; `None` for NULL.
+    /// An `i64` key is read straight off the driver's row, with no [`Value`]
+    /// in between.
+    pub(crate) fn read(
+        row: &(impl Row + ?Sized),
+        index: usize,
+        ty: ValueType,
+    ) -> quarry_core::Result<Option<Key>> {
+        if ty == ValueType::I64 {
+            return Ok(row.i64_at(index)?.map(Key::Int));
+        }
+        Ok(Key::of(&row.value(index, ty)?))
+    }
+
     /// The key of `value`; `None` for NULL.
     pub(crate) fn of(value: &Value) -> Option<Key> {
         if value.is_null() {
