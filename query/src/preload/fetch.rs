@@ -10,7 +10,7 @@ use crate::ir::{Dir, Nulls, Op, Rpn};
 use crate::log;
 use crate::query::{root_columns, Query};
 use crate::statement::Statement;
-use quarry_core::{AssocDef, AssocKind, Error, QueryError, Result, Schema, Value};
+use quarry_core::{AssocDef, AssocKind, Error, QueryError, Result, Schema, Value, ValueType};
 use sea_query::{
     Asterisk, Expr, ExprTrait, NullOrdering, Order, OverStatement, SelectStatement, WindowStatement,
 };
@@ -145,6 +145,13 @@ impl<'a> Fetcher<'a> {
     /// table's or an intermediate table's column, and the windowed per-parent
     /// limit, which selects it under an alias).
     fn owner_in_row<R: Schema>(&self, backend: &Backend) -> Option<usize> {
+        self.owner_field::<R>(backend).map(|(at, _)| at)
+    }
+
+    /// The related schema's own column that holds the owner key, if one
+    /// does (see [`owner_in_row`](Self::owner_in_row)): its position among
+    /// the row's columns and its index in [`Schema::FIELDS`].
+    fn owner_field<R: Schema>(&self, backend: &Backend) -> Option<(usize, usize)> {
         let windowed = self.options.per_parent.is_some() && backend.capabilities.window_functions;
         let (table, column) = self.plan.matcher;
         if windowed || self.plan.nodes.len() != 1 || table != R::TABLE {
@@ -152,8 +159,11 @@ impl<'a> Fetcher<'a> {
         }
         R::FIELDS
             .iter()
-            .filter(|f| f.is_persisted())
-            .position(|f| f.column == column)
+            .enumerate()
+            .filter(|(_, f)| f.is_persisted())
+            .enumerate()
+            .find(|(_, (_, f))| f.column == column)
+            .map(|(at, (field, _))| (at, field))
     }
 
     /// The statement of a per-parent limit where the database numbers rows
@@ -246,10 +256,11 @@ impl<'a> Fetcher<'a> {
         let probe = self.statement::<R>(backend, std::slice::from_ref(first))?;
         let fixed = probe.values.len().saturating_sub(1);
         let per_chunk = backend.capabilities.max_params.saturating_sub(fixed).max(1);
-        let owner = self
-            .owner_in_row::<R>(backend)
-            .unwrap_or_else(R::persisted_count);
         let key_type = self.plan.key_type;
+        let int_key = matches!(key_type, ValueType::I16 | ValueType::I32 | ValueType::I64);
+        let field = self.owner_field::<R>(backend);
+        let held_key = field.filter(|_| int_key).map(|(_, f)| f);
+        let owner = field.map_or_else(R::persisted_count, |(at, _)| at);
         let start = rows.len();
         for chunk in keys.chunks(per_chunk) {
             let stmt = if chunk.len() == 1 && keys.len() == 1 {
@@ -259,7 +270,16 @@ impl<'a> Fetcher<'a> {
             };
             log::fetch(driver, &stmt, &mut |row| {
                 let item = R::from_row(row, 0)?;
-                if let Some(k) = Key::read(row, owner, key_type)? {
+                // An integer key that the row's struct already holds is not
+                // decoded again (integers of any width are one key).
+                let held = held_key
+                    .and_then(|f| item.get_value(f))
+                    .and_then(|v| v.as_i64());
+                let key = match held {
+                    Some(i) => Some(Key::Int(i)),
+                    None => Key::read(row, owner, key_type)?,
+                };
+                if let Some(k) = key {
                     owners.push(k);
                     rows.push(item);
                 }
