@@ -286,3 +286,107 @@ impl Repo for Transaction {
         Ok(nested)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! How a transaction routes statements to its adapter transaction: a
+    //! routing question, answered by an adapter stand-in that records calls.
+    use super::*;
+    use crate::driver::Capabilities;
+    use crate::Dialect;
+
+    /// An adapter transaction that answers `run_now` at once (as SQLite's
+    /// does when its connection is free) and records what reaches `run`.
+    struct Inline {
+        backend: Backend,
+        ran: Mutex<Vec<String>>,
+    }
+
+    #[async_trait]
+    impl Driver for Inline {
+        fn backend(&self) -> &Backend {
+            &self.backend
+        }
+        async fn run(
+            &self,
+            stmt: &Statement,
+            _options: RunOptions,
+            _rows: Option<&mut RowSink<'_>>,
+        ) -> Result<ExecResult> {
+            self.ran.lock().unwrap().push(stmt.sql.to_string());
+            Ok(ExecResult::default())
+        }
+        fn run_now(
+            &self,
+            _stmt: &Statement,
+            _options: RunOptions,
+            _rows: Option<&mut RowSink<'_>>,
+        ) -> Option<Result<ExecResult>> {
+            Some(Ok(ExecResult {
+                rows_affected: 7,
+                last_insert_id: None,
+            }))
+        }
+        async fn begin(&self) -> Result<Box<dyn TxDriver>> {
+            Err(Error::Query(quarry_core::QueryError::NestedBegin))
+        }
+    }
+
+    #[async_trait]
+    impl TxDriver for Inline {
+        async fn commit(&self) -> Result<()> {
+            Ok(())
+        }
+        async fn rollback(&self) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    fn transaction() -> Transaction {
+        Transaction::new(Box::new(Inline {
+            backend: Backend {
+                dialect: Dialect::Sqlite,
+                name: "SQLite",
+                version: "3.50.0".into(),
+                capabilities: Capabilities::ALL,
+                default_prefix: None,
+            },
+            ran: Mutex::new(Vec::new()),
+        }))
+    }
+
+    fn now(tx: &Transaction) -> Option<Result<ExecResult>> {
+        let stmt = Statement::raw("SELECT 1", []);
+        tx.driver().run_now(&stmt, RunOptions::default(), None)
+    }
+
+    #[tokio::test]
+    async fn run_now_reaches_the_adapter_unless_a_savepoint_rollback_is_owed() {
+        let tx = transaction();
+        let done = now(&tx).expect("forwarded").expect("ran");
+        assert_eq!(done.rows_affected, 7);
+
+        let savepoint = tx.begin().await.expect("savepoint");
+        drop(savepoint);
+        // The dropped savepoint's rollback goes first, through `run`.
+        assert!(now(&tx).is_none());
+        tx.driver()
+            .execute(&Statement::raw("SELECT 2", []))
+            .await
+            .expect("run");
+        assert_eq!(
+            now(&tx)
+                .expect("forwarded again")
+                .expect("ran")
+                .rows_affected,
+            7
+        );
+
+        // Through a view (a prefixed repo's savepoint) as well.
+        let backend = tx.driver().backend().clone();
+        let viewed = tx.with_backend(backend);
+        assert!(now(&viewed).is_some());
+        viewed.shared.done.store(true, Ordering::Release);
+        assert!(matches!(now(&viewed), Some(Err(Error::TransactionDone))));
+    }
+}
