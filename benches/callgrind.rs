@@ -271,10 +271,35 @@ fn in_list_sql(select: &str, col: &str, n: usize) -> String {
     format!("{select} WHERE {col} IN ({marks})")
 }
 
+/// A post or comment row of `assoc`'s floors: id, owner id, text.
+type Row3 = (i64, i64, String);
+
+/// The floors' grouping of `assoc`: comments under their posts under their
+/// users, by hand; the number of comments reached.
+fn grouped(users: Vec<(i64, String)>, posts: Vec<Row3>, comments: Vec<Row3>) -> usize {
+    use std::collections::HashMap;
+    let mut by_post: HashMap<i64, Vec<Row3>> = HashMap::new();
+    for c in comments {
+        by_post.entry(c.1).or_default().push(c);
+    }
+    let mut by_user: HashMap<i64, Vec<(Row3, Vec<Row3>)>> = HashMap::new();
+    for p in posts {
+        let cs = by_post.remove(&p.0).unwrap_or_default();
+        by_user.entry(p.1).or_default().push((p, cs));
+    }
+    let loaded: Vec<_> = users
+        .into_iter()
+        .map(|u| (u.clone(), by_user.remove(&u.0).unwrap_or_default()))
+        .collect();
+    loaded
+        .iter()
+        .flat_map(|(_, ps)| ps.iter())
+        .map(|(_, cs)| cs.len())
+        .sum()
+}
+
 /// The floor of `assoc`: three statements, rows grouped by hand.
 fn rusqlite_assoc(conn: &rusqlite::Connection) -> usize {
-    use std::collections::HashMap;
-    type Row3 = (i64, i64, String);
     let users: Vec<(i64, String)> = conn
         .prepare_cached("SELECT id, name FROM a_users")
         .expect("prepare")
@@ -310,24 +335,7 @@ fn rusqlite_assoc(conn: &rusqlite::Connection) -> usize {
         .expect("query")
         .map(|r| r.expect("row"))
         .collect();
-    let mut by_post: HashMap<i64, Vec<Row3>> = HashMap::new();
-    for c in comments {
-        by_post.entry(c.1).or_default().push(c);
-    }
-    let mut by_user: HashMap<i64, Vec<(Row3, Vec<Row3>)>> = HashMap::new();
-    for p in posts {
-        let cs = by_post.remove(&p.0).unwrap_or_default();
-        by_user.entry(p.1).or_default().push((p, cs));
-    }
-    let loaded: Vec<_> = users
-        .into_iter()
-        .map(|u| (u.clone(), by_user.remove(&u.0).unwrap_or_default()))
-        .collect();
-    loaded
-        .iter()
-        .flat_map(|(_, ps)| ps.iter())
-        .map(|(_, cs)| cs.len())
-        .sum()
+    grouped(users, posts, comments)
 }
 
 fn rusqlite_call(conn: &rusqlite::Connection, workload: &str) -> usize {
@@ -381,8 +389,6 @@ fn in_list_marks(select: &str, col: &str, n: usize, numbered: bool) -> String {
 /// The sqlx floor of `assoc`: three statements, rows grouped by hand.
 macro_rules! sqlx_assoc {
     ($db:ty, $conn:expr, $numbered:expr) => {{
-        use std::collections::HashMap;
-        type Row3 = (i64, i64, String);
         let users: Vec<(i64, String)> =
             sqlx::query_as::<$db, (i64, String)>("SELECT id, name FROM a_users")
                 .fetch_all(&mut *$conn)
@@ -410,24 +416,7 @@ macro_rules! sqlx_assoc {
             q = q.bind(p.0);
         }
         let comments = q.fetch_all(&mut *$conn).await.unwrap_or_default();
-        let mut by_post: HashMap<i64, Vec<Row3>> = HashMap::new();
-        for c in comments {
-            by_post.entry(c.1).or_default().push(c);
-        }
-        let mut by_user: HashMap<i64, Vec<(Row3, Vec<Row3>)>> = HashMap::new();
-        for p in posts {
-            let cs = by_post.remove(&p.0).unwrap_or_default();
-            by_user.entry(p.1).or_default().push((p, cs));
-        }
-        let loaded: Vec<_> = users
-            .into_iter()
-            .map(|u| (u.clone(), by_user.remove(&u.0).unwrap_or_default()))
-            .collect();
-        loaded
-            .iter()
-            .flat_map(|(_, ps)| ps.iter())
-            .map(|(_, cs)| cs.len())
-            .sum::<usize>()
+        grouped(users, posts, comments)
     }};
 }
 

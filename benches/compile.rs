@@ -40,22 +40,8 @@ fn backend(dialect: Dialect) -> quarry::driver::Backend {
         name: dialect.name(),
         version: String::new(),
         capabilities: quarry::driver::Capabilities {
-            insert_returning: true,
-            update_returning: true,
-            delete_returning: true,
-            transactional_ddl: true,
-            row_locks: true,
             ilike: false,
-            window_functions: true,
-            max_params: 65_535,
-            right_join: true,
-            full_join: true,
-            intersect_except: true,
-            intersect_except_all: true,
-            recursive_cte: true,
-            lateral_join: true,
-            array_overlaps: true,
-            prefixes: true,
+            ..quarry::driver::Capabilities::ALL
         },
         default_prefix: None,
     }

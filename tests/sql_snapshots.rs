@@ -173,19 +173,10 @@ fn backends() -> Vec<(&'static str, Backend)> {
         insert_returning: returning,
         update_returning,
         delete_returning: returning,
-        transactional_ddl: true,
         row_locks: locks,
         ilike: false,
-        window_functions: true,
-        max_params: 65_535,
-        right_join: true,
         full_join: full,
-        intersect_except: true,
-        intersect_except_all: true,
-        recursive_cte: true,
-        lateral_join: true,
-        array_overlaps: true,
-        prefixes: true,
+        ..Capabilities::ALL
     };
     vec![
         (
