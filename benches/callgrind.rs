@@ -12,7 +12,8 @@
 //!
 //! Workloads: `trivial`, `medium`, `assoc` (a two-level preload of 100 users
 //! x 10 posts x 10 comments; seed it with `$B seed <db> assoc`), and on SQLite
-//! `insert` (`insert_all` of one user; the table grows).
+//! `insert` (`insert_all` of one user; the table grows), `insert100` (of a
+//! hundred users in one statement).
 //!
 //! `$B ab postgres trivial 2000` instead times quarry and the floor called in
 //! turn (medians; robust on a loaded machine).
@@ -224,15 +225,26 @@ async fn seed(db: &str, n: usize) {
     repo.insert_all(posts).await.expect("posts");
 }
 
+/// The rows an insert workload writes: `insert` one, `insert<n>` n.
+fn insert_rows(workload: &str) -> Option<usize> {
+    let n = workload.strip_prefix("insert")?;
+    if n.is_empty() {
+        return Some(1);
+    }
+    n.parse().ok()
+}
+
 async fn quarry_call(repo: &AnyRepo, workload: &str) -> usize {
     if workload == "trivial" {
         return repo.all(User::query()).await.map(|v| v.len()).unwrap_or(0);
     }
-    if workload == "insert" {
-        let users = vec![User {
-            name: "User 0".to_string(),
-            ..Default::default()
-        }];
+    if let Some(n) = insert_rows(workload) {
+        let users: Vec<User> = (0..n)
+            .map(|i| User {
+                name: format!("User {i}"),
+                ..Default::default()
+            })
+            .collect();
         return repo
             .insert_all(users)
             .await
@@ -339,13 +351,20 @@ fn rusqlite_assoc(conn: &rusqlite::Connection) -> usize {
 }
 
 fn rusqlite_call(conn: &rusqlite::Connection, workload: &str) -> usize {
-    if workload == "insert" {
-        let values = [
-            rusqlite::types::Value::Text("User 0".to_string()),
-            rusqlite::types::Value::Null,
-        ];
+    if let Some(n) = insert_rows(workload) {
+        // As benches/peers: the statement's text for `n` rows, then its values.
+        let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
+        for i in 0..n {
+            sql.push_str(if i == 0 { "(?, ?)" } else { ", (?, ?)" });
+        }
+        let values = (0..n).flat_map(|i| {
+            [
+                rusqlite::types::Value::Text(format!("User {i}")),
+                rusqlite::types::Value::Null,
+            ]
+        });
         return conn
-            .prepare_cached("INSERT INTO users (name, hair_color) VALUES (?, ?)")
+            .prepare_cached(&sql)
             .and_then(|mut st| st.execute(rusqlite::params_from_iter(values)))
             .unwrap_or(0);
     }

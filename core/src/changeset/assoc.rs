@@ -13,7 +13,11 @@ impl<S: Schema> Changeset<S> {
     /// Puts the foreign key of every loaded belongs_to parent of the data into
     /// the changes (what a struct passed to `insert` does).
     pub fn put_parent_keys(mut self) -> Self {
-        for (index, value) in self.data.parent_keys() {
+        let keys = self.data.parent_keys();
+        if keys.is_empty() {
+            return self;
+        }
+        for (index, value) in keys {
             self.set_change(index, value);
         }
         self

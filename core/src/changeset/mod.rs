@@ -97,6 +97,39 @@ impl<S: Schema> Changeset<S> {
         }
     }
 
+    /// The struct of a changeset that holds nothing else: no change, error,
+    /// params, action, constraint, lock or nested changeset (what
+    /// `Changeset::from(data)` is for a struct without loaded parents); else
+    /// the changeset, unchanged. A write that consumes its changesets reads
+    /// such a row straight from the struct.
+    ///
+    /// ```
+    /// use quarry_core::Changeset;
+    /// # use quarry_core::doc_support::Product;
+    /// let plain = Changeset::from(Product::default());
+    /// assert!(Changeset::from_unchanged(plain).is_ok());
+    /// let changed = Changeset::from(Product::default()).put_change(Product::price, 2.5);
+    /// assert!(Changeset::from_unchanged(changed).is_err());
+    /// ```
+    // The changeset is handed back by value: boxing it would cost every
+    // changed row an allocation.
+    #[allow(clippy::result_large_err)]
+    pub fn from_unchanged(cs: Self) -> Result<S, Self> {
+        let unchanged = cs.changes.is_empty()
+            && cs.params.is_none()
+            && cs.errors.is_empty()
+            && cs.action.is_none()
+            && cs.constraints.is_empty()
+            && cs.lock.is_none()
+            && cs.stale_error_field.is_none()
+            && cs.nested.is_empty();
+        if unchanged {
+            Ok(cs.data)
+        } else {
+            Err(cs)
+        }
+    }
+
     /// Casts `params` into a new changeset over `data`, keeping only `permitted`
     /// fields (Ecto's `cast/3`). See [`Changeset::cast_params`] for the rules.
     pub fn cast(data: S, params: impl Into<Params>, permitted: impl FieldList<S>) -> Self {
