@@ -564,3 +564,70 @@ pub(crate) fn bulk<S: Schema>(
         table: S::TABLE,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quarry_core::doc_support::Product;
+    use quarry_core::FieldError;
+    use sea_query::Value as Sv;
+
+    fn product(name: &str, price: f64, description: Option<&str>) -> Product {
+        Product {
+            name: name.to_string(),
+            price,
+            description: description.map(str::to_string),
+            ..Product::default()
+        }
+    }
+
+    fn text(s: &str) -> Sv {
+        Sv::String(Some(s.to_string()))
+    }
+
+    #[test]
+    fn structs_and_changesets_give_the_same_rows_grouped_by_their_columns() {
+        let now = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        let rows = vec![
+            // A struct as it is: its unset key and NULL description left out.
+            Changeset::from(product("a", 1.0, None)),
+            // A change: the changeset's own path.
+            Changeset::from(product("b", 2.0, None))
+                .put_change(Product::description, Some("d".to_string())),
+            // A struct writing the same columns joins that run.
+            Changeset::from(product("c", 3.0, Some("x"))),
+        ];
+        let runs = insert_rows_values::<Product, _>(rows, now).expect("valid rows");
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0].0, vec![1, 2]);
+        assert_eq!(runs[0].1.ends, vec![2]);
+        assert_eq!(runs[0].1.values, vec![text("a"), Sv::Double(Some(1.0))]);
+        assert_eq!(runs[1].0, vec![1, 2, 3]);
+        assert_eq!(runs[1].1.ends, vec![3, 6]);
+        assert_eq!(
+            runs[1].1.values,
+            vec![
+                text("b"),
+                Sv::Double(Some(2.0)),
+                text("d"),
+                text("c"),
+                Sv::Double(Some(3.0)),
+                text("x"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_invalid_changeset_among_structs_is_the_error() {
+        let now = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        let rows = vec![
+            Changeset::from(product("a", 1.0, None)),
+            Changeset::from(product("b", 2.0, None)).add_error("name", FieldError::new("is bad")),
+        ];
+        match insert_rows_values::<Product, _>(rows, now) {
+            Err(Error::Invalid(invalid)) => assert_eq!(invalid.errors[0].0, "name"),
+            Err(other) => panic!("unexpected error {other:?}"),
+            Ok(_) => panic!("an invalid changeset was written"),
+        }
+    }
+}

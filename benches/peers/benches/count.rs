@@ -13,13 +13,18 @@
 //! ```
 //!
 //! Workloads: `trivial` and `medium` (`size` users seeded), `insert` (`size`
-//! rows in one INSERT), `assoc` (100 x 10 x 10; `size` is ignored).
+//! rows in one INSERT), `assoc` (100 x 10 x 10; `size` is ignored), and
+//! `trivial_prepared` / `medium_prepared`: for quarry the same reads as
+//! [`Prepared`] queries built once (for the others the plain workloads).
 //! Instructions per call = (I(1200) - I(200)) / 1000. The seeding and the
 //! first calls are the same in both runs, so they cancel.
 
 use diesel::Connection as _;
+use quarry::prelude::*;
+use quarry::query::{maybe_row, row};
 use quarry::AnyRepo;
 use quarry_peers_bench::diesel_impl::DieselBench;
+use quarry_peers_bench::quarry_impl::{Post, User};
 use quarry_peers_bench::{quarry_impl, rusqlite_impl, SQLITE_DDL};
 
 /// One contender, seeded for `workload` at `size`.
@@ -80,6 +85,24 @@ impl Contender {
         match self {
             // Awaited in turn inside one `block_on`, as the peers bench
             // times quarry (`in_runtime`); the other two are called directly.
+            Contender::Quarry(repo) if workload.ends_with("_prepared") => rt.block_on(async {
+                // The same reads as `Prepared` queries, built once.
+                let trivial = Prepared::new(|(): ()| User::query());
+                let medium = Prepared::new(|(color,): (Param<String>,)| {
+                    User::query()
+                        .left_join(table::<Post>(), User::id.eq_col(Post::user_id))
+                        .filter(User::hair_color.eq(color))
+                        .select((row::<User>(), maybe_row::<Post>()))
+                });
+                for _ in 0..iters {
+                    total += if workload == "trivial_prepared" {
+                        repo.all(trivial.bind(())).await.map_or(0, |v| v.len())
+                    } else {
+                        let rows = repo.all(medium.bind(("black".to_string(),))).await;
+                        rows.map_or(0, |v| v.len())
+                    };
+                }
+            }),
             Contender::Quarry(repo) => rt.block_on(async {
                 for _ in 0..iters {
                     total += match workload {
@@ -92,7 +115,7 @@ impl Contender {
             }),
             Contender::Diesel(c) => {
                 for _ in 0..iters {
-                    total += match workload {
+                    total += match workload.trim_end_matches("_prepared") {
                         "trivial" => c.trivial(),
                         "medium" => c.medium(),
                         "insert" => c.insert(size),
@@ -102,7 +125,7 @@ impl Contender {
             }
             Contender::Rusqlite(c) => {
                 for _ in 0..iters {
-                    total += match workload {
+                    total += match workload.trim_end_matches("_prepared") {
                         "trivial" => rusqlite_impl::trivial(c),
                         "medium" => rusqlite_impl::medium(c),
                         "insert" => rusqlite_impl::insert(c, size),
