@@ -158,7 +158,8 @@ pub(crate) fn insert_rows_values<S: Schema, C: Into<Changeset<S>>>(
             columns.push(i);
             values.push(crate::sql_value::to_sea(v));
         };
-        match Changeset::<S>::from_unchanged(r.into()) {
+        let cs: Changeset<S> = r.into();
+        match cs.try_into_data() {
             // A struct passed as it is (the common case): its fields are
             // the values, with no change to look up.
             Ok(mut data) => insert_values_with::<S>(

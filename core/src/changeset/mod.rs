@@ -107,26 +107,26 @@ impl<S: Schema> Changeset<S> {
     /// use quarry_core::Changeset;
     /// # use quarry_core::doc_support::Product;
     /// let plain = Changeset::from(Product::default());
-    /// assert!(Changeset::from_unchanged(plain).is_ok());
+    /// assert!(plain.try_into_data().is_ok());
     /// let changed = Changeset::from(Product::default()).put_change(Product::price, 2.5);
-    /// assert!(Changeset::from_unchanged(changed).is_err());
+    /// assert!(changed.try_into_data().is_err());
     /// ```
     // The changeset is handed back by value: boxing it would cost every
     // changed row an allocation.
     #[allow(clippy::result_large_err)]
-    pub fn from_unchanged(cs: Self) -> Result<S, Self> {
-        let unchanged = cs.changes.is_empty()
-            && cs.params.is_none()
-            && cs.errors.is_empty()
-            && cs.action.is_none()
-            && cs.constraints.is_empty()
-            && cs.lock.is_none()
-            && cs.stale_error_field.is_none()
-            && cs.nested.is_empty();
+    pub fn try_into_data(self) -> Result<S, Self> {
+        let unchanged = self.changes.is_empty()
+            && self.params.is_none()
+            && self.errors.is_empty()
+            && self.action.is_none()
+            && self.constraints.is_empty()
+            && self.lock.is_none()
+            && self.stale_error_field.is_none()
+            && self.nested.is_empty();
         if unchanged {
-            Ok(cs.data)
+            Ok(self.data)
         } else {
-            Err(cs)
+            Err(self)
         }
     }
 
