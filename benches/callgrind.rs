@@ -11,9 +11,10 @@
 //! ```
 //!
 //! Workloads: `trivial`, `medium`, `assoc` (a two-level preload of 100 users
-//! x 10 posts x 10 comments; seed it with `$B seed <db> assoc`), and on SQLite
+//! x 10 posts x 10 comments; seed it with `$B seed <db> assoc`), and
 //! `insert` (`insert_all` of one user; the table grows), `insert100` (of a
-//! hundred users in one statement).
+//! hundred users in one statement; reseed before each count, as the table
+//! grows).
 //!
 //! `$B ab postgres trivial 2000` instead times quarry and the floor called in
 //! turn (medians; robust on a loaded machine).
@@ -443,6 +444,26 @@ macro_rules! sqlx_call {
     ($db:ty, $conn:expr, $workload:expr, $mark:expr) => {{
         if $workload == "assoc" {
             sqlx_assoc!($db, $conn, $mark == "$1")
+        } else if let Some(n) = insert_rows($workload) {
+            // As benches/peers: the statement's text for `n` rows, then its values.
+            let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
+            for i in 0..n {
+                let sep = if i == 0 { "" } else { ", " };
+                if $mark == "$1" {
+                    sql.push_str(&format!("{sep}(${}, ${})", 2 * i + 1, 2 * i + 2));
+                } else {
+                    sql.push_str(sep);
+                    sql.push_str("(?, ?)");
+                }
+            }
+            let mut q = sqlx::query::<$db>(sqlx::AssertSqlSafe(sql));
+            for i in 0..n {
+                q = q.bind(format!("User {i}")).bind(Option::<String>::None);
+            }
+            q.execute(&mut *$conn)
+                .await
+                .map(|r| r.rows_affected() as usize)
+                .unwrap_or(0)
         } else if $workload == "trivial" {
             sqlx::query_as::<$db, UserRow>(TRIVIAL_SQL)
                 .fetch_all(&mut *$conn)

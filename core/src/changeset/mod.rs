@@ -114,6 +114,7 @@ impl<S: Schema> Changeset<S> {
     // The changeset is handed back by value: boxing it would cost every
     // changed row an allocation.
     #[allow(clippy::result_large_err)]
+    #[inline(always)]
     pub fn try_into_data(self) -> Result<S, Self> {
         let unchanged = self.changes.is_empty()
             && self.params.is_none()
@@ -587,6 +588,7 @@ impl<S: Schema> From<S> for Changeset<S> {
     /// differs from the type's built state becomes a change on insert.
     /// Loaded belongs_to parents set their foreign keys (see
     /// [`Schema::parent_keys`]).
+    #[inline(always)]
     fn from(data: S) -> Self {
         Changeset::new(data).put_parent_keys()
     }
