@@ -177,7 +177,7 @@ pub trait Schema: Sized + Clone + Send + Sync + 'static {
         param: &serde_json::Value,
         trim: bool,
     ) -> Result<Value, crate::FieldError> {
-        let ty = Self::FIELDS.get(index).map_or(ValueType::String, |f| f.ty);
+        let ty = field_type::<Self>(index);
         crate::cast::cast_value(ty, param, trim)
             .map_err(|()| crate::CastError::invalid().into_field_error(ty.name()))
     }
@@ -233,6 +233,20 @@ pub trait Schema: Sized + Clone + Send + Sync + 'static {
     fn persisted_count() -> usize {
         Self::FIELDS.iter().filter(|f| f.is_persisted()).count()
     }
+}
+
+/// The value type of field `index` of `S`, [`ValueType::String`] for an
+/// index past its fields (no derive produces one): the type of the NULL that
+/// stands for a field with no value.
+///
+/// ```
+/// use quarry_core::{schema::field_type, ValueType};
+/// # use quarry_core::doc_support::Product;
+/// assert_eq!(field_type::<Product>(2), ValueType::F64);
+/// assert_eq!(field_type::<Product>(99), ValueType::String);
+/// ```
+pub fn field_type<S: Schema>(index: usize) -> ValueType {
+    S::FIELDS.get(index).map_or(ValueType::String, |f| f.ty)
 }
 
 /// The description of field `index` of `S`.

@@ -17,9 +17,15 @@ pub struct TokioPostgres {
 
 impl TokioPostgres {
     /// Connects (the connection's task runs on the current runtime) and prepares.
+    /// On a database the bench has never seeded, the tables are created first,
+    /// empty (the statements cannot be prepared over missing tables).
     pub async fn connect(url: &str) -> Result<Self, tokio_postgres::Error> {
         let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
         tokio::spawn(connection);
+        for ddl in crate::POSTGRES_DDL {
+            let ddl = ddl.replacen("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1);
+            client.batch_execute(&ddl).await?;
+        }
         let trivial = client.prepare(TRIVIAL).await?;
         let medium = client.prepare(MEDIUM).await?;
         Ok(TokioPostgres {

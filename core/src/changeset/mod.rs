@@ -269,13 +269,10 @@ impl<S: Schema> Changeset<S> {
     pub fn take_field_value(&mut self, index: usize) -> Value {
         match self.changes.remove(&index) {
             Some(v) => v,
-            None => self.data.take_value(index).unwrap_or_else(|| {
-                Value::Null(
-                    S::FIELDS
-                        .get(index)
-                        .map_or(crate::ValueType::String, |f| f.ty),
-                )
-            }),
+            None => self
+                .data
+                .take_value(index)
+                .unwrap_or_else(|| Value::Null(crate::schema::field_type::<S>(index))),
         }
     }
 
