@@ -181,8 +181,7 @@ impl<S: Schema, J: Closed> Fetch<()> for Query<S, J> {
         S::TABLE
     }
     fn prepare(mut self, backend: &Backend) -> Result<(Statement, RootDecoder<S>), Error> {
-        self.target(backend)?;
-        let stmt = self.targeted_statement(backend.dialect)?;
+        let stmt = self.fetch_statement(backend)?;
         Ok((stmt, RootDecoder(std::marker::PhantomData)))
     }
 }
@@ -193,9 +192,8 @@ impl<P: Projection> Fetch<()> for Select<P> {
     fn table(&self) -> &'static str {
         self.from_table()
     }
-    fn prepare(mut self, backend: &Backend) -> Result<(Statement, ProjectionDecoder<P>), Error> {
-        self.target(backend)?;
-        let (stmt, projection) = self.into_parts(backend.dialect)?;
+    fn prepare(self, backend: &Backend) -> Result<(Statement, ProjectionDecoder<P>), Error> {
+        let (stmt, projection) = self.fetch_statement(backend)?;
         Ok((stmt, ProjectionDecoder(projection)))
     }
 }
@@ -206,9 +204,8 @@ impl<P: Projection, R: From<P::Output> + Send> Fetch<()> for SelectAs<P, R> {
     fn table(&self) -> &'static str {
         self.select.from_table()
     }
-    fn prepare(mut self, backend: &Backend) -> Result<(Statement, StructDecoder<P, R>), Error> {
-        self.select.target(backend)?;
-        let (stmt, projection) = self.select.into_parts(backend.dialect)?;
+    fn prepare(self, backend: &Backend) -> Result<(Statement, StructDecoder<P, R>), Error> {
+        let (stmt, projection) = self.select.fetch_statement(backend)?;
         Ok((stmt, StructDecoder(projection, std::marker::PhantomData)))
     }
 }

@@ -639,6 +639,13 @@ impl<S: Schema, J> Query<S, J> {
         self.parts.compile_targeted(dialect)
     }
 
+    /// [`Query::target`] then [`Query::targeted_statement`], skipping the
+    /// checks for a shape already checked (`Parts::fetch_statement`).
+    pub(crate) fn fetch_statement(&mut self, backend: &Backend) -> Result<Statement, Error> {
+        self.parts.root_unless_selected(S::TABLE, S::FIELDS);
+        self.parts.fetch_statement(backend)
+    }
+
     /// Refuses, with a typed error, what the database cannot run (row locks on
     /// SQLite, FULL JOIN on MySQL).
     pub fn check(&self, backend: &Backend) -> Result<(), Error> {

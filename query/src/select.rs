@@ -160,15 +160,10 @@ tuple_projection!(A, B, C, D, E, F, G);
 tuple_projection!(A, B, C, D, E, F, G, H);
 
 fn source_columns<Src: Source>(out: &mut Rpn) {
-    let name = Src::name();
-    out.reserve_ops(2 * <Src::Schema as Schema>::FIELDS.len());
-    for f in <Src::Schema as Schema>::FIELDS
-        .iter()
-        .filter(|f| f.is_persisted())
-    {
-        out.push(Op::col(name, f.column));
-        out.push(Op::Item);
-    }
+    out.push(Op::Whole(
+        crate::ir::Name(Src::name()),
+        crate::ir::Fields(<Src::Schema as Schema>::FIELDS),
+    ));
 }
 
 /// Whole rows of a source (see [`row`]).
@@ -399,21 +394,17 @@ impl<P: Projection> Select<P> {
         self.parts.clone().compile(dialect)
     }
 
-    /// Compiles for `dialect` after [`Select::target`], giving back the
-    /// projection to decode with.
-    pub(crate) fn into_parts(mut self, dialect: Dialect) -> Result<(Statement, P), Error> {
-        Ok((self.parts.compile_targeted(dialect)?, self.projection))
+    /// Readies and compiles for `backend` (prefixes worked out with its
+    /// default, [`Select::check`] unless the shape was checked before, see
+    /// `Parts::fetch_statement`), giving back the projection to decode with.
+    #[inline]
+    pub(crate) fn fetch_statement(mut self, backend: &Backend) -> Result<(Statement, P), Error> {
+        Ok((self.parts.fetch_statement(backend)?, self.projection))
     }
 
     /// Refuses what the database cannot run.
     pub fn check(&self, backend: &Backend) -> Result<(), Error> {
         self.parts.check(backend)
-    }
-
-    /// [`Select::check`] after working out every table's prefix with the
-    /// backend's default.
-    pub(crate) fn target(&mut self, backend: &Backend) -> Result<(), Error> {
-        self.parts.target(backend)
     }
 
     /// The root table.

@@ -26,7 +26,34 @@ impl Parts {
     /// it lies): the values are moved out, the rest is left for the caller to
     /// drop.
     pub(crate) fn compile_targeted(&mut self, dialect: Dialect) -> Result<Statement, Error> {
-        match cache::find(dialect, |shape| self.key(dialect, shape)) {
+        let found = cache::find(dialect, |shape| self.key(dialect, shape));
+        self.compile_found(dialect, found)
+    }
+
+    /// [`Parts::target`] then [`Parts::compile_targeted`] for a query about
+    /// to be read, without the checks when they are already known to pass: a
+    /// shape's cache entry here is keyed by the capabilities it was checked
+    /// against as well, and is stored only once the checks passed. The checks
+    /// read nothing the key does not hold (the operations, prefixes, joins,
+    /// nested queries and lock), so a hit has passed them before.
+    pub(crate) fn fetch_statement(&mut self, backend: &Backend) -> Result<Statement, Error> {
+        self.resolve_prefixes(None, backend.default_prefix)?;
+        let dialect = backend.dialect;
+        let checked = Op::Checked(checked_capabilities(&backend.capabilities));
+        let found = cache::find(dialect, |shape| {
+            shape.push(checked);
+            self.key(dialect, shape);
+        });
+        if let cache::Found::Hit(sql) = found {
+            return Ok(self.with_sql(dialect, sql));
+        }
+        self.check(backend)?;
+        self.compile_found(dialect, found)
+    }
+
+    /// Compiles for what the SQL cache found for the parts' shape.
+    fn compile_found(&mut self, dialect: Dialect, found: cache::Found) -> Result<Statement, Error> {
+        match found {
             cache::Found::Hit(sql) => Ok(self.with_sql(dialect, sql)),
             cache::Found::Uncacheable => Ok(dialect.build(&self.to_select(dialect)?, self.from)),
             cache::Found::Bypassed => match crate::sql::write_select(self, dialect) {
@@ -204,5 +231,101 @@ impl Parts {
             }
         }
         Ok(())
+    }
+}
+
+/// The capabilities [`Parts::check`] reads, one bit each: the part of a
+/// checked shape's cache key that says what it was checked against.
+fn checked_capabilities(c: &crate::driver::Capabilities) -> u16 {
+    [
+        c.prefixes,
+        c.row_locks,
+        c.window_functions,
+        c.array_overlaps,
+        c.intersect_except,
+        c.intersect_except_all,
+        c.recursive_cte,
+        c.lateral_join,
+        c.full_join,
+        c.right_join,
+    ]
+    .iter()
+    .enumerate()
+    .fold(0, |bits, (i, on)| bits | (u16::from(*on) << i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::driver::Capabilities;
+    use crate::ir::{LockStrength, LockWait, Rpn};
+
+    fn backend(row_locks: bool) -> Backend {
+        Backend {
+            dialect: Dialect::Postgres,
+            name: "PostgreSQL",
+            version: String::new(),
+            capabilities: Capabilities {
+                row_locks,
+                ..Capabilities::ALL
+            },
+            default_prefix: None,
+        }
+    }
+
+    /// `SELECT id FROM <table> FOR UPDATE`, a shape of its own per test.
+    fn locking(table: &'static str) -> Parts {
+        let mut p = Parts::new(table);
+        p.select = Rpn::op(Op::col(table, "id"));
+        p.select.push(Op::Item);
+        p.lock = Some((LockStrength::Update, LockWait::Wait));
+        p
+    }
+
+    fn refused_row_locks(result: Result<Statement, Error>) -> bool {
+        matches!(result, Err(Error::Unsupported { feature, .. }) if feature.contains("row locks"))
+    }
+
+    #[test]
+    fn a_shape_checked_for_one_backend_is_checked_again_for_another() {
+        let table = "checked_for_one_backend";
+        // Checked, compiled and cached where row locks exist.
+        for _ in 0..2 {
+            assert!(locking(table).fetch_statement(&backend(true)).is_ok());
+        }
+        // The same shape where they do not: refused every time, never a hit.
+        for _ in 0..2 {
+            assert!(refused_row_locks(
+                locking(table).fetch_statement(&backend(false))
+            ));
+        }
+        assert!(locking(table).fetch_statement(&backend(true)).is_ok());
+    }
+
+    #[test]
+    fn a_shape_compiled_unchecked_is_still_checked_when_read() {
+        let table = "compiled_unchecked";
+        // `compile` (a statement asked for by hand) caches the shape without
+        // checking it; a read of the same shape must not take that as checked.
+        for _ in 0..2 {
+            assert!(locking(table).compile(Dialect::Postgres).is_ok());
+        }
+        assert!(refused_row_locks(
+            locking(table).fetch_statement(&backend(false))
+        ));
+    }
+
+    #[test]
+    fn an_argument_outside_a_prepared_query_is_refused_on_every_read() {
+        for _ in 0..3 {
+            let mut p = Parts::new("argument_outside");
+            p.cond = Rpn::op(Op::col("argument_outside", "id"));
+            p.cond.push(Op::Param(0));
+            p.cond.push(Op::Eq);
+            assert!(matches!(
+                p.fetch_statement(&backend(true)),
+                Err(Error::Query(QueryError::ParamOutsidePrepared))
+            ));
+        }
     }
 }

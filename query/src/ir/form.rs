@@ -55,14 +55,6 @@ impl Rpn {
         self.ops.push(op);
     }
 
-    /// Makes room for `n` more operations (one growth instead of several).
-    pub(crate) fn reserve_ops(&mut self, n: usize) {
-        if self.ops.capacity() == 0 {
-            self.ops = super::pool::ops();
-        }
-        self.ops.reserve(n);
-    }
-
     #[inline]
     pub(crate) fn push_value(&mut self, v: Value) {
         self.ops.push(Op::Val);

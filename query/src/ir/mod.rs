@@ -26,7 +26,7 @@ pub mod substitute;
 pub mod values;
 
 pub use form::{JoinPart, Parts, Rpn};
-pub use op::{Dir, JoinKind, LockStrength, LockWait, Name, Nulls, Op, SetOp};
+pub use op::{Dir, Fields, JoinKind, LockStrength, LockWait, Name, Nulls, Op, SetOp};
 pub(crate) use op::{Ops, Values};
 pub use operand::Operand;
 pub use prefix::Prefix;

@@ -38,6 +38,23 @@ impl std::hash::Hash for Name {
     }
 }
 
+/// A schema's static field list, compared and hashed by address and length as
+/// [`Name`] is: the same address and length is the same list.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields(pub &'static [quarry_core::FieldDef]);
+
+impl PartialEq for Fields {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0.as_ptr(), other.0.as_ptr()) && self.0.len() == other.0.len()
+    }
+}
+impl Eq for Fields {}
+impl std::hash::Hash for Fields {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64((self.0.as_ptr() as u64) ^ ((self.0.len() as u64) << 48));
+    }
+}
+
 /// One operation. Operands come before their operator.
 #[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -120,6 +137,11 @@ pub enum Op {
     },
     /// Ends one item of a list (select list, GROUP BY).
     Item,
+    /// Every persisted column of a source (a table or an alias), each an item
+    /// of the select list, in field order: one operation where the columns
+    /// one by one would be two per column (a whole-row select keeps a short
+    /// shape).
+    Whole(Name, Fields),
     /// Ends one ORDER BY term.
     OrderItem(Dir, Nulls),
     /// Separators of a statement's key.
@@ -129,6 +151,9 @@ pub enum Op {
     Prefix(Name),
     /// The dialect a cache key is for (its name).
     Dialect(Name),
+    /// In a cache key: the shape passed [`Parts::check`](super::Parts) against
+    /// the capabilities these bits name (see `Parts::fetch_statement`).
+    Checked(u16),
     /// Every persisted column of a schema's table, identified by its static
     /// field list (address and length).
     Root(usize, usize),

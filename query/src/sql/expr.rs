@@ -66,6 +66,7 @@ fn bare(inner: Kind, outer: Kind) -> bool {
 fn arity(op: Op) -> Option<usize> {
     Some(match op {
         Op::Col(..)
+        | Op::Whole(..)
         | Op::Val
         | Op::Param(_)
         | Op::Lit(_)
@@ -113,6 +114,7 @@ fn arity(op: Op) -> Option<usize> {
         | Op::From(_)
         | Op::Prefix(_)
         | Op::Dialect(_)
+        | Op::Checked(_)
         | Op::Root(..)
         | Op::Join(..)
         | Op::Tail(..) => return None,
@@ -209,12 +211,24 @@ impl<'a> Writer<'a> {
     /// unless it is the first (`first` carries that state across lists).
     pub(crate) fn items(&self, buf: &mut SqlBuf, first: &mut bool) -> Option<()> {
         for (i, op) in self.rpn.ops.iter().enumerate() {
-            if let Op::Item = op {
-                if !*first {
-                    buf.push(", ");
+            match *op {
+                Op::Item => {
+                    if !*first {
+                        buf.push(", ");
+                    }
+                    *first = false;
+                    self.node(i.checked_sub(1)?, buf)?;
                 }
-                *first = false;
-                self.node(i.checked_sub(1)?, buf)?;
+                Op::Whole(source, fields) => {
+                    for f in fields.0.iter().filter(|f| f.is_persisted()) {
+                        if !*first {
+                            buf.push(", ");
+                        }
+                        *first = false;
+                        buf.column(source.0, f.column);
+                    }
+                }
+                _ => {}
             }
         }
         Some(())
@@ -558,11 +572,13 @@ impl<'a> Writer<'a> {
             Op::Min => self.call(i, "MIN(", buf)?,
             Op::Max => self.call(i, "MAX(", buf)?,
             Op::Item
+            | Op::Whole(..)
             | Op::OrderItem(..)
             | Op::Section(_)
             | Op::From(_)
             | Op::Prefix(_)
             | Op::Dialect(_)
+            | Op::Checked(_)
             | Op::Root(..)
             | Op::Join(..)
             | Op::Tail(..) => return None,

@@ -216,6 +216,16 @@ impl Rpn {
                     items.push(pop(&mut stack)?);
                     continue;
                 }
+                Op::Whole(source, fields) => {
+                    items.extend(
+                        fields
+                            .0
+                            .iter()
+                            .filter(|f| f.is_persisted())
+                            .map(|f| Expr::col((source.0, f.column))),
+                    );
+                    continue;
+                }
                 Op::OrderItem(dir, nulls) => {
                     let order = match dir {
                         Dir::Asc => Order::Asc,
@@ -233,6 +243,7 @@ impl Rpn {
                 | Op::From(_)
                 | Op::Prefix(_)
                 | Op::Dialect(_)
+                | Op::Checked(_)
                 | Op::Root(..)
                 | Op::Join(..)
                 | Op::Tail(..) => continue,

@@ -141,9 +141,36 @@ fn expr(g: &mut Gen, depth: u32) -> Rpn {
     }
 }
 
+/// Fields of a whole-row item: one persisted, one virtual (left out), one
+/// persisted.
+const WHOLE: &[quarry_core::FieldDef] = &[
+    field("id", quarry_core::FieldRole::Normal),
+    field("draft", quarry_core::FieldRole::Virtual),
+    field("title", quarry_core::FieldRole::Normal),
+];
+
+const fn field(column: &'static str, role: quarry_core::FieldRole) -> quarry_core::FieldDef {
+    quarry_core::FieldDef {
+        name: column,
+        column,
+        ty: ValueType::String,
+        nullable: false,
+        primary_key: false,
+        autogenerate: false,
+        role,
+        trim: false,
+    }
+}
+
 fn items(g: &mut Gen) -> Rpn {
     let mut r = Rpn::default();
     for _ in 0..g.below(4) {
+        if g.chance(15) {
+            // Every persisted column of a source, as `row::<S>()` selects.
+            let source = ["posts", "posts_1", "a`b\"c"][g.below(3) as usize];
+            r.push(Op::Whole(crate::ir::Name(source), crate::ir::Fields(WHOLE)));
+            continue;
+        }
         let mut e = expr(g, 2);
         if g.chance(40) {
             e.push(
