@@ -522,18 +522,20 @@ impl<S: Schema, J> Query<S, J> {
     where
         C::Mentions: AllIn<(S, J), I>,
     {
-        self.parts.group_by.push(col.col());
-        self.parts.group_by.push(Op::Item);
+        let group_by = &mut self.parts.grouping_mut().group_by;
+        group_by.push(col.col());
+        group_by.push(Op::Item);
         self
     }
 
     /// HAVING a condition (usually on an aggregate: `count().gt(1)`).
     pub fn having<L: AllIn<(S, J), I>, I>(mut self, c: Cond<L>) -> Self {
-        if self.parts.having.is_empty() {
-            self.parts.having = c.rpn;
+        let having = &mut self.parts.grouping_mut().having;
+        if having.is_empty() {
+            *having = c.rpn;
         } else {
-            self.parts.having.append(c.rpn);
-            self.parts.having.push(Op::And);
+            having.append(c.rpn);
+            having.push(Op::And);
         }
         self
     }

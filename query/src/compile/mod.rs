@@ -79,8 +79,10 @@ impl Parts {
         let hint = self.select.values.len()
             + self.joins.iter().map(|j| j.on.values.len()).sum::<usize>()
             + self.cond.values.len()
-            + self.group_by.values.len()
-            + self.having.values.len()
+            + self
+                .grouping
+                .as_deref()
+                .map_or(0, |g| g.group_by.values.len() + g.having.values.len())
             + self.order.values.len()
             + usize::from(self.limit.is_some())
             + usize::from(self.offset.is_some());
@@ -135,8 +137,8 @@ impl Parts {
         };
         scan(&self.select);
         scan(&self.cond);
-        scan(&self.group_by);
-        scan(&self.having);
+        scan(self.group_by());
+        scan(self.having());
         scan(&self.order);
         for j in &self.joins {
             scan(&j.on);

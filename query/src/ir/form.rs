@@ -31,6 +31,13 @@ impl Drop for Rpn {
 }
 
 impl Rpn {
+    /// An expression with no operations, values or subqueries.
+    pub(crate) const EMPTY: Rpn = Rpn {
+        ops: Vec::new(),
+        values: Vec::new(),
+        subs: Vec::new(),
+    };
+
     #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.ops.is_empty()
@@ -211,6 +218,20 @@ impl JoinPart {
     }
 }
 
+/// A query's GROUP BY and HAVING, kept out of line: most queries have
+/// neither, and a query's parts are built, moved and dropped on every call.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Grouping {
+    /// The GROUP BY list (items end with `Op::Item`).
+    pub(crate) group_by: Rpn,
+    /// The HAVING condition.
+    pub(crate) having: Rpn,
+}
+
+/// What [`Parts::group_by`] and [`Parts::having`] show of a query without
+/// grouping.
+static NO_RPN: Rpn = Rpn::EMPTY;
+
 /// The parts of a query, independent of its types, in quarry's compact form.
 #[derive(Clone, Debug)]
 pub struct Parts {
@@ -225,8 +246,8 @@ pub struct Parts {
     pub(crate) joins: Vec<JoinPart>,
     pub(crate) cond: Rpn,
     pub(crate) order: Rpn,
-    pub(crate) group_by: Rpn,
-    pub(crate) having: Rpn,
+    /// GROUP BY and HAVING, when the query has either.
+    pub(crate) grouping: Option<Box<Grouping>>,
     pub(crate) limit: Option<u64>,
     pub(crate) offset: Option<u64>,
     pub(crate) distinct: bool,
@@ -257,8 +278,7 @@ impl Parts {
             joins: Vec::new(),
             cond: Rpn::default(),
             order: Rpn::default(),
-            group_by: Rpn::default(),
-            having: Rpn::default(),
+            grouping: None,
             limit: None,
             offset: None,
             distinct: false,
@@ -269,6 +289,23 @@ impl Parts {
             schema_prefix: None,
             from_prefix: None,
         }
+    }
+
+    /// The GROUP BY list (empty when there is none).
+    #[inline]
+    pub(crate) fn group_by(&self) -> &Rpn {
+        self.grouping.as_deref().map_or(&NO_RPN, |g| &g.group_by)
+    }
+
+    /// The HAVING condition (empty when there is none).
+    #[inline]
+    pub(crate) fn having(&self) -> &Rpn {
+        self.grouping.as_deref().map_or(&NO_RPN, |g| &g.having)
+    }
+
+    /// GROUP BY and HAVING, to change (made on first use).
+    pub(crate) fn grouping_mut(&mut self) -> &mut Grouping {
+        self.grouping.get_or_insert_with(Box::default)
     }
 
     pub(crate) fn and_where(&mut self, c: Rpn) {
@@ -342,7 +379,7 @@ impl Parts {
         // A section's marker only where it holds something: markers are
         // distinct, each query's key ends with its `Tail`, and a nested query's
         // key sits between markers of its own, so the key stays unambiguous.
-        for (section, rpn) in [(1, &self.cond), (2, &self.group_by), (3, &self.having)] {
+        for (section, rpn) in [(1, &self.cond), (2, self.group_by()), (3, self.having())] {
             if !rpn.is_empty() || !rpn.subs.is_empty() {
                 key.push(Op::Section(section));
                 rpn.key(dialect, key);
@@ -369,8 +406,8 @@ impl Parts {
         [
             &self.select,
             &self.cond,
-            &self.group_by,
-            &self.having,
+            self.group_by(),
+            self.having(),
             &self.order,
         ]
         .into_iter()
@@ -379,15 +416,14 @@ impl Parts {
 
     /// Every expression of the query, to change (subqueries hold their own).
     pub(crate) fn rpns_mut(&mut self) -> impl Iterator<Item = &mut Rpn> {
-        [
-            &mut self.select,
-            &mut self.cond,
-            &mut self.group_by,
-            &mut self.having,
-            &mut self.order,
-        ]
-        .into_iter()
-        .chain(self.joins.iter_mut().map(|j| &mut j.on))
+        [&mut self.select, &mut self.cond, &mut self.order]
+            .into_iter()
+            .chain(
+                self.grouping
+                    .iter_mut()
+                    .flat_map(|g| [&mut g.group_by, &mut g.having]),
+            )
+            .chain(self.joins.iter_mut().map(|j| &mut j.on))
     }
 
     /// True when an operation of the query (subqueries included) passes `f`.
@@ -418,8 +454,10 @@ impl Parts {
             || !self.set_ops.is_empty()
             || !self.select.subs.is_empty()
             || !self.cond.subs.is_empty()
-            || !self.group_by.subs.is_empty()
-            || !self.having.subs.is_empty()
+            || self
+                .grouping
+                .as_deref()
+                .is_some_and(|g| !g.group_by.subs.is_empty() || !g.having.subs.is_empty())
             || !self.order.subs.is_empty()
             || self
                 .joins

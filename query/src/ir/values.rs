@@ -102,8 +102,10 @@ impl Parts {
             j.on.take_values(dialect, out);
         }
         self.cond.take_values(dialect, out);
-        self.group_by.take_values(dialect, out);
-        self.having.take_values(dialect, out);
+        if let Some(g) = self.grouping.as_deref_mut() {
+            g.group_by.take_values(dialect, out);
+            g.having.take_values(dialect, out);
+        }
         for (_, member) in &mut self.set_ops {
             member.take_values(dialect, out);
         }

@@ -335,11 +335,11 @@ impl Parts {
         if let Some(c) = self.cond.to_exprs(dialect)?.expr {
             q.and_where(c);
         }
-        let group = self.group_by.to_exprs(dialect)?.items;
+        let group = self.group_by().to_exprs(dialect)?.items;
         if !group.is_empty() {
             q.add_group_by(group);
         }
-        if let Some(h) = self.having.to_exprs(dialect)?.expr {
+        if let Some(h) = self.having().to_exprs(dialect)?.expr {
             q.and_having(h);
         }
         for (op, member) in &self.set_ops {

@@ -45,11 +45,11 @@ pub(crate) fn write(parts: &Parts, buf: &mut SqlBuf) -> Option<()> {
     buf.table(parts.from_prefix, parts.from);
     join_clauses(parts, buf)?;
     condition(&parts.cond, " WHERE ", buf)?;
-    if !parts.group_by.is_empty() {
+    if !parts.group_by().is_empty() {
         buf.push(" GROUP BY ");
-        Writer::new(&parts.group_by)?.items(buf, &mut true)?;
+        Writer::new(parts.group_by())?.items(buf, &mut true)?;
     }
-    condition(&parts.having, " HAVING ", buf)?;
+    condition(parts.having(), " HAVING ", buf)?;
     for (op, member) in &parts.set_ops {
         let parens = buf.dialect().parenthesized_set_members();
         buf.push(" ");

@@ -244,9 +244,9 @@ fn parts(g: &mut Gen, dialect: Dialect) -> Parts {
         p.cond = expr(g, 0);
     }
     if g.chance(30) {
-        p.group_by = items(g);
+        p.grouping_mut().group_by = items(g);
         if g.chance(50) {
-            p.having = expr(g, 1);
+            p.grouping_mut().having = expr(g, 1);
         }
     }
     p.order = order(g);
