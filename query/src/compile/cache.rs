@@ -7,8 +7,9 @@
 //! every time. So a hit can never bind values in the wrong places.
 //!
 //! Two levels: a per-thread map, checked without any lock, in front of a shared
-//! map that fills it. A key starts with its dialect ([`Op::Dialect`]), so each
-//! dialect's SQL of a shape has an entry of its own.
+//! map that fills it. A key starts with its dialect ([`Op::Dialect`], or
+//! [`Op::Checked`] for a read that also names the capabilities it was checked
+//! against), so each dialect's SQL of a shape has an entry of its own.
 
 use crate::dialect::Dialect;
 use crate::ir::{Name, Op};
@@ -128,6 +129,12 @@ pub(crate) enum Found {
 /// map, then the shared one: one thread-local access, and no allocation on
 /// a hit.
 pub(crate) fn find(dialect: Dialect, key: impl FnOnce(&mut Vec<Op>)) -> Found {
+    find_from(Op::Dialect(Name(dialect.name())), key)
+}
+
+/// [`find`] of a key that starts with `first` (its dialect, see
+/// [`Op::Checked`]) instead of [`Op::Dialect`].
+pub(crate) fn find_from(first: Op, key: impl FnOnce(&mut Vec<Op>)) -> Found {
     LOCAL.with(|local| {
         if local.bypass.get() {
             return Found::Bypassed;
@@ -141,7 +148,7 @@ pub(crate) fn find(dialect: Dialect, key: impl FnOnce(&mut Vec<Op>)) -> Found {
             Err(_) => &mut fresh,
         };
         buf.clear();
-        buf.push(Op::Dialect(Name(dialect.name())));
+        buf.push(first);
         key(buf);
         let slot = local
             .shapes

@@ -39,11 +39,11 @@ impl Parts {
     pub(crate) fn fetch_statement(&mut self, backend: &Backend) -> Result<Statement, Error> {
         self.resolve_prefixes(None, backend.default_prefix)?;
         let dialect = backend.dialect;
-        let checked = Op::Checked(checked_capabilities(&backend.capabilities));
-        let found = cache::find(dialect, |shape| {
-            shape.push(checked);
-            self.key(dialect, shape);
-        });
+        let checked = Op::Checked(
+            crate::ir::Name(dialect.name()),
+            checked_capabilities(&backend.capabilities),
+        );
+        let found = cache::find_from(checked, |shape| self.key(dialect, shape));
         if let cache::Found::Hit(sql) = found {
             return Ok(self.with_sql(dialect, sql));
         }

@@ -360,9 +360,6 @@ impl Parts {
             sub.key(dialect, key);
             key.push(Op::Section(8));
         }
-        if let Some((_, fields)) = self.root {
-            key.push(Op::Root(fields.as_ptr() as usize, fields.len()));
-        }
         self.select.key(dialect, key);
         for j in &self.joins {
             if let Some(p) = j.prefix {
@@ -398,6 +395,7 @@ impl Parts {
             self.offset.is_some(),
             self.distinct,
             self.lock,
+            self.root.map(|(_, fields)| super::Fields(fields)),
         ));
     }
 

@@ -151,14 +151,22 @@ pub enum Op {
     Prefix(Name),
     /// The dialect a cache key is for (its name).
     Dialect(Name),
-    /// In a cache key: the shape passed [`Parts::check`](super::Parts) against
-    /// the capabilities these bits name (see `Parts::fetch_statement`).
-    Checked(u16),
-    /// Every persisted column of a schema's table, identified by its static
-    /// field list (address and length).
-    Root(usize, usize),
+    /// The first operation of a read's cache key in place of
+    /// [`Op::Dialect`]: the dialect (its name), and the capabilities (one bit
+    /// each) the shape passed [`Parts::check`](super::Parts) against (see
+    /// `Parts::fetch_statement`).
+    Checked(Name, u16),
     Join(JoinKind, Name, Option<Name>),
-    Tail(bool, bool, bool, Option<(LockStrength, LockWait)>),
+    /// The end of a query's key: whether it has a limit, an offset, DISTINCT,
+    /// its row lock, and the field list of the schema whose whole rows it
+    /// selects first (`Parts::root`), if any.
+    Tail(
+        bool,
+        bool,
+        bool,
+        Option<(LockStrength, LockWait)>,
+        Option<Fields>,
+    ),
 }
 
 /// How a joined source matches the rows before it.

@@ -114,8 +114,7 @@ fn arity(op: Op) -> Option<usize> {
         | Op::From(_)
         | Op::Prefix(_)
         | Op::Dialect(_)
-        | Op::Checked(_)
-        | Op::Root(..)
+        | Op::Checked(..)
         | Op::Join(..)
         | Op::Tail(..) => return None,
     })
@@ -578,8 +577,7 @@ impl<'a> Writer<'a> {
             | Op::From(_)
             | Op::Prefix(_)
             | Op::Dialect(_)
-            | Op::Checked(_)
-            | Op::Root(..)
+            | Op::Checked(..)
             | Op::Join(..)
             | Op::Tail(..) => return None,
         }

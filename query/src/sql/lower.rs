@@ -243,8 +243,7 @@ impl Rpn {
                 | Op::From(_)
                 | Op::Prefix(_)
                 | Op::Dialect(_)
-                | Op::Checked(_)
-                | Op::Root(..)
+                | Op::Checked(..)
                 | Op::Join(..)
                 | Op::Tail(..) => continue,
             };
