@@ -25,35 +25,33 @@ pub enum Nulls {
 #[derive(Clone, Copy, Debug)]
 pub struct Name(pub &'static str);
 
-impl PartialEq for Name {
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.0.as_ptr(), other.0.as_ptr()) && self.0.len() == other.0.len()
-    }
+/// `PartialEq`, `Eq` and `Hash` by address and length for a wrapper of a
+/// static string or slice: exact, since the same address and length is the
+/// same content, and one word to hash (equal values hash equally; equality
+/// itself stays exact).
+macro_rules! by_address {
+    ($wrapper:ident) => {
+        impl PartialEq for $wrapper {
+            fn eq(&self, other: &Self) -> bool {
+                std::ptr::eq(self.0.as_ptr(), other.0.as_ptr()) && self.0.len() == other.0.len()
+            }
+        }
+        impl Eq for $wrapper {}
+        impl std::hash::Hash for $wrapper {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                state.write_u64((self.0.as_ptr() as u64) ^ ((self.0.len() as u64) << 48));
+            }
+        }
+    };
 }
-impl Eq for Name {}
-impl std::hash::Hash for Name {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        // One word: equal names hash equally; equality itself stays exact.
-        state.write_u64((self.0.as_ptr() as u64) ^ ((self.0.len() as u64) << 48));
-    }
-}
+by_address!(Name);
 
 /// A schema's static field list, compared and hashed by address and length as
 /// [`Name`] is: the same address and length is the same list.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields(pub &'static [quarry_core::FieldDef]);
 
-impl PartialEq for Fields {
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.0.as_ptr(), other.0.as_ptr()) && self.0.len() == other.0.len()
-    }
-}
-impl Eq for Fields {}
-impl std::hash::Hash for Fields {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64((self.0.as_ptr() as u64) ^ ((self.0.len() as u64) << 48));
-    }
-}
+by_address!(Fields);
 
 /// One operation. Operands come before their operator.
 #[allow(missing_docs)]
