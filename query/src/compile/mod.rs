@@ -122,6 +122,11 @@ impl Parts {
     /// [`Parts::check_backend`]: each level of the query reads its own
     /// operations once, then checks the queries it nests the same way, so the
     /// whole query is walked once.
+    ///
+    /// A capability read here must be one of [`checked_capabilities`]' bits,
+    /// and anything else read here part of the query's key ([`Parts::key`]):
+    /// [`Parts::fetch_statement`] skips these checks for a shape cached as
+    /// checked against the same bits.
     fn check_level(&self, backend: &Backend, refuse_params: bool) -> Result<(), Error> {
         let caps = &backend.capabilities;
         let (mut params, mut window, mut overlaps) = (false, false, false);
