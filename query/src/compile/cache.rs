@@ -51,6 +51,68 @@ impl Hasher for ShapeHasher {
 
 type Build = BuildHasherDefault<ShapeHasher>;
 
+/// Mixes one word into a hash.
+const MIX: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+/// A shape as a cache key: each operation's [`Op::key_words`] in order (an
+/// exact encoding), and a hash of them taken as they are written. A lookup
+/// hashes that one word and compares two word slices: keys of operations
+/// would dispatch on each operation's kind twice, to hash it and to compare
+/// it, and a dispatch whose target changes from one operation to the next is
+/// a mispredicted branch each time.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Key {
+    words: Vec<u64>,
+    hash: u64,
+}
+
+impl Key {
+    /// Appends one operation.
+    #[inline(always)]
+    pub(crate) fn push(&mut self, op: Op) {
+        let [w0, w1, w2, w3, w4] = op.key_words();
+        // Any function of the words agrees with equality; these carry the
+        // kind, the first name or number and the second name.
+        let folded = w0 ^ w1.rotate_left(17) ^ w3.rotate_left(41);
+        self.hash = (self.hash.rotate_left(5) ^ folded).wrapping_mul(MIX);
+        self.words.extend_from_slice(&[w0, w1, w2, w3, w4]);
+    }
+
+    /// Appends operations in order.
+    #[inline]
+    pub(crate) fn extend(&mut self, ops: impl IntoIterator<Item = Op>) {
+        for op in ops {
+            self.push(op);
+        }
+    }
+
+    /// Appends the operations of a slice in order.
+    #[inline]
+    pub(crate) fn extend_from_slice(&mut self, ops: &[Op]) {
+        self.words.reserve(5 * ops.len());
+        for op in ops {
+            self.push(*op);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.words.clear();
+        self.hash = 0;
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.words == other.words
+    }
+}
+impl Eq for Key {}
+impl std::hash::Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
 /// What the cache holds for a shape of one dialect.
 #[derive(Clone, Default)]
 enum Slot {
@@ -60,7 +122,7 @@ enum Slot {
     Sql(Arc<str>),
 }
 
-type Shapes = HashMap<Vec<Op>, Slot, Build>;
+type Shapes = HashMap<Key, Slot, Build>;
 
 fn shared() -> &'static RwLock<Shapes> {
     static CACHE: OnceLock<RwLock<Shapes>> = OnceLock::new();
@@ -72,7 +134,7 @@ fn shared() -> &'static RwLock<Shapes> {
 /// with one thread-local access.
 struct Local {
     shapes: RefCell<Shapes>,
-    key: RefCell<Vec<Op>>,
+    key: RefCell<Key>,
     bypass: Cell<bool>,
 }
 
@@ -80,7 +142,10 @@ thread_local! {
     static LOCAL: Local = const {
         Local {
             shapes: RefCell::new(HashMap::with_hasher(BuildHasherDefault::new())),
-            key: RefCell::new(Vec::new()),
+            key: RefCell::new(Key {
+                words: Vec::new(),
+                hash: 0,
+            }),
             bypass: Cell::new(false),
         }
     };
@@ -101,14 +166,14 @@ pub(crate) fn is_bypassed() -> bool {
     LOCAL.with(|l| l.bypass.get())
 }
 
-fn put(map: &mut Shapes, shape: &[Op], value: Slot) {
+fn put(map: &mut Shapes, shape: &Key, value: Slot) {
     if map.len() >= MAX_SHAPES {
         map.clear();
     }
     match map.get_mut(shape) {
         Some(slot) => *slot = value,
         None => {
-            map.insert(shape.to_vec(), value);
+            map.insert(shape.clone(), value);
         }
     }
 }
@@ -122,24 +187,24 @@ pub(crate) enum Found {
     /// Compiled before, but must be compiled every time.
     Uncacheable,
     /// Never compiled: the shape, to [`store`] once compiled.
-    Miss(Vec<Op>),
+    Miss(Key),
 }
 
 /// Looks up the shape `key` pushes (after its dialect) in this thread's
 /// map, then the shared one: one thread-local access, and no allocation on
 /// a hit.
-pub(crate) fn find(dialect: Dialect, key: impl FnOnce(&mut Vec<Op>)) -> Found {
+pub(crate) fn find(dialect: Dialect, key: impl FnOnce(&mut Key)) -> Found {
     find_from(Op::Dialect(Name(dialect.name())), key)
 }
 
 /// [`find`] of a key that starts with `first` (its dialect, see
 /// [`Op::Checked`]) instead of [`Op::Dialect`].
-pub(crate) fn find_from(first: Op, key: impl FnOnce(&mut Vec<Op>)) -> Found {
+pub(crate) fn find_from(first: Op, key: impl FnOnce(&mut Key)) -> Found {
     LOCAL.with(|local| {
         if local.bypass.get() {
             return Found::Bypassed;
         }
-        let mut fresh = Vec::new();
+        let mut fresh = Key::default();
         // Re-entered (a subquery compiled while a key is being built): a
         // buffer of its own.
         let mut reused = local.key.try_borrow_mut();
@@ -154,7 +219,7 @@ pub(crate) fn find_from(first: Op, key: impl FnOnce(&mut Vec<Op>)) -> Found {
             .shapes
             .try_borrow()
             .ok()
-            .and_then(|shapes| shapes.get(buf.as_slice()).cloned());
+            .and_then(|shapes| shapes.get(&*buf).cloned());
         match slot.or_else(|| shared_slot(buf)) {
             Some(Slot::Sql(sql)) => Found::Hit(sql),
             Some(Slot::Uncacheable) => Found::Uncacheable,
@@ -164,7 +229,7 @@ pub(crate) fn find_from(first: Op, key: impl FnOnce(&mut Vec<Op>)) -> Found {
 }
 
 /// The shared map's slot of `shape`, copied into this thread's map.
-fn shared_slot(shape: &[Op]) -> Option<Slot> {
+fn shared_slot(shape: &Key) -> Option<Slot> {
     let found = {
         let guard = match shared().read() {
             Ok(g) => g,
@@ -186,7 +251,7 @@ fn shared_slot(shape: &[Op]) -> Option<Slot> {
 }
 
 /// Records a compiled shape: its SQL, or `None` when it must not be cached.
-pub(crate) fn store(shape: &[Op], sql: Option<Arc<str>>) {
+pub(crate) fn store(shape: &Key, sql: Option<Arc<str>>) {
     if is_bypassed() {
         return;
     }
@@ -213,7 +278,7 @@ pub(crate) fn store(shape: &[Op], sql: Option<Arc<str>>) {
 /// such as INSERT, UPDATE and DELETE by key).
 pub(crate) fn text(
     dialect: Dialect,
-    key: impl FnOnce(&mut Vec<Op>),
+    key: impl FnOnce(&mut Key),
     write: impl FnOnce() -> Arc<str>,
 ) -> Arc<str> {
     match find(dialect, key) {

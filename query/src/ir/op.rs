@@ -53,9 +53,12 @@ pub struct Fields(pub &'static [quarry_core::FieldDef]);
 
 by_address!(Fields);
 
-/// One operation. Operands come before their operator.
+/// One operation. Operands come before their operator. `repr(u8)`: its
+/// first byte is its variant's tag (a cache key reads it, see
+/// [`Op::key_words`]).
 #[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
 pub enum Op {
     /// A column of a table or alias.
     Col(Name, Name),
@@ -231,7 +234,106 @@ pub enum LockWait {
     SkipLocked,
 }
 
+/// A name as two words: its address and its length.
+#[inline]
+fn name_words(n: Name) -> (u64, u64) {
+    (n.0.as_ptr() as u64, n.0.len() as u64)
+}
+
 impl Op {
+    /// The operation as five words for a cache key: its variant's tag, then
+    /// its fields (a name or field list as its address and length, small
+    /// fields packed into one word), zeros after them. Exact: two operations
+    /// are equal exactly when their words are (names and field lists compare
+    /// by address and length, as [`Name`] and [`Fields`] do). Every variant
+    /// with fields is named here and every fieldless one is listed, so a new
+    /// variant does not compile until it is encoded.
+    #[inline(always)]
+    pub(crate) fn key_words(&self) -> [u64; 5] {
+        // SAFETY: `Op` is `repr(u8)`, so it is laid out as a `repr(C)` union
+        // of `repr(C)` structs whose first field is the `u8` tag: its first
+        // byte is always initialized and is the tag.
+        let tag = u64::from(unsafe { *std::ptr::from_ref(self).cast::<u8>() });
+        match *self {
+            Op::Col(a, b) => {
+                let ((a0, a1), (b0, b1)) = (name_words(a), name_words(b));
+                [tag, a0, a1, b0, b1]
+            }
+            Op::Whole(a, f) => {
+                let (a0, a1) = name_words(a);
+                [tag, a0, a1, f.0.as_ptr() as u64, f.0.len() as u64]
+            }
+            Op::Lit(a) | Op::From(a) | Op::Prefix(a) | Op::Dialect(a) => {
+                let (a0, a1) = name_words(a);
+                [tag, a0, a1, 0, 0]
+            }
+            Op::Fragment(a, n) => {
+                let (a0, a1) = name_words(a);
+                [tag, a0, a1, u64::from(n), 0]
+            }
+            Op::Checked(a, bits) => {
+                let (a0, a1) = name_words(a);
+                [tag, a0, a1, u64::from(bits), 0]
+            }
+            Op::Join(kind, a, alias) => {
+                let (a0, a1) = name_words(a);
+                // A present alias has a non-null address (even an empty one).
+                let (b0, b1) = alias.map_or((0, 0), name_words);
+                [tag | (kind as u64) << 8, a0, a1, b0, b1]
+            }
+            Op::Tail(limit, offset, distinct, lock, root) => {
+                let lock = lock.map_or(0, |(s, w)| 1 + (s as u64) * 4 + (w as u64));
+                let flags = u64::from(limit)
+                    | u64::from(offset) << 1
+                    | u64::from(distinct) << 2
+                    | lock << 3;
+                // A present field list has a non-null address (even an
+                // empty one).
+                let (r0, r1) = root.map_or((0, 0), |f| (f.0.as_ptr() as u64, f.0.len() as u64));
+                [tag, flags, r0, r1, 0]
+            }
+            Op::Param(n) | Op::ParamIn(n) => [tag, u64::from(n), 0, 0, 0],
+            Op::InList(n) | Op::InArray(n) | Op::NotInList(n) => [tag, u64::from(n), 0, 0, 0],
+            Op::Lag(n) | Op::Lead(n) | Op::Section(n) => [tag, u64::from(n), 0, 0, 0],
+            Op::Array(op, text) => [tag, op as u64 | u64::from(text) << 8, 0, 0, 0],
+            Op::Sum { integer } => [tag, u64::from(integer), 0, 0, 0],
+            Op::Over { partitions, orders } => {
+                [tag, u64::from(partitions) | u64::from(orders) << 8, 0, 0, 0]
+            }
+            Op::OrderItem(dir, nulls) => [tag, dir as u64 | (nulls as u64) << 8, 0, 0, 0],
+            Op::Val
+            | Op::Eq
+            | Op::Ne
+            | Op::Gt
+            | Op::Ge
+            | Op::Lt
+            | Op::Le
+            | Op::And
+            | Op::Or
+            | Op::Like
+            | Op::NotLike
+            | Op::Not
+            | Op::IsNull
+            | Op::IsNotNull
+            | Op::Lower
+            | Op::Between
+            | Op::InSub
+            | Op::NotInSub
+            | Op::Exists
+            | Op::NotExists
+            | Op::ScalarSub
+            | Op::CountStar
+            | Op::CountDistinct
+            | Op::Avg
+            | Op::Min
+            | Op::Max
+            | Op::RowNumber
+            | Op::Rank
+            | Op::DenseRank
+            | Op::Item => [tag, 0, 0, 0, 0],
+        }
+    }
+
     /// True for an argument of a prepared query (a value or a list).
     pub(crate) fn is_param(&self) -> bool {
         matches!(self, Op::Param(_) | Op::ParamIn(_))
@@ -252,3 +354,130 @@ pub(crate) type Ops = Vec<Op>;
 
 /// The values of an [`Rpn`](super::Rpn).
 pub(crate) type Values = Vec<quarry_core::Value>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Operations of every variant, several differing in one field only.
+    fn samples() -> Vec<Op> {
+        const A: &[quarry_core::FieldDef] = &[];
+        const B: &[quarry_core::FieldDef] = &[];
+        let (t, u) = (Name("t"), Name("u"));
+        let (a, b) = (Name("a"), Name("b"));
+        let mut ops = vec![
+            Op::Col(t, a),
+            Op::Col(t, b),
+            Op::Col(u, a),
+            Op::Col(a, t),
+            Op::Whole(t, Fields(A)),
+            Op::Whole(u, Fields(A)),
+            Op::Param(0),
+            Op::Param(1),
+            Op::ParamIn(0),
+            Op::Lit(t),
+            Op::From(t),
+            Op::Prefix(t),
+            Op::Dialect(t),
+            Op::Fragment(t, 1),
+            Op::Fragment(t, 2),
+            Op::Checked(t, 1),
+            Op::Checked(t, 2),
+            Op::Checked(u, 1),
+            Op::InList(3),
+            Op::InArray(3),
+            Op::NotInList(3),
+            Op::InList(4),
+            Op::Lag(1),
+            Op::Lead(1),
+            Op::Section(1),
+            Op::Section(2),
+            Op::Array(ArrayOp::Contains, false),
+            Op::Array(ArrayOp::Contains, true),
+            Op::Array(ArrayOp::Overlaps, false),
+            Op::Sum { integer: true },
+            Op::Sum { integer: false },
+            Op::Over {
+                partitions: 1,
+                orders: 0,
+            },
+            Op::Over {
+                partitions: 0,
+                orders: 1,
+            },
+            Op::OrderItem(Dir::Asc, Nulls::Default),
+            Op::OrderItem(Dir::Desc, Nulls::Default),
+            Op::OrderItem(Dir::Asc, Nulls::First),
+        ];
+        for kind in [
+            JoinKind::Inner,
+            JoinKind::Left,
+            JoinKind::Right,
+            JoinKind::Full,
+        ] {
+            for alias in [None, Some(a), Some(Name(""))] {
+                ops.push(Op::Join(kind, t, alias));
+            }
+        }
+        ops.push(Op::Join(JoinKind::Inner, u, None));
+        let locks = [
+            None,
+            Some((LockStrength::Update, LockWait::Wait)),
+            Some((LockStrength::Update, LockWait::SkipLocked)),
+            Some((LockStrength::Share, LockWait::Wait)),
+            Some((LockStrength::Share, LockWait::NoWait)),
+        ];
+        for lock in locks {
+            for root in [None, Some(Fields(A)), Some(Fields(&A[..0]))] {
+                ops.push(Op::Tail(false, false, false, lock, root));
+            }
+        }
+        ops.push(Op::Tail(true, false, false, None, None));
+        ops.push(Op::Tail(false, true, false, None, None));
+        ops.push(Op::Tail(false, false, true, None, None));
+        ops.push(Op::Tail(false, false, false, None, Some(Fields(B))));
+        ops.extend([
+            Op::Val,
+            Op::Eq,
+            Op::Ne,
+            Op::Gt,
+            Op::Ge,
+            Op::Lt,
+            Op::Le,
+            Op::And,
+            Op::Or,
+            Op::Like,
+            Op::NotLike,
+            Op::Not,
+            Op::IsNull,
+            Op::IsNotNull,
+            Op::Lower,
+            Op::Between,
+            Op::InSub,
+            Op::NotInSub,
+            Op::Exists,
+            Op::NotExists,
+            Op::ScalarSub,
+            Op::CountStar,
+            Op::CountDistinct,
+            Op::Avg,
+            Op::Min,
+            Op::Max,
+            Op::RowNumber,
+            Op::Rank,
+            Op::DenseRank,
+            Op::Item,
+        ]);
+        ops
+    }
+
+    #[test]
+    fn key_words_are_equal_exactly_when_operations_are() {
+        let ops = samples();
+        for x in &ops {
+            for y in &ops {
+                assert_eq!(x.key_words() == y.key_words(), x == y, "{x:?} and {y:?}");
+            }
+        }
+    }
+}
