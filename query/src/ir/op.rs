@@ -54,8 +54,7 @@ pub struct Fields(pub &'static [quarry_core::FieldDef]);
 by_address!(Fields);
 
 /// One operation. Operands come before their operator. `repr(u8)`: its
-/// first byte is its variant's tag (a cache key reads it, see
-/// [`Op::key_words`]).
+/// first byte is its variant's tag (a cache key reads it, see `key_words`).
 #[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]
