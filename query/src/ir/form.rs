@@ -107,14 +107,14 @@ impl Rpn {
     /// Pushes this expression's shape onto a cache key. On Postgres an array IN
     /// list has one shape whatever its length.
     #[inline]
-    pub(crate) fn key(&self, dialect: Dialect, key: &mut crate::compile::cache::Key) {
+    pub(crate) fn key(&self, dialect: Dialect, key: &mut super::Key) {
         if self.ops.is_empty() && self.subs.is_empty() {
             return;
         }
         self.key_ops(dialect, key);
     }
 
-    fn key_ops(&self, dialect: Dialect, key: &mut crate::compile::cache::Key) {
+    fn key_ops(&self, dialect: Dialect, key: &mut super::Key) {
         if dialect.binds_arrays() && self.ops.iter().any(|o| matches!(o, Op::InArray(_))) {
             key.extend(self.ops.iter().map(|o| match o {
                 Op::InArray(_) => Op::InArray(0),
@@ -344,7 +344,7 @@ impl Parts {
     }
 
     /// The shape of this query: its cache key.
-    pub(crate) fn key(&self, dialect: Dialect, key: &mut crate::compile::cache::Key) {
+    pub(crate) fn key(&self, dialect: Dialect, key: &mut super::Key) {
         if let Some(with) = &self.with {
             key.push(Op::Section(30));
             key.push(Op::From(with.0));

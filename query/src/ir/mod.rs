@@ -9,6 +9,7 @@
 //! - [`form`]: one postfix expression with its values and subqueries, and a
 //!   SELECT's parts made of them (each holds the other), their cache key and
 //!   walks over their expressions;
+//! - `key`: a shape as the SQL cache's key (its operations as words);
 //! - [`operand`]: what a comparison binds;
 //! - [`substitute`]: a prepared query's arguments put in place;
 //! - [`values`]: the values moved out in SQL order;
@@ -17,6 +18,7 @@
 //! - `pool`: the per-thread pool of the buffers an [`Rpn`] is made of.
 
 pub mod form;
+mod key;
 pub mod op;
 pub mod operand;
 pub(crate) mod pool;
@@ -26,6 +28,7 @@ pub mod substitute;
 pub mod values;
 
 pub use form::{JoinPart, Parts, Rpn};
+pub(crate) use key::Key;
 pub use op::{Dir, Fields, JoinKind, LockStrength, LockWait, Name, Nulls, Op, SetOp};
 pub(crate) use op::{Ops, Values};
 pub use operand::Operand;
