@@ -631,18 +631,14 @@ impl<S: Schema, J> Query<S, J> {
     /// Compiles the query for `dialect`, consuming it (through the SQL cache).
     pub fn into_statement(mut self, dialect: Dialect) -> Result<Statement, Error> {
         self.parts.resolve_prefixes(None, None)?;
-        self.targeted_statement(dialect)
-    }
-
-    /// [`Query::into_statement`] after [`Query::target`], without moving the
-    /// query (its values are moved out; what is left is only to be dropped).
-    pub(crate) fn targeted_statement(&mut self, dialect: Dialect) -> Result<Statement, Error> {
         self.parts.root_unless_selected(S::TABLE, S::FIELDS);
         self.parts.compile_targeted(dialect)
     }
 
-    /// [`Query::target`] then [`Query::targeted_statement`], skipping the
-    /// checks for a shape already checked (`Parts::fetch_statement`).
+    /// Readies and compiles the query for a read on `backend` without moving
+    /// it (its values are moved out; what is left is only to be dropped):
+    /// prefixes worked out with the backend's default, [`Query::check`]
+    /// unless the shape was checked before (`Parts::fetch_statement`).
     pub(crate) fn fetch_statement(&mut self, backend: &Backend) -> Result<Statement, Error> {
         self.parts.root_unless_selected(S::TABLE, S::FIELDS);
         self.parts.fetch_statement(backend)

@@ -80,10 +80,7 @@ thread_local! {
     static LOCAL: Local = const {
         Local {
             shapes: RefCell::new(HashMap::with_hasher(BuildHasherDefault::new())),
-            key: RefCell::new(Key {
-                words: Vec::new(),
-                hash: 0,
-            }),
+            key: RefCell::new(Key::new()),
             bypass: Cell::new(false),
         }
     };

@@ -15,11 +15,19 @@ const MIX: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 /// a mispredicted branch each time.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Key {
-    pub(crate) words: Vec<u64>,
-    pub(crate) hash: u64,
+    words: Vec<u64>,
+    hash: u64,
 }
 
 impl Key {
+    /// An empty key (usable in a `const` initializer).
+    pub(crate) const fn new() -> Key {
+        Key {
+            words: Vec::new(),
+            hash: 0,
+        }
+    }
+
     /// Appends one operation.
     #[inline(always)]
     pub(crate) fn push(&mut self, op: Op) {
