@@ -126,15 +126,16 @@ where
     F: FnMut(&rusqlite::Row<'_>) -> Result<()>,
 {
     // The connection's own statement of this SQL text, when it keeps one.
-    if let Some(done) = conn.with_statement(&stmt.sql, |prepared| {
-        run_prepared(conn, prepared, stmt, progressed, &mut each)
+    if let Some(done) = conn.with_statement(&stmt.sql, |prepared, anonymous| {
+        run_prepared(conn, prepared, anonymous, stmt, progressed, &mut each)
     }) {
         return done;
     }
     let mut affected = 0u64;
     match conn.prepare_cached(&stmt.sql) {
         Ok(mut prepared) => {
-            return run_prepared(conn, &mut prepared, stmt, progressed, &mut each);
+            let anonymous = crate::statements::anonymous(&prepared);
+            return run_prepared(conn, &mut prepared, anonymous, stmt, progressed, &mut each);
         }
         // Several statements (rusqlite refuses them, or fails preparing a
         // later one that depends on an earlier): one after the other.
@@ -160,10 +161,12 @@ fn finished(conn: &Connection, affected: u64) -> ExecResult {
     }
 }
 
-/// Binds `stmt`'s values to `prepared` (its SQL) and steps it to its end.
+/// Binds `stmt`'s values to `prepared` (its SQL) and steps it to its end;
+/// `anonymous`: all its parameters are `?` ([`crate::statements::anonymous`]).
 fn run_prepared<F>(
     conn: &Connection,
     prepared: &mut rusqlite::Statement<'_>,
+    anonymous: bool,
     stmt: &Statement,
     progressed: &mut bool,
     each: &mut F,
@@ -171,7 +174,11 @@ fn run_prepared<F>(
 where
     F: FnMut(&rusqlite::Row<'_>) -> Result<()>,
 {
-    let used = bind(prepared, &stmt.values, 0)?;
+    let used = if anonymous {
+        bind_in_order(prepared, &stmt.values)?
+    } else {
+        bind(prepared, &stmt.values, 0)?
+    };
     if used != stmt.values.len() {
         return Err(count_mismatch(used, stmt.values.len()));
     }
@@ -208,6 +215,20 @@ fn count_mismatch(wanted: usize, given: usize) -> Error {
     build_error(format!(
         "the statement takes {wanted} parameter(s) but {given} value(s) were given"
     ))
+}
+
+/// Binds the parameters of `prepared`, all anonymous, from `values` in
+/// order; returns how many values they took.
+fn bind_in_order(prepared: &mut rusqlite::Statement<'_>, values: &[Sv]) -> Result<usize> {
+    let count = prepared.parameter_count();
+    if count > values.len() {
+        return Err(count_mismatch(count, values.len()));
+    }
+    let mut scratch = String::new();
+    for (index, value) in (1..=count).zip(values) {
+        bind_one(prepared, index, value, &mut scratch)?;
+    }
+    Ok(count)
 }
 
 /// Binds the parameters of `prepared` from `values`: anonymous `?` take the
@@ -275,6 +296,7 @@ fn format_into(scratch: &mut String, f: impl std::fmt::Display) -> Out<'static> 
 /// dates as `YYYY-MM-DD`, naive date-times as `YYYY-MM-DD HH:MM:SS[.f]`, zoned
 /// ones as RFC 3339, JSON as its text, times as `HH:MM:SS[.f]`, UUIDs as
 /// their hyphenated text, decimals as their exact text, arrays as JSON text.
+#[inline(always)]
 fn bind_one(
     prepared: &mut rusqlite::Statement<'_>,
     index: usize,

@@ -5,6 +5,10 @@
 //! (what `prepare_cached` does on every call, twice: to take the statement
 //! out and to put it back). SQL text that is not shared (a raw statement
 //! built for one call) goes through rusqlite's cache as before.
+//!
+//! Each kept statement also keeps whether all its parameters are anonymous
+//! (`?`, as quarry writes them), read once when it is prepared: its values
+//! then bind in order, without asking SQLite each parameter's name.
 
 use rusqlite::{Connection, Statement};
 use std::cell::RefCell;
@@ -31,7 +35,17 @@ impl Hasher for AddressHasher {
     }
 }
 
-type ByAddress<'c> = HashMap<usize, (Arc<str>, Statement<'c>), BuildHasherDefault<AddressHasher>>;
+/// A kept statement: its text (held, so that the address stays its own),
+/// the prepared statement, and whether all its parameters are anonymous.
+type Kept<'c> = (Arc<str>, Statement<'c>, bool);
+
+type ByAddress<'c> = HashMap<usize, Kept<'c>, BuildHasherDefault<AddressHasher>>;
+
+/// True when no parameter of `prepared` has a name (`?NNN`, `$NNN`, `:a`
+/// are named; plain `?` is not): its values bind in order.
+pub(crate) fn anonymous(prepared: &Statement<'_>) -> bool {
+    (1..=prepared.parameter_count()).all(|i| prepared.parameter_name(i).is_none())
+}
 
 /// The statements kept for one connection: at most `capacity`, by the
 /// address of their SQL text (the text itself is held too, so the address
@@ -82,11 +96,12 @@ impl Conn {
     /// here: the text is not shared (no other holder: SQL built for one
     /// call), keeping is off, the statements are in use, or it does not
     /// prepare (several statements, an error): the caller then runs it the
-    /// way it did before, which also reports the error.
+    /// way it did before, which also reports the error. `f` is also told
+    /// whether all the statement's parameters are anonymous ([`anonymous`]).
     pub(crate) fn with_statement<T>(
         &self,
         sql: &Arc<str>,
-        f: impl FnOnce(&mut Statement<'_>) -> T,
+        f: impl FnOnce(&mut Statement<'_>, bool) -> T,
     ) -> Option<T> {
         self.with_dependent(|conn, statements| {
             if statements.capacity == 0 || Arc::strong_count(sql) < 2 {
@@ -94,17 +109,18 @@ impl Conn {
             }
             let mut map = statements.by_address.try_borrow_mut().ok()?;
             let key = Arc::as_ptr(sql).cast::<u8>() as usize;
-            if let Some((_, prepared)) = map.get_mut(&key) {
-                return Some(f(prepared));
+            if let Some((_, prepared, anonymous)) = map.get_mut(&key) {
+                return Some(f(prepared, *anonymous));
             }
             let prepared = conn.prepare(sql).ok()?;
             if map.len() >= statements.capacity {
                 map.clear();
             }
-            let (_, prepared) = map
+            let positional = anonymous(&prepared);
+            let (_, prepared, _) = map
                 .entry(key)
-                .or_insert_with(|| (Arc::clone(sql), prepared));
-            Some(f(prepared))
+                .or_insert_with(|| (Arc::clone(sql), prepared, positional));
+            Some(f(prepared, positional))
         })
     }
 }
@@ -122,7 +138,7 @@ mod tests {
     /// How many times the statement `f` is handed has run (SQLite's own
     /// count for that prepared statement), and what it read.
     fn run(conn: &Conn, sql: &Arc<str>) -> Option<(i32, i64)> {
-        conn.with_statement(sql, |st| {
+        conn.with_statement(sql, |st, _| {
             let v: i64 = st.query_row([], |r| r.get(0)).expect("row");
             (st.get_status(rusqlite::StatementStatus::Run), v)
         })
@@ -152,7 +168,10 @@ mod tests {
         assert!(run(&off, &sql).is_none(), "keeping turned off");
         let bad: Arc<str> = Arc::from("SELEC nonsense");
         let _held = Arc::clone(&bad);
-        assert!(c.with_statement(&bad, |_| ()).is_none(), "does not prepare");
+        assert!(
+            c.with_statement(&bad, |_, _| ()).is_none(),
+            "does not prepare"
+        );
     }
 
     #[test]
