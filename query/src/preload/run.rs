@@ -66,7 +66,13 @@ where
     if !rows.is_empty() {
         nested.preload(driver, &mut rows).await?;
     }
-    let fetched = rows.split_off(kept_rows);
+    // (With nothing kept, all the rows: `split_off(0)` would allocate a second
+    // buffer of the same capacity for the empty rest.)
+    let fetched = if kept_rows == 0 {
+        std::mem::take(&mut rows)
+    } else {
+        rows.split_off(kept_rows)
+    };
     let mut kept_rows = rows.into_iter();
     for (i, n) in kept {
         let items: Vec<V::Item> = kept_rows.by_ref().take(n).collect();
