@@ -10,18 +10,31 @@
 # built into QUARRY_PEERS_TARGET_DIR (default benches/peers/target), where
 # report.py reads its criterion results.
 # QUARRY_BENCH_STREAM_RSS=0 skips the streaming peak-memory bench.
+# QUARRY_BENCH_PIN=1 pins the local database servers (mariadbd, postgres) to
+# CPUs 1.. and the benches to CPU 0 for the run, then gives the servers every
+# CPU back: without it a server connection's round trip depends on where its
+# thread lands (benches/peers/README.md, "Pinning").
+
 # To refresh only section 1: cargo bench --bench compile, then
 # python3 benches/report.py --compile-only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-cargo bench --all-features --bench compile
-cargo bench --all-features --bench roundtrip
+PIN=()
+servers() { pidof mariadbd mysqld 2>/dev/null || true; pgrep -x postgres 2>/dev/null || true; }
+if [ "${QUARRY_BENCH_PIN:-0}" != 0 ]; then
+    LAST=$(($(nproc --all) - 1))
+    for p in $(servers); do taskset -a -p -c "1-$LAST" "$p" >/dev/null; done
+    trap 'for p in $(servers); do taskset -a -p -c "0-$LAST" "$p" >/dev/null || true; done' EXIT
+    PIN=(taskset -c 0)
+fi
+"${PIN[@]}" cargo bench --all-features --bench compile
+"${PIN[@]}" cargo bench --all-features --bench roundtrip
 if [ "${QUARRY_BENCH_STREAM_RSS:-1}" != 0 ]; then
-    cargo bench --all-features --bench stream_rss
+    "${PIN[@]}" cargo bench --all-features --bench stream_rss
 fi
 if [ "${QUARRY_BENCH_PEERS:-0}" != 0 ]; then
     export QUARRY_PEERS_TARGET_DIR="${QUARRY_PEERS_TARGET_DIR:-$ROOT/benches/peers/target}"
-    (cd benches/peers && CARGO_TARGET_DIR="$QUARRY_PEERS_TARGET_DIR" cargo bench --bench peers)
+    (cd benches/peers && CARGO_TARGET_DIR="$QUARRY_PEERS_TARGET_DIR" "${PIN[@]}" cargo bench --bench peers)
 fi
 python3 benches/report.py

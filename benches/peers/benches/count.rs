@@ -15,7 +15,9 @@
 //! Workloads: `trivial` and `medium` (`size` users seeded), `insert` (`size`
 //! rows in one INSERT), `assoc` (100 x 10 x 10; `size` is ignored), and
 //! `trivial_prepared` / `medium_prepared`: for quarry the same reads as
-//! [`Prepared`] queries built once (for the others the plain workloads).
+//! [`Prepared`] queries built once (for the others the plain workloads);
+//! `insert_vec`: for rusqlite the insert bound from a `Vec` of rows made
+//! first, as the others are handed them (for the others the plain insert).
 //! Instructions per call = (I(1200) - I(200)) / 1000. The seeding and the
 //! first calls are the same in both runs, so they cancel.
 
@@ -37,7 +39,7 @@ enum Contender {
 impl Contender {
     fn open(rt: &tokio::runtime::Runtime, imp: &str, workload: &str, size: usize) -> Self {
         let assoc = workload == "assoc";
-        let seeded = if workload == "insert" { 0 } else { size };
+        let seeded = if workload.starts_with("insert") { 0 } else { size };
         match imp {
             "quarry" => {
                 let repo = rt
@@ -108,7 +110,7 @@ impl Contender {
                     total += match workload {
                         "trivial" => quarry_impl::trivial(repo).await,
                         "medium" => quarry_impl::medium(repo).await,
-                        "insert" => quarry_impl::insert(repo, size).await,
+                        "insert" | "insert_vec" => quarry_impl::insert(repo, size).await,
                         _ => quarry_impl::associations(repo).await,
                     };
                 }
@@ -118,7 +120,7 @@ impl Contender {
                     total += match workload.trim_end_matches("_prepared") {
                         "trivial" => c.trivial(),
                         "medium" => c.medium(),
-                        "insert" => c.insert(size),
+                        "insert" | "insert_vec" => c.insert(size),
                         _ => c.associations(),
                     };
                 }
@@ -129,6 +131,7 @@ impl Contender {
                         "trivial" => rusqlite_impl::trivial(c),
                         "medium" => rusqlite_impl::medium(c),
                         "insert" => rusqlite_impl::insert(c, size),
+                        "insert_vec" => rusqlite_impl::insert_from_vec(c, size),
                         _ => rusqlite_impl::associations(c),
                     };
                 }

@@ -117,6 +117,27 @@ pub fn insert(conn: &Connection, n: usize) -> usize {
         .unwrap_or(0)
 }
 
+/// insert, with its rows first collected into a `Vec` of structs (as Diesel
+/// and quarry are handed them) and bound from there; `insert` binds each value
+/// as it is made. Only the instruction counts (`benches/count.rs`, workload
+/// `insert_vec`) use it: it shows how much of the distance to the floor is the
+/// input's shape (a hundred strings alive at once, then freed together)
+/// rather than the work of binding them.
+pub fn insert_from_vec(conn: &Connection, n: usize) -> usize {
+    let rows: Vec<(String, Option<String>)> =
+        (0..n).map(|i| (format!("User {i}"), None)).collect();
+    let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
+    for i in 0..n {
+        sql.push_str(if i == 0 { "(?, ?)" } else { ", (?, ?)" });
+    }
+    let values = rows
+        .iter()
+        .flat_map(|(name, color)| [name as &dyn rusqlite::ToSql, color]);
+    conn.prepare_cached(&sql)
+        .and_then(|mut st| st.execute(params_from_iter(values)))
+        .unwrap_or(0)
+}
+
 /// loading_associations: users, then their posts, then the posts' comments,
 /// grouped by hand. Returns the number of comments reached.
 pub fn associations(conn: &Connection) -> usize {
