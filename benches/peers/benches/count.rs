@@ -39,7 +39,11 @@ enum Contender {
 impl Contender {
     fn open(rt: &tokio::runtime::Runtime, imp: &str, workload: &str, size: usize) -> Self {
         let assoc = workload == "assoc";
-        let seeded = if workload.starts_with("insert") { 0 } else { size };
+        let seeded = if workload.starts_with("insert") {
+            0
+        } else {
+            size
+        };
         match imp {
             "quarry" => {
                 let repo = rt

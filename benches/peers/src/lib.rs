@@ -60,11 +60,8 @@ pub fn hair_color(i: usize) -> &'static str {
 /// the runtime for each call, which adds the runtime's own entry and exit to
 /// every iteration (a cost Diesel and rusqlite, called directly, never
 /// pay).
-pub fn in_runtime<F, Fut>(
-    b: &mut criterion::Bencher<'_>,
-    rt: &tokio::runtime::Runtime,
-    mut call: F,
-) where
+pub fn in_runtime<F, Fut>(b: &mut criterion::Bencher<'_>, rt: &tokio::runtime::Runtime, mut call: F)
+where
     F: FnMut() -> Fut,
     Fut: std::future::Future,
 {

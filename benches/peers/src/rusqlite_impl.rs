@@ -124,8 +124,7 @@ pub fn insert(conn: &Connection, n: usize) -> usize {
 /// input's shape (a hundred strings alive at once, then freed together)
 /// rather than the work of binding them.
 pub fn insert_from_vec(conn: &Connection, n: usize) -> usize {
-    let rows: Vec<(String, Option<String>)> =
-        (0..n).map(|i| (format!("User {i}"), None)).collect();
+    let rows: Vec<(String, Option<String>)> = (0..n).map(|i| (format!("User {i}"), None)).collect();
     let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
     for i in 0..n {
         sql.push_str(if i == 0 { "(?, ?)" } else { ", (?, ?)" });
