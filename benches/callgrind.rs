@@ -522,7 +522,7 @@ async fn run(db: &str, imp: &str, workload: &str, iters: usize) -> usize {
 /// times anything, that side's connection sends one INSERT of N users, which
 /// are deleted again, so the two connections differ only in what they sent
 /// before. (On MariaDB a connection that has sent a 10,000-row INSERT reads
-/// large results ~15% slower from then on, whichever client holds it.)
+/// large results ~15% slower from then on, quarry or plain sqlx alike.)
 async fn prewrite(spec: &str, repo: &AnyRepo, floor: Option<&mut sqlx::MySqlConnection>) {
     let (side, n) = spec.split_once(':').expect("quarry:N or floor:N");
     let n: usize = n.parse().expect("rows");

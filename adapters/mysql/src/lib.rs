@@ -6,6 +6,14 @@
 //! MariaDB-only SQL: RETURNING is used only when the server is MariaDB 10.5 or
 //! later.
 //!
+//! On MariaDB (seen on 10.11) a connection that has sent a large statement,
+//! such as an `insert_all` of thousands of rows, reads large results about
+//! 15% slower from then on, with quarry or plain sqlx alike: the time is spent
+//! waiting on the server, not in the client (`benches/peers/README.md`,
+//! "Seeding on a connection of its own"). An application that bulk-loads and
+//! also serves large reads can give the loads a repo of their own, so that
+//! the pool its reads use never sends them.
+//!
 //! ```no_run
 //! # async fn demo() -> quarry_core::Result<()> {
 //! let repo = quarry_mysql::connect("mysql://root@127.0.0.1:3306/test").await?;

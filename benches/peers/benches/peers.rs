@@ -79,8 +79,8 @@ struct Target {
     /// What seeds the tables: on Postgres and MariaDB a quarry repo of its
     /// own, so that the measured connections have never sent the seeding's
     /// large statements (a MariaDB connection that has sent a 10,000-row
-    /// INSERT reads large results ~15% slower from then on, whichever client
-    /// holds it: `benches/peers/README.md`); on SQLite quarry's repo, whose
+    /// INSERT reads large results ~15% slower from then on, quarry or plain
+    /// sqlx alike: `benches/peers/README.md`); on SQLite quarry's repo, whose
     /// in-memory database it seeds.
     seeder: AnyRepo,
     pool: Pool,
