@@ -14,6 +14,10 @@ Optional inputs, used when present:
   spawn_blocking mode beside quarry's default.
 - Without compile results (the compile bench not run), section 1 is kept from
   the existing docs/benchmarks.md.
+- The `###` subsections of section 3 that this script does not write (the
+  callgrind instruction counts, written by hand) are kept from the existing
+  docs/benchmarks.md, after the tables it writes. Prose written about one run
+  (above the tables' subsection) is not: it describes the run it replaced.
 
 `--only-db=NAME` (e.g. `--only-db=sqlite`, after running the benches with
 only that database) rewrites the rows of that database in sections 2 and 3
@@ -60,6 +64,22 @@ def kept_rows(heading):
         if line.startswith("| ") and len(cells) > 3 and cells[2].isdigit() and cells[1] != ONLY_DB:
             rows.append(line)
     return rows
+
+
+def kept_subsections():
+    """The `###` subsections of section 3 of the existing docs/benchmarks.md
+    that main() does not write (hand-written ones), in their order."""
+    try:
+        doc = open(DOC).read()
+    except OSError:
+        return ""
+    start, end = doc.find("## 3. Peers"), doc.find("## 4. ")
+    if start < 0:
+        return ""
+    section = doc[start:end if end > start else len(doc)]
+    parts = section.split("\n### ")[1:]
+    kept = [p for p in parts if not p.startswith("SQLite beside raw rusqlite")]
+    return "".join("\n### " + p.rstrip("\n") + "\n" for p in kept)
 
 
 def merged(rows, heading):
@@ -343,7 +363,7 @@ its own with the same rows (sqlx and SeaORM one pool). How each peer's code is w
 this table.
 
 {peers_table(peers)}
-{floor_doc}"""
+{floor_doc}{kept_subsections()}"""
     else:
         peers_doc = """## 3. Peers (SeaORM, Diesel)
 
