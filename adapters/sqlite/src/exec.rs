@@ -133,9 +133,10 @@ where
     }
     let mut affected = 0u64;
     match conn.prepare_cached(&stmt.sql) {
+        // SQL built for one call: asking whether its parameters are all
+        // anonymous would cost the name lookups `bind` makes anyway.
         Ok(mut prepared) => {
-            let anonymous = crate::statements::anonymous(&prepared);
-            return run_prepared(conn, &mut prepared, anonymous, stmt, progressed, &mut each);
+            return run_prepared(conn, &mut prepared, false, stmt, progressed, &mut each);
         }
         // Several statements (rusqlite refuses them, or fails preparing a
         // later one that depends on an earlier): one after the other.
@@ -162,7 +163,8 @@ fn finished(conn: &Connection, affected: u64) -> ExecResult {
 }
 
 /// Binds `stmt`'s values to `prepared` (its SQL) and steps it to its end;
-/// `anonymous`: all its parameters are `?` ([`crate::statements::anonymous`]).
+/// `anonymous`: all its parameters are known to be `?` (a kept statement's,
+/// read once when it was prepared), so they bind in order.
 fn run_prepared<F>(
     conn: &Connection,
     prepared: &mut rusqlite::Statement<'_>,

@@ -43,7 +43,7 @@ type ByAddress<'c> = HashMap<usize, Kept<'c>, BuildHasherDefault<AddressHasher>>
 
 /// True when no parameter of `prepared` has a name (`?NNN`, `$NNN`, `:a`
 /// are named; plain `?` is not): its values bind in order.
-pub(crate) fn anonymous(prepared: &Statement<'_>) -> bool {
+fn anonymous(prepared: &Statement<'_>) -> bool {
     (1..=prepared.parameter_count()).all(|i| prepared.parameter_name(i).is_none())
 }
 
@@ -172,6 +172,25 @@ mod tests {
             c.with_statement(&bad, |_, _| ()).is_none(),
             "does not prepare"
         );
+    }
+
+    #[test]
+    fn a_kept_statement_says_whether_its_parameters_bind_in_order() {
+        let c = conn(8);
+        for (sql, in_order) in [
+            ("SELECT ?, ?", true),
+            ("SELECT 1", true),
+            ("SELECT ?2, ?1", false),
+            ("SELECT $1", false),
+            ("SELECT ?, :name", false),
+        ] {
+            let sql: Arc<str> = Arc::from(sql);
+            let _held = Arc::clone(&sql);
+            // When prepared, and again when found kept.
+            for _ in 0..2 {
+                assert_eq!(c.with_statement(&sql, |_, a| a), Some(in_order), "{sql}");
+            }
+        }
     }
 
     #[test]
