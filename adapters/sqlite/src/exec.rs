@@ -127,7 +127,18 @@ where
 {
     // The connection's own statement of this SQL text, when it keeps one.
     if let Some(done) = conn.with_statement(&stmt.sql, |prepared, anonymous| {
-        run_prepared(conn, prepared, anonymous, stmt, progressed, &mut each)
+        let done = run_prepared(conn, prepared, anonymous, stmt, progressed, &mut each);
+        // A kept statement lets go of its values once it has run (as
+        // `prepare_cached` does when a statement goes back to its cache):
+        // each bound text or blob is a copy SQLite holds, from the
+        // connection's lookaside memory when small. Left bound, a kept
+        // statement of many values (a 10,000-row INSERT) holds most of that
+        // memory until it runs again, and every statement after it
+        // allocates through `malloc` instead.
+        if !stmt.values.is_empty() {
+            prepared.clear_bindings();
+        }
+        done
     }) {
         return done;
     }
@@ -411,4 +422,40 @@ pub(crate) fn with_deadline<T>(
         .progress_handler(0, None::<fn() -> bool>)
         .map_err(map_error);
     out.and_then(|v| removed.map(|()| v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::run;
+    use crate::statements::Conn;
+    use quarry_query::Statement;
+    use sea_query::Value as Sv;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_kept_statement_lets_go_of_its_values_once_it_has_run() {
+        let conn = Conn::open(rusqlite::Connection::open_in_memory().expect("open"), 8);
+        conn.execute_batch("CREATE TABLE t (name TEXT)")
+            .expect("table");
+        let sql: Arc<str> = Arc::from("INSERT INTO t (name) VALUES (?)");
+        let _held = Arc::clone(&sql); // what quarry's SQL cache holds
+        let stmt = Statement {
+            sql: Arc::clone(&sql),
+            values: vec![Sv::String(Some("a secret name".into()))],
+            table: "t",
+        };
+        let done = run(&conn, &stmt, &mut false, |_| Ok(())).expect("insert");
+        assert_eq!(done.rows_affected, 1);
+        // The statement is kept, and holds no copy of the value any more:
+        // its parameter reads NULL until it is bound again.
+        let expanded = conn
+            .with_statement(&sql, |prepared, _| prepared.expanded_sql())
+            .expect("kept")
+            .expect("expanded");
+        assert_eq!(expanded, "INSERT INTO t (name) VALUES (NULL)");
+        let stored: String = conn
+            .query_row("SELECT name FROM t", [], |r| r.get(0))
+            .expect("row");
+        assert_eq!(stored, "a secret name");
+    }
 }

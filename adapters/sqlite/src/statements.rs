@@ -10,7 +10,7 @@
 //! (`?`, as quarry writes them), read once when it is prepared: its values
 //! then bind in order, without asking SQLite each parameter's name.
 
-use rusqlite::{Connection, Statement};
+use rusqlite::{Connection, PrepFlags, Statement};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -112,7 +112,16 @@ impl Conn {
             if let Some((_, prepared, anonymous)) = map.get_mut(&key) {
                 return Some(f(prepared, *anonymous));
             }
-            let prepared = conn.prepare(sql).ok()?;
+            // Kept for reuse: prepared as SQLite's long-lived statements are
+            // (as `prepare_cached` prepares them), so that what it holds is
+            // not taken from the connection's lookaside memory, which the
+            // statements that run later need for their small allocations. A
+            // kept statement of many values (a 10,000-row INSERT) otherwise
+            // holds most of it, and every statement after it allocates
+            // through `malloc`.
+            let prepared = conn
+                .prepare_with_flags(sql, PrepFlags::SQLITE_PREPARE_PERSISTENT)
+                .ok()?;
             if map.len() >= statements.capacity {
                 map.clear();
             }

@@ -40,7 +40,10 @@ impl Contender {
     fn open(rt: &tokio::runtime::Runtime, imp: &str, workload: &str, size: usize) -> Self {
         let assoc = workload == "assoc";
         let seeded = if workload.starts_with("insert") {
-            0
+            std::env::var("SEED")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0)
         } else {
             size
         };

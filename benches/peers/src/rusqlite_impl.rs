@@ -315,7 +315,12 @@ impl SqliteExtra {
         rt.block_on(quarry_impl::reset(&self.blocking, ddl));
     }
 
-    fn check(workload: &str, size: usize, expected: usize, got: [(&str, usize); 2]) {
+    fn check(
+        workload: &str,
+        size: usize,
+        expected: usize,
+        got: impl IntoIterator<Item = (&'static str, usize)>,
+    ) {
         for (imp, n) in got {
             assert_eq!(
                 n, expected,
@@ -427,6 +432,7 @@ impl SqliteExtra {
             n,
             [
                 ("rusqlite", insert(&self.conn, n)),
+                ("rusqlite_vec", insert_from_vec(&self.conn, n)),
                 (
                     "quarry_blocking",
                     rt.block_on(quarry_impl::insert(&self.blocking, n)),
@@ -436,6 +442,11 @@ impl SqliteExtra {
         g.bench_with_input(BenchmarkId::new("insert/rusqlite/sqlite", n), &n, |b, n| {
             b.iter(|| black_box(insert(&self.conn, *n)))
         });
+        g.bench_with_input(
+            BenchmarkId::new("insert/rusqlite_vec/sqlite", n),
+            &n,
+            |b, n| b.iter(|| black_box(insert_from_vec(&self.conn, *n))),
+        );
         g.bench_with_input(
             BenchmarkId::new("insert/quarry_blocking/sqlite", n),
             &n,
