@@ -19,7 +19,11 @@
 //! `insert_vec`: for rusqlite the insert bound from a `Vec` of rows made
 //! first, as the others are handed them (for the others the plain insert).
 //! Instructions per call = (I(1200) - I(200)) / 1000. The seeding and the
-//! first calls are the same in both runs, so they cancel.
+//! first calls are the same in both runs, so they cancel. The insert
+//! workloads start from empty tables; `SEED=N` in the environment seeds `N`
+//! users first, as the peers bench's tables hold when its inserts run (how
+//! the SQLite adapter's kept statements were found to hold the connection's
+//! lookaside memory after a large seeding INSERT).
 
 use diesel::Connection as _;
 use quarry::prelude::*;
