@@ -51,7 +51,11 @@
 //!   rusqlite's LRU list reordered twice per call as `prepare_cached` does;
 //!   SQL built for one call (`execute_raw`) goes through rusqlite's cache.
 //!   Each of the two keeps up to `statement_cache` statements; `Some(0)`
-//!   turns both off;
+//!   turns both off. A kept statement is prepared as long-lived
+//!   (`SQLITE_PREPARE_PERSISTENT`) and lets go of its values once it has
+//!   run, as `prepare_cached`'s do, so it holds no copy of the data it
+//!   wrote, and a large one (a 10,000-row `insert_all`) does not hold the
+//!   lookaside memory below until it runs again;
 //! - a lookaside allocator of 256 slots of 1,200 bytes (300 KB) where SQLite
 //!   has 40: SQLite takes a connection's small allocations from it without
 //!   going to `malloc`, and every statement kept in the caches holds some of
