@@ -239,7 +239,7 @@ def sqlite_floor_table(peers):
         cells = " | ".join(fmt_time(t[p]) if t[p] is not None else "-" for p in t)
         rows.append(f"| {workload} | {size} | {cells} | {ratio(t['quarry'], t['diesel'])}{mark(q_die, 1.0)} "
                     f"| {ratio(t['quarry'], t['rusqlite'])}{mark(q_rus, 1.3)} "
-                    f"| {ratio(t['quarry'], t['rusqlite_vec']) if t['rusqlite_vec'] else '-'} "
+                    f"| {ratio(t['quarry'], t['rusqlite_vec'])} "
                     f"| {ratio(t['quarry_blocking'], t['quarry'])} |")
     if not rows:
         return None

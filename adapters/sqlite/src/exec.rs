@@ -127,18 +127,7 @@ where
 {
     // The connection's own statement of this SQL text, when it keeps one.
     if let Some(done) = conn.with_statement(&stmt.sql, |prepared, anonymous| {
-        let done = run_prepared(conn, prepared, anonymous, stmt, progressed, &mut each);
-        // A kept statement lets go of its values once it has run (as
-        // `prepare_cached` does when a statement goes back to its cache):
-        // each bound text or blob is a copy SQLite holds, from the
-        // connection's lookaside memory when small. Left bound, a kept
-        // statement of many values (a 10,000-row INSERT) holds most of that
-        // memory until it runs again, and every statement after it
-        // allocates through `malloc` instead.
-        if !stmt.values.is_empty() {
-            prepared.clear_bindings();
-        }
-        done
+        run_prepared(conn, prepared, anonymous, stmt, progressed, &mut each)
     }) {
         return done;
     }

@@ -98,6 +98,7 @@ impl Conn {
     /// prepare (several statements, an error): the caller then runs it the
     /// way it did before, which also reports the error. `f` is also told
     /// whether all the statement's parameters are anonymous ([`anonymous`]).
+    /// Once `f` has run, the statement's bindings are cleared ([`used`]).
     pub(crate) fn with_statement<T>(
         &self,
         sql: &Arc<str>,
@@ -110,15 +111,9 @@ impl Conn {
             let mut map = statements.by_address.try_borrow_mut().ok()?;
             let key = Arc::as_ptr(sql).cast::<u8>() as usize;
             if let Some((_, prepared, anonymous)) = map.get_mut(&key) {
-                return Some(f(prepared, *anonymous));
+                return Some(used(prepared, *anonymous, f));
             }
-            // Kept for reuse: prepared as SQLite's long-lived statements are
-            // (as `prepare_cached` prepares them), so that what it holds is
-            // not taken from the connection's lookaside memory, which the
-            // statements that run later need for their small allocations. A
-            // kept statement of many values (a 10,000-row INSERT) otherwise
-            // holds most of it, and every statement after it allocates
-            // through `malloc`.
+            // Prepared as long-lived (as `prepare_cached` prepares them).
             let prepared = conn
                 .prepare_with_flags(sql, PrepFlags::SQLITE_PREPARE_PERSISTENT)
                 .ok()?;
@@ -129,9 +124,27 @@ impl Conn {
             let (_, prepared, _) = map
                 .entry(key)
                 .or_insert_with(|| (Arc::clone(sql), prepared, positional));
-            Some(f(prepared, positional))
+            Some(used(prepared, positional, f))
         })
     }
+}
+
+/// Runs `f` on a kept statement, which then lets go of its values (as
+/// `prepare_cached`'s statements do when they go back to rusqlite's cache).
+/// Each bound text or blob is a copy SQLite holds, from the connection's
+/// lookaside memory when small: left bound, a kept statement of many values
+/// (a 10,000-row INSERT) holds most of that memory until it runs again, and
+/// every statement after it allocates through `malloc` instead.
+fn used<T>(
+    prepared: &mut Statement<'_>,
+    anonymous: bool,
+    f: impl FnOnce(&mut Statement<'_>, bool) -> T,
+) -> T {
+    let out = f(prepared, anonymous);
+    if prepared.parameter_count() > 0 {
+        prepared.clear_bindings();
+    }
+    out
 }
 
 #[cfg(test)]
