@@ -608,6 +608,10 @@ pub enum QueryError {
     /// `begin` on a transaction's driver (nesting goes through savepoints).
     #[error("nested transactions are savepoints: call begin on the Transaction")]
     NestedBegin,
+    /// A read's future was polled again after it had completed (its rows
+    /// were already handed out).
+    #[error("a read was polled again after it completed: await each read once")]
+    PolledAfterCompletion,
     /// A prefix (a Postgres schema, a MySQL database) that is not a plain
     /// identifier: ASCII letters, digits and `_`, not starting with a digit,
     /// 1 to 63 characters. It never reaches SQL.

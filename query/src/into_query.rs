@@ -5,6 +5,8 @@ use crate::driver::{Backend, Driver};
 use crate::expr::Cond;
 use crate::log;
 use crate::query::Query;
+use crate::read::ReadAll;
+pub use crate::read::{Decode, ReadFuture};
 use crate::scope::{AllIn, Closed, Here, One};
 use crate::select::{Projection, Select, SelectAs};
 use crate::statement::Statement;
@@ -47,14 +49,6 @@ impl<L: RootOf<I>, I> IntoQuery<(I,)> for Cond<L> {
     fn into_query(self) -> Query<L::Root, ()> {
         Query::new().filter_unchecked(self)
     }
-}
-
-/// Decodes one row of a fetched statement.
-pub trait Decode: Send + Sync {
-    /// The decoded row.
-    type Row: Send;
-    /// Decodes `row`.
-    fn decode(&self, row: &dyn Row) -> Result<Self::Row, Error>;
 }
 
 /// Decodes whole rows of `S`.
@@ -102,10 +96,6 @@ impl<P: Projection, R: From<P::Output> + Send> Decode for StructDecoder<P, R> {
     }
 }
 
-/// A boxed future of one of the Repo's reads.
-pub type ReadFuture<'a, T> =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>> + Send + 'a>>;
-
 /// What [`Fetch::fetch_each`] hands each row to.
 pub type EachRow<'a, R> = dyn FnMut(R) -> Result<(), Error> + Send + 'a;
 
@@ -127,24 +117,14 @@ pub trait Fetch<I>: Send {
     /// Reads every row through `driver`. The default runs the prepared
     /// statement and decodes each row; a preloading query also runs its
     /// preloads.
-    fn fetch_all<'a>(self, driver: &'a dyn Driver) -> ReadFuture<'a, Vec<Self::Row>>
+    fn fetch_all<'a>(self, driver: &'a dyn Driver) -> ReadAll<'a, Self::Decoder>
     where
         Self: Sized + 'a,
         Self::Decoder: 'a,
     {
         // Prepared before the future is made: the query itself is never
         // moved into it, only its statement.
-        let prepared = self.prepare(driver.backend());
-        Box::pin(async move {
-            let (stmt, decoder) = prepared?;
-            let mut out = Vec::new();
-            log::fetch(driver, &stmt, &mut |row| {
-                out.push(decoder.decode(row)?);
-                Ok(())
-            })
-            .await?;
-            Ok(out)
-        })
+        ReadAll::new(driver, self.prepare(driver.backend()))
     }
 
     /// Hands every row to `each` as the database sends it and returns how many

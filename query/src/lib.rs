@@ -32,6 +32,7 @@ pub mod prefix;
 pub mod preload;
 pub mod prepared;
 pub mod query;
+pub mod read;
 pub mod replica;
 pub mod repo;
 pub mod scope;
@@ -58,6 +59,7 @@ pub use prepared::{Bound, ListItem, ListParam, Param, ParamList, ParamSlot, Prep
 pub use query::{
     exists, from, not_exists, JoinKind, LockStrength, LockWait, Query, SetOp, SortOrder,
 };
+pub use read::{ReadAll, ReadOne};
 pub use repo::{Aggregate, Repo, Transaction, Updates};
 pub use select::{
     avg, count, count_distinct, max, maybe_row, min, row, sum, Agg, MaybeWhole, ProjectIn,

@@ -40,6 +40,22 @@ pub async fn execute(driver: &dyn Driver, stmt: &Statement) -> Result<ExecResult
     result
 }
 
+/// [`fetch`] here and now, when nothing listens for statement events and
+/// the driver can run `stmt` at once ([`Driver::run_now`]); `None` (nothing
+/// ran, the sink saw no row) otherwise.
+#[inline]
+pub(crate) fn fetch_now(
+    driver: &dyn Driver,
+    stmt: &Statement,
+    sink: &mut RowSink<'_>,
+) -> Option<Result<()>> {
+    if tracing::enabled!(target: TARGET, tracing::Level::DEBUG) {
+        return None;
+    }
+    let done = driver.run_now(stmt, RunOptions::default(), Some(sink))?;
+    Some(done.map(drop))
+}
+
 /// Runs `stmt` on `driver`, feeding rows to `sink`, logging it.
 pub async fn fetch(driver: &dyn Driver, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
     let started = start();

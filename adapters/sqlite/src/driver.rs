@@ -7,7 +7,7 @@
 
 use crate::blocking;
 use crate::exec::{self, Slot};
-use crate::pool::{Pool, PooledConn};
+use crate::pool::{LentConn, Pool, PooledConn};
 use crate::row::SqliteRow;
 use async_trait::async_trait;
 use quarry_core::{Error, Result, Value};
@@ -18,6 +18,12 @@ use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
 impl Slot for PooledConn {
+    fn connection(&mut self) -> Result<&crate::statements::Conn> {
+        self.conn()
+    }
+}
+
+impl Slot for LentConn<'_> {
     fn connection(&mut self) -> Result<&crate::statements::Conn> {
         self.conn()
     }
@@ -143,7 +149,7 @@ impl Driver for SqliteDriver {
         if self.spawn_blocking {
             return None;
         }
-        let mut conn = match self.pool.try_acquire()? {
+        let mut conn = match self.pool.try_lend()? {
             Ok(conn) => conn,
             Err(e) => return Some(Err(e)),
         };

@@ -175,27 +175,31 @@ impl Pool {
         }))
     }
 
-    /// A connection without waiting: a free one, else a new one while fewer
-    /// than `size` exist; `None` when the caller would have to wait for one
-    /// (then [`Pool::acquire`] waits).
-    pub(crate) fn try_acquire(self: &Arc<Self>) -> Option<Result<PooledConn>> {
+    /// A connection for a statement run here and now, without waiting: a
+    /// free one, else a new one while fewer than `size` exist; `None` when
+    /// the caller would have to wait for one (then [`Pool::acquire`] waits).
+    /// The connection borrows the pool rather than holding a count of it
+    /// (two atomic operations fewer per statement).
+    pub(crate) fn try_lend(&self) -> Option<Result<LentConn<'_>>> {
+        Some(self.try_take()?.map(|conn| LentConn {
+            conn: Some(conn),
+            pool: self,
+        }))
+    }
+
+    /// The connection [`Pool::try_lend`] lends.
+    fn try_take(&self) -> Option<Result<Conn>> {
         let mut st = lock(&self.state);
         if st.closed {
             return None;
         }
         if let Some(conn) = st.idle.pop() {
-            return Some(Ok(self.pooled(conn)));
+            return Some(Ok(conn));
         }
         if st.open < self.size {
             st.open += 1;
             drop(st);
-            return Some(match self.setup.open() {
-                Ok(conn) => Ok(self.pooled(conn)),
-                Err(e) => {
-                    self.hand_over(None);
-                    Err(e)
-                }
-            });
+            return Some(self.setup.open().inspect_err(|_| self.hand_over(None)));
         }
         None
     }
@@ -410,6 +414,28 @@ impl PooledConn {
         if self.tx_task.as_ref() != Some(&now) {
             self.pool.retrack(self.tx_task.as_ref(), Some(&now));
             self.tx_task = Some(now);
+        }
+    }
+}
+
+/// A connection lent for one statement run at once ([`Pool::try_lend`]);
+/// dropping it gives it back. Never inside a transaction.
+pub(crate) struct LentConn<'p> {
+    conn: Option<Conn>,
+    pool: &'p Pool,
+}
+
+impl LentConn<'_> {
+    /// The connection.
+    pub(crate) fn conn(&self) -> Result<&Conn> {
+        self.conn.as_ref().ok_or_else(|| Error::TransactionDone)
+    }
+}
+
+impl Drop for LentConn<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.pool.give_back(conn);
         }
     }
 }

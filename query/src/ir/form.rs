@@ -198,6 +198,21 @@ pub struct JoinPart {
 }
 
 impl JoinPart {
+    /// This join's part of its query's key (see [`Parts::key`]).
+    #[inline(never)]
+    fn key(&self, dialect: Dialect, key: &mut super::Key) {
+        if let Some(p) = self.prefix {
+            key.push(Op::Prefix(p.0));
+        }
+        key.push(Op::Join(self.kind, Name(self.table), self.alias.map(Name)));
+        if let Some(sub) = &self.lateral {
+            key.push(Op::Section(10));
+            sub.key(dialect, key);
+            key.push(Op::Section(10));
+        }
+        self.on.key(dialect, key);
+    }
+
     /// A join of `table` (no prefix of its own).
     pub(crate) fn new(
         kind: JoinKind,
@@ -345,6 +360,47 @@ impl Parts {
 
     /// The shape of this query: its cache key.
     pub(crate) fn key(&self, dialect: Dialect, key: &mut super::Key) {
+        // The common parts inline, the rare ones (a CTE, a prefix, a
+        // subquery in FROM, grouping, set operations) in functions of their
+        // own: a plain query's key then runs through a few dense lines of
+        // code, not between the rare parts' (the code a 1-row read executes
+        // is about as large as the instruction cache).
+        if self.with.is_some() || self.from_prefix.is_some() || self.from_sub.is_some() {
+            self.key_from_rare(dialect, key);
+        } else {
+            key.push(Op::From(Name(self.from)));
+        }
+        self.select.key(dialect, key);
+        for j in &self.joins {
+            j.key(dialect, key);
+        }
+        // A section's marker only where it holds something: markers are
+        // distinct, each query's key ends with its `Tail`, and a nested query's
+        // key sits between markers of its own, so the key stays unambiguous.
+        if !self.cond.is_empty() || !self.cond.subs.is_empty() {
+            key.push(Op::Section(1));
+            self.cond.key(dialect, key);
+        }
+        if self.grouping.is_some() || !self.set_ops.is_empty() {
+            self.key_grouping_and_sets(dialect, key);
+        }
+        if !self.order.is_empty() || !self.order.subs.is_empty() {
+            key.push(Op::Section(4));
+            self.order.key(dialect, key);
+        }
+        key.push(Op::Tail(
+            self.limit.is_some(),
+            self.offset.is_some(),
+            self.distinct,
+            self.lock,
+            self.root.map(|(_, fields)| super::Fields(fields)),
+        ));
+    }
+
+    /// The key's start when the query has a CTE, a prefix or a subquery in
+    /// FROM (see [`Parts::key`]).
+    #[inline(never)]
+    fn key_from_rare(&self, dialect: Dialect, key: &mut super::Key) {
         if let Some(with) = &self.with {
             key.push(Op::Section(30));
             key.push(Op::From(with.0));
@@ -360,23 +416,12 @@ impl Parts {
             sub.key(dialect, key);
             key.push(Op::Section(8));
         }
-        self.select.key(dialect, key);
-        for j in &self.joins {
-            if let Some(p) = j.prefix {
-                key.push(Op::Prefix(p.0));
-            }
-            key.push(Op::Join(j.kind, Name(j.table), j.alias.map(Name)));
-            if let Some(sub) = &j.lateral {
-                key.push(Op::Section(10));
-                sub.key(dialect, key);
-                key.push(Op::Section(10));
-            }
-            j.on.key(dialect, key);
-        }
-        // A section's marker only where it holds something: markers are
-        // distinct, each query's key ends with its `Tail`, and a nested query's
-        // key sits between markers of its own, so the key stays unambiguous.
-        for (section, rpn) in [(1, &self.cond), (2, self.group_by()), (3, self.having())] {
+    }
+
+    /// The key's GROUP BY, HAVING and set operations (see [`Parts::key`]).
+    #[inline(never)]
+    fn key_grouping_and_sets(&self, dialect: Dialect, key: &mut super::Key) {
+        for (section, rpn) in [(2, self.group_by()), (3, self.having())] {
             if !rpn.is_empty() || !rpn.subs.is_empty() {
                 key.push(Op::Section(section));
                 rpn.key(dialect, key);
@@ -386,17 +431,6 @@ impl Parts {
             key.push(Op::Section(20 + *op as u8));
             member.key(dialect, key);
         }
-        if !self.order.is_empty() || !self.order.subs.is_empty() {
-            key.push(Op::Section(4));
-            self.order.key(dialect, key);
-        }
-        key.push(Op::Tail(
-            self.limit.is_some(),
-            self.offset.is_some(),
-            self.distinct,
-            self.lock,
-            self.root.map(|(_, fields)| super::Fields(fields)),
-        ));
     }
 
     /// Every expression of the query (subqueries hold their own).

@@ -11,6 +11,7 @@ use crate::into_query::{EachRow, Fetch, ReadFuture, RootDecoder};
 use crate::ir::Rpn;
 use crate::log;
 use crate::query::{root_columns, Query};
+use crate::read::ReadAll;
 use crate::scope::Has;
 use crate::statement::Statement;
 use quarry_core::{AssocValue, Association, Error, QueryError, Result, Schema, Value};
@@ -118,11 +119,11 @@ impl<S: Schema, J: crate::scope::Closed + Send + 'static, P: Preload<S> + 'stati
         let (stmt, _) = joined_statement(backend, self.query, &self.joins)?;
         Ok((stmt, RootDecoder::new()))
     }
-    fn fetch_all<'a>(self, driver: &'a dyn Driver) -> ReadFuture<'a, Vec<S>>
+    fn fetch_all<'a>(self, driver: &'a dyn Driver) -> ReadAll<'a, RootDecoder<S>>
     where
         Self: 'a,
     {
-        Box::pin(self.load(driver))
+        ReadAll::boxed(self.load(driver))
     }
     fn fetch_each<'a>(
         self,

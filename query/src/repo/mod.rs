@@ -23,9 +23,10 @@ pub use updates::Updates;
 pub use upsert::{ConflictAction, OnConflict};
 
 use crate::driver::{Driver, ExecResult};
-use crate::into_query::{Fetch, IntoQuery, ReadFuture};
+use crate::into_query::{Fetch, IntoQuery};
 use crate::log;
 use crate::query::Query;
+use crate::read::{ReadAll, ReadOne};
 use crate::statement::Statement;
 use crate::write;
 use async_trait::async_trait;
@@ -636,9 +637,9 @@ pub trait Repo: Send + Sync {
     /// A preloading query (`query.preload(..)`, `query.preload_join(..)`) comes
     /// back with its associations loaded, as Ecto's `Repo.all` with `preload:`.
     ///
-    /// (Not an `async fn`: the query's own read future is returned as it is,
-    /// without a second box around it; `.await` it as any async call.)
-    fn all<'a, F: Fetch<I> + 'a, I>(&'a self, query: F) -> ReadFuture<'a, Vec<F::Row>>
+    /// (Not an `async fn`: the query's own read future, a [`ReadAll`], is
+    /// returned as it is; `.await` it as any async call.)
+    fn all<'a, F: Fetch<I> + 'a, I>(&'a self, query: F) -> ReadAll<'a, F::Decoder>
     where
         F::Decoder: 'a,
     {
@@ -670,20 +671,13 @@ pub trait Repo: Send + Sync {
 
     /// At most one row: `None` when there is none, [`Error::MultipleResults`] when
     /// there are more.
-    fn one<'a, F: Fetch<I> + 'a, I>(&'a self, query: F) -> ReadFuture<'a, Option<F::Row>>
+    fn one<'a, F: Fetch<I> + 'a, I>(&'a self, query: F) -> ReadOne<'a, F::Decoder>
     where
         F::Decoder: 'a,
         F::Row: 'a,
     {
         let table = query.table();
-        let rows = query.fetch_all(self.driver());
-        Box::pin(async move {
-            let mut rows = rows.await?;
-            match rows.len() {
-                0 | 1 => Ok(rows.pop()),
-                count => Err(Error::MultipleResults { table, count }),
-            }
-        })
+        ReadOne::new(query.fetch_all(self.driver()), table)
     }
 
     /// True when `query` matches at least one row.
