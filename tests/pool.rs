@@ -508,3 +508,41 @@ async fn mysql_killed_connection_is_replaced() {
     let Some(url) = env_url("MYSQL") else { return };
     killed_connection_is_replaced(&url, "KILL CONNECTION_ID()").await;
 }
+
+/// The size of the future one statement runs as (boxed and moved into its
+/// box on every call): what is rarely needed, opening a connection, pinging
+/// one, waiting for a free one, sits behind a box of its own, not in every
+/// statement's future.
+async fn statement_future_size(repo: &quarry::AnyRepo) -> usize {
+    use quarry::driver::{RunOptions, Statement};
+    let stmt = Statement::raw("SELECT 1", []);
+    let run = repo.driver().run(&stmt, RunOptions::default(), None);
+    let size = std::mem::size_of_val(&*run);
+    drop(run);
+    size
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_statement_future_is_small() {
+    let Some(url) = env_url("POSTGRES") else {
+        return;
+    };
+    let repo = quarry::connect(&url).await.expect("connect");
+    let size = statement_future_size(&repo).await;
+    eprintln!("postgres statement future: {size} bytes");
+    assert!(
+        size <= 2048,
+        "a Postgres statement's future is {size} bytes"
+    );
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mysql_statement_future_is_small() {
+    let Some(url) = env_url("MYSQL") else { return };
+    let repo = quarry::connect(&url).await.expect("connect");
+    let size = statement_future_size(&repo).await;
+    eprintln!("mysql statement future: {size} bytes");
+    assert!(size <= 2048, "a MySQL statement's future is {size} bytes");
+}

@@ -67,7 +67,11 @@ impl<B: SqlxBackend> managed::Manager for Manager<B> {
 
     async fn create(&self) -> std::result::Result<Conn<B>, sqlx::Error> {
         let epoch = self.epoch.load(Ordering::Relaxed);
-        let raw = match <B::Db as Database>::Connection::connect_with(&self.options).await {
+        // Boxed, as the ping below: a connect's state is large, and without
+        // the box it would be part of every checkout's future (so of every
+        // statement's), moved into that statement's boxed future each call.
+        let connect = Box::pin(<B::Db as Database>::Connection::connect_with(&self.options));
+        let raw = match connect.await {
             Ok(raw) => raw,
             Err(e) => {
                 tracing::warn!(target: "quarry::pool", database = B::NAME, error = %e, "cannot connect");
@@ -97,7 +101,7 @@ impl<B: SqlxBackend> managed::Manager for Manager<B> {
             .idle_check
             .is_some_and(|after| conn.idle_since.elapsed() >= after);
         if conn.epoch != epoch || idle {
-            match tokio::time::timeout(self.ping_timeout, conn.raw.ping()).await {
+            match Box::pin(tokio::time::timeout(self.ping_timeout, conn.raw.ping())).await {
                 Ok(Ok(())) => conn.epoch = epoch,
                 Ok(Err(e)) => return Err(RecycleError::Backend(e)),
                 Err(_) => return Err(RecycleError::message("ping timed out")),
@@ -153,7 +157,8 @@ pub(crate) async fn get<B: SqlxBackend>(pool: &Pool<B>) -> Result<Pooled<B>> {
     let mut now = pool.timeouts();
     now.wait = Some(Duration::ZERO);
     let got = match pool.timeout_get(&now).await {
-        Err(PoolError::Timeout(TimeoutType::Wait)) => pool.get().await,
+        // Boxed: the wait's timer and state are only needed here.
+        Err(PoolError::Timeout(TimeoutType::Wait)) => Box::pin(pool.get()).await,
         other => other,
     };
     got.map_err(|e| match e {
