@@ -111,7 +111,7 @@ pub(crate) async fn execute<H: Holder>(
         let job = job;
         let conn = job.holder.conn()?;
         exec::with_deadline(conn, deadline, || {
-            exec::run(conn, &stmt, &mut false, |_| Ok(()))
+            exec::run(conn, &stmt, &mut false, true, |_| Ok(()))
         })
     });
     let result = task.await.map_err(join_error)?;
@@ -161,7 +161,7 @@ pub(crate) async fn fetch<H: Holder>(
         };
         let mut batch: Option<Batch> = None;
         let done = exec::with_deadline(conn, deadline, || {
-            exec::run(conn, &stmt, &mut false, |row| {
+            exec::run(conn, &stmt, &mut false, false, |row| {
                 let st = row.as_ref();
                 let width = st.column_count();
                 if batch

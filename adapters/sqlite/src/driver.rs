@@ -56,8 +56,8 @@ fn attempt(
     deadline: Option<Instant>,
 ) -> Result<ExecResult> {
     exec::with_deadline(conn, deadline, || match rows {
-        Some(sink) => exec::run(conn, stmt, progressed, |row| sink(&SqliteRow(row))),
-        None => exec::run(conn, stmt, progressed, |_| Ok(())),
+        Some(sink) => exec::run(conn, stmt, progressed, false, |row| sink(&SqliteRow(row))),
+        None => exec::run(conn, stmt, progressed, true, |_| Ok(())),
     })
 }
 

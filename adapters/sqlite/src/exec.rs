@@ -115,11 +115,14 @@ where
 /// statements runs them in order, the values bound across them as sqlx did
 /// (`?` in sequence, `?NNN` / `$NNN` by number). `progressed` is set once a
 /// row was delivered or a statement finished: from then on the call cannot
-/// be repeated.
+/// be repeated. `counted`: the result counts the changed rows and the last
+/// inserted id; without it (a read, whose rows go to a sink) it is
+/// `ExecResult::default()`, which saves asking SQLite for them.
 pub(crate) fn run<F>(
     conn: &Conn,
     stmt: &Statement,
     progressed: &mut bool,
+    counted: bool,
     mut each: F,
 ) -> Result<ExecResult>
 where
@@ -127,7 +130,9 @@ where
 {
     // The connection's own statement of this SQL text, when it keeps one.
     if let Some(done) = conn.with_statement(&stmt.sql, |prepared, anonymous| {
-        run_prepared(conn, prepared, anonymous, stmt, progressed, &mut each)
+        run_prepared(
+            conn, prepared, anonymous, stmt, progressed, counted, &mut each,
+        )
     }) {
         return done;
     }
@@ -136,7 +141,15 @@ where
         // SQL built for one call: asking whether its parameters are all
         // anonymous would cost the name lookups `bind` makes anyway.
         Ok(mut prepared) => {
-            return run_prepared(conn, &mut prepared, false, stmt, progressed, &mut each);
+            return run_prepared(
+                conn,
+                &mut prepared,
+                false,
+                stmt,
+                progressed,
+                counted,
+                &mut each,
+            );
         }
         // Several statements (rusqlite refuses them, or fails preparing a
         // later one that depends on an earlier): one after the other.
@@ -145,17 +158,21 @@ where
             let mut offset = 0;
             while let Some(mut prepared) = batch.next().map_err(map_error)? {
                 offset += bind(&mut prepared, &stmt.values, offset)?;
-                affected += step(conn, &mut prepared, progressed, &mut each)?;
+                affected += step(conn, &mut prepared, progressed, counted, &mut each)?;
                 *progressed = true;
             }
         }
         Err(e) => return Err(map_error(e)),
     }
-    Ok(finished(conn, affected))
+    Ok(finished(conn, affected, counted))
 }
 
-/// The result of statements that changed `affected` rows on `conn`.
-fn finished(conn: &Connection, affected: u64) -> ExecResult {
+/// The result of statements that changed `affected` rows on `conn` (the
+/// default when not `counted`).
+fn finished(conn: &Connection, affected: u64, counted: bool) -> ExecResult {
+    if !counted {
+        return ExecResult::default();
+    }
     ExecResult {
         rows_affected: affected,
         last_insert_id: Some(conn.last_insert_rowid()),
@@ -171,6 +188,7 @@ fn run_prepared<F>(
     anonymous: bool,
     stmt: &Statement,
     progressed: &mut bool,
+    counted: bool,
     each: &mut F,
 ) -> Result<ExecResult>
 where
@@ -184,8 +202,8 @@ where
     if used != stmt.values.len() {
         return Err(count_mismatch(used, stmt.values.len()));
     }
-    let affected = step(conn, prepared, progressed, each)?;
-    Ok(finished(conn, affected))
+    let affected = step(conn, prepared, progressed, counted, each)?;
+    Ok(finished(conn, affected, counted))
 }
 
 /// Steps `prepared` to its end; the rows it changed (0 for statements that
@@ -194,22 +212,22 @@ fn step<F>(
     conn: &Connection,
     prepared: &mut rusqlite::Statement<'_>,
     progressed: &mut bool,
+    counted: bool,
     each: &mut F,
 ) -> Result<u64>
 where
     F: FnMut(&rusqlite::Row<'_>) -> Result<()>,
 {
-    let before = conn.total_changes();
+    let before = counted.then(|| conn.total_changes());
     let mut rows = prepared.raw_query();
     while let Some(row) = rows.next().map_err(map_error)? {
         *progressed = true;
         each(row)?;
     }
     drop(rows);
-    Ok(if conn.total_changes() == before {
-        0
-    } else {
-        conn.changes()
+    Ok(match before {
+        Some(before) if conn.total_changes() != before => conn.changes(),
+        _ => 0,
     })
 }
 
@@ -223,6 +241,9 @@ fn count_mismatch(wanted: usize, given: usize) -> Error {
 /// order; returns how many values they took.
 fn bind_in_order(prepared: &mut rusqlite::Statement<'_>, values: &[Sv]) -> Result<usize> {
     let count = prepared.parameter_count();
+    if count == 0 {
+        return Ok(0);
+    }
     if count > values.len() {
         return Err(count_mismatch(count, values.len()));
     }
@@ -421,6 +442,42 @@ mod tests {
     use sea_query::Value as Sv;
     use std::sync::Arc;
 
+    /// A counted run reports the rows it changed and the last id; a read's
+    /// (rows to a sink) reports nothing, and asks SQLite for neither.
+    #[test]
+    fn only_a_counted_run_reports_changes() {
+        let conn = Conn::open(rusqlite::Connection::open_in_memory().expect("open"), 8);
+        conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
+            .expect("table");
+        let stmt = |sql: &str, values: Vec<Sv>| Statement {
+            sql: Arc::from(sql),
+            values,
+            table: "t",
+        };
+        let insert = stmt(
+            "INSERT INTO t (name) VALUES (?), (?)",
+            vec![Sv::String(Some("a".into())), Sv::String(Some("b".into()))],
+        );
+        let done = run(&conn, &insert, &mut false, true, |_| Ok(())).expect("insert");
+        assert_eq!((done.rows_affected, done.last_insert_id), (2, Some(2)));
+        let mut names = 0;
+        let read = stmt("SELECT name FROM t", vec![]);
+        let done = run(&conn, &read, &mut false, false, |_| {
+            names += 1;
+            Ok(())
+        })
+        .expect("read");
+        assert_eq!(names, 2);
+        assert_eq!((done.rows_affected, done.last_insert_id), (0, None));
+        // A write whose rows go to a sink (RETURNING) is not counted either.
+        let returning = stmt("UPDATE t SET name = 'c' RETURNING id", vec![]);
+        let done = run(&conn, &returning, &mut false, false, |_| Ok(())).expect("update");
+        assert_eq!((done.rows_affected, done.last_insert_id), (0, None));
+        let counted = stmt("UPDATE t SET name = 'd'", vec![]);
+        let done = run(&conn, &counted, &mut false, true, |_| Ok(())).expect("update");
+        assert_eq!(done.rows_affected, 2);
+    }
+
     #[test]
     fn a_kept_statement_lets_go_of_its_values_once_it_has_run() {
         let conn = Conn::open(rusqlite::Connection::open_in_memory().expect("open"), 8);
@@ -433,7 +490,7 @@ mod tests {
             values: vec![Sv::String(Some("a secret name".into()))],
             table: "t",
         };
-        let done = run(&conn, &stmt, &mut false, |_| Ok(())).expect("insert");
+        let done = run(&conn, &stmt, &mut false, true, |_| Ok(())).expect("insert");
         assert_eq!(done.rows_affected, 1);
         // The statement is kept, and holds no copy of the value any more:
         // its parameter reads NULL until it is bound again.
