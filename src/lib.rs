@@ -147,8 +147,8 @@ pub mod query {
         scalar, sum, table, Agg, Aggregate, Alias, AliasColumn, Arg, ArrayColumn, ArrayExt, Bind,
         Bound, ColumnExt, ColumnRef, Comparable, Cond, Fetch, Fragment, FragmentArg, FragmentArgs,
         IntoQuery, JoinKind, ListParam, LockStrength, LockWait, MaybeWhole, Param, ParamList,
-        Pattern, Prepared, ProjectIn, Projection, Query, Scalar, Scoped, Select, SelectAs, SetOp,
-        SortOrder, TextExt, Whole,
+        Pattern, Prepared, ProjectIn, Projection, Query, ReadAll, ReadOne, Scalar, Scoped, Select,
+        SelectAs, SetOp, SortOrder, TextExt, Whole,
     };
     pub use quarry_query::{
         dense_rank, lag, lag_by, lead, lead_by, over, rank, row_number, Window, WindowFn, Windowed,

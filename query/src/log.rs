@@ -58,11 +58,23 @@ pub(crate) fn fetch_now(
 
 /// Runs `stmt` on `driver`, feeding rows to `sink`, logging it.
 pub async fn fetch(driver: &dyn Driver, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+    if let Some(done) = fetch_now(driver, stmt, &mut *sink) {
+        return done;
+    }
+    fetch_after_now(driver, stmt, sink).await
+}
+
+/// [`fetch`] once [`fetch_now`] answered `None`: nothing ran. Without a
+/// listener the driver could not run `stmt` at once, so it is not asked
+/// again; with one, it is tried at once here, with the rows counted for the
+/// event.
+pub(crate) async fn fetch_after_now(
+    driver: &dyn Driver,
+    stmt: &Statement,
+    sink: &mut RowSink<'_>,
+) -> Result<()> {
     let started = start();
     if started.is_none() {
-        if let Some(done) = driver.run_now(stmt, RunOptions::default(), Some(&mut *sink)) {
-            return done.map(drop);
-        }
         return driver
             .run(stmt, RunOptions::default(), Some(sink))
             .await

@@ -96,10 +96,7 @@ impl<'a, D: Decode + 'a> Future for ReadAll<'a, D> {
                 decoder,
             } => {
                 let mut out = Vec::new();
-                let now = log::fetch_now(driver, &stmt, &mut |row| {
-                    out.push(decoder.decode(row)?);
-                    Ok(())
-                });
+                let now = log::fetch_now(driver, &stmt, &mut decode_into(&decoder, &mut out));
                 if let Some(done) = now {
                     return Poll::Ready(done.map(|()| out));
                 }
@@ -107,11 +104,10 @@ impl<'a, D: Decode + 'a> Future for ReadAll<'a, D> {
                 // future of its own, which owns the statement and decoder.
                 let read: ReadFuture<'a, Vec<D::Row>> = Box::pin(async move {
                     let mut out = Vec::new();
-                    let sink: &mut RowSink<'_> = &mut |row| {
-                        out.push(decoder.decode(row)?);
-                        Ok(())
-                    };
-                    log::fetch(driver, &stmt, sink).await?;
+                    {
+                        let sink: &mut RowSink<'_> = &mut decode_into(&decoder, &mut out);
+                        log::fetch_after_now(driver, &stmt, sink).await?;
+                    }
                     Ok(out)
                 });
                 read
@@ -132,10 +128,31 @@ impl<'a, D: Decode + 'a> Future for ReadAll<'a, D> {
     }
 }
 
+/// The row sink of a read: each row decoded by `decoder` onto `out`.
+fn decode_into<'s, D: Decode>(
+    decoder: &'s D,
+    out: &'s mut Vec<D::Row>,
+) -> impl FnMut(&dyn Row) -> Result<(), Error> + Send + 's {
+    move |row| {
+        out.push(decoder.decode(row)?);
+        Ok(())
+    }
+}
+
 /// The future of [`Repo::one`](crate::Repo::one): at most one row of a
 /// query, [`Error::MultipleResults`] when it has more. Like [`ReadAll`], it
 /// completes without a boxed future where the driver can run the statement
 /// at once.
+///
+/// ```no_run
+/// # async fn demo(repo: &impl quarry_query::Repo) -> quarry_core::Result<()> {
+/// # use quarry_core::doc_support::Product;
+/// use quarry_query::ColumnExt;
+/// let tulip: Option<Product> = repo
+///     .one(quarry_query::from::<Product>().filter(Product::name.eq("Tulip")))
+///     .await?;
+/// # Ok(()) }
+/// ```
 #[must_use = "a read does nothing unless it is awaited"]
 pub struct ReadOne<'a, D: Decode> {
     all: ReadAll<'a, D>,
